@@ -1,0 +1,179 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from model_utils.models import TimeStampedModel
+
+from conferences.models import Conference
+from members.models import Organisation, Person, Topic, date_order_constraint, unique_upload_name
+
+from .validators import validate_pdf_upload
+
+MINIMUM_PARTIES = 2
+
+
+def agreement_document_path(instance: models.Model, filename: str) -> str:
+    return unique_upload_name("agreements/documents", instance, filename)
+
+
+class AgreementQuerySet(models.QuerySet):
+    def public(self) -> "AgreementQuerySet":
+        return self.filter(is_public=True).exclude(status=Agreement.Status.DRAFT)
+
+    def between(self, *organisations: Organisation) -> "AgreementQuerySet":
+        queryset = self
+        for organisation in organisations:
+            queryset = queryset.filter(parties__organisation=organisation)
+        return queryset.distinct()
+
+    def for_admin_list(self) -> "AgreementQuerySet":
+        return self.select_related("signed_at_conference").annotate(party_count=Count("parties"))
+
+
+class Agreement(TimeStampedModel):
+    """A cooperation agreement between two or more organisations."""
+
+    class Kind(models.TextChoices):
+        COOPERATION = "cooperation", _("Cooperation agreement")
+        MOU = "mou", _("Memorandum of understanding")
+        LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+        PARTNERSHIP = "partnership", _("Partnership agreement")
+        OTHER = "other", _("Other agreement")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=300, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SIGNED
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_at_conference = models.ForeignKey(
+        Conference,
+        verbose_name=_("signed at conference"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        null=True,
+        blank=True,
+    )
+    signed_city = models.CharField(_("signed in (city)"), max_length=120, blank=True)
+    signed_country = CountryField(_("signed in (country)"), blank=True)
+    effective_on = models.DateField(_("effective from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("focus areas"), related_name="agreements", blank=True
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    document = models.FileField(
+        _("document (PDF)"),
+        upload_to=agreement_document_path,
+        blank=True,
+        validators=[validate_pdf_upload],
+    )
+    document_is_public = models.BooleanField(
+        _("document is public"),
+        default=False,
+        help_text=_("Leave unticked to keep the signed document for staff only."),
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Untick to hide the whole agreement from visitors.")
+    )
+    source_url = models.URLField(_("source link"), blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        get_latest_by = "signed_on"
+        constraints = [
+            date_order_constraint("effective_on", "expires_on", "agreement_expiry_after_effective"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(signed_on__isnull=False),
+                name="agreement_signed_has_date",
+                violation_error_message=_("A signed agreement needs its signing date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(document_is_public=False) | ~Q(document=""),
+                name="agreement_public_document_exists",
+                violation_error_message=_("Upload the document before making it public."),
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="agreement_title_not_blank"),
+        ]
+        indexes = [models.Index(fields=["is_public", "status", "signed_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:agreement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_in_force(self) -> bool:
+        today = datetime.date.today()
+        return (
+            self.status in {self.Status.SIGNED, self.Status.ACTIVE}
+            and (self.effective_on is None or self.effective_on <= today)
+            and (self.expires_on is None or self.expires_on >= today)
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.status != self.Status.DRAFT and not self.signed_on:
+            errors["signed_on"] = _("A signed agreement needs its signing date.")
+        if self.effective_on and self.expires_on and self.expires_on < self.effective_on:
+            errors["expires_on"] = _("The expiry date cannot be before the effective date.")
+        if self.document_is_public and not self.document:
+            errors["document_is_public"] = _("Upload the document before making it public.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgreementParty(models.Model):
+    """An organisation's side of an agreement: its reference number and who signed for it."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="parties"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+    )
+    reference_number = models.CharField(_("reference number"), max_length=100, blank=True)
+    signatory = models.ForeignKey(
+        Person,
+        verbose_name=_("signatory"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        null=True,
+        blank=True,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"],
+                name="agreement_party_unique",
+                violation_error_message=_("This organisation is already a party."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -1,0 +1,473 @@
+import datetime
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from model_utils.models import TimeStampedModel
+
+from .validators import validate_image_upload, validate_ror_id, validate_wikidata_id
+
+
+def unique_upload_name(folder: str, instance: models.Model, filename: str) -> str:
+    """`<folder>/<slug>-<random>.<ext>`: never the client's file name, never a collision."""
+    stem = slugify(getattr(instance, "slug", "") or getattr(instance, "name", "")) or "file"
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"{folder}/{stem[:60]}-{secrets.token_hex(4)}{suffix}"
+
+
+def organisation_logo_path(instance: models.Model, filename: str) -> str:
+    return unique_upload_name("organisations/logos", instance, filename)
+
+
+def person_photo_path(instance: models.Model, filename: str) -> str:
+    return unique_upload_name("people/photos", instance, filename)
+
+
+def coordinate_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """Latitude and longitude are both set or both empty, and lie on the globe."""
+    return [
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True, longitude__isnull=True)
+            | Q(latitude__isnull=False, longitude__isnull=False),
+            name=f"{prefix}_coordinates_both_or_neither",
+        ),
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+            name=f"{prefix}_latitude_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+            name=f"{prefix}_longitude_range",
+        ),
+    ]
+
+
+def date_order_constraint(start: str, end: str, name: str) -> models.CheckConstraint:
+    """`end` is empty or not before `start`."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=name,
+        violation_error_message=_("The end date cannot be before the start date."),
+    )
+
+
+class Topic(TimeStampedModel):
+    """One shared vocabulary for organisations, sessions and agreements."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="topic_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:topic-detail", kwargs={"slug": self.slug})
+
+
+class Division(TimeStampedModel):
+    """A regional chapter of the association."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:division-detail", kwargs={"slug": self.slug})
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def current_members(self, on: datetime.date | None = None) -> "OrganisationQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(
+            memberships__in=Membership.objects.current(on=on).values("pk")
+        ).distinct()
+
+    def for_admin_list(self) -> "OrganisationQuerySet":
+        return self.select_related("division")
+
+
+class Organisation(TimeStampedModel):
+    """A science park, innovation district, university, agency or other body.
+
+    Not every organisation is a member: partner parks, hosts and places visited on technical
+    tours are organisations too. Membership lives in `Membership`, with its history.
+    """
+
+    class Kind(models.TextChoices):
+        SCIENCE_PARK = "science_park", _("Science park")
+        INNOVATION_DISTRICT = "innovation_district", _("Innovation district")
+        TECHNOLOGY_CENTRE = "technology_centre", _("Technology centre")
+        UNIVERSITY = "university", _("University")
+        RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+        AGENCY = "agency", _("Government agency")
+        ASSOCIATION = "association", _("Association or network")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"), max_length=40, blank=True, help_text=_("Acronym, e.g. CMU STeP.")
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"), blank=True, help_text=_("For staff only; never shown publicly.")
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=organisation_logo_path,
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+        validators=[validate_image_upload],
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    description = models.TextField(_("description"), blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="organisations", blank=True
+    )
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("division"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
+    ror_id = models.CharField(_("ROR ID"), max_length=9, blank=True, validators=[validate_ror_id])
+    wikidata_id = models.CharField(
+        _("Wikidata ID"), max_length=20, blank=True, validators=[validate_wikidata_id]
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                F("country"),
+                name="organisation_name_country_unique",
+                violation_error_message=_("An organisation with this name exists in this country."),
+            ),
+            models.UniqueConstraint(
+                fields=["ror_id"], condition=~Q(ror_id=""), name="organisation_ror_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="organisation_wikidata_id_unique",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_blank"),
+            models.CheckConstraint(condition=~Q(country=""), name="organisation_country_set"),
+            *coordinate_constraints("organisation"),
+        ]
+        indexes = [models.Index(fields=["country", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self) -> str:
+        """Name with the acronym, as staff and visitors refer to it: "… (CMU STeP)"."""
+        if self.short_name and self.short_name.lower() not in self.name.lower():
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> "MembershipQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=on),
+            status=Membership.Status.ACTIVE,
+            started_on__lte=on,
+        )
+
+
+class Membership(TimeStampedModel):
+    """One period of an organisation's membership in the association."""
+
+    class Category(models.TextChoices):
+        FULL = "full", _("Full member")
+        AFFILIATED = "affiliated", _("Affiliated member")
+        ASSOCIATE = "associate", _("Associate member")
+        PARTNER = "partner", _("Partner")
+        HONORARY = "honorary", _("Honorary member")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        LAPSED = "lapsed", _("Lapsed")
+        FORMER = "former", _("Former")
+
+    # A period that still runs (pending or active) is unique per organisation.
+    OPEN_STATUSES = (Status.PENDING, Status.ACTIVE)
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    started_on = models.DateField(_("start date"))
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    notes = models.TextField(_("staff notes"), blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "-started_on"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        get_latest_by = "started_on"
+        constraints = [
+            date_order_constraint("started_on", "ended_on", "membership_end_after_start"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status__in=["pending", "active"]),
+                name="membership_one_open_per_organisation",
+                violation_error_message=_(
+                    "This organisation already has a pending or active membership."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="former") | Q(ended_on__isnull=False),
+                name="membership_former_has_end_date",
+                violation_error_message=_("A former membership needs an end date."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "started_on"], name="membership_unique_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "started_on", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.get_category_display()} ({self.period})"
+
+    @property
+    def period(self) -> str:
+        end = self.ended_on.isoformat() if self.ended_on else _("present")
+        return f"{self.started_on.isoformat()} – {end}"
+
+    def clean(self) -> None:
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
+        if not self.organisation_id or not self.started_on:
+            return
+        overlapping = Membership.objects.filter(organisation_id=self.organisation_id).exclude(
+            pk=self.pk
+        )
+        end = self.ended_on or datetime.date.max
+        overlapping = overlapping.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=self.started_on), started_on__lte=end
+        )
+        if overlapping.exists():
+            raise ValidationError(
+                _("This period overlaps another membership of the same organisation.")
+            )
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_admin_list(self) -> "PersonQuerySet":
+        return self.select_related("affiliation")
+
+
+class Person(TimeStampedModel):
+    """A speaker, office holder, signatory or contact."""
+
+    honorific = models.CharField(
+        _("honorific"), max_length=30, blank=True, help_text=_("e.g. Dr, Prof., Ms")
+    )
+    name = models.CharField(_("full name"), max_length=200, help_text=_("As the person writes it."))
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    affiliation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("affiliation"),
+        on_delete=models.SET_NULL,
+        related_name="people",
+        null=True,
+        blank=True,
+    )
+    country = CountryField(_("country"), blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=person_photo_path,
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        validators=[validate_image_upload],
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    bio = models.TextField(_("short biography"), blank=True)
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("For staff only; never shown publicly.")
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="person_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:person-detail", kwargs={"slug": self.slug})
+
+
+class OfficeQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> "OfficeQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(started_on__isnull=True) | Q(started_on__lte=on),
+            Q(ended_on__isnull=True) | Q(ended_on__gte=on),
+        )
+
+
+class Office(TimeStampedModel):
+    """A position a person holds: in the association, in a division, or in an organisation."""
+
+    class Body(models.TextChoices):
+        ASSOCIATION = "association", _("The association")
+        DIVISION = "division", _("A division")
+        ORGANISATION = "organisation", _("An organisation")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="offices"
+    )
+    title = models.CharField(_("title"), max_length=150, help_text=_("e.g. CEO, President"))
+    body = models.CharField(_("held in"), max_length=20, choices=Body.choices)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("division"),
+        on_delete=models.PROTECT,
+        related_name="offices",
+        null=True,
+        blank=True,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="offices",
+        null=True,
+        blank=True,
+    )
+    started_on = models.DateField(_("start date"), null=True, blank=True)
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__name", "-started_on"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            date_order_constraint("started_on", "ended_on", "office_end_after_start"),
+            models.CheckConstraint(
+                condition=(
+                    Q(body="association", division__isnull=True, organisation__isnull=True)
+                    | Q(body="division", division__isnull=False, organisation__isnull=True)
+                    | Q(body="organisation", division__isnull=True, organisation__isnull=False)
+                ),
+                name="office_body_matches_relation",
+                violation_error_message=_(
+                    "Choose a division for a division office, an organisation for an "
+                    "organisation office, and neither for an association office."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.full_title}"
+
+    @property
+    def full_title(self) -> str:
+        if self.body == self.Body.DIVISION and self.division_id:
+            return f"{self.title}, {self.division}"
+        if self.body == self.Body.ORGANISATION and self.organisation_id:
+            return f"{self.title}, {self.organisation}"
+        return f"{self.title}, {settings.ASSOCIATION_SHORT_NAME}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.body == self.Body.DIVISION and not self.division_id:
+            errors["division"] = _("A division office needs its division.")
+        if self.body == self.Body.ORGANISATION and not self.organisation_id:
+            errors["organisation"] = _("An organisation office needs its organisation.")
+        if self.body != self.Body.DIVISION and self.division_id:
+            errors["division"] = _("Only a division office names a division.")
+        if self.body != self.Body.ORGANISATION and self.organisation_id:
+            errors["organisation"] = _("Only an organisation office names an organisation.")
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The end date cannot be before the start date.")
+        if errors:
+            raise ValidationError(errors)

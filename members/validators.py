@@ -1,0 +1,83 @@
+"""Upload validators shared by every image field of the portal (logos, photos, covers)."""
+
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+@deconstructible
+class ImageUploadValidator:
+    """Accept only a real, reasonably sized image in a web format.
+
+    Pillow opens the file lazily, so the pixel count is checked from the header before any
+    decoding; a decompression bomb never reaches memory.
+    """
+
+    def __call__(self, upload) -> None:
+        size = getattr(upload, "size", None)
+        if size is not None and size > settings.MAX_IMAGE_UPLOAD_BYTES:
+            raise ValidationError(
+                _("The image is %(size)s MB; the limit is %(limit)s MB."),
+                code="image_too_large",
+                params={
+                    "size": round(size / 1_048_576, 1),
+                    "limit": round(settings.MAX_IMAGE_UPLOAD_BYTES / 1_048_576, 1),
+                },
+            )
+        position = upload.tell() if hasattr(upload, "tell") else None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(upload) as image:
+                    image_format = image.format
+                    width, height = image.size
+                    if width * height > settings.MAX_IMAGE_PIXELS:
+                        raise ValidationError(
+                            _("The image is %(width)s × %(height)s pixels, which is too large."),
+                            code="image_too_many_pixels",
+                            params={"width": width, "height": height},
+                        )
+                    image.verify()
+        except ValidationError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ValidationError(
+                _("The image is too large to process safely."), code="image_bomb"
+            ) from exc
+        except Exception as exc:  # Pillow raises many types for a broken file
+            raise ValidationError(
+                _("The file is not a valid image."), code="image_invalid"
+            ) from exc
+        finally:
+            if position is not None:
+                upload.seek(position)
+        if image_format not in ALLOWED_IMAGE_FORMATS:
+            raise ValidationError(
+                _("Images must be JPEG, PNG, WebP or GIF, not %(format)s."),
+                code="image_format",
+                params={"format": image_format},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ImageUploadValidator)
+
+
+validate_image_upload = ImageUploadValidator()
+
+validate_ror_id = RegexValidator(
+    r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$",
+    _("Enter a ROR identifier such as 05dxps055 (the part after https://ror.org/)."),
+    code="invalid_ror",
+)
+validate_wikidata_id = RegexValidator(
+    r"^Q[1-9][0-9]*$",
+    _("Enter a Wikidata item identifier such as Q42."),
+    code="invalid_wikidata",
+)
