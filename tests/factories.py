@@ -1,0 +1,192 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from agreements.models import Agreement, AgreementParty
+from conferences.models import (
+    Appearance,
+    Award,
+    Conference,
+    ConferenceHost,
+    Decision,
+    Quote,
+    Session,
+)
+from members.models import Division, Membership, Office, Organisation, Person, Topic
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class DivisionFactory(DjangoModelFactory):
+    class Meta:
+        model = Division
+
+    name = factory.Sequence(lambda n: f"Division {n}")
+    slug = factory.Sequence(lambda n: f"division-{n}")
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Science Park {n}")
+    slug = factory.Sequence(lambda n: f"science-park-{n}")
+    kind = Organisation.Kind.SCIENCE_PARK
+    country = "SE"
+    city = "Linköping"
+    division = factory.SubFactory(DivisionFactory)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    category = Membership.Category.FULL
+    status = Membership.Status.ACTIVE
+    started_on = datetime.date(2020, 1, 1)
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    job_title = "Director"
+    affiliation = factory.SubFactory(OrganisationFactory)
+    country = "SE"
+
+
+class OfficeFactory(DjangoModelFactory):
+    class Meta:
+        model = Office
+
+    person = factory.SubFactory(PersonFactory)
+    title = "President"
+    body = Office.Body.DIVISION
+    division = factory.SubFactory(DivisionFactory)
+
+
+class ConferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Conference
+
+    kind = Conference.Kind.WORLD
+    edition = factory.Sequence(lambda n: n + 1)
+    title = factory.LazyAttribute(lambda o: f"World Conference {o.edition}")
+    slug = factory.LazyAttribute(lambda o: f"world-conference-{o.edition}")
+    start_date = datetime.date(2025, 9, 15)
+    end_date = datetime.date(2025, 9, 19)
+    city = "Beijing"
+    country = "CN"
+    time_zone = "Asia/Shanghai"
+    status = Conference.Status.HELD
+
+
+class ConferenceHostFactory(DjangoModelFactory):
+    class Meta:
+        model = ConferenceHost
+
+    conference = factory.SubFactory(ConferenceFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class SessionFactory(DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    conference = factory.SubFactory(ConferenceFactory)
+    kind = Session.Kind.PLENARY
+    title = factory.Sequence(lambda n: f"Plenary {n}")
+    day = factory.LazyAttribute(lambda o: o.conference.start_date)
+    start_time = datetime.time(9, 0)
+    end_time = datetime.time(10, 30)
+
+
+class AppearanceFactory(DjangoModelFactory):
+    class Meta:
+        model = Appearance
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = Appearance.Role.SPEAKER
+
+
+class DecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    conference = factory.SubFactory(ConferenceFactory)
+    kind = Decision.Kind.NEXT_HOST
+    title = "Next host chosen"
+    host_city = "Dhahran"
+    host_country = "SA"
+    host_year = 2027
+
+
+class AwardFactory(DjangoModelFactory):
+    class Meta:
+        model = Award
+
+    conference = factory.SubFactory(ConferenceFactory)
+    name = "Presidential Medal"
+
+
+class QuoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    conference = factory.SubFactory(ConferenceFactory)
+    person = factory.SubFactory(PersonFactory)
+    text = "We are the solution, but only if we work together."
+
+
+class AgreementFactory(DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    kind = Agreement.Kind.COOPERATION
+    title = factory.Sequence(lambda n: f"Cooperation agreement {n}")
+    slug = factory.Sequence(lambda n: f"cooperation-agreement-{n}")
+    status = Agreement.Status.SIGNED
+    signed_on = datetime.date(2025, 9, 19)
+
+
+class AgreementPartyFactory(DjangoModelFactory):
+    class Meta:
+        model = AgreementParty
+
+    agreement = factory.SubFactory(AgreementFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+def bilateral_agreement(**kwargs) -> Agreement:
+    """An agreement with its two parties, the normal case."""
+    agreement = AgreementFactory(**kwargs)
+    AgreementPartyFactory(agreement=agreement, order=0)
+    AgreementPartyFactory(agreement=agreement, order=1)
+    return agreement
