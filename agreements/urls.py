@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "agreements"
 
 urlpatterns = [
+    path("", views.AgreementListView.as_view(), name="agreement-list"),
+    path("feed.atom", feeds.AgreementFeed(), name="agreement-feed"),
     path("<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
 ]

@@ -1,6 +1,10 @@
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from .models import Agreement
+
+
+class AgreementListView(ListView):
+    queryset = Agreement.objects.public()
 
 
 class AgreementDetailView(DetailView):

@@ -1,11 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "conferences"
 
 urlpatterns = [
+    path("conferences/", views.ConferenceListView.as_view(), name="conference-list"),
+    path("conferences/feed.atom", feeds.ConferenceFeed(), name="conference-feed"),
     path(
-        "conferences/<slug:slug>/", views.ConferenceDetailView.as_view(), name="conference-detail"
+        "conferences/upcoming.ics",
+        views.UpcomingCalendarView.as_view(),
+        name="upcoming-calendar",
+    ),
+    path(
+        "conferences/<slug:slug>/",
+        views.ConferenceDetailView.as_view(),
+        name="conference-detail",
+    ),
+    path(
+        "conferences/<slug:slug>/calendar.ics",
+        views.ConferenceCalendarView.as_view(),
+        name="conference-ics",
     ),
 ]

@@ -3,11 +3,15 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = settings.ASSOCIATION_SHORT_NAME + " — Science Parks Portal"
-admin.site.site_title = "Science Parks Portal"
+from . import views
+
+admin.site.site_header = f"{settings.ASSOCIATION_SHORT_NAME} · {settings.SITE_NAME}"
+admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Records"
 
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),
     path("", include("conferences.urls")),
     path("", include("members.urls")),
