@@ -26,4 +26,4 @@ def json_ld(data: dict) -> SafeString:
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
         _JSON_SCRIPT_ESCAPES
     )
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
