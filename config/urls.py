@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import search, views
 
 admin.site.site_header = f"{settings.ASSOCIATION_SHORT_NAME} · {settings.SITE_NAME}"
 admin.site.site_title = settings.SITE_NAME
@@ -11,7 +11,7 @@ admin.site.index_title = "Records"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", search.SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),
     path("", include("conferences.urls")),
     path("", include("members.urls")),
