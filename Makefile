@@ -5,13 +5,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM_PATH := $(CHROMIUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate demo test lint format check
+.PHONY: help install browser run migrate demo test e2e lint format check
 
 help:
 	@echo "make run     serve the portal with demo data on http://127.0.0.1:$(PORT)"
-	@echo "make test    run the whole test suite (honours DATABASE_URL)"
+	@echo "make test    run the whole test suite, browser tests included (honours DATABASE_URL)"
+	@echo "make e2e     run only the browser tests"
 	@echo "make lint    ruff check and format check"
 	@echo "make format  apply ruff fixes and formatting"
 	@echo "make check   Django system checks and missing migrations"
@@ -27,6 +30,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 install: $(VENV)/.installed
+
+# The browser tests drive Debian's Chromium; Playwright's own browser download is never used.
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends chromium fonts-dejavu-core fonts-liberation >/dev/null; \
+		else \
+			echo "The browser tests need Chromium at $(CHROMIUM): sudo apt-get install chromium"; \
+			exit 1; \
+		fi; \
+	fi
 
 run: export DEBUG ?= true
 run: install
@@ -44,8 +60,11 @@ demo: export DEBUG ?= true
 demo: migrate
 	$(MANAGE) load_demo
 
-test: install
+test: install browser
 	$(BIN)/pytest
+
+e2e: install browser
+	$(BIN)/pytest tests/e2e
 
 lint: install
 	$(BIN)/ruff check .
