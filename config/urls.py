@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from . import search, views
 
@@ -12,6 +13,11 @@ admin.site.index_title = "Records"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", search.SearchView.as_view(), name="search"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("admin/", admin.site.urls),
     path("", include("conferences.urls")),
     path("", include("members.urls")),
