@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -32,6 +32,22 @@ class AgreementQuerySet(models.QuerySet):
 
     def for_admin_list(self) -> "AgreementQuerySet":
         return self.select_related("signed_at_conference").annotate(party_count=Count("parties"))
+
+    def for_list(self) -> "AgreementQuerySet":
+        """What a public list or feed item shows: parties with their logos, focus areas."""
+        return self.select_related("signed_at_conference").prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")),
+            "topics",
+        )
+
+    def for_detail(self) -> "AgreementQuerySet":
+        return self.select_related("signed_at_conference").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("organisation", "signatory"),
+            ),
+            "topics",
+        )
 
 
 class Agreement(TimeStampedModel):
