@@ -4,7 +4,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,66 @@ class ConferenceQuerySet(models.QuerySet):
 
     def for_admin_list(self) -> "ConferenceQuerySet":
         return self.select_related("division").annotate(session_count=Count("sessions"))
+
+    def for_list(self) -> "ConferenceQuerySet":
+        return self.select_related("division")
+
+    def for_feed(self) -> "ConferenceQuerySet":
+        return self.select_related("division").prefetch_related("topics")
+
+    def for_calendar(self) -> "ConferenceQuerySet":
+        return self.prefetch_related(
+            Prefetch("sessions", Session.objects.in_programme_order().with_speakers())
+        )
+
+    def for_detail(self) -> "ConferenceQuerySet":
+        # agreements.models imports this module, so the import waits until the call.
+        from agreements.models import Agreement, AgreementParty
+
+        return self.select_related("division").prefetch_related(
+            Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
+            "topics",
+            Prefetch("sessions", Session.objects.for_programme()),
+            Prefetch(
+                "decisions",
+                Decision.objects.select_related("host_organisation", "resulting_conference"),
+            ),
+            Prefetch(
+                "awards",
+                Award.objects.select_related("recipient_person", "recipient_organisation"),
+            ),
+            Prefetch("quotes", Quote.objects.select_related("person", "session")),
+            Prefetch(
+                "agreements",
+                Agreement.objects.public()
+                .order_by("signed_on", "title")
+                .prefetch_related(
+                    Prefetch("parties", AgreementParty.objects.select_related("organisation"))
+                ),
+                to_attr="public_agreements",
+            ),
+        )
+
+    def in_series_of(self, conference: "Conference") -> "ConferenceQuerySet":
+        """The other editions of `conference`'s series: world conferences, or one division's."""
+        if conference.kind == Conference.Kind.OTHER:
+            return self.none()
+        series = self.filter(kind=conference.kind).exclude(pk=conference.pk)
+        if conference.kind == Conference.Kind.DIVISION:
+            series = series.filter(division_id=conference.division_id)
+        return series
+
+    def before(self, conference: "Conference") -> "ConferenceQuerySet":
+        start = conference.start_date
+        return self.filter(
+            Q(start_date__lt=start) | Q(start_date=start, pk__lt=conference.pk)
+        ).order_by("-start_date", "-pk")
+
+    def after(self, conference: "Conference") -> "ConferenceQuerySet":
+        start = conference.start_date
+        return self.filter(
+            Q(start_date__gt=start) | Q(start_date=start, pk__gt=conference.pk)
+        ).order_by("start_date", "pk")
 
 
 class Conference(TimeStampedModel):
@@ -244,6 +304,22 @@ class ConferenceHost(models.Model):
 class SessionQuerySet(models.QuerySet):
     def for_admin_list(self) -> "SessionQuerySet":
         return self.select_related("conference").annotate(appearance_count=Count("appearances"))
+
+    def in_programme_order(self) -> "SessionQuerySet":
+        """Whole-day items open each day, on every database (NULL sorts differently)."""
+        return self.order_by("day", F("start_time").asc(nulls_first=True), "order", "pk")
+
+    def with_speakers(self) -> "SessionQuerySet":
+        return self.prefetch_related(
+            Prefetch("appearances", Appearance.objects.select_related("person__affiliation"))
+        )
+
+    def for_programme(self) -> "SessionQuerySet":
+        return (
+            self.in_programme_order()
+            .with_speakers()
+            .prefetch_related("topics", "organisations_visited")
+        )
 
 
 class Session(TimeStampedModel):

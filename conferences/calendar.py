@@ -1,0 +1,135 @@
+"""iCalendar files: one conference's programme, and the upcoming conferences to subscribe to."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from .models import Conference, Session
+from .templatetags.conference_tags import date_range
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def new_calendar(name: str, description: str = "") -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", f"-//{settings.ASSOCIATION_SHORT_NAME}//{settings.SITE_NAME}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    if description:
+        cal.add("x-wr-caldesc", description)
+    return cal
+
+
+def uid_domain(request: HttpRequest) -> str:
+    domain, _port = split_domain_port(request.get_host())
+    return domain or "localhost"
+
+
+def place_of(conference: Conference) -> str:
+    parts = (conference.venue, conference.city, conference.country.name)
+    return ", ".join(part for part in parts if part)
+
+
+def conference_status(conference: Conference) -> str:
+    if conference.status == Conference.Status.CANCELLED:
+        return "CANCELLED"
+    if conference.date_precision != Conference.DatePrecision.DAY:
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
+def conference_event(conference: Conference, *, request: HttpRequest) -> Event:
+    """The whole conference as one all-day event; DTEND is exclusive, hence the extra day."""
+    event = Event()
+    event.add("uid", f"conference-{conference.pk}@{uid_domain(request)}")
+    event.add("dtstamp", conference.modified)
+    event.add("dtstart", conference.start_date)
+    event.add("dtend", conference.end_date + ONE_DAY)
+    event.add("summary", conference.title)
+    event.add("status", conference_status(conference))
+    event.add("location", place_of(conference))
+    event.add("url", request.build_absolute_uri(conference.get_absolute_url()))
+    lines = [conference.theme]
+    if conference.date_precision != Conference.DatePrecision.DAY:
+        lines.append(_("Exact dates to be announced: %(when)s.") % {"when": date_range(conference)})
+    lines.append(conference.description)
+    description = "\n\n".join(line for line in lines if line)
+    if description:
+        event.add("description", description)
+    return event
+
+
+def session_event(session: Session, *, request: HttpRequest) -> Event:
+    conference = session.conference
+    event = Event()
+    event.add("uid", f"session-{session.pk}@{uid_domain(request)}")
+    event.add("dtstamp", session.modified)
+    if session.starts_at is None:
+        event.add("dtstart", session.day)
+        event.add("dtend", session.day + ONE_DAY)
+    else:
+        event.add("dtstart", session.starts_at)
+        if session.ends_at is not None:
+            event.add("dtend", session.ends_at)
+    event.add("summary", session.title)
+    event.add("categories", [session.get_kind_display()])
+    event.add("location", ", ".join(p for p in (session.location, place_of(conference)) if p))
+    event.add("url", request.build_absolute_uri(session.get_absolute_url()))
+    if conference.status == Conference.Status.CANCELLED:
+        event.add("status", "CANCELLED")
+    lines = [session.description]
+    speakers = [
+        _("%(name)s (%(role)s)") % {"name": a.person.name, "role": a.get_role_display()}
+        + (f", {a.capacity}" if a.capacity else "")
+        for a in session.appearances.all()
+    ]
+    if speakers:
+        lines.append("\n".join(speakers))
+    lines.append(conference.title)
+    event.add("description", "\n\n".join(line for line in lines if line))
+    return event
+
+
+def conference_calendar(conference: Conference, *, request: HttpRequest) -> Calendar:
+    """One event per programme item; the whole conference when there is no programme yet."""
+    cal = new_calendar(conference.title, conference.theme)
+    cal.add("x-wr-timezone", conference.time_zone)
+    sessions = list(conference.sessions.all())
+    for session in sessions:
+        cal.add_component(session_event(session, request=request))
+    if not sessions:
+        cal.add_component(conference_event(conference, request=request))
+    # VTIMEZONE rules only for the years around the conference keep the file small.
+    cal.add_missing_timezones(
+        first_date=conference.start_date - datetime.timedelta(days=366),
+        last_date=conference.end_date + datetime.timedelta(days=366),
+    )
+    return cal
+
+
+def upcoming_calendar(conferences: Iterable[Conference], *, request: HttpRequest) -> Calendar:
+    association = {"short": settings.ASSOCIATION_SHORT_NAME, "name": settings.ASSOCIATION_NAME}
+    cal = new_calendar(
+        _("%(short)s upcoming conferences") % association,
+        _("World and division conferences of the %(name)s.") % association,
+    )
+    cal.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT12H")
+    for conference in conferences:
+        cal.add_component(conference_event(conference, request=request))
+    return cal
+
+
+def response(cal: Calendar, *, filename: str) -> HttpResponse:
+    result = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    result["Content-Disposition"] = disposition
+    return result

@@ -1,0 +1,577 @@
+import datetime
+import json
+import re
+
+import factory
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conferences.models import Appearance, Conference, ConferenceHost, Session
+from tests.factories import (
+    AgreementPartyFactory,
+    AppearanceFactory,
+    AwardFactory,
+    ConferenceFactory,
+    ConferenceHostFactory,
+    DecisionFactory,
+    DivisionFactory,
+    OrganisationFactory,
+    PersonFactory,
+    QuoteFactory,
+    SessionFactory,
+    TopicFactory,
+    bilateral_agreement,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("conferences:conference-list")
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def detail_url(conference: Conference) -> str:
+    return reverse("conferences:conference-detail", kwargs={"slug": conference.slug})
+
+
+def page_body(response) -> str:
+    """The visible page, without the head (where JSON-LD repeats titles)."""
+    html = response.content.decode()
+    return html[html.index("<main") :]
+
+
+def days_from_today(days: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def dated_conference(start_in_days: int, length: int = 3, **kwargs) -> Conference:
+    start = days_from_today(start_in_days)
+    return ConferenceFactory(
+        start_date=start, end_date=start + datetime.timedelta(days=length - 1), **kwargs
+    )
+
+
+@pytest.fixture
+def beijing():
+    """The 42nd World Conference, Beijing, 15–19 September 2025, with part of its programme."""
+    conference = ConferenceFactory(
+        edition=42,
+        title="IASP 2025 Beijing",
+        slug="iasp-2025-beijing",
+        theme="AI and the future of innovation ecosystems",
+        start_date=datetime.date(2025, 9, 15),
+        end_date=datetime.date(2025, 9, 19),
+        city="Beijing",
+        country="CN",
+        venue="China National Convention Center",
+        time_zone="Asia/Shanghai",
+        participant_count=1500,
+        participant_count_is_minimum=True,
+    )
+    host = OrganisationFactory(name="Zhongguancun Science Park", country="CN", city="Beijing")
+    ConferenceHostFactory(conference=conference, organisation=host)
+    visit = SessionFactory(
+        conference=conference,
+        kind=Session.Kind.TECHNICAL_VISIT,
+        title="Visit to the Zhongguancun innovation hub",
+        day=datetime.date(2025, 9, 15),
+        start_time=None,
+        end_time=None,
+    )
+    visit.organisations_visited.add(host)
+    opening = SessionFactory(
+        conference=conference,
+        kind=Session.Kind.OPENING,
+        title="Opening ceremony",
+        day=datetime.date(2025, 9, 16),
+        start_time=datetime.time(9, 0),
+        end_time=datetime.time(10, 0),
+        location="Main hall",
+    )
+    president = PersonFactory(name="Jane Example")
+    AppearanceFactory(
+        session=opening,
+        person=president,
+        role=Appearance.Role.OPENING_ADDRESS,
+        capacity="President, IASP",
+    )
+    plenary = SessionFactory(
+        conference=conference,
+        title="AI in science parks",
+        day=datetime.date(2025, 9, 17),
+        start_time=datetime.time(11, 0),
+        end_time=datetime.time(12, 30),
+    )
+    AppearanceFactory(
+        session=plenary, person=PersonFactory(name="Li Example"), role=Appearance.Role.KEYNOTE
+    )
+    AppearanceFactory(session=plenary, person=president, role=Appearance.Role.MODERATOR)
+    return conference
+
+
+def test_detail_beijing_shows_edition_dates_and_place(client, beijing):
+    response = client.get(detail_url(beijing))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>IASP 2025 Beijing</h1>" in html
+    assert "42nd World Conference" in html
+    assert "15–19 September 2025" in html
+    assert "China National Convention Center" in html
+    assert "Asia/Shanghai (UTC+08:00)" in html
+    assert "more than 1,500" in html
+    assert html.count("<h1") == 1
+
+
+def test_detail_programme_items_fall_under_their_day(client, beijing):
+    html = page_body(client.get(detail_url(beijing)))
+
+    monday = html.index("Monday 15 September 2025")
+    tuesday = html.index("Tuesday 16 September 2025")
+    wednesday = html.index("Wednesday 17 September 2025")
+    assert monday < html.index("Visit to the Zhongguancun innovation hub") < tuesday
+    assert tuesday < html.index("Opening ceremony</h4>") < wednesday
+    assert wednesday < html.index("AI in science parks")
+    assert "All day" in html
+    assert "09:00–10:00" in html
+    assert "11:00–12:30" in html
+
+
+def test_detail_programme_items_have_anchors_for_their_urls(client, beijing):
+    html = client.get(detail_url(beijing)).content.decode()
+
+    for session in beijing.sessions.all():
+        assert f'id="session-{session.pk}"' in html
+        assert session.get_absolute_url().endswith(f"#session-{session.pk}")
+
+
+def test_detail_shows_speakers_with_roles_and_visited_organisations(client, beijing):
+    html = client.get(detail_url(beijing)).content.decode()
+
+    assert 'Jane Example</a> — Opening address, <span class="muted">President, IASP' in html
+    assert "Li Example</a> — Keynote" in html
+    assert "Visiting:" in html
+    assert 'href="/organisations/' in html
+
+
+def test_detail_lists_each_speaker_once_with_all_roles(client, beijing):
+    html = client.get(detail_url(beijing)).content.decode()
+    speakers = html[html.index('id="speakers-heading"') :]
+
+    assert speakers.count(">Jane Example</a></h3>") == 1
+    assert "Opening address, Moderator" in speakers
+
+
+def test_detail_speaker_photo_has_size_alt_and_lazy_loading(client):
+    conference = ConferenceFactory()
+    person = PersonFactory(name="Ana Photo", photo=factory.django.ImageField(width=80, height=80))
+    AppearanceFactory(session=SessionFactory(conference=conference), person=person)
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    image = re.search(r"<img class=\"avatar\"[^>]*>", html).group(0)
+    assert 'width="64"' in image
+    assert 'height="64"' in image
+    assert 'loading="lazy"' in image
+    assert 'alt="Photo of Ana Photo"' in image
+
+
+def test_detail_month_precision_shows_only_the_month(client):
+    conference = ConferenceFactory(
+        start_date=datetime.date(2026, 10, 1),
+        end_date=datetime.date(2026, 10, 31),
+        date_precision=Conference.DatePrecision.MONTH,
+        status=Conference.Status.PLANNED,
+    )
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    assert "October 2026" in html
+    assert "1 October" not in html
+    assert "exact dates to be announced" in html
+
+
+def test_detail_year_precision_shows_only_the_year(client):
+    conference = ConferenceFactory(
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        date_precision=Conference.DatePrecision.YEAR,
+    )
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    assert "<strong>2027</strong>" in html
+
+
+def test_detail_dates_across_months(client):
+    conference = ConferenceFactory(
+        start_date=datetime.date(2024, 9, 30), end_date=datetime.date(2024, 10, 3)
+    )
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    assert "30 September – 3 October 2024" in html
+
+
+def test_detail_shows_hosts_with_roles_division_and_topics(client):
+    division = DivisionFactory(name="Asia Pacific")
+    conference = ConferenceFactory(
+        kind=Conference.Kind.DIVISION, division=division, edition=7, title="APD 2024"
+    )
+    ConferenceHostFactory(
+        conference=conference,
+        organisation=OrganisationFactory(name="Daejeon Park"),
+        role=ConferenceHost.Role.CO_HOST,
+    )
+    conference.topics.add(TopicFactory(name="Artificial intelligence", slug="ai"))
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    assert "7th Asia Pacific Conference" in html
+    assert 'Daejeon Park</a> <span class="muted">(Co-host)</span>' in html
+    assert f'href="{division.get_absolute_url()}"' in html
+    assert 'href="/topics/ai/"' in html
+
+
+def test_detail_shows_outcomes(client, beijing):
+    next_conference = ConferenceFactory(edition=43, title="IASP 2026 Dhahran", slug="dhahran")
+    DecisionFactory(
+        conference=beijing,
+        title="Host of the 2026 conference",
+        host_city="Dhahran",
+        host_country="SA",
+        host_year=2026,
+        host_organisation=OrganisationFactory(name="Dhahran Techno Valley", country="SA"),
+        resulting_conference=next_conference,
+    )
+    AwardFactory(conference=beijing, name="Inspiring Solutions Award")
+    AwardFactory(
+        conference=beijing,
+        name="Presidential Medal",
+        recipient_person=PersonFactory(name="Medal Winner"),
+    )
+    QuoteFactory(conference=beijing, person=PersonFactory(name="Quoted Person"), text="Together.")
+
+    html = client.get(detail_url(beijing)).content.decode()
+
+    assert "Next host: Dhahran, Saudi Arabia, in 2026." in html
+    assert "Dhahran Techno Valley</a>" in html
+    assert f'href="{detail_url(next_conference)}">IASP 2026 Dhahran</a>' in html
+    assert "Inspiring Solutions Award" in html
+    assert "Recipient not recorded" in html
+    assert "Medal Winner</a>" in html
+    assert re.search(r"<blockquote>\s*<p>Together.</p>\s*<footer>— <a [^>]*>Quoted Person", html)
+
+
+def test_detail_lists_only_public_agreements_with_parties(client, beijing):
+    public = bilateral_agreement(signed_at_conference=beijing, title="Beijing–Lisbon MoU")
+    bilateral_agreement(signed_at_conference=beijing, title="Hidden deal", is_public=False)
+    bilateral_agreement(
+        signed_at_conference=beijing, title="Draft deal", status="draft", signed_on=None
+    )
+
+    html = client.get(detail_url(beijing)).content.decode()
+
+    assert "Beijing–Lisbon MoU" in html
+    assert "Hidden deal" not in html
+    assert "Draft deal" not in html
+    for party in public.parties.all():
+        assert party.organisation.name in html
+
+
+def test_detail_shows_report_and_calendar_link(client, beijing):
+    beijing.report = "A record attendance."
+    beijing.save()
+
+    html = client.get(detail_url(beijing)).content.decode()
+
+    assert "Post-event report" in html
+    assert "A record attendance." in html
+    assert 'href="/conferences/iasp-2025-beijing/calendar.ics"' in html
+
+
+def test_detail_links_previous_and_next_edition_of_the_series(client):
+    division = DivisionFactory()
+    first = ConferenceFactory(edition=1, start_date=datetime.date(2023, 5, 1))
+    second = ConferenceFactory(edition=2, start_date=datetime.date(2024, 5, 1))
+    third = ConferenceFactory(edition=3, start_date=datetime.date(2025, 5, 1))
+    ConferenceFactory(
+        kind=Conference.Kind.DIVISION,
+        division=division,
+        edition=1,
+        title="Division meeting between",
+        slug="division-between",
+        start_date=datetime.date(2024, 8, 1),
+    )
+    for conference in (first, second, third):
+        conference.end_date = conference.start_date
+        conference.save()
+
+    html = client.get(detail_url(second)).content.decode()
+
+    assert f'<a href="{detail_url(first)}" rel="prev">' in html
+    assert f'<a href="{detail_url(third)}" rel="next">' in html
+    assert "Division meeting between" not in html
+
+
+def test_detail_division_series_stays_within_its_division(client):
+    division, other = DivisionFactory(), DivisionFactory()
+    kwargs = {"kind": Conference.Kind.DIVISION}
+    earlier = ConferenceFactory(
+        division=division, edition=1, slug="d-1", start_date=datetime.date(2022, 3, 1), **kwargs
+    )
+    ConferenceFactory(
+        division=other, edition=1, slug="o-1", start_date=datetime.date(2023, 3, 1), **kwargs
+    )
+    current = ConferenceFactory(
+        division=division, edition=2, slug="d-2", start_date=datetime.date(2024, 3, 1), **kwargs
+    )
+    for conference in (earlier, current):
+        conference.end_date = conference.start_date
+        conference.save()
+
+    html = client.get(detail_url(current)).content.decode()
+
+    assert f'<a href="{detail_url(earlier)}" rel="prev">' in html
+    assert 'rel="next"' not in html
+
+
+def test_detail_json_ld_is_an_event_with_sub_events(client, beijing):
+    html = client.get(detail_url(beijing)).content.decode()
+
+    data = json.loads(JSON_LD.search(html).group(1))
+    assert data["@type"] == "Event"
+    assert data["name"] == "IASP 2025 Beijing"
+    assert data["startDate"] == "2025-09-15"
+    assert data["endDate"] == "2025-09-19"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["location"]["address"] == {
+        "@type": "PostalAddress",
+        "addressCountry": "CN",
+        "addressLocality": "Beijing",
+    }
+    assert data["organizer"][0]["name"] == "Zhongguancun Science Park"
+    starts = [event["startDate"] for event in data["subEvent"]]
+    assert starts == ["2025-09-15", "2025-09-16T09:00:00+08:00", "2025-09-17T11:00:00+08:00"]
+
+
+def test_detail_has_open_graph_meta(client, beijing):
+    html = client.get(detail_url(beijing)).content.decode()
+
+    assert '<meta property="og:title" content="IASP 2025 Beijing">' in html
+    assert "15–19 September 2025, Beijing, China." in html
+
+
+def test_detail_unknown_slug_is_not_found(client):
+    response = client.get(reverse("conferences:conference-detail", kwargs={"slug": "nowhere"}))
+
+    assert response.status_code == 404
+
+
+def test_detail_without_programme_says_so(client):
+    conference = ConferenceFactory(status=Conference.Status.PLANNED)
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    assert "The programme has not been published yet." in html
+    assert "subEvent" not in html
+
+
+def rich_conference(count: int) -> Conference:
+    """A conference with `count` of everything the detail page shows."""
+    conference = ConferenceFactory(edition=100, slug="rich")
+    for edition, year in ((99, 2024), (101, 2026)):
+        day = datetime.date(year, 9, 1)
+        ConferenceFactory(edition=edition, start_date=day, end_date=day)
+    conference.topics.add(*TopicFactory.create_batch(count))
+    for n in range(count):
+        ConferenceHostFactory(conference=conference)
+        session = SessionFactory(conference=conference)
+        session.topics.add(TopicFactory())
+        session.organisations_visited.add(OrganisationFactory())
+        for _m in range(count):
+            AppearanceFactory(
+                session=session,
+                person=PersonFactory(photo=factory.django.ImageField(width=8, height=8)),
+            )
+        DecisionFactory(
+            conference=conference,
+            host_organisation=OrganisationFactory(),
+            resulting_conference=ConferenceFactory(
+                kind=Conference.Kind.OTHER, edition=None, slug=f"resulting-{n}"
+            ),
+        )
+        AwardFactory(conference=conference, recipient_organisation=OrganisationFactory())
+        QuoteFactory(conference=conference, session=session)
+        agreement = bilateral_agreement(signed_at_conference=conference)
+        AgreementPartyFactory(agreement=agreement)
+    return conference
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_detail_query_count_is_fixed(client, django_assert_num_queries, count):
+    conference = rich_conference(count)
+
+    with django_assert_num_queries(14):
+        response = client.get(detail_url(conference))
+
+    html = response.content.decode()
+    assert html.count('<img class="avatar"') == count * count
+    assert html.count("<blockquote>") == count
+
+
+def test_list_separates_upcoming_from_past(client):
+    dated_conference(200, title="Later upcoming", slug="later")
+    dated_conference(20, title="Soon upcoming", slug="soon")
+    dated_conference(-1, length=2, title="Ends today", slug="today")
+    dated_conference(-400, title="Last year", slug="last-year")
+    dated_conference(-40, title="Last month", slug="last-month")
+
+    html = client.get(LIST_URL).content.decode()
+
+    upcoming, past = html.split('id="past-heading"')
+    order = [upcoming.index(title) for title in ("Ends today", "Soon upcoming", "Later upcoming")]
+    assert order == sorted(order)
+    assert "Last month" not in upcoming
+    assert past.index("Last month") < past.index("Last year")
+    assert "Soon upcoming" not in past
+    assert "2 past conferences" in past
+
+
+def test_list_shows_cards_with_dates_and_place(client):
+    ConferenceFactory(edition=42, title="IASP 2025 Beijing")
+
+    html = client.get(LIST_URL).content.decode()
+
+    assert "42nd World Conference" in html
+    assert "15–19 September 2025 · Beijing, China" in html
+
+
+def test_list_empty_says_so(client):
+    html = client.get(LIST_URL).content.decode()
+
+    assert "No conferences have been recorded yet." in html
+
+
+def test_list_filter_by_kind(client):
+    ConferenceFactory(title="A world one")
+    ConferenceFactory(
+        kind=Conference.Kind.DIVISION, division=DivisionFactory(), title="A division one"
+    )
+
+    html = client.get(LIST_URL, {"kind": "division"}).content.decode()
+
+    assert "A division one" in html
+    assert "A world one" not in html
+
+
+def test_list_filter_by_year(client):
+    ConferenceFactory(
+        title="In 2019", start_date=datetime.date(2019, 6, 1), end_date=datetime.date(2019, 6, 3)
+    )
+    ConferenceFactory(title="In 2025")
+
+    html = client.get(LIST_URL, {"year": "2019"}).content.decode()
+
+    assert "In 2019" in html
+    assert "In 2025" not in html
+    assert '<option value="2025">2025</option>' in html
+
+
+def test_list_filter_by_country(client):
+    ConferenceFactory(title="In China", country="CN")
+    ConferenceFactory(title="In Spain", country="ES", city="Málaga")
+
+    html = client.get(LIST_URL, {"country": "ES"}).content.decode()
+
+    assert "In Spain" in html
+    assert "In China" not in html
+    assert '<option value="CN">China</option>' in html
+
+
+def test_list_filter_by_division(client):
+    division = DivisionFactory(slug="europe")
+    ConferenceFactory(kind=Conference.Kind.DIVISION, division=division, title="European one")
+    ConferenceFactory(kind=Conference.Kind.DIVISION, division=DivisionFactory(), title="Other one")
+
+    html = client.get(LIST_URL, {"division": "europe"}).content.decode()
+
+    assert "European one" in html
+    assert "Other one" not in html
+
+
+def test_list_filter_by_topic_of_conference_or_session(client):
+    topic = TopicFactory(slug="ai")
+    ConferenceFactory(title="Tagged conference").topics.add(topic)
+    SessionFactory(conference=ConferenceFactory(title="Tagged session")).topics.add(topic)
+    ConferenceFactory(title="Untagged")
+
+    html = client.get(LIST_URL, {"topic": "ai"}).content.decode()
+
+    assert "Tagged conference" in html
+    assert "Tagged session" in html
+    assert "Untagged" not in html
+
+
+def test_list_filter_without_match_says_so(client):
+    ConferenceFactory(country="CN")
+
+    html = client.get(LIST_URL, {"kind": "other"}).content.decode()
+
+    assert "No conferences match these filters." in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "party"},
+        {"year": "abc"},
+        {"year": "1800"},
+        {"country": "ZZ"},
+        {"division": "nowhere"},
+        {"topic": "nothing"},
+        {"kind": "world", "year": "x" * 500},
+    ],
+)
+def test_list_invalid_filter_shows_error_not_500(client, params):
+    ConferenceFactory(title="Should not be listed")
+
+    response = client.get(LIST_URL, params)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="errorlist"' in html
+    assert "Select a valid choice" in html
+    assert "Should not be listed" not in html
+
+
+def test_list_pagination_keeps_filters(client):
+    for number in range(21):
+        dated_conference(-100 - number * 10, title=f"Past {number}", slug=f"past-{number}")
+
+    html = client.get(LIST_URL, {"kind": "world"}).content.decode()
+    assert 'href="?kind=world&amp;page=2" rel="next"' in html
+    assert "Page 1 of 2" in html
+
+    second = client.get(LIST_URL, {"kind": "world", "page": 2}).content.decode()
+    assert "Past 20" in second
+    assert "Past 0" not in second
+    assert 'id="upcoming-heading"' not in second
+    assert 'href="?kind=world&amp;page=1" rel="prev"' in second
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_list_query_count_is_fixed(client, django_assert_num_queries, count):
+    for number in range(count):
+        dated_conference(
+            -100 - number * 10,
+            kind=Conference.Kind.DIVISION,
+            division=DivisionFactory(),
+            slug=f"past-{number}",
+        )
+        dated_conference(100 + number * 10, slug=f"upcoming-{number}").topics.add(TopicFactory())
+
+    with django_assert_num_queries(6):
+        response = client.get(LIST_URL)
+
+    assert response.content.decode().count('class="card"') == min(count, 20) + count
