@@ -1,0 +1,245 @@
+"""Site search, on whichever backend the test database uses (SQLite or PostgreSQL)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Agreement
+from config.search import MAX_QUERY_LENGTH, RESULTS_PER_TYPE
+from tests.factories import (
+    AgreementFactory,
+    ConferenceFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_URL = reverse("search")
+
+
+def search(client, query: str):
+    return client.get(SEARCH_URL, {"q": query})
+
+
+def headings(response) -> list[str]:
+    """The result group headings, as a visitor reads them."""
+    html = response.content.decode()
+    found = re.findall(r'<h2 id="results-[a-z]+-heading">(.*?)</h2>', html)
+    return [re.sub(r"<[^>]+>", "", heading) for heading in found]
+
+
+def result_links(response) -> list[tuple[str, str]]:
+    """(href, title as HTML) of every result."""
+    html = response.content.decode()
+    return re.findall(r'<h3><a href="([^"]+)">(.*?)</a></h3>', html)
+
+
+def test_search_finds_a_conference_by_a_word_of_its_theme(client):
+    conference = ConferenceFactory(
+        title="World Conference Nairobi", theme="Resilient ecosystems for shared prosperity"
+    )
+    ConferenceFactory(title="Another conference", theme="Something else")
+
+    response = search(client, "prosperity")
+
+    assert headings(response) == ["Conferences (1)"]
+    assert result_links(response) == [(conference.get_absolute_url(), "World Conference Nairobi")]
+    assert "shared <mark>prosperity</mark>" in response.content.decode()
+
+
+def test_search_finds_an_organisation_by_its_short_name(client):
+    organisation = OrganisationFactory(
+        name="Chiang Mai University Science and Technology Park", short_name="STeP"
+    )
+    OrganisationFactory(name="Ideon Science Park")
+
+    response = search(client, "STeP")
+
+    assert headings(response) == ["Organisations (1)"]
+    assert result_links(response) == [
+        (organisation.get_absolute_url(), "Chiang Mai University Science and Technology Park")
+    ]
+    assert "<mark>STeP</mark>" in response.content.decode()
+
+
+def test_search_finds_a_person_by_name(client):
+    person = PersonFactory(name="Ebba Lundqvist", job_title="Chief executive")
+    PersonFactory(name="Someone Else")
+
+    response = search(client, "lundqvist")
+
+    assert headings(response) == ["People (1)"]
+    assert result_links(response) == [(person.get_absolute_url(), "Ebba <mark>Lundqvist</mark>")]
+
+
+def test_search_finds_a_session_by_title_and_links_into_the_programme(client):
+    session = SessionFactory(title="Financing deep tech ventures")
+    SessionFactory(title="Coffee break")
+
+    response = search(client, "financing")
+
+    assert headings(response) == ["Sessions (1)"]
+    href, title = result_links(response)[0]
+    assert href == f"{session.conference.get_absolute_url()}#session-{session.pk}"
+    assert title == "<mark>Financing</mark> deep tech ventures"
+
+
+def test_search_finds_a_public_agreement_by_its_summary(client):
+    agreement = AgreementFactory(
+        title="Twin parks", summary="Joint incubation of hydrogen startups."
+    )
+
+    response = search(client, "hydrogen")
+
+    assert headings(response) == ["Agreements (1)"]
+    assert result_links(response) == [(agreement.get_absolute_url(), "Twin parks")]
+    assert "<mark>hydrogen</mark>" in response.content.decode()
+
+
+def test_search_never_shows_drafts_or_non_public_agreements(client):
+    AgreementFactory(title="Hidden quantum pact", is_public=False)
+    AgreementFactory(title="Draft quantum pact", status=Agreement.Status.DRAFT, signed_on=None)
+
+    response = search(client, "quantum")
+
+    html = response.content.decode()
+    assert "quantum pact" not in html
+    assert "Nothing matches “quantum”." in html
+
+
+def test_search_groups_the_results_by_type_with_their_counts(client):
+    ConferenceFactory(title="Aurora summit", city="Tromsø")
+    SessionFactory(title="Aurora labs tour")
+    SessionFactory(title="Aurora panel")
+    PersonFactory(name="Ana Aurora")
+    OrganisationFactory(name="Aurora Innovation Park")
+    AgreementFactory(title="Aurora agreement")
+
+    response = search(client, "aurora")
+
+    assert headings(response) == [
+        "Conferences (1)",
+        "Sessions (2)",
+        "People (1)",
+        "Organisations (1)",
+        "Agreements (1)",
+    ]
+    assert "6 results" in response.content.decode()
+
+
+def test_search_needs_every_word_to_match(client):
+    OrganisationFactory(name="Aurora Innovation Park")
+    OrganisationFactory(name="Aurora Business Centre")
+
+    response = search(client, "aurora innovation")
+
+    assert [title for _, title in result_links(response)] == [
+        "<mark>Aurora</mark> <mark>Innovation</mark> Park"
+    ]
+
+
+def test_search_shows_the_first_results_of_a_large_group_and_says_how_many_match(client):
+    for number in range(RESULTS_PER_TYPE + 3):
+        OrganisationFactory(name=f"Borealis Park {number}")
+
+    response = search(client, "borealis")
+
+    html = response.content.decode()
+    assert headings(response) == [f"Organisations ({RESULTS_PER_TYPE + 3})"]
+    assert len(result_links(response)) == RESULTS_PER_TYPE
+    assert f"Showing the best {RESULTS_PER_TYPE} of {RESULTS_PER_TYPE + 3}." in html
+
+
+def test_search_escapes_the_query_everywhere(client):
+    response = search(client, "<script>alert(1)</script>")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert response.context["search_query"] == "<script>alert(1)</script>"
+
+
+def test_search_escapes_markup_stored_in_a_result(client):
+    ConferenceFactory(
+        title="<b>Bold</b> Zephyr summit", theme="<img src=x onerror=alert(1)> zephyr"
+    )
+
+    response = search(client, "zephyr")
+
+    html = response.content.decode()
+    assert "<b>Bold</b>" not in html
+    assert "<img src=x" not in html
+    assert "<mark>Zephyr</mark> summit" in html
+
+
+def test_search_without_a_query_shows_the_form_and_a_hint(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(SEARCH_URL)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<h1>") == 1
+    assert '<label for="search-q" class="visually-hidden">Search for</label>' in html
+    assert "Type a word or two above" in html
+    assert response.context["search_query"] == ""
+
+
+def test_search_with_only_spaces_is_an_empty_query(client):
+    response = search(client, "   \t ")
+
+    assert "Type a word or two above" in response.content.decode()
+
+
+def test_search_without_results_says_so(client):
+    OrganisationFactory(name="Ideon Science Park")
+
+    response = search(client, "xylophone")
+
+    assert "Nothing matches “xylophone”." in response.content.decode()
+    assert headings(response) == []
+
+
+def test_search_cuts_a_very_long_query(client):
+    response = search(client, "innovation " * 500)
+
+    assert response.status_code == 200
+    assert len(response.context["search_query"]) <= MAX_QUERY_LENGTH
+
+
+def test_search_ignores_control_characters_in_the_query(client):
+    OrganisationFactory(name="Ideon Science Park")
+
+    response = search(client, "ideon\x00 park\x07")
+
+    assert response.status_code == 200
+    assert [title for _, title in result_links(response)] == [
+        "<mark>Ideon</mark> Science <mark>Park</mark>"
+    ]
+
+
+def test_search_puts_the_query_back_in_the_header_search_box(client):
+    html = search(client, "science parks").content.decode()
+
+    assert 'id="site-search-q" type="search" name="q" value="science parks"' in html
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_search_query_count_does_not_grow_with_the_results(
+    client, django_assert_num_queries, count
+):
+    for number in range(count):
+        conference = ConferenceFactory(title=f"Meridian conference {number}")
+        SessionFactory(conference=conference, title=f"Meridian session {number}")
+        PersonFactory(name=f"Meridian Person {number}")
+        OrganisationFactory(name=f"Meridian Park {number}")
+        AgreementFactory(title=f"Meridian agreement {number}")
+
+    # One query per type, whatever the number of matches.
+    with django_assert_num_queries(5):
+        response = search(client, "meridian")
+
+    assert len(result_links(response)) == 5 * count
