@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -52,6 +52,21 @@ def coordinate_constraints(prefix: str) -> list[models.BaseConstraint]:
     ]
 
 
+def count_of(queryset: models.QuerySet, related: str) -> Coalesce:
+    """For an annotation: how many rows of `queryset` point at the outer row through `related`.
+
+    A correlated subquery per count, so that several counts never multiply each other's joins.
+    """
+    counted = (
+        queryset.filter(**{related: OuterRef("pk")})
+        .order_by()
+        .values(related)
+        .annotate(count=Count("pk", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
 def date_order_constraint(start: str, end: str, name: str) -> models.CheckConstraint:
     """`end` is empty or not before `start`."""
     return models.CheckConstraint(
@@ -63,12 +78,61 @@ def date_order_constraint(start: str, end: str, name: str) -> models.CheckConstr
     )
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_counts(self) -> "TopicQuerySet":
+        from agreements.models import Agreement
+        from conferences.models import Session
+
+        return self.annotate(
+            organisation_count=count_of(Organisation.topics.through.objects.all(), "topic"),
+            session_count=count_of(Session.topics.through.objects.all(), "topic"),
+            agreement_count=count_of(Agreement.objects.public(), "topics"),
+        )
+
+    def for_profile(self) -> "TopicQuerySet":
+        from agreements.models import Agreement, AgreementParty
+        from conferences.models import Conference, Session
+
+        return self.prefetch_related(
+            Prefetch(
+                "organisations",
+                queryset=Organisation.objects.for_cards(),
+                to_attr="tagged_organisations",
+            ),
+            Prefetch(
+                "conferences",
+                queryset=Conference.objects.order_by("-start_date", "-pk"),
+                to_attr="tagged_conferences",
+            ),
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.select_related("conference").order_by(
+                    "-conference__start_date", "conference_id", "day", "start_time", "order", "pk"
+                ),
+                to_attr="tagged_sessions",
+            ),
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.public()
+                .order_by(F("signed_on").desc(nulls_last=True), "title")
+                .prefetch_related(
+                    Prefetch(
+                        "parties", queryset=AgreementParty.objects.select_related("organisation")
+                    )
+                ),
+                to_attr="tagged_agreements",
+            ),
+        )
+
+
 class Topic(TimeStampedModel):
     """One shared vocabulary for organisations, sessions and agreements."""
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +149,37 @@ class Topic(TimeStampedModel):
         return reverse("members:topic-detail", kwargs={"slug": self.slug})
 
 
+class DivisionQuerySet(models.QuerySet):
+    def with_counts(self) -> "DivisionQuerySet":
+        from conferences.models import Conference
+
+        return self.annotate(
+            member_count=count_of(Organisation.objects.current_members(), "division"),
+            conference_count=count_of(Conference.objects.all(), "division"),
+        )
+
+    def for_profile(self) -> "DivisionQuerySet":
+        from conferences.models import Conference
+
+        return self.prefetch_related(
+            Prefetch(
+                "offices",
+                queryset=Office.objects.current().select_related("person__affiliation"),
+                to_attr="current_offices",
+            ),
+            Prefetch(
+                "organisations",
+                queryset=Organisation.objects.for_directory(),
+                to_attr="member_organisations",
+            ),
+            Prefetch(
+                "conferences",
+                queryset=Conference.objects.order_by("-start_date", "-pk"),
+                to_attr="conference_list",
+            ),
+        )
+
+
 class Division(TimeStampedModel):
     """A regional chapter of the association."""
 
@@ -92,6 +187,8 @@ class Division(TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
+
+    objects = DivisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -114,6 +211,65 @@ class OrganisationQuerySet(models.QuerySet):
 
     def for_admin_list(self) -> "OrganisationQuerySet":
         return self.select_related("division")
+
+    def with_membership(self, on: datetime.date | None = None) -> "OrganisationQuerySet":
+        """`member_since` and `membership_category` of the current membership, or None."""
+        current = (
+            Membership.objects.current(on=on)
+            .filter(organisation=OuterRef("pk"))
+            .order_by("-started_on")
+        )
+        return self.annotate(
+            member_since=Subquery(current.values("started_on")[:1]),
+            membership_category=Subquery(current.values("category")[:1]),
+        )
+
+    def for_cards(self) -> "OrganisationQuerySet":
+        return self.with_membership()
+
+    def for_directory(self) -> "OrganisationQuerySet":
+        return self.current_members().for_cards()
+
+    def for_profile(self) -> "OrganisationQuerySet":
+        from agreements.models import Agreement, AgreementParty
+        from conferences.models import ConferenceHost, Session
+
+        return self.select_related("division").prefetch_related(
+            "topics",
+            Prefetch(
+                "memberships", queryset=Membership.objects.current(), to_attr="current_memberships"
+            ),
+            Prefetch(
+                "conference_host_links",
+                queryset=ConferenceHost.objects.select_related("conference").order_by(
+                    "-conference__start_date", "order", "pk"
+                ),
+                to_attr="hosting",
+            ),
+            Prefetch(
+                "visits",
+                queryset=Session.objects.select_related("conference").order_by("-day", "pk"),
+                to_attr="visits_received",
+            ),
+            Prefetch(
+                "people",
+                queryset=Person.objects.with_current_offices(),
+                to_attr="affiliated_people",
+            ),
+            Prefetch(
+                "agreement_parties",
+                queryset=AgreementParty.objects.filter(agreement__in=Agreement.objects.public())
+                .select_related("agreement")
+                .prefetch_related(
+                    Prefetch(
+                        "agreement__parties",
+                        queryset=AgreementParty.objects.select_related("organisation"),
+                    )
+                )
+                .order_by(F("agreement__signed_on").desc(nulls_last=True), "agreement__title"),
+                to_attr="public_agreement_parties",
+            ),
+        )
 
 
 class Organisation(TimeStampedModel):
@@ -331,6 +487,61 @@ class PersonQuerySet(models.QuerySet):
     def for_admin_list(self) -> "PersonQuerySet":
         return self.select_related("affiliation")
 
+    def for_cards(self) -> "PersonQuerySet":
+        return self.select_related("affiliation")
+
+    def with_current_offices(self, on: datetime.date | None = None) -> "PersonQuerySet":
+        return self.prefetch_related(
+            Prefetch(
+                "offices",
+                queryset=Office.objects.current(on=on).for_titles(),
+                to_attr="current_offices",
+            )
+        )
+
+    def for_profile(self, on: datetime.date | None = None) -> "PersonQuerySet":
+        from conferences.models import Appearance, Award, Quote
+
+        return (
+            self.select_related("affiliation")
+            .with_current_offices(on=on)
+            .prefetch_related(
+                Prefetch(
+                    "offices",
+                    queryset=Office.objects.past(on=on).for_titles(),
+                    to_attr="past_offices",
+                ),
+                Prefetch(
+                    "appearances",
+                    # Grouped by conference on the page: newest conference first, then programme.
+                    queryset=Appearance.objects.select_related("session__conference").order_by(
+                        "-session__conference__start_date",
+                        "session__conference_id",
+                        "session__day",
+                        F("session__start_time").asc(nulls_first=True),
+                        "session__order",
+                        "order",
+                        "pk",
+                    ),
+                    to_attr="conference_appearances",
+                ),
+                Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.select_related(
+                        "conference", "session__conference"
+                    ).order_by("-conference__start_date", "pk"),
+                    to_attr="quote_list",
+                ),
+                Prefetch(
+                    "awards",
+                    queryset=Award.objects.select_related("conference").order_by(
+                        "-conference__start_date", "pk"
+                    ),
+                    to_attr="award_list",
+                ),
+            )
+        )
+
 
 class Person(TimeStampedModel):
     """A speaker, office holder, signatory or contact."""
@@ -390,6 +601,14 @@ class OfficeQuerySet(models.QuerySet):
             Q(started_on__isnull=True) | Q(started_on__lte=on),
             Q(ended_on__isnull=True) | Q(ended_on__gte=on),
         )
+
+    def past(self, on: datetime.date | None = None) -> "OfficeQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(ended_on__lt=on).order_by("-ended_on", "pk")
+
+    def for_titles(self) -> "OfficeQuerySet":
+        """What `full_title` reads."""
+        return self.select_related("division", "organisation")
 
 
 class Office(TimeStampedModel):

@@ -1,0 +1,204 @@
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from conferences.models import Conference
+
+from .models import Division, Membership, Organisation, Person, Topic
+
+
+@dataclass(frozen=True)
+class Facet:
+    """How to count the results behind each choice of one filter.
+
+    `value` is the lookup grouped on; its values are the choice values the filter accepts.
+    `label` is the lookup that names a choice; without it, the filter's own choice labels
+    are used, in the filter's own order.
+    """
+
+    value: str
+    label: str | None = None
+    order_by: tuple[str, ...] = ()
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose choices can show how many results each would give, e.g. "Thailand (3)".
+
+    Each facet is counted over the results of all the *other* filters, so that a visitor
+    sees what choosing another value would give. One aggregate query per facet.
+    """
+
+    facets: dict[str, Facet] = {}
+
+    def count_facets(self) -> None:
+        """Replace the faceted choices with the counted ones, for rendering the form."""
+        if not self.is_bound:
+            return
+        self.form.is_valid()
+        for name, facet in self.facets.items():
+            field = self.form.fields[name]
+            choices = [("", field.empty_label)]
+            choices += [
+                (value, _("%(label)s (%(count)s)") % {"label": label, "count": count})
+                for value, label, count in self.facet_counts(name, facet)
+            ]
+            field.widget.choices = choices
+
+    def facet_counts(self, name: str, facet: Facet) -> list[tuple[str, str, int]]:
+        queryset = self.queryset_without(name).order_by()
+        lookups = [facet.value] + ([facet.label] if facet.label else [])
+        rows = (
+            queryset.values(*lookups)
+            .annotate(facet_count=Count("pk", distinct=True))
+            .order_by(*facet.order_by)
+        )
+        counts = {}
+        for row in rows:
+            value = row[facet.value]
+            if value in (None, ""):
+                continue
+            counts[str(value)] = (row[facet.label] if facet.label else None, row["facet_count"])
+
+        if facet.label:
+            counted = [(value, label, count) for value, (label, count) in counts.items()]
+        else:
+            counted = [
+                (str(value), label, counts[str(value)][1])
+                for value, label in self.form.fields[name].choices
+                if str(value) in counts
+            ]
+        return self._keep_selected(name, facet, counted)
+
+    def _keep_selected(self, name: str, facet: Facet, counted: list) -> list:
+        """The chosen value stays in the list, with (0), when the other filters exclude it."""
+        selected = self.form.cleaned_data.get(name)
+        if selected in (None, ""):
+            return counted
+        value = getattr(selected, self.filters[name].extra.get("to_field_name") or "pk", selected)
+        if any(choice == str(value) for choice, _label, _count in counted):
+            return counted
+        if facet.label:
+            label = str(selected)
+        else:
+            label = dict(self.form.fields[name].choices).get(value, value)
+        return [(str(value), label, 0), *counted]
+
+    def queryset_without(self, name: str) -> QuerySet:
+        queryset = self.queryset.all()
+        for other, value in self.form.cleaned_data.items():
+            if other != name:
+                queryset = self.filters[other].filter(queryset, value)
+        return queryset
+
+
+class OrganisationFilter(FacetedFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name"),
+        method="search",
+        widget=forms.SearchInput,
+        max_length=200,
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=countries, empty_label=_("All countries")
+    )
+    division = django_filters.ModelChoiceFilter(
+        label=_("Division"),
+        queryset=Division.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All divisions"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("All kinds")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Membership category"),
+        choices=Membership.Category.choices,
+        method="filter_category",
+        empty_label=_("All categories"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All topics"),
+        distinct=True,
+    )
+
+    facets = {
+        "country": Facet("country"),
+        "division": Facet("division__slug", "division__name", order_by=("division__name",)),
+        "kind": Facet("kind"),
+        "category": Facet("membership_category"),
+        "topic": Facet("topics__slug", "topics__name", order_by=("topics__name",)),
+    }
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "country", "division", "kind", "category", "topic"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+    def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        members = Membership.objects.current().filter(category=value)
+        return queryset.filter(pk__in=members.values("organisation"))
+
+    def queryset_without(self, name: str) -> QuerySet:
+        queryset = super().queryset_without(name)
+        if name == "category" and "membership_category" not in queryset.query.annotations:
+            queryset = queryset.with_membership()
+        return queryset
+
+
+class PersonFilter(FacetedFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name"),
+        method="search",
+        widget=forms.SearchInput,
+        max_length=200,
+    )
+    conference = django_filters.ModelChoiceFilter(
+        label=_("Conference"),
+        field_name="appearances__session__conference",
+        queryset=Conference.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All conferences"),
+        distinct=True,
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=countries, empty_label=_("All countries")
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="affiliation",
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All organisations"),
+    )
+
+    facets = {
+        "conference": Facet(
+            "appearances__session__conference__slug",
+            "appearances__session__conference__title",
+            order_by=(
+                "-appearances__session__conference__start_date",
+                "appearances__session__conference__title",
+            ),
+        ),
+        "country": Facet("country"),
+        "organisation": Facet(
+            "affiliation__slug", "affiliation__name", order_by=("affiliation__name",)
+        ),
+    }
+
+    class Meta:
+        model = Person
+        fields = ["q", "conference", "country", "organisation"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(name__icontains=value)
