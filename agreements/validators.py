@@ -4,9 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from members.validators import is_stored
+
 
 def validate_pdf_upload(upload) -> None:
     """Accept a PDF (by its leading bytes, not its name) under the size cap."""
+    if is_stored(upload):
+        return  # checked when it was uploaded; never read a stored file again
     if PurePath(upload.name or "").suffix.lower() != ".pdf":
         raise ValidationError(_("Upload the document as a PDF file."), code="document_extension")
     size = getattr(upload, "size", 0) or 0
@@ -19,7 +23,7 @@ def validate_pdf_upload(upload) -> None:
                 "limit": round(settings.MAX_DOCUMENT_UPLOAD_BYTES / 1_048_576, 1),
             },
         )
-    position = upload.tell() if hasattr(upload, "tell") else 0
+    position = upload.tell()
     upload.seek(0)
     head = upload.read(1024)
     upload.seek(position)

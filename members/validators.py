@@ -21,6 +21,8 @@ class ImageUploadValidator:
     """
 
     def __call__(self, upload) -> None:
+        if is_stored(upload):
+            return  # checked when it was uploaded; never read a stored file again
         size = getattr(upload, "size", None)
         if size is not None and size > settings.MAX_IMAGE_UPLOAD_BYTES:
             raise ValidationError(
@@ -31,12 +33,26 @@ class ImageUploadValidator:
                     "limit": round(settings.MAX_IMAGE_UPLOAD_BYTES / 1_048_576, 1),
                 },
             )
-        position = upload.tell() if hasattr(upload, "tell") else None
+        position = upload.tell()
+        try:
+            image_format = self._check_pixels(upload)
+        finally:
+            upload.seek(position)
+        if image_format not in ALLOWED_IMAGE_FORMATS:
+            raise ValidationError(
+                _("Images must be JPEG, PNG, WebP or GIF, not %(format)s."),
+                code="image_format",
+                params={"format": image_format},
+            )
+
+    @staticmethod
+    def _check_pixels(upload) -> str:
+        """Read the header, refuse oversized images, then decode every pixel once."""
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
+                upload.seek(0)
                 with Image.open(upload) as image:
-                    image_format = image.format
                     width, height = image.size
                     if width * height > settings.MAX_IMAGE_PIXELS:
                         raise ValidationError(
@@ -44,7 +60,8 @@ class ImageUploadValidator:
                             code="image_too_many_pixels",
                             params={"width": width, "height": height},
                         )
-                    image.verify()
+                    image.load()  # a truncated JPEG or GIF fails here, not in verify()
+                    return image.format
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -55,18 +72,14 @@ class ImageUploadValidator:
             raise ValidationError(
                 _("The file is not a valid image."), code="image_invalid"
             ) from exc
-        finally:
-            if position is not None:
-                upload.seek(position)
-        if image_format not in ALLOWED_IMAGE_FORMATS:
-            raise ValidationError(
-                _("Images must be JPEG, PNG, WebP or GIF, not %(format)s."),
-                code="image_format",
-                params={"format": image_format},
-            )
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ImageUploadValidator)
+
+
+def is_stored(file) -> bool:
+    """True for a file already in storage (a saved FieldFile), False for a new upload."""
+    return bool(getattr(file, "_committed", False)) and bool(getattr(file, "name", ""))
 
 
 validate_image_upload = ImageUploadValidator()

@@ -209,12 +209,6 @@ def test_organisation_full_clean_refuses_a_logo_that_is_not_an_image():
     assert info.value.error_dict["logo"][0].code == "image_invalid"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="validate_image_upload calls tell() on a stored ImageFieldFile whose file Django "
-    "has already opened and closed to read the missing dimensions: 'I/O operation on closed file'",
-)
 def test_organisation_full_clean_with_stored_logo_whose_dimensions_are_empty():
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, format="PNG")

@@ -92,6 +92,18 @@ def test_validate_image_upload_refuses_truncated_png():
     assert file.tell() == 0
 
 
+@pytest.mark.parametrize(("image_format", "name"), [("JPEG", "photo.jpg"), ("GIF", "logo.gif")])
+def test_validate_image_upload_refuses_truncated_jpeg_and_gif(image_format, name):
+    pixels = random.Random(1).randbytes(64 * 64 * 3)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (64, 64), pixels).save(buffer, format=image_format)
+    content = buffer.getvalue()
+    file = upload(content[: len(content) // 2], name)
+    error = refusal(file)
+    assert error.code == "image_invalid"
+    assert file.tell() == 0
+
+
 @pytest.mark.parametrize(("image_format", "name"), [("BMP", "logo.bmp"), ("TIFF", "logo.tiff")])
 def test_validate_image_upload_refuses_format_not_allowed(image_format, name):
     file = upload(image_bytes(image_format), name)
