@@ -55,6 +55,8 @@ def conference_event(conference: Conference, *, request: HttpRequest) -> Event:
     event.add("dtend", conference.end_date + ONE_DAY)
     event.add("summary", conference.title)
     event.add("status", conference_status(conference))
+    # A conference is news, not an appointment: it should not mark the days as busy.
+    event.add("transp", "TRANSPARENT")
     event.add("location", place_of(conference))
     event.add("url", request.build_absolute_uri(conference.get_absolute_url()))
     lines = [conference.theme]

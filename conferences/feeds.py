@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +32,8 @@ class ConferenceFeed(Feed):
         place = ", ".join(part for part in (item.city, item.country.name) if part)
         lines = [f"{edition_label(item)} · {date_range(item)} · {place}", item.theme]
         lines.append(Truncator(item.description).words(80))
-        return "\n\n".join(line for line in lines if line)
+        # Atom declares the summary as HTML: escaped paragraphs, not bare text.
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines if line))
 
     def item_pubdate(self, item: Conference):
         return item.created

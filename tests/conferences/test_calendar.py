@@ -169,6 +169,7 @@ def test_upcoming_ics_events_are_all_day_with_exclusive_end(client):
     assert event.end == conference.end_date + datetime.timedelta(days=1)
     assert str(event["URL"]) == "http://testserver/conferences/soon/"
     assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["TRANSP"]) == "TRANSPARENT"
 
 
 def test_upcoming_ics_month_precision_is_tentative(client):

@@ -45,9 +45,17 @@ def test_feed_entries_have_link_dates_and_description(client):
     assert entry.find("atom:published", ATOM).text
     summary = entry.find("atom:summary", ATOM).text
     assert "42nd World Conference · 15–19 September 2025 · Beijing, China" in summary
-    assert "AI ecosystems" in summary
+    assert "<p>AI ecosystems</p>" in summary
     terms = [category.get("term") for category in entry.findall("atom:category", ATOM)]
     assert terms == ["World conference", "Artificial intelligence"]
+
+
+def test_feed_summary_escapes_text(client):
+    conference_in(2025, theme="Parks <and> cities & regions")
+
+    summary = ET.fromstring(client.get(FEED_URL).content).find("atom:entry/atom:summary", ATOM)
+
+    assert "<p>Parks &lt;and&gt; cities &amp; regions</p>" in summary.text
 
 
 @pytest.mark.parametrize("count", [1, 6])
@@ -61,7 +69,7 @@ def test_feed_query_count_is_fixed(client, django_assert_num_queries, count):
     assert len(ET.fromstring(response.content).findall("atom:entry", ATOM)) == count
 
 
-def test_sitemap_lists_conference_pages(rf):
+def test_sitemap_lists_conference_pages():
     conference = conference_in(2025, slug="beijing")
 
     sitemap = ConferenceSitemap()

@@ -123,6 +123,14 @@ def test_detail_beijing_shows_edition_dates_and_place(client, beijing):
     assert html.count("<h1") == 1
 
 
+def test_detail_does_not_repeat_an_edition_label_the_title_holds(client):
+    conference = ConferenceFactory(edition=44, title="44th World Conference in Dhahran")
+
+    html = page_body(client.get(detail_url(conference)))
+
+    assert html.count("44th World Conference") == 2  # the breadcrumb and the heading
+
+
 def test_detail_programme_items_fall_under_their_day(client, beijing):
     html = page_body(client.get(detail_url(beijing)))
 
@@ -256,7 +264,10 @@ def test_detail_shows_outcomes(client, beijing):
 
     assert "Next host: Dhahran, Saudi Arabia, in 2026." in html
     assert "Dhahran Techno Valley</a>" in html
-    assert f'href="{detail_url(next_conference)}">IASP 2026 Dhahran</a>' in html
+    assert (
+        f'The conference that followed: <a href="{detail_url(next_conference)}">IASP 2026 Dhahran'
+        in html
+    )
     assert "Inspiring Solutions Award" in html
     assert "Recipient not recorded" in html
     assert "Medal Winner</a>" in html
