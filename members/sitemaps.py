@@ -1,5 +1,7 @@
+import datetime
+
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from .models import Division, Organisation, Person, Topic
 
@@ -13,7 +15,7 @@ class ProfileSitemap(Sitemap):
     def items(self) -> QuerySet:
         return self.model.objects.only("slug", "modified").order_by("slug")
 
-    def lastmod(self, item) -> object:
+    def lastmod(self, item: Model) -> datetime.datetime:
         return item.modified
 
 
