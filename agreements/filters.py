@@ -68,7 +68,10 @@ class AgreementFilter(django_filters.FilterSet):
         # One join per chosen party, each matching at most one row: no duplicates to remove.
         distinct=False,
         label=_("Parties"),
-        help_text=_("Choose two or more to see the agreements between them."),
+        help_text=_(
+            "To choose several, hold Ctrl (⌘ on a Mac). With several, only the agreements "
+            "they all signed are listed."
+        ),
     )
     kind = django_filters.ChoiceFilter(
         choices=Agreement.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
