@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -206,8 +206,8 @@ class OrganisationQuerySet(models.QuerySet):
     def current_members(self, on: datetime.date | None = None) -> "OrganisationQuerySet":
         on = on or timezone.localdate()
         return self.filter(
-            memberships__in=Membership.objects.current(on=on).values("pk")
-        ).distinct()
+            Exists(Membership.objects.current(on=on).filter(organisation=OuterRef("pk")))
+        )
 
     def for_admin_list(self) -> "OrganisationQuerySet":
         return self.select_related("division")
