@@ -155,6 +155,3 @@ LOGGING = {
 }
 
 SITE_NAME = env("SITE_NAME", "Science Parks Portal")
-
-# URLs typed without a scheme in forms are taken as https (the Django 6 default).
-FORMS_URLFIELD_ASSUME_HTTPS = True

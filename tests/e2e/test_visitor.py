@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import axe_violations, format_violations, screenshot
+from tests.e2e.conftest import VIEWPORTS, axe_violations, format_violations, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -105,12 +105,13 @@ def test_keyboard_user_can_skip_to_the_content(demo_site, page, viewport):
     expect(page).to_have_url(re.compile("#main$"))
 
 
-def test_phone_layout_has_no_horizontal_scroll(demo_site, page, viewport):
-    if viewport != "phone":
-        pytest.skip("phone width only")
+def test_phone_layout_has_no_horizontal_scroll(demo_site, browser):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
     for path in PAGE_TYPES.values():
         page.goto(demo_site.url + path)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"
+    context.close()
