@@ -1,15 +1,14 @@
 import datetime
-from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from agreements.models import Agreement, AgreementParty
 from conferences.models import Conference, Session
 from members.models import Membership, Organisation, Person
+from tests.constraints import violates
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -24,19 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 EFFECTIVE = datetime.date(2025, 10, 1)
-
-
-@contextmanager
-def violates(constraint: str, *, sqlite: str | None = None):
-    """The write inside must be refused by the database, by this very constraint.
-
-    PostgreSQL names the constraint in its message; SQLite names check constraints but only
-    the columns of a unique index (pass them as `sqlite`).
-    """
-    with pytest.raises(IntegrityError) as info, transaction.atomic():
-        yield
-    expected = constraint if connection.vendor == "postgresql" else (sqlite or constraint)
-    assert expected in str(info.value)
 
 
 def agreement_with(*organisations: Organisation, **kwargs) -> Agreement:

@@ -1,10 +1,8 @@
 import datetime
 import itertools
-from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -19,6 +17,7 @@ from conferences.models import (
 )
 from conferences.validators import validate_time_zone
 from members.models import Organisation, Person
+from tests.constraints import violates
 from tests.factories import (
     AppearanceFactory,
     AwardFactory,
@@ -35,19 +34,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 _slugs = itertools.count(1)
-
-
-@contextmanager
-def violates(constraint: str, *, sqlite: str | None = None):
-    """The write inside must be refused by the database, by this very constraint.
-
-    PostgreSQL names the constraint in its message; SQLite names check constraints but only
-    the columns of a unique index (pass them as `sqlite`).
-    """
-    with pytest.raises(IntegrityError) as info, transaction.atomic():
-        yield
-    expected = constraint if connection.vendor == "postgresql" else (sqlite or constraint)
-    assert expected in str(info.value)
 
 
 def conference(**kwargs) -> Conference:

@@ -1,18 +1,17 @@
 import datetime
 import io
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from PIL import Image
 
 from members.models import Division, Membership, Office, Organisation, Person, Topic
+from tests.constraints import violates
 from tests.factories import (
     DivisionFactory,
     MembershipFactory,
@@ -25,19 +24,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 START = datetime.date(2020, 1, 1)
-
-
-@contextmanager
-def violates(constraint: str, *, sqlite: str | None = None):
-    """The write inside must be refused by the database, by this very constraint.
-
-    PostgreSQL names the constraint in its message; SQLite names check constraints and
-    expression indexes, but only the columns of a plain unique index (pass them as `sqlite`).
-    """
-    with pytest.raises(IntegrityError) as info, transaction.atomic():
-        yield
-    expected = constraint if connection.vendor == "postgresql" else (sqlite or constraint)
-    assert expected in str(info.value)
 
 
 def error_fields(exc: ValidationError) -> set[str]:
