@@ -1,0 +1,139 @@
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from members.admin import SubquerySearchMixin
+
+from .forms import AgreementPartyFormSet
+from .models import MINIMUM_PARTIES, Agreement, AgreementParty
+
+
+class AgreementPartyInline(admin.TabularInline):
+    model = AgreementParty
+    formset = AgreementPartyFormSet
+    fields = ["organisation", "signatory", "reference_number", "order"]
+    autocomplete_fields = ["organisation", "signatory"]
+    min_num = MINIMUM_PARTIES
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AgreementParty]:
+        # Each row's heading is str(party), the organisation's name.
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SubquerySearchMixin, admin.ModelAdmin):
+    list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
+    list_filter = ["status", "kind", "is_public", "document_is_public"]
+    list_select_related = ["signed_at_conference"]
+    search_fields = [
+        "title",
+        "slug",
+        "summary",
+        "parties__organisation__name",
+        "parties__organisation__short_name",
+    ]
+    date_hierarchy = "signed_on"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["signed_at_conference", "topics"]
+    inlines = [AgreementPartyInline]
+    actions = ["make_public", "make_private"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "is_public"]}),
+        (
+            _("Signing"),
+            {"fields": ["signed_on", "signed_at_conference", ("signed_city", "signed_country")]},
+        ),
+        (_("Validity"), {"fields": [("effective_on", "expires_on")]}),
+        (_("Content"), {"fields": ["summary", "topics", "source_url"]}),
+        (_("Signed document"), {"fields": ["document", "document_is_public"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
+        parties = AgreementParty.objects.select_related("organisation")
+        return (
+            super()
+            .get_queryset(request)
+            .for_admin_list()
+            .prefetch_related(Prefetch("parties", queryset=parties))
+        )
+
+    def view_on_site(self, agreement: Agreement) -> str | None:
+        # The public page exists only for public agreements.
+        if Agreement.objects.public().filter(pk=agreement.pk).exists():
+            return agreement.get_absolute_url()
+        return None
+
+    @admin.display(description=_("parties"))
+    def party_names(self, agreement: Agreement) -> str:
+        return "; ".join(party.organisation.display_name for party in agreement.parties.all())
+
+    @admin.action(description=_("Show the selected agreements to visitors"))
+    def make_public(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
+        self._set_public(request, queryset, is_public=True)
+
+    @admin.action(description=_("Hide the selected agreements from visitors"))
+    def make_private(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
+        self._set_public(request, queryset, is_public=False)
+
+    def _set_public(
+        self, request: HttpRequest, queryset: QuerySet[Agreement], *, is_public: bool
+    ) -> None:
+        count = Agreement.objects.filter(pk__in=queryset.values("pk")).update(is_public=is_public)
+        if is_public:
+            message = ngettext(
+                "%(count)d agreement is now public.", "%(count)d agreements are now public.", count
+            )
+        else:
+            message = ngettext(
+                "%(count)d agreement is now hidden.", "%(count)d agreements are now hidden.", count
+            )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(AgreementParty)
+class AgreementPartyAdmin(admin.ModelAdmin):
+    """Every signature, searchable by organisation or signatory.
+
+    Parties are removed on their agreement's page, where the two-party minimum is checked.
+    Deleting the agreement itself still deletes its parties.
+    """
+
+    list_display = ["organisation", "agreement", "signatory", "reference_number"]
+    list_filter = ["agreement__status", "agreement__kind"]
+    list_select_related = ["organisation", "agreement", "signatory"]
+    search_fields = [
+        "organisation__name",
+        "organisation__short_name",
+        "agreement__title",
+        "signatory__name",
+        "reference_number",
+    ]
+    date_hierarchy = "agreement__signed_on"
+    autocomplete_fields = ["agreement", "organisation", "signatory"]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        party = self.get_object(request, unquote(object_id))
+        if party is not None and party.agreement.parties.count() <= MINIMUM_PARTIES:
+            self.message_user(
+                request,
+                _(
+                    "An agreement keeps at least %(minimum)s parties. Replace this one on the "
+                    "agreement's page."
+                )
+                % {"minimum": MINIMUM_PARTIES},
+                messages.ERROR,
+            )
+            return redirect("admin:agreements_agreement_change", party.agreement_id)
+        return super().delete_view(request, object_id, extra_context)

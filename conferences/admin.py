@@ -1,0 +1,249 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from members.admin import SubquerySearchMixin
+
+from .forms import QuoteInlineFormSet
+from .models import Appearance, Award, Conference, ConferenceHost, Decision, Quote, Session
+
+
+class ConferenceHostInline(admin.TabularInline):
+    model = ConferenceHost
+    fields = ["organisation", "role", "order"]
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ConferenceHost]:
+        # Each row's heading is str(host), which names the organisation.
+        return super().get_queryset(request).select_related("organisation")
+
+
+class SessionInline(admin.TabularInline):
+    """The programme at a glance; speakers are edited on each session's own page."""
+
+    model = Session
+    fields = ["day", "start_time", "end_time", "kind", "title", "location", "order"]
+    show_change_link = True
+    extra = 0
+
+
+class DecisionInline(admin.StackedInline):
+    model = Decision
+    fk_name = "conference"
+    fields = [
+        "kind",
+        "title",
+        "text",
+        ("host_city", "host_country", "host_year"),
+        ("host_organisation", "resulting_conference"),
+    ]
+    autocomplete_fields = ["host_organisation", "resulting_conference"]
+    extra = 0
+
+
+class AwardInline(admin.StackedInline):
+    model = Award
+    fields = ["name", ("recipient_person", "recipient_organisation"), "citation"]
+    autocomplete_fields = ["recipient_person", "recipient_organisation"]
+    extra = 0
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    formset = QuoteInlineFormSet
+    fields = [("person", "session"), "text"]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Quote]:
+        # Each row's heading is str(quote), which names the person.
+        return super().get_queryset(request).select_related("person")
+
+
+@admin.register(Conference)
+class ConferenceAdmin(SubquerySearchMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "edition",
+        "dates",
+        "place",
+        "status",
+        "session_count",
+    ]
+    list_filter = ["kind", "status", "division", ("country", CountryFilter)]
+    list_select_related = ["division"]
+    search_fields = ["title", "slug", "theme", "city", "venue", "hosts__name"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics"]
+    inlines = [ConferenceHostInline, SessionInline, DecisionInline, AwardInline, QuoteInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "edition", "division", "status", "theme"]}),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    ("start_date", "end_date"),
+                    "date_precision",
+                    "time_zone",
+                    ("city", "country"),
+                    "venue",
+                ]
+            },
+        ),
+        (_("Public page"), {"fields": ["description", "topics", "cover_image", "website"]}),
+        (
+            _("After the event"),
+            {"fields": [("participant_count", "participant_count_is_minimum"), "report"]},
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Conference]:
+        return super().get_queryset(request).for_admin_list()
+
+    @admin.display(description=_("dates"), ordering="start_date")
+    def dates(self, conference: Conference) -> str:
+        return f"{conference.start_date.isoformat()} – {conference.end_date.isoformat()}"
+
+    @admin.display(description=_("place"), ordering="city")
+    def place(self, conference: Conference) -> str:
+        return ", ".join(part for part in (conference.city, conference.country.name) if part)
+
+    @admin.display(description=_("sessions"), ordering="session_count")
+    def session_count(self, conference: Conference) -> int:
+        return conference.session_count
+
+
+@admin.register(ConferenceHost)
+class ConferenceHostAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "conference", "role", "order"]
+    list_filter = ["role", "conference__kind"]
+    list_select_related = ["organisation", "conference"]
+    search_fields = ["organisation__name", "organisation__short_name", "conference__title"]
+    date_hierarchy = "conference__start_date"
+    autocomplete_fields = ["conference", "organisation"]
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    fields = ["person", "role", "capacity", "order"]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appearance]:
+        # Each row's heading is str(appearance), which names the person.
+        return super().get_queryset(request).select_related("person")
+
+
+@admin.register(Session)
+class SessionAdmin(SubquerySearchMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "conference",
+        "kind",
+        "day",
+        "start_time",
+        "end_time",
+        "appearance_count",
+    ]
+    list_filter = ["kind", "conference__kind", "conference"]
+    list_select_related = ["conference"]
+    search_fields = [
+        "title",
+        "description",
+        "location",
+        "conference__title",
+        "appearances__person__name",
+    ]
+    date_hierarchy = "day"
+    autocomplete_fields = ["conference", "topics", "organisations_visited"]
+    inlines = [AppearanceInline]
+    fields = [
+        "conference",
+        "kind",
+        "title",
+        "description",
+        "day",
+        ("start_time", "end_time"),
+        "location",
+        "order",
+        "topics",
+        "organisations_visited",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
+        return super().get_queryset(request).for_admin_list()
+
+    @admin.display(description=_("people"), ordering="appearance_count")
+    def appearance_count(self, session: Session) -> int:
+        return session.appearance_count
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "session", "conference", "capacity"]
+    list_filter = ["role", "session__kind", "session__conference__kind"]
+    list_select_related = ["person", "session__conference"]
+    search_fields = ["person__name", "capacity", "session__title", "session__conference__title"]
+    date_hierarchy = "session__day"
+    autocomplete_fields = ["session", "person"]
+
+    @admin.display(description=_("conference"), ordering="session__conference__start_date")
+    def conference(self, appearance: Appearance) -> Conference:
+        return appearance.session.conference
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "conference",
+        "kind",
+        "host_city",
+        "host_country",
+        "host_year",
+        "resulting_conference",
+    ]
+    list_filter = ["kind", ("host_country", CountryFilter)]
+    list_select_related = ["conference", "resulting_conference"]
+    search_fields = ["title", "text", "host_city", "conference__title", "host_organisation__name"]
+    date_hierarchy = "conference__start_date"
+    autocomplete_fields = ["conference", "host_organisation", "resulting_conference"]
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ["name", "recipient", "conference"]
+    list_filter = ["name"]
+    list_select_related = ["conference", "recipient_person", "recipient_organisation"]
+    search_fields = [
+        "name",
+        "citation",
+        "recipient_person__name",
+        "recipient_organisation__name",
+        "conference__title",
+    ]
+    date_hierarchy = "conference__start_date"
+    autocomplete_fields = ["conference", "recipient_person", "recipient_organisation"]
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, award: Award) -> str:
+        return str(award.recipient or "")
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "person", "conference", "session"]
+    list_filter = ["conference__kind"]
+    list_select_related = ["person", "conference", "session"]
+    search_fields = ["text", "person__name", "conference__title", "session__title"]
+    date_hierarchy = "conference__start_date"
+    autocomplete_fields = ["conference", "person", "session"]
+
+    @admin.display(description=_("quote"), ordering="text")
+    def excerpt(self, quote: Quote) -> str:
+        return quote.text if len(quote.text) <= 80 else f"{quote.text[:79]}…"

@@ -1,0 +1,255 @@
+from django.contrib import admin
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.fields.files import ImageFieldFile
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from .forms import MembershipInlineFormSet
+from .models import Division, Membership, Office, Organisation, Person, Topic
+
+THUMBNAIL_SIZE = 40
+PREVIEW_SIZE = 160
+
+
+def thumbnail(
+    image: ImageFieldFile, width: int | None, height: int | None, alt: str, size: int
+) -> str:
+    """An <img> that fits in a `size` square, from the stored dimensions (no file access)."""
+    if not image:
+        return ""
+    if width and height:
+        scale = min(1, size / max(width, height))
+        width, height = max(1, round(width * scale)), max(1, round(height * scale))
+    else:
+        width = height = size
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
+        image.url,
+        width,
+        height,
+        alt,
+    )
+
+
+def organisation_logo(organisation: Organisation, size: int = THUMBNAIL_SIZE) -> str:
+    return thumbnail(
+        organisation.logo,
+        organisation.logo_width,
+        organisation.logo_height,
+        _("Logo of %(name)s") % {"name": organisation.name},
+        size,
+    )
+
+
+def person_photo(person: Person, size: int = THUMBNAIL_SIZE) -> str:
+    return thumbnail(
+        person.photo,
+        person.photo_width,
+        person.photo_height,
+        _("Photo of %(name)s") % {"name": person.name},
+        size,
+    )
+
+
+class SubquerySearchMixin:
+    """Search in a subquery, leaving the changelist's own query without extra joins.
+
+    Searching through a to-many relation (an agreement's parties, a session's speakers) joins
+    it into the query, which multiplies the Count() annotations of `for_admin_list()`.
+    """
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        if not search_term:
+            return queryset, False
+        matches, _duplicates = super().get_search_results(
+            request, self.model._default_manager.all(), search_term
+        )
+        return queryset.filter(pk__in=matches.values("pk")), False
+
+
+class CurrentMemberFilter(admin.SimpleListFilter):
+    title = _("current member")
+    parameter_name = "current_member"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(is_current_member=True)
+        if self.value() == "no":
+            return queryset.filter(is_current_member=False)
+        return queryset
+
+
+class CurrentOfficeFilter(admin.SimpleListFilter):
+    title = _("held today")
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=Office.objects.current().values("pk"))
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Office.objects.current().values("pk"))
+        return queryset
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "modified"]
+    search_fields = ["name", "slug", "description"]
+    list_filter = [("description", admin.EmptyFieldListFilter)]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website", "organisation_count"]
+    search_fields = ["name", "slug"]
+    list_filter = [("website", admin.EmptyFieldListFilter)]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Division]:
+        return super().get_queryset(request).annotate(organisation_count=Count("organisations"))
+
+    @admin.display(description=_("organisations"), ordering="organisation_count")
+    def organisation_count(self, division: Division) -> int:
+        return division.organisation_count
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    formset = MembershipInlineFormSet
+    fields = ["category", "status", "started_on", "ended_on", "notes"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        # Each row's heading is str(membership), which names the organisation.
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = [
+        "logo_thumbnail",
+        "name",
+        "short_name",
+        "kind",
+        "country",
+        "city",
+        "division",
+        "is_current_member",
+    ]
+    list_display_links = ["name"]
+    list_filter = [CurrentMemberFilter, "kind", "division", ("country", CountryFilter)]
+    list_select_related = ["division"]
+    search_fields = ["name", "short_name", "slug", "city", "ror_id", "wikidata_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["topics"]
+    readonly_fields = ["logo_preview"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "division"]}),
+        (_("Place"), {"fields": ["country", "city", "latitude", "longitude"]}),
+        (
+            _("Profile"),
+            {"fields": ["description", "topics", "logo", "logo_preview", "website"]},
+        ),
+        (_("Staff only"), {"fields": ["contact_email"]}),
+        (
+            _("Identifiers"),
+            {
+                "fields": ["ror_id", "wikidata_id"],
+                "classes": ["collapse"],
+                "description": _("Links to the ROR and Wikidata records of this organisation."),
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        current = Membership.objects.current().filter(organisation=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .for_admin_list()
+            .annotate(is_current_member=Exists(current))
+        )
+
+    @admin.display(description=_("logo"), empty_value="")
+    def logo_thumbnail(self, organisation: Organisation) -> str:
+        return organisation_logo(organisation)
+
+    @admin.display(description=_("current logo"))
+    def logo_preview(self, organisation: Organisation) -> str:
+        return organisation_logo(organisation, PREVIEW_SIZE) or "—"
+
+    @admin.display(description=_("current member"), boolean=True, ordering="is_current_member")
+    def is_current_member(self, organisation: Organisation) -> bool:
+        return organisation.is_current_member
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "category", "status", "started_on", "ended_on"]
+    list_filter = ["status", "category", "organisation__division"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__name", "organisation__short_name", "notes"]
+    date_hierarchy = "started_on"
+    autocomplete_fields = ["organisation"]
+
+
+class OfficeInline(admin.TabularInline):
+    model = Office
+    fields = ["title", "body", "division", "organisation", "started_on", "ended_on"]
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Office]:
+        # Each row's heading is str(office): the person and the full title.
+        return super().get_queryset(request).select_related("person", "division", "organisation")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["photo_thumbnail", "name", "job_title", "affiliation", "country"]
+    list_display_links = ["name"]
+    list_filter = [("country", CountryFilter), "affiliation__kind", "affiliation__division"]
+    list_select_related = ["affiliation"]
+    search_fields = ["name", "slug", "job_title", "affiliation__name", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["affiliation"]
+    readonly_fields = ["photo_preview"]
+    inlines = [OfficeInline]
+    fieldsets = [
+        (None, {"fields": ["honorific", "name", "slug", "job_title", "affiliation", "country"]}),
+        (_("Profile"), {"fields": ["bio", "photo", "photo_preview", "website"]}),
+        (_("Staff only"), {"fields": ["email"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        return super().get_queryset(request).for_admin_list()
+
+    @admin.display(description=_("photo"), empty_value="")
+    def photo_thumbnail(self, person: Person) -> str:
+        return person_photo(person)
+
+    @admin.display(description=_("current photo"))
+    def photo_preview(self, person: Person) -> str:
+        return person_photo(person, PREVIEW_SIZE) or "—"
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["person", "title", "body", "division", "organisation", "started_on", "ended_on"]
+    list_filter = [CurrentOfficeFilter, "body", "division"]
+    list_select_related = ["person", "division", "organisation"]
+    search_fields = ["person__name", "title", "organisation__name", "division__name"]
+    date_hierarchy = "started_on"
+    autocomplete_fields = ["person", "organisation"]

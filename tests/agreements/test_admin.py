@@ -1,0 +1,434 @@
+import datetime
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from agreements.models import Agreement, AgreementParty
+from tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    bilateral_agreement,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_url(model_name: str, view: str, *args) -> str:
+    return reverse(f"admin:agreements_{model_name}_{view}", args=args)
+
+
+def inline_rows(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+    """POST data of an admin inline: its management form and its rows."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "2",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def agreement_data(parties: list[dict], initial: int = 0, **fields) -> dict:
+    data = {
+        "title": "Cooperation between two parks",
+        "slug": "cooperation-between-two-parks",
+        "kind": Agreement.Kind.COOPERATION,
+        "status": Agreement.Status.SIGNED,
+        "is_public": "on",
+        "signed_on": "2025-09-19",
+        "signed_at_conference": "",
+        "signed_city": "",
+        "signed_country": "",
+        "effective_on": "",
+        "expires_on": "",
+        "summary": "",
+        "source_url": "",
+        **inline_rows("parties", parties, initial),
+    }
+    data.update(fields)
+    return data
+
+
+def party_row(organisation, **fields) -> dict:
+    return {
+        "organisation": organisation.pk,
+        "signatory": "",
+        "reference_number": "",
+        "order": "0",
+        **fields,
+    }
+
+
+def existing_party_rows(agreement: Agreement, delete: tuple = ()) -> list[dict]:
+    rows = []
+    for party in agreement.parties.all():
+        row = party_row(party.organisation, id=party.pk, agreement=agreement.pk)
+        if party in delete:
+            row["DELETE"] = "on"
+        rows.append(row)
+    return rows
+
+
+def agreement_data_of(agreement: Agreement, parties: list[dict], initial: int) -> dict:
+    return agreement_data(
+        parties,
+        initial,
+        title=agreement.title,
+        slug=agreement.slug,
+        signed_on=agreement.signed_on.isoformat(),
+    )
+
+
+# model name -> (make one object, the text a user sees for it)
+OBJECTS = {
+    "agreement": (bilateral_agreement, lambda agreement: agreement.title),
+    "agreementparty": (AgreementPartyFactory, lambda party: party.organisation.name),
+}
+
+# Queries of each changelist, whatever the number of rows.
+CHANGELIST_QUERIES = {"agreement": 8, "agreementparty": 7}
+
+# Queries of each change form, whatever the number of rows in the table.
+CHANGE_FORM_QUERIES = {"agreement": 10, "agreementparty": 7}
+
+
+@pytest.mark.parametrize("model_name", OBJECTS)
+def test_changelist_shows_the_object_to_staff(staff_client, model_name):
+    make, shown = OBJECTS[model_name]
+    obj = make()
+
+    response = staff_client.get(admin_url(model_name, "changelist"))
+
+    assert response.status_code == 200
+    assert shown(obj) in response.text
+
+
+@pytest.mark.parametrize("model_name", OBJECTS)
+def test_add_form_renders_for_staff(staff_client, model_name):
+    response = staff_client.get(admin_url(model_name, "add"))
+
+    assert response.status_code == 200
+    assert 'type="submit"' in response.text
+
+
+@pytest.mark.parametrize("model_name", OBJECTS)
+def test_change_form_shows_the_object_to_staff(staff_client, model_name):
+    make, shown = OBJECTS[model_name]
+    obj = make()
+
+    response = staff_client.get(admin_url(model_name, "change", obj.pk))
+
+    assert response.status_code == 200
+    assert shown(obj) in response.text
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+@pytest.mark.parametrize("model_name", OBJECTS)
+def test_changelist_query_count_is_fixed(staff_client, django_assert_num_queries, model_name, rows):
+    make, _shown = OBJECTS[model_name]
+    for _ in range(rows):
+        make()
+
+    with django_assert_num_queries(CHANGELIST_QUERIES[model_name]):
+        response = staff_client.get(admin_url(model_name, "changelist"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+@pytest.mark.parametrize("model_name", OBJECTS)
+def test_change_form_query_count_is_fixed(
+    staff_client, django_assert_num_queries, model_name, rows
+):
+    make, _shown = OBJECTS[model_name]
+    objects = [make() for _ in range(rows)]
+    ContentType.objects.clear_cache()  # the form looks its content type up once per process
+
+    with django_assert_num_queries(CHANGE_FORM_QUERIES[model_name]):
+        response = staff_client.get(admin_url(model_name, "change", objects[0].pk))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model_name", OBJECTS)
+def test_changelist_anonymous_is_redirected_to_login(client, model_name):
+    url = admin_url(model_name, "changelist")
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('admin:login')}?next={url}"
+
+
+@pytest.mark.parametrize("model_name", OBJECTS)
+def test_changelist_non_staff_is_redirected_to_login(client, model_name):
+    client.force_login(UserFactory())
+    url = admin_url(model_name, "changelist")
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('admin:login')}?next={url}"
+
+
+def test_agreement_changelist_lists_the_parties(staff_client):
+    agreement = AgreementFactory()
+    AgreementPartyFactory(
+        agreement=agreement, order=0, organisation__name="Chiang Mai University Park"
+    )
+    AgreementPartyFactory(
+        agreement=agreement,
+        order=1,
+        organisation__name="Kista Science City",
+        organisation__short_name="KSC",
+    )
+
+    response = staff_client.get(admin_url("agreement", "changelist"))
+
+    assert "Chiang Mai University Park; Kista Science City (KSC)" in response.text
+
+
+def test_agreement_add_with_two_parties_creates_the_rows(staff_client):
+    first, second = OrganisationFactory(), OrganisationFactory()
+    signatory = PersonFactory()
+    data = agreement_data(
+        [
+            party_row(first, signatory=signatory.pk, reference_number="A-1"),
+            party_row(second, order="1"),
+        ]
+    )
+
+    response = staff_client.post(admin_url("agreement", "add"), data)
+
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(slug="cooperation-between-two-parks")
+    assert list(agreement.parties.values_list("organisation", "signatory", "reference_number")) == [
+        (first.pk, signatory.pk, "A-1"),
+        (second.pk, None, ""),
+    ]
+
+
+def test_agreement_add_with_the_same_organisation_twice_shows_error(staff_client):
+    park = OrganisationFactory(name="Kista Science City")
+    data = agreement_data([party_row(park), party_row(park, order="1")])
+
+    response = staff_client.post(admin_url("agreement", "add"), data)
+
+    assert response.status_code == 200
+    assert "Kista Science City is listed more than once; each party appears once." in (
+        response.text
+    )
+    assert not Agreement.objects.exists()
+    assert not AgreementParty.objects.exists()
+
+
+def test_agreement_add_with_one_party_shows_error(staff_client):
+    data = agreement_data([party_row(OrganisationFactory())])
+
+    response = staff_client.post(admin_url("agreement", "add"), data)
+
+    assert response.status_code == 200
+    assert "An agreement needs at least 2 parties." in response.text
+    assert not Agreement.objects.exists()
+
+
+def test_agreement_add_with_second_party_left_blank_shows_error(staff_client):
+    blank = {"organisation": "", "signatory": "", "reference_number": "", "order": "1"}
+    data = agreement_data([party_row(OrganisationFactory()), blank])
+
+    response = staff_client.post(admin_url("agreement", "add"), data)
+
+    assert response.status_code == 200
+    assert "An agreement needs at least 2 parties." in response.text
+    assert not Agreement.objects.exists()
+
+
+def test_agreement_change_deleting_one_of_two_parties_shows_error(staff_client):
+    agreement = bilateral_agreement()
+    first = agreement.parties.first()
+    data = agreement_data_of(agreement, existing_party_rows(agreement, delete=(first,)), 2)
+
+    response = staff_client.post(admin_url("agreement", "change", agreement.pk), data)
+
+    assert response.status_code == 200
+    assert "An agreement needs at least 2 parties." in response.text
+    assert agreement.parties.count() == 2
+
+
+def test_agreement_change_deleting_one_of_three_parties_saves(staff_client):
+    agreement = bilateral_agreement()
+    third = AgreementPartyFactory(agreement=agreement, order=2)
+    data = agreement_data_of(agreement, existing_party_rows(agreement, delete=(third,)), 3)
+
+    response = staff_client.post(admin_url("agreement", "change", agreement.pk), data)
+
+    assert response.status_code == 302
+    assert agreement.parties.count() == 2
+    assert not AgreementParty.objects.filter(pk=third.pk).exists()
+
+
+def test_agreement_change_replacing_a_deleted_party_by_the_same_organisation_saves(
+    staff_client,
+):
+    agreement = bilateral_agreement()
+    first = agreement.parties.first()
+    rows = [
+        *existing_party_rows(agreement, delete=(first,)),
+        party_row(first.organisation, reference_number="NEW-1"),
+    ]
+    data = agreement_data_of(agreement, rows, 2)
+
+    response = staff_client.post(admin_url("agreement", "change", agreement.pk), data)
+
+    assert response.status_code == 302
+    assert agreement.parties.get(organisation=first.organisation).reference_number == "NEW-1"
+
+
+def test_agreement_change_adding_an_existing_party_again_shows_error(staff_client):
+    agreement = bilateral_agreement()
+    first = agreement.parties.first()
+    rows = [*existing_party_rows(agreement), party_row(first.organisation)]
+    data = agreement_data_of(agreement, rows, 2)
+
+    response = staff_client.post(admin_url("agreement", "change", agreement.pk), data)
+
+    assert response.status_code == 200
+    assert "is listed more than once" in response.text
+    assert agreement.parties.count() == 2
+
+
+def test_agreement_add_signed_without_date_shows_error(staff_client):
+    parties = [party_row(OrganisationFactory()), party_row(OrganisationFactory())]
+
+    response = staff_client.post(
+        admin_url("agreement", "add"), agreement_data(parties, signed_on="")
+    )
+
+    assert response.status_code == 200
+    assert "A signed agreement needs its signing date." in response.text
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "before", "after"), [("make_public", False, True), ("make_private", True, False)]
+)
+def test_agreement_action_sets_visibility(staff_client, action, before, after):
+    chosen = bilateral_agreement(is_public=before)
+    other = bilateral_agreement(is_public=before)
+
+    response = staff_client.post(
+        admin_url("agreement", "changelist"),
+        {"action": action, ACTION_CHECKBOX_NAME: [chosen.pk]},
+    )
+
+    assert response.status_code == 302
+    chosen.refresh_from_db()
+    other.refresh_from_db()
+    assert (chosen.is_public, other.is_public) == (after, before)
+
+
+def test_agreement_delete_action_removes_agreement_and_parties(staff_client):
+    agreement = bilateral_agreement()
+
+    response = staff_client.post(
+        admin_url("agreement", "changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [agreement.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not Agreement.objects.exists()
+    assert not AgreementParty.objects.exists()
+
+
+def test_agreement_change_form_links_to_the_public_page_only_when_public(staff_client):
+    public = bilateral_agreement(is_public=True)
+    hidden = bilateral_agreement(is_public=False)
+
+    public_page = staff_client.get(admin_url("agreement", "change", public.pk))
+    hidden_page = staff_client.get(admin_url("agreement", "change", hidden.pk))
+
+    assert public.get_absolute_url() in public_page.text
+    assert "viewsitelink" not in hidden_page.text
+
+
+def test_agreement_party_delete_leaving_one_party_is_refused(staff_client):
+    agreement = bilateral_agreement()
+    party = agreement.parties.first()
+
+    response = staff_client.post(
+        admin_url("agreementparty", "delete", party.pk), {"post": "yes"}, follow=True
+    )
+
+    assert response.redirect_chain == [(admin_url("agreement", "change", agreement.pk), 302)]
+    assert "An agreement keeps at least 2 parties." in response.text
+    assert agreement.parties.count() == 2
+
+
+def test_agreement_party_delete_of_a_third_party_deletes_it(staff_client):
+    agreement = bilateral_agreement()
+    third = AgreementPartyFactory(agreement=agreement, order=2)
+
+    response = staff_client.post(admin_url("agreementparty", "delete", third.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert agreement.parties.count() == 2
+
+
+def test_agreement_party_changelist_has_no_bulk_delete(staff_client):
+    AgreementPartyFactory()
+
+    response = staff_client.get(admin_url("agreementparty", "changelist"))
+
+    assert "delete_selected" not in response.text
+
+
+def test_agreement_changelist_signed_on_hierarchy_narrows_the_list(staff_client):
+    bilateral_agreement(title="Older", signed_on=datetime.date(2019, 5, 1))
+    bilateral_agreement(title="Newer", signed_on=datetime.date(2025, 9, 19))
+
+    response = staff_client.get(admin_url("agreement", "changelist"), {"signed_on__year": 2025})
+
+    assert [agreement.title for agreement in response.context["cl"].result_list] == ["Newer"]
+
+
+@pytest.mark.parametrize("model", apps.get_app_config("agreements").get_models())
+def test_every_agreements_model_is_registered(model):
+    assert admin.site.is_registered(model)
+
+
+def test_agreement_changelist_search_finds_a_party(staff_client):
+    agreement = AgreementFactory(title="With Kista")
+    AgreementPartyFactory(agreement=agreement, organisation__name="Kista Science City")
+    AgreementPartyFactory(agreement=agreement, organisation__name="Kista Innovation Park")
+    bilateral_agreement(title="Without")
+
+    response = staff_client.get(admin_url("agreement", "changelist"), {"q": "Kista"})
+
+    assert [row.title for row in response.context["cl"].result_list] == ["With Kista"]
+    assert response.context["cl"].result_list[0].party_count == 2
+
+
+def test_agreement_party_organisation_autocomplete_finds_by_short_name(staff_client):
+    OrganisationFactory(name="Kista Science City", short_name="KSC")
+    OrganisationFactory(name="Another Park")
+
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "agreements",
+            "model_name": "agreementparty",
+            "field_name": "organisation",
+            "term": "KSC",
+        },
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == ["Kista Science City"]
