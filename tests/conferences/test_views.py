@@ -455,7 +455,7 @@ def test_list_shows_cards_with_dates_and_place(client):
     html = client.get(LIST_URL).content.decode()
 
     assert "42nd World Conference" in html
-    assert "15–19 September 2025 · Beijing, China" in html
+    assert "15–19 September 2025</time> · Beijing, China" in html
 
 
 def test_list_empty_says_so(client):
