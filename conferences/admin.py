@@ -79,7 +79,7 @@ class ConferenceAdmin(SubquerySearchMixin, admin.ModelAdmin):
     search_fields = ["title", "slug", "theme", "city", "venue", "hosts__name"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["topics"]
+    autocomplete_fields = ["topics", "participating_organisations"]
     inlines = [ConferenceHostInline, SessionInline, DecisionInline, AwardInline, QuoteInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "edition", "division", "status", "theme"]}),
@@ -96,6 +96,7 @@ class ConferenceAdmin(SubquerySearchMixin, admin.ModelAdmin):
             },
         ),
         (_("Public page"), {"fields": ["description", "topics", "cover_image", "website"]}),
+        (_("Who took part"), {"fields": ["participating_organisations"]}),
         (
             _("After the event"),
             {"fields": [("participant_count", "participant_count_is_minimum"), "report"]},

@@ -57,6 +57,11 @@ class ConferenceQuerySet(models.QuerySet):
         return self.select_related("division").prefetch_related(
             Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
             "topics",
+            Prefetch(
+                "participating_organisations",
+                Organisation.objects.order_by("name"),
+                to_attr="participants",
+            ),
             Prefetch("sessions", Session.objects.for_programme()),
             Prefetch(
                 "decisions",
@@ -157,6 +162,13 @@ class Conference(TimeStampedModel):
         verbose_name=_("hosts"),
         related_name="hosted_conferences",
         blank=True,
+    )
+    participating_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisations taking part"),
+        related_name="conferences_attended",
+        blank=True,
+        help_text=_("Organisations reported as taking part, besides the hosts."),
     )
     division = models.ForeignKey(
         Division,

@@ -189,6 +189,19 @@ def test_load_demo_chiang_mai_technical_visits(demo):
     assert visited.get(short_name="NARIT").country.code == "TH"
 
 
+def test_load_demo_chiang_mai_organisations_taking_part(demo):
+    conference = Conference.objects.get(city="Chiang Mai")
+    assert sorted(conference.participating_organisations.values_list("name", "country")) == [
+        ("Andhra Pradesh MedTech Zone", "IN"),
+        ("Innovation Area Development Partnership", "NL"),
+        ("Melbourne Innovation District – RMIT University", "AU"),
+        ("Prince of Songkla University Science Park", "TH"),
+        ("Thai-BISPA", "TH"),
+        ("Thailand Science Park", "TH"),
+        ("Zhongguancun Science Park", "CN"),
+    ]
+
+
 def test_load_demo_offices(demo):
     offices = {
         (office.person.name, office.full_title)

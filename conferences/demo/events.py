@@ -274,6 +274,15 @@ CONFERENCES = [
         "participant_count": 150,
         "participant_count_is_minimum": True,
         "hosts": [(CMU_STEP, "host")],
+        "participants": [
+            "Zhongguancun Science Park",
+            "Thailand Science Park",
+            "Prince of Songkla University Science Park",
+            "Andhra Pradesh MedTech Zone",
+            "Thai-BISPA",
+            "Melbourne Innovation District – RMIT University",
+            "Innovation Area Development Partnership",
+        ],
         "topics": [
             "Artificial intelligence",
             "Climate adaptation",

@@ -229,6 +229,9 @@ class _Loader:
         for entry in CONFERENCES:
             conference = self.conferences[entry["slug_from"]]
             conference.topics.set(self.topic_list(entry.get("topics", [])))
+            conference.participating_organisations.set(
+                [self.organisations[name] for name in entry.get("participants", [])]
+            )
             for order, (name, role) in enumerate(entry.get("hosts", [])):
                 self.upsert(
                     ConferenceHost,

@@ -395,6 +395,7 @@ def rich_conference(count: int) -> Conference:
         day = datetime.date(year, 9, 1)
         ConferenceFactory(edition=edition, start_date=day, end_date=day)
     conference.topics.add(*TopicFactory.create_batch(count))
+    conference.participating_organisations.add(*OrganisationFactory.create_batch(count))
     for n in range(count):
         ConferenceHostFactory(conference=conference)
         session = SessionFactory(conference=conference)
@@ -423,7 +424,7 @@ def rich_conference(count: int) -> Conference:
 def test_detail_query_count_is_fixed(client, django_assert_num_queries, count):
     conference = rich_conference(count)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(detail_url(conference))
 
     html = response.content.decode()
@@ -586,3 +587,15 @@ def test_list_query_count_is_fixed(client, django_assert_num_queries, count):
         response = client.get(LIST_URL)
 
     assert response.content.decode().count('class="card"') == min(count, 20) + count
+
+
+def test_detail_lists_the_organisations_taking_part(client):
+    conference = ConferenceFactory()
+    conference.participating_organisations.add(
+        OrganisationFactory(name="Thailand Science Park", country="TH"),
+        OrganisationFactory(name="Andhra Pradesh MedTech Zone", short_name="AMTZ", country="IN"),
+    )
+    html = client.get(detail_url(conference)).content.decode()
+    section = html.split('id="participants-heading"')[1].split("</section>")[0]
+    assert 'Andhra Pradesh MedTech Zone (AMTZ)</a> <span class="muted">(India)</span>' in section
+    assert section.index("Andhra Pradesh") < section.index("Thailand Science Park")
