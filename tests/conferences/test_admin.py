@@ -147,7 +147,7 @@ CHANGELIST_QUERIES = {
 
 # Queries of each change form, whatever the number of rows in the table.
 CHANGE_FORM_QUERIES = {
-    "conference": 12,
+    "conference": 13,
     "conferencehost": 7,
     "session": 8,
     "appearance": 7,
