@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from .forms import MembershipInlineFormSet
+from .forms import MembershipForm, MembershipInlineFormSet
 from .models import Division, Membership, Office, Organisation, Person, Topic
 
 THUMBNAIL_SIZE = 40
@@ -197,6 +197,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["organisation", "category", "status", "started_on", "ended_on"]
     list_filter = ["status", "category", "organisation__division"]
     list_select_related = ["organisation"]

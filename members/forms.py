@@ -1,3 +1,4 @@
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
@@ -43,3 +44,25 @@ class MembershipInlineFormSet(BaseInlineFormSet):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class MembershipForm(forms.ModelForm):
+    """One membership on its own: its period may not overlap the organisation's others."""
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "category", "status", "started_on", "ended_on", "notes"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        organisation, started_on = data.get("organisation"), data.get("started_on")
+        if organisation and started_on:
+            others = Membership.objects.filter(organisation=organisation).exclude(
+                pk=self.instance.pk
+            )
+            if others.overlapping(started_on, data.get("ended_on")).exists():
+                raise ValidationError(
+                    _("This period overlaps another membership of the same organisation."),
+                    code="membership_overlap",
+                )
+        return data

@@ -387,6 +387,15 @@ class Organisation(TimeStampedModel):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def overlapping(
+        self, started_on: datetime.date, ended_on: datetime.date | None
+    ) -> "MembershipQuerySet":
+        """Periods sharing at least one day with `started_on`–`ended_on` (open-ended: None)."""
+        return self.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=started_on),
+            started_on__lte=ended_on or datetime.date.max,
+        )
+
     def current(self, on: datetime.date | None = None) -> "MembershipQuerySet":
         on = on or timezone.localdate()
         return self.filter(
@@ -466,21 +475,10 @@ class Membership(TimeStampedModel):
         return f"{self.started_on.isoformat()} – {end}"
 
     def clean(self) -> None:
+        # Overlaps with other periods are checked where all of them are in view: the
+        # organisation's membership inline, and the membership form (members/forms.py).
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
-        if not self.organisation_id or not self.started_on:
-            return
-        overlapping = Membership.objects.filter(organisation_id=self.organisation_id).exclude(
-            pk=self.pk
-        )
-        end = self.ended_on or datetime.date.max
-        overlapping = overlapping.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=self.started_on), started_on__lte=end
-        )
-        if overlapping.exists():
-            raise ValidationError(
-                _("This period overlaps another membership of the same organisation.")
-            )
 
 
 class PersonQuerySet(models.QuerySet):

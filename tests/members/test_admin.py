@@ -419,3 +419,24 @@ def test_person_add_with_office_creates_the_rows(staff_client):
 @pytest.mark.parametrize("model", apps.get_app_config("members").get_models())
 def test_every_members_model_is_registered(model):
     assert admin.site.is_registered(model)
+
+
+def test_organisation_renews_a_membership_in_one_save(staff_client):
+    organisation = OrganisationFactory(slug="cmu-step", division=None)
+    current = MembershipFactory(organisation=organisation, started_on=datetime.date(2020, 1, 1))
+    ended = {**membership_row("2020-01-01", "2025-12-31", status="former")}
+    ended.update(id=current.pk, organisation=organisation.pk)
+    data = organisation_data(
+        memberships=[ended, membership_row("2026-01-01")],
+        initial=1,
+        name=organisation.name,
+        short_name=organisation.short_name,
+        country=organisation.country.code,
+        city=organisation.city,
+    )
+
+    response = staff_client.post(admin_url("organisation", "change", organisation.pk), data)
+
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    periods = organisation.memberships.order_by("started_on").values_list("status", "ended_on")
+    assert list(periods) == [("former", datetime.date(2025, 12, 31)), ("active", None)]

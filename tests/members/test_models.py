@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from PIL import Image
 
+from members.forms import MembershipForm
 from members.models import Division, Membership, Office, Organisation, Person, Topic
 from tests.constraints import violates
 from tests.factories import (
@@ -323,10 +324,23 @@ def test_membership_same_start_twice_refused():
         )
 
 
-# Membership.clean
+# Membership periods: no overlap (members.forms.MembershipForm, Membership.objects.overlapping)
 
 
-def test_membership_full_clean_refuses_overlapping_period():
+def membership_form(organisation, instance=None, **fields) -> MembershipForm:
+    data = {
+        "organisation": organisation.pk,
+        "category": Membership.Category.FULL,
+        "status": Membership.Status.ACTIVE,
+        "started_on": "",
+        "ended_on": "",
+        "notes": "",
+        **fields,
+    }
+    return MembershipForm(data=data, instance=instance)
+
+
+def test_membership_form_refuses_overlapping_period():
     organisation = OrganisationFactory()
     MembershipFactory(
         organisation=organisation,
@@ -334,17 +348,14 @@ def test_membership_full_clean_refuses_overlapping_period():
         started_on=datetime.date(2015, 1, 1),
         ended_on=datetime.date(2019, 12, 31),
     )
-    overlapping = MembershipFactory.build(
-        organisation=organisation, started_on=datetime.date(2019, 12, 31)
-    )
-    with pytest.raises(ValidationError) as info:
-        overlapping.full_clean()
-    assert info.value.message_dict == {
+    form = membership_form(organisation, started_on="2019-12-31")
+    assert not form.is_valid()
+    assert form.errors == {
         NON_FIELD_ERRORS: ["This period overlaps another membership of the same organisation."]
     }
 
 
-def test_membership_full_clean_refuses_period_enclosing_another():
+def test_membership_form_refuses_period_enclosing_another():
     organisation = OrganisationFactory()
     MembershipFactory(
         organisation=organisation,
@@ -352,18 +363,14 @@ def test_membership_full_clean_refuses_period_enclosing_another():
         started_on=datetime.date(2016, 1, 1),
         ended_on=datetime.date(2017, 12, 31),
     )
-    enclosing = MembershipFactory.build(
-        organisation=organisation,
-        status=Membership.Status.FORMER,
-        started_on=datetime.date(2015, 1, 1),
-        ended_on=datetime.date(2018, 12, 31),
+    form = membership_form(
+        organisation, status="former", started_on="2015-01-01", ended_on="2018-12-31"
     )
-    with pytest.raises(ValidationError) as info:
-        enclosing.full_clean()
-    assert error_fields(info.value) == {NON_FIELD_ERRORS}
+    assert not form.is_valid()
+    assert set(form.errors) == {NON_FIELD_ERRORS}
 
 
-def test_membership_full_clean_accepts_adjacent_periods():
+def test_membership_form_accepts_adjacent_periods():
     organisation = OrganisationFactory()
     earlier = MembershipFactory(
         organisation=organisation,
@@ -371,22 +378,31 @@ def test_membership_full_clean_accepts_adjacent_periods():
         started_on=datetime.date(2015, 1, 1),
         ended_on=datetime.date(2019, 12, 31),
     )
-    MembershipFactory.build(
-        organisation=organisation, started_on=datetime.date(2020, 1, 1)
-    ).full_clean()
+    assert membership_form(organisation, started_on="2020-01-01").is_valid()
     # A period that ends the day before an existing one starts does not overlap either.
-    MembershipFactory.build(
-        organisation=organisation,
-        status=Membership.Status.FORMER,
-        started_on=datetime.date(2012, 1, 1),
-        ended_on=earlier.started_on - datetime.timedelta(days=1),
-    ).full_clean()
+    day_before = earlier.started_on - datetime.timedelta(days=1)
+    assert membership_form(
+        organisation, status="former", started_on="2012-01-01", ended_on=day_before.isoformat()
+    ).is_valid()
 
 
-def test_membership_full_clean_does_not_compare_a_period_with_itself():
+def test_membership_form_does_not_compare_a_period_with_itself():
     membership = MembershipFactory()
-    membership.notes = "Renewed by e-mail."
-    membership.full_clean()
+    form = membership_form(
+        membership.organisation,
+        instance=membership,
+        started_on=membership.started_on.isoformat(),
+        notes="Renewed by e-mail.",
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_membership_overlapping_treats_an_empty_end_as_open():
+    organisation = OrganisationFactory()
+    open_ended = MembershipFactory(organisation=organisation, started_on=datetime.date(2020, 1, 1))
+    periods = Membership.objects.filter(organisation=organisation)
+    assert list(periods.overlapping(datetime.date(2030, 1, 1), None)) == [open_ended]
+    assert list(periods.overlapping(datetime.date(2010, 1, 1), datetime.date(2019, 12, 31))) == []
 
 
 def test_membership_full_clean_refuses_end_before_start():
