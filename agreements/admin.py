@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.admin import SubquerySearchMixin
+from members.admin import HTTPS_URL_FIELDS, SubquerySearchMixin
 
 from .forms import AgreementPartyFormSet
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
@@ -27,6 +27,7 @@ class AgreementPartyInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(SubquerySearchMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
     list_filter = ["status", "kind", "is_public", "document_is_public"]
     list_select_related = ["signed_at_conference"]

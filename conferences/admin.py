@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from members.admin import SubquerySearchMixin
+from members.admin import HTTPS_URL_FIELDS, SubquerySearchMixin
 
 from .forms import QuoteInlineFormSet
 from .models import Appearance, Award, Conference, ConferenceHost, Decision, Quote, Session
@@ -65,6 +65,7 @@ class QuoteInline(admin.StackedInline):
 
 @admin.register(Conference)
 class ConferenceAdmin(SubquerySearchMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = [
         "title",
         "kind",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.fields.files import ImageFieldFile
 from django.http import HttpRequest
@@ -8,6 +9,9 @@ from django_countries.filters import CountryFilter
 
 from .forms import MembershipForm, MembershipInlineFormSet
 from .models import Division, Membership, Office, Organisation, Person, Topic
+
+# A web address typed without a scheme is taken as https (Django 6's default, opted into now).
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 THUMBNAIL_SIZE = 40
 PREVIEW_SIZE = 160
@@ -111,6 +115,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Division)
 class DivisionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "slug", "website", "organisation_count"]
     search_fields = ["name", "slug"]
     list_filter = [("website", admin.EmptyFieldListFilter)]
@@ -137,6 +142,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = [
         "logo_thumbnail",
         "name",
@@ -219,6 +225,7 @@ class OfficeInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["photo_thumbnail", "name", "job_title", "affiliation", "country"]
     list_display_links = ["name"]
     list_filter = [("country", CountryFilter), "affiliation__kind", "affiliation__division"]

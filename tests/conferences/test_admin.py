@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from conferences.models import Award, Conference, ConferenceHost, Session
+from tests.admin_forms import inline_rows
 from tests.factories import (
     AppearanceFactory,
     AwardFactory,
@@ -28,19 +29,6 @@ CONFERENCE_INLINES = ["host_links", "sessions", "decisions", "awards", "quotes"]
 
 def admin_url(model_name: str, view: str, *args) -> str:
     return reverse(f"admin:conferences_{model_name}_{view}", args=args)
-
-
-def inline_rows(prefix: str, rows: list[dict], initial: int = 0) -> dict:
-    """POST data of an admin inline: its management form and its rows."""
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
-    return data
 
 
 def conference_data(

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from members.models import Membership, Office, Organisation, Person
+from tests.admin_forms import inline_rows
 from tests.factories import (
     DivisionFactory,
     MembershipFactory,
@@ -23,19 +24,6 @@ pytestmark = pytest.mark.django_db
 
 def admin_url(model_name: str, view: str, *args) -> str:
     return reverse(f"admin:members_{model_name}_{view}", args=args)
-
-
-def inline_rows(prefix: str, rows: list[dict], initial: int = 0) -> dict:
-    """POST data of an admin inline: its management form and its rows."""
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
-    return data
 
 
 def organisation_data(memberships: list[dict] | None = None, initial: int = 0, **fields) -> dict:
