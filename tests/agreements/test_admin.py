@@ -388,7 +388,7 @@ def test_agreement_changelist_signed_on_hierarchy_narrows_the_list(staff_client)
     assert [agreement.title for agreement in response.context["cl"].result_list] == ["Newer"]
 
 
-@pytest.mark.parametrize("model", apps.get_app_config("agreements").get_models())
+@pytest.mark.parametrize("model", list(apps.get_app_config("agreements").get_models()))
 def test_every_agreements_model_is_registered(model):
     assert admin.site.is_registered(model)
 

@@ -421,7 +421,7 @@ def test_division_conference_changelist_filter_by_division(staff_client):
     assert titles == ["Asia Pacific Conference"]
 
 
-@pytest.mark.parametrize("model", apps.get_app_config("conferences").get_models())
+@pytest.mark.parametrize("model", list(apps.get_app_config("conferences").get_models()))
 def test_every_conferences_model_is_registered(model):
     assert admin.site.is_registered(model)
 

@@ -404,7 +404,7 @@ def test_person_add_with_office_creates_the_rows(staff_client):
     assert Office.objects.get().full_title == f"President, {division.name}"
 
 
-@pytest.mark.parametrize("model", apps.get_app_config("members").get_models())
+@pytest.mark.parametrize("model", list(apps.get_app_config("members").get_models()))
 def test_every_members_model_is_registered(model):
     assert admin.site.is_registered(model)
 
