@@ -654,7 +654,8 @@ def test_person_list_cards_show_photo_job_and_affiliation(client):
     content = client.get(PEOPLE).content.decode()
 
     assert re.search(
-        r'<img class="avatar" src="/media/people/photos/[^"]+" alt="Ada Chen"', content
+        r'<img class="avatar" src="/media/renditions/144x144/people/photos/[^"]+" alt="Ada Chen"',
+        content,
     )
     assert "Director of Innovation" in content
     assert "Coventry Science Park" in content
