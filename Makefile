@@ -44,7 +44,6 @@ browser:
 		fi; \
 	fi
 
-run: export DEBUG ?= true
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
@@ -56,7 +55,6 @@ migrate: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 
-demo: export DEBUG ?= true
 demo: migrate
 	$(MANAGE) load_demo
 
@@ -74,7 +72,6 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: export DEBUG ?= true
 check: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run

@@ -190,3 +190,15 @@ def bilateral_agreement(**kwargs) -> Agreement:
     AgreementPartyFactory(agreement=agreement, order=0)
     AgreementPartyFactory(agreement=agreement, order=1)
     return agreement
+
+
+def organisation_with_logo(**kwargs) -> Organisation:
+    return OrganisationFactory(
+        logo=factory.django.ImageField(width=200, height=100, format="PNG"), **kwargs
+    )
+
+
+def person_with_photo(**kwargs) -> Person:
+    return PersonFactory(
+        photo=factory.django.ImageField(width=300, height=400, format="JPEG"), **kwargs
+    )

@@ -1,20 +1,16 @@
 import datetime
 
 import pytest
-from django.apps import apps
-from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty
-from tests.admin_forms import inline_rows
+from tests.admin_support import inline_rows
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
     OrganisationFactory,
     PersonFactory,
-    UserFactory,
     bilateral_agreement,
 )
 
@@ -74,98 +70,6 @@ def agreement_data_of(agreement: Agreement, parties: list[dict], initial: int) -
         slug=agreement.slug,
         signed_on=agreement.signed_on.isoformat(),
     )
-
-
-# model name -> (make one object, the text a user sees for it)
-OBJECTS = {
-    "agreement": (bilateral_agreement, lambda agreement: agreement.title),
-    "agreementparty": (AgreementPartyFactory, lambda party: party.organisation.name),
-}
-
-# Queries of each changelist, whatever the number of rows.
-CHANGELIST_QUERIES = {"agreement": 8, "agreementparty": 7}
-
-# Queries of each change form, whatever the number of rows in the table.
-CHANGE_FORM_QUERIES = {"agreement": 10, "agreementparty": 7}
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_changelist_shows_the_object_to_staff(staff_client, model_name):
-    make, shown = OBJECTS[model_name]
-    obj = make()
-
-    response = staff_client.get(admin_url(model_name, "changelist"))
-
-    assert response.status_code == 200
-    assert shown(obj) in response.text
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_add_form_renders_for_staff(staff_client, model_name):
-    response = staff_client.get(admin_url(model_name, "add"))
-
-    assert response.status_code == 200
-    assert 'type="submit"' in response.text
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_change_form_shows_the_object_to_staff(staff_client, model_name):
-    make, shown = OBJECTS[model_name]
-    obj = make()
-
-    response = staff_client.get(admin_url(model_name, "change", obj.pk))
-
-    assert response.status_code == 200
-    assert shown(obj) in response.text
-
-
-@pytest.mark.parametrize("rows", [1, 5])
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_changelist_query_count_is_fixed(staff_client, django_assert_num_queries, model_name, rows):
-    make, _shown = OBJECTS[model_name]
-    for _ in range(rows):
-        make()
-
-    with django_assert_num_queries(CHANGELIST_QUERIES[model_name]):
-        response = staff_client.get(admin_url(model_name, "changelist"))
-
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("rows", [1, 5])
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_change_form_query_count_is_fixed(
-    staff_client, django_assert_num_queries, model_name, rows
-):
-    make, _shown = OBJECTS[model_name]
-    objects = [make() for _ in range(rows)]
-    ContentType.objects.clear_cache()  # the form looks its content type up once per process
-
-    with django_assert_num_queries(CHANGE_FORM_QUERIES[model_name]):
-        response = staff_client.get(admin_url(model_name, "change", objects[0].pk))
-
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_changelist_anonymous_is_redirected_to_login(client, model_name):
-    url = admin_url(model_name, "changelist")
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response.url == f"{reverse('admin:login')}?next={url}"
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_changelist_non_staff_is_redirected_to_login(client, model_name):
-    client.force_login(UserFactory())
-    url = admin_url(model_name, "changelist")
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response.url == f"{reverse('admin:login')}?next={url}"
 
 
 def test_agreement_changelist_lists_the_parties(staff_client):
@@ -386,11 +290,6 @@ def test_agreement_changelist_signed_on_hierarchy_narrows_the_list(staff_client)
     response = staff_client.get(admin_url("agreement", "changelist"), {"signed_on__year": 2025})
 
     assert [agreement.title for agreement in response.context["cl"].result_list] == ["Newer"]
-
-
-@pytest.mark.parametrize("model", list(apps.get_app_config("agreements").get_models()))
-def test_every_agreements_model_is_registered(model):
-    assert admin.site.is_registered(model)
 
 
 def test_agreement_changelist_search_finds_a_party(staff_client):

@@ -1,22 +1,18 @@
 import datetime
 
-import factory
 import pytest
-from django.apps import apps
-from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from members.models import Membership, Office, Organisation, Person
-from tests.admin_forms import inline_rows
+from members.models import Membership, Office, Organisation
+from tests.admin_support import ADMIN_PAGES, inline_rows
 from tests.factories import (
     DivisionFactory,
     MembershipFactory,
-    OfficeFactory,
     OrganisationFactory,
     PersonFactory,
-    TopicFactory,
-    UserFactory,
+    organisation_with_logo,
+    person_with_photo,
 )
 
 pytestmark = pytest.mark.django_db
@@ -75,107 +71,6 @@ def person_data(offices: list[dict] | None = None, **fields) -> dict:
     return data
 
 
-def organisation_with_logo(**kwargs) -> Organisation:
-    return OrganisationFactory(
-        logo=factory.django.ImageField(width=200, height=100, format="PNG"), **kwargs
-    )
-
-
-def person_with_photo(**kwargs) -> Person:
-    return PersonFactory(
-        photo=factory.django.ImageField(width=300, height=400, format="JPEG"), **kwargs
-    )
-
-
-# model name -> (make one object, the text a user sees for it)
-OBJECTS = {
-    "topic": (TopicFactory, lambda topic: topic.name),
-    "division": (DivisionFactory, lambda division: division.name),
-    "organisation": (organisation_with_logo, lambda organisation: organisation.name),
-    "membership": (MembershipFactory, lambda membership: membership.organisation.name),
-    "person": (person_with_photo, lambda person: person.name),
-    "office": (OfficeFactory, lambda office: office.person.name),
-}
-
-# Queries of each changelist, whatever the number of rows.
-CHANGELIST_QUERIES = {
-    "topic": 5,
-    "division": 5,
-    "organisation": 7,
-    "membership": 8,
-    "person": 7,
-    "office": 8,
-}
-
-# Queries of each change form, whatever the number of rows in the table.
-CHANGE_FORM_QUERIES = {
-    "topic": 4,
-    "division": 4,
-    "organisation": 7,
-    "membership": 6,
-    "person": 7,
-    "office": 8,
-}
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_changelist_shows_the_object_to_staff(staff_client, model_name):
-    make, shown = OBJECTS[model_name]
-    obj = make()
-
-    response = staff_client.get(admin_url(model_name, "changelist"))
-
-    assert response.status_code == 200
-    assert shown(obj) in response.text
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_add_form_renders_for_staff(staff_client, model_name):
-    response = staff_client.get(admin_url(model_name, "add"))
-
-    assert response.status_code == 200
-    assert 'type="submit"' in response.text
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_change_form_shows_the_object_to_staff(staff_client, model_name):
-    make, shown = OBJECTS[model_name]
-    obj = make()
-
-    response = staff_client.get(admin_url(model_name, "change", obj.pk))
-
-    assert response.status_code == 200
-    assert shown(obj) in response.text
-
-
-@pytest.mark.parametrize("rows", [1, 5])
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_changelist_query_count_is_fixed(staff_client, django_assert_num_queries, model_name, rows):
-    make, _shown = OBJECTS[model_name]
-    for _ in range(rows):
-        make()
-
-    with django_assert_num_queries(CHANGELIST_QUERIES[model_name]):
-        response = staff_client.get(admin_url(model_name, "changelist"))
-
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("rows", [1, 5])
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_change_form_query_count_is_fixed(
-    staff_client, django_assert_num_queries, model_name, rows
-):
-    make, _shown = OBJECTS[model_name]
-    objects = [make() for _ in range(rows)]
-    ContentType.objects.clear_cache()  # the form looks its content type up once per process
-
-    with django_assert_num_queries(CHANGE_FORM_QUERIES[model_name]):
-        response = staff_client.get(admin_url(model_name, "change", objects[0].pk))
-
-    assert response.status_code == 200
-
-
 @pytest.mark.parametrize("memberships", [1, 5])
 def test_organisation_change_form_query_count_is_fixed_whatever_the_memberships(
     staff_client, django_assert_num_queries, memberships
@@ -191,31 +86,10 @@ def test_organisation_change_form_query_count_is_fixed_whatever_the_memberships(
 
     ContentType.objects.clear_cache()
 
-    with django_assert_num_queries(CHANGE_FORM_QUERIES["organisation"]):
+    with django_assert_num_queries(ADMIN_PAGES["members", "organisation"].change_form_queries):
         response = staff_client.get(admin_url("organisation", "change", organisation.pk))
 
     assert response.status_code == 200
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_changelist_anonymous_is_redirected_to_login(client, model_name):
-    url = admin_url(model_name, "changelist")
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response.url == f"{reverse('admin:login')}?next={url}"
-
-
-@pytest.mark.parametrize("model_name", OBJECTS)
-def test_changelist_non_staff_is_redirected_to_login(client, model_name):
-    client.force_login(UserFactory())
-    url = admin_url(model_name, "changelist")
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response.url == f"{reverse('admin:login')}?next={url}"
 
 
 def test_organisation_changelist_shows_logo_thumbnail_with_size_and_alt(staff_client):
@@ -402,11 +276,6 @@ def test_person_add_with_office_creates_the_rows(staff_client):
 
     assert response.status_code == 302
     assert Office.objects.get().full_title == f"President, {division.name}"
-
-
-@pytest.mark.parametrize("model", list(apps.get_app_config("members").get_models()))
-def test_every_members_model_is_registered(model):
-    assert admin.site.is_registered(model)
 
 
 def test_organisation_renews_a_membership_in_one_save(staff_client):
