@@ -34,6 +34,7 @@ urlpatterns = [
         name="robots",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(("config.api", "api"))),
     path("", include("conferences.urls")),
     path("", include("members.urls")),
     path("agreements/", include("agreements.urls")),

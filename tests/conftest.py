@@ -12,3 +12,43 @@ def staff_user(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def partner_token(db):
+    """A partner's read token; `.key` holds the key to send."""
+    from config.services import issue_api_token
+    from tests.factories import OrganisationFactory
+
+    token, key = issue_api_token(name="Partner site", organisation=OrganisationFactory())
+    token.key = key
+    return token
+
+
+@pytest.fixture
+def staff_token(db, staff_user):
+    from config.models import ApiToken
+    from config.services import issue_api_token
+
+    token, key = issue_api_token(name="Staff import", access=ApiToken.Access.WRITE, user=staff_user)
+    token.key = key
+    return token
+
+
+@pytest.fixture
+def partner_client(api_client, partner_token):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_token.key}")
+    return api_client
+
+
+@pytest.fixture
+def staff_api_client(api_client, staff_token):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {staff_token.key}")
+    return api_client

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_standardized_errors",
+    "corsheaders",
     "config.apps.PortalConfig",
     "members",
     "conferences",
@@ -66,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,3 +160,70 @@ LOGGING = {
 }
 
 SITE_NAME = env("SITE_NAME", "Science Parks Portal")
+
+# The partner API: /api/v1/, documented at /api/v1/docs/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["config.rest.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.rest.permissions.ReadOnlyUnlessStaffToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.rest.throttling.CallerRateThrottle"],
+    # Requests per caller: anonymous (by address), partner token, staff token. "none": no limit.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_RATE", "120/minute"),
+        "partner": env("API_PARTNER_RATE", "1200/minute"),
+        "staff": env("API_STAFF_RATE", "1200/minute"),
+    },
+    # Behind a proxy, the number of proxies whose X-Forwarded-For entries are trusted.
+    "NUM_PROXIES": int(env("TRUSTED_PROXY_COUNT", "0")),
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "config.rest.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.rest.filters.ModifiedSinceFilter",
+        "rest_framework.filters.SearchFilter",
+        "config.rest.filters.StrictOrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "config.rest.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_MAX_PAGE_SIZE = 200
+
+DRF_STANDARDIZED_ERRORS = {
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429"]
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": (
+        "Conferences, member organisations, people and cooperation agreements of the "
+        f"{ASSOCIATION_NAME}, for partners to read and keep in sync. See the guide below."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist-5.35.0",
+    "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
+    # drf-standardized-errors' error enums, named once (its documented setup).
+    "ENUM_NAME_OVERRIDES": {
+        name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
+        for name in [
+            "ValidationErrorEnum",
+            "ClientErrorEnum",
+            "ServerErrorEnum",
+            *(f"ErrorCode{code}Enum" for code in (401, 403, 404, 405, 406, 415, 429)),
+        ]
+    },
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+}
+
+# Partner websites may read the API from the browser; writing needs a staff token anyway.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "if-modified-since", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after", "content-disposition"]
+CORS_PREFLIGHT_MAX_AGE = 86400

@@ -1,0 +1,27 @@
+"""The partner API's one router, mounted at /api/v1/ with its schema and documentation.
+
+Each app lists its endpoints in `<app>/api/views.py` as ROUTES: (prefix, viewset, basename).
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers
+
+from agreements.api.views import ROUTES as AGREEMENT_ROUTES
+from conferences.api.views import ROUTES as CONFERENCE_ROUTES
+from members.api.views import ROUTES as MEMBER_ROUTES
+
+
+class PortalRouter(routers.DefaultRouter):
+    include_format_suffixes = False
+
+
+router = PortalRouter()
+for prefix, viewset, basename in (*CONFERENCE_ROUTES, *MEMBER_ROUTES, *AGREEMENT_ROUTES):
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,1 @@
+"""The machinery every API endpoint shares: access, paging, filters, expansion, formats, caching."""

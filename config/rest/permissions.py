@@ -1,0 +1,19 @@
+from rest_framework import permissions
+
+from config.models import ApiToken
+
+
+def is_staff_caller(request) -> bool:
+    token = request.auth
+    return isinstance(token, ApiToken) and token.can_write and request.user.is_staff
+
+
+class ReadOnlyUnlessStaffToken(permissions.DjangoModelPermissions):
+    """Anyone reads public data; writing takes a staff token whose member may change the model."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if not is_staff_caller(request):
+            return False
+        return super().has_permission(request, view)

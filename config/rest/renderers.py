@@ -1,0 +1,50 @@
+import csv
+import io
+import json
+
+from rest_framework import renderers
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return str(value["slug"]) if "slug" in value else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "; ".join(cell(item) for item in value)
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return str(value)
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """The rows of a list as CSV, one column per field of the JSON shape.
+
+    A reference is written as its slug, a list of them as slugs joined by “; ”. Paging works
+    as in JSON: the `Link` header points to the next page.
+    """
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        rows = data.get("results", []) if isinstance(data, dict) else data or []
+        columns = self.columns(rows, renderer_context.get("view"))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([cell(row.get(column)) for column in columns])
+        return buffer.getvalue().encode(self.charset)
+
+    def columns(self, rows, view) -> list[str]:
+        if view is not None:
+            return list(view.get_serializer().fields)
+        return list(rows[0]) if rows else []

@@ -1,0 +1,61 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from drf_standardized_errors.openapi import AutoSchema
+
+
+class PortalAutoSchema(AutoSchema):
+    """Documents what every endpoint shares: expansion, formats and conditional requests.
+
+    Error responses (400 naming the parameter or field, 401, 403, 404, 405, 406, 429) come
+    from drf-standardized-errors, which also formats them at run time.
+    """
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        expansions = getattr(self.view, "expansions", None) or {}
+        if expansions and self.method == "GET":
+            parameters.append(
+                OpenApiParameter(
+                    "expand",
+                    OpenApiTypes.STR,
+                    description=_(
+                        "Comma-separated relations to return as full records instead of "
+                        "references {id, slug, name, url}. One or more of: %(names)s."
+                    )
+                    % {
+                        "names": "; ".join(
+                            f"{name} ({exp.help_text})" if exp.help_text else name
+                            for name, exp in sorted(expansions.items())
+                        )
+                    },
+                )
+            )
+        formats = [renderer.format for renderer in self.view.get_renderers()]
+        if self.method == "GET" and len(formats) > 1:
+            parameters.append(
+                OpenApiParameter(
+                    "format",
+                    OpenApiTypes.STR,
+                    enum=formats,
+                    description=_(
+                        "Response format; the Accept header works too. csv gives the rows "
+                        "of a list without paging metadata."
+                    ),
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction == "response" and self.method == "GET":
+            responses.setdefault(
+                "304",
+                {
+                    "description": _(
+                        "Not modified: the ETag sent in If-None-Match still matches, or "
+                        "nothing changed since If-Modified-Since. No body."
+                    )
+                },
+            )
+        return responses

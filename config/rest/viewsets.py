@@ -1,0 +1,174 @@
+from django.http import Http404
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from rest_framework import mixins, renderers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from config.changes import last_modified
+
+from .filters import check_parameters
+from .permissions import is_staff_caller
+from .renderers import CSVRenderer
+
+
+class ConditionalMixin:
+    """`Last-Modified` from the portal's change clock, answered before any query is run.
+
+    `ETag` (a hash of the body) and `If-None-Match` are handled for every GET by Django's
+    ConditionalGetMiddleware; this adds the date, which a client may send back as
+    `If-Modified-Since` to learn that nothing changed without the server building the page.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.last_modified = last_modified() if request.method in ("GET", "HEAD") else None
+
+    def not_modified(self, request):
+        if self.last_modified is None or "HTTP_IF_NONE_MATCH" in request.META:
+            return None
+        return get_conditional_response(
+            request._request, last_modified=int(self.last_modified.timestamp())
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and getattr(response, "accepted_renderer", None):
+            # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = response.accepted_renderer.media_type
+        if getattr(self, "last_modified", None) is not None and response.status_code == 200:
+            response.headers.setdefault("Last-Modified", http_date(self.last_modified.timestamp()))
+        patch_vary_headers(response, ["Accept", "Authorization"])
+        # Stored copies are checked with the server before reuse: cheap with the validators.
+        response.headers.setdefault("Cache-Control", "no-cache")
+        return response
+
+
+class PortalViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """A read endpoint: list and detail by slug, with expansion and audience-aware fields.
+
+    Subclasses set `serializer_class` (the list shape), optionally `detail_serializer_class`,
+    and `get_queryset()` returning the model's `for_api()`-style QuerySet.
+    """
+
+    lookup_field = "slug"
+    detail_serializer_class = None
+    write_serializer_class = None
+    # Formats besides JSON: lists also come as CSV; calendars add iCalendar.
+    list_renderer_classes = (CSVRenderer,)
+    detail_renderer_classes = ()
+
+    def get_renderers(self):
+        extra = self.list_renderer_classes if self.action == "list" else ()
+        if self.action == "retrieve":
+            extra = self.detail_renderer_classes
+        return [renderers.JSONRenderer(), *(renderer() for renderer in extra)]
+
+    @property
+    def expansions(self):
+        return self.get_serializer_class().expansions()
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise ValidationError(
+                {"format": [_("Choose one of: %(formats)s.") % {"formats": formats}]},
+                code="invalid_choice",
+            ) from None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_parameters(request, self)
+        self.expand = self.parse_expand(request)
+
+    def parse_expand(self, request) -> tuple[str, ...]:
+        raw = request.query_params.get("expand")
+        if raw is None:
+            return ()
+        names = tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
+        allowed = self.expansions
+        wrong = [name for name in names if name not in allowed]
+        if wrong or not names:
+            raise ValidationError(
+                {
+                    "expand": [
+                        _("Expand one or more of: %(names)s.")
+                        % {"names": ", ".join(sorted(allowed)) or _("nothing here")}
+                    ]
+                },
+                code="invalid_choice",
+            )
+        return names
+
+    @property
+    def staff(self) -> bool:
+        return is_staff_caller(self.request)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update") and self.write_serializer_class:
+            return self.write_serializer_class
+        if self.action != "list" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["expand"] = getattr(self, "expand", ())
+        context["staff"] = self.staff
+        return context
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        for name in getattr(self, "expand", ()):
+            queryset = self.expansions[name].load(queryset)
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        response = self.not_modified(request) or super().list(request, *args, **kwargs)
+        if (
+            getattr(request, "accepted_renderer", None)
+            and request.accepted_renderer.format == "csv"
+        ):
+            filename = f"{self.basename}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.not_modified(request) or super().retrieve(request, *args, **kwargs)
+
+
+class PortalWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSet):
+    """A read endpoint that staff tokens may also create and update records through.
+
+    Responses to writes use the detail shape.
+    """
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_create(serializer)
+        return self.detail_response(instance, status=201)
+
+    def perform_create(self, serializer):
+        return serializer.save()
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_update(serializer)
+        return self.detail_response(instance, status=200)
+
+    def perform_update(self, serializer):
+        return serializer.save()
+
+    def detail_response(self, instance, *, status: int):
+        fresh = self.get_queryset().get(pk=instance.pk)
+        serializer_class = self.detail_serializer_class or self.serializer_class
+        data = serializer_class(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status)
