@@ -18,3 +18,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # (two CI jobs, or a developer and CI) never drop each other's database.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_sciparks_{os.getpid()}"}  # noqa: F405
+
+# Rate limits have their own tests, which set low rates; the rest of the suite is not limited.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "none", "partner": "none", "staff": "none"},
+}
