@@ -83,6 +83,13 @@ class ConferenceQuerySet(models.QuerySet):
             ),
         )
 
+    def for_api(self) -> "ConferenceQuerySet":
+        """What the API's conference shape needs: division, hosts in order, topics."""
+        return self.select_related("division").prefetch_related(
+            Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
+            "topics",
+        )
+
     def in_series_of(self, conference: "Conference") -> "ConferenceQuerySet":
         """The other editions of `conference`'s series: world conferences, or one division's."""
         if conference.kind == Conference.Kind.OTHER:
