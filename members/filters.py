@@ -2,11 +2,11 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from conferences.models import Conference
+from conferences.models import Appearance, Conference
 
 from .models import Division, Membership, Organisation, Person, Topic
 
@@ -202,3 +202,112 @@ class PersonFilter(FacetedFilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(name__icontains=value)
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false` (also `1`/`0`); anything else is an error, never "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        normal = str(value).strip().lower()
+        if normal in ("true", "1"):
+            return True
+        if normal in ("false", "0"):
+            return False
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class OrganisationApiFilter(OrganisationFilter):
+    """The directory's filters for the API, over every organisation, with `member=`.
+
+    The API searches with `?search=` (name, short name, city) instead of the page's `q`.
+    """
+
+    q = None
+    member = StrictBooleanFilter(
+        label=_("Current member: true for members today, false for everyone else"),
+        method="filter_member",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["country", "division", "kind", "category", "topic", "member"]
+
+    def filter_member(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        current = Exists(Membership.objects.current().filter(organisation=OuterRef("pk")))
+        return queryset.filter(current if value else ~current)
+
+
+class PersonApiFilter(PersonFilter):
+    """The people page's filters for the API, with `role=`.
+
+    `conference` and `role` together mean one appearance: that role at that conference.
+    """
+
+    q = None
+    role = django_filters.ChoiceFilter(
+        label=_("Role in a session"), choices=Appearance.Role.choices
+    )
+
+    # Filters that select people through their appearances, with the lookup on Appearance.
+    appearance_lookups = {"conference": "session__conference", "role": "role"}
+
+    class Meta:
+        model = Person
+        fields = ["conference", "country", "organisation", "role"]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        appearance = {}
+        for name, value in self.form.cleaned_data.items():
+            if name not in self.appearance_lookups:
+                queryset = self.filters[name].filter(queryset, value)
+            elif value not in (None, ""):
+                appearance[self.appearance_lookups[name]] = value
+        if appearance:
+            people = Appearance.objects.filter(**appearance).values("person")
+            queryset = queryset.filter(pk__in=people)
+        return queryset
+
+
+class MembershipFilter(django_filters.FilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation (slug)"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+    )
+    category = django_filters.ChoiceFilter(choices=Membership.Category.choices)
+    status = django_filters.ChoiceFilter(choices=Membership.Status.choices)
+    current = StrictBooleanFilter(
+        label=_("Running today: true for current memberships, false for the others"),
+        field_name="is_current",
+    )
+    started_after = django_filters.DateFilter(
+        label=_("Started on or after this date (YYYY-MM-DD)"),
+        field_name="started_on",
+        lookup_expr="gte",
+        input_formats=["%Y-%m-%d"],
+    )
+    started_before = django_filters.DateFilter(
+        label=_("Started on or before this date (YYYY-MM-DD)"),
+        field_name="started_on",
+        lookup_expr="lte",
+        input_formats=["%Y-%m-%d"],
+    )
+
+    class Meta:
+        model = Membership
+        fields = [
+            "organisation",
+            "category",
+            "status",
+            "current",
+            "started_after",
+            "started_before",
+        ]

@@ -6,7 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -230,6 +239,37 @@ class OrganisationQuerySet(models.QuerySet):
     def for_directory(self) -> "OrganisationQuerySet":
         return self.current_members().for_cards()
 
+    def for_api(self) -> "OrganisationQuerySet":
+        """What the API's organisation shape reads, wherever it appears (lists, expansions)."""
+        return self.select_related("division").prefetch_related("topics").with_membership()
+
+    def for_api_detail(self) -> "OrganisationQuerySet":
+        from agreements.models import Agreement, AgreementParty
+        from conferences.models import Conference
+
+        return self.for_api().prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.order_by("-started_on", "-pk"),
+                to_attr="membership_history",
+            ),
+            Prefetch(
+                "people", queryset=Person.objects.order_by("name", "pk"), to_attr="person_list"
+            ),
+            Prefetch(
+                "hosted_conferences",
+                queryset=Conference.objects.order_by("-start_date", "-pk"),
+                to_attr="conferences_hosted",
+            ),
+            Prefetch(
+                "agreement_parties",
+                queryset=AgreementParty.objects.filter(agreement__in=Agreement.objects.public())
+                .select_related("agreement")
+                .order_by(F("agreement__signed_on").desc(nulls_last=True), "agreement__title"),
+                to_attr="public_agreement_parties",
+            ),
+        )
+
     def for_profile(self) -> "OrganisationQuerySet":
         from agreements.models import Agreement, AgreementParty
         from conferences.models import ConferenceHost, Session
@@ -397,11 +437,23 @@ class MembershipQuerySet(models.QuerySet):
         )
 
     def current(self, on: datetime.date | None = None) -> "MembershipQuerySet":
+        return self.filter(self._current_condition(on))
+
+    def with_is_current(self, on: datetime.date | None = None) -> "MembershipQuerySet":
+        return self.annotate(
+            is_current=ExpressionWrapper(
+                self._current_condition(on), output_field=models.BooleanField()
+            )
+        )
+
+    def for_api(self) -> "MembershipQuerySet":
+        return self.select_related("organisation").with_is_current()
+
+    @staticmethod
+    def _current_condition(on: datetime.date | None) -> Q:
         on = on or timezone.localdate()
-        return self.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=on),
-            status=Membership.Status.ACTIVE,
-            started_on__lte=on,
+        return (Q(ended_on__isnull=True) | Q(ended_on__gte=on)) & Q(
+            status=Membership.Status.ACTIVE, started_on__lte=on
         )
 
 
@@ -487,6 +539,43 @@ class PersonQuerySet(models.QuerySet):
 
     def for_cards(self) -> "PersonQuerySet":
         return self.select_related("affiliation")
+
+    def for_api(self) -> "PersonQuerySet":
+        """What the API's person shape reads, wherever it appears (lists, expansions)."""
+        return self.select_related("affiliation").with_current_offices()
+
+    def for_api_detail(self) -> "PersonQuerySet":
+        from conferences.models import Appearance, Award
+
+        return self.for_api().prefetch_related(
+            Prefetch(
+                "offices",
+                queryset=Office.objects.for_titles().order_by(
+                    F("started_on").desc(nulls_last=True), "pk"
+                ),
+                to_attr="office_list",
+            ),
+            Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related("session__conference").order_by(
+                    "-session__conference__start_date",
+                    "session__conference_id",
+                    "session__day",
+                    F("session__start_time").asc(nulls_first=True),
+                    "session__order",
+                    "order",
+                    "pk",
+                ),
+                to_attr="appearance_list",
+            ),
+            Prefetch(
+                "awards",
+                queryset=Award.objects.select_related("conference").order_by(
+                    "-conference__start_date", "pk"
+                ),
+                to_attr="award_list",
+            ),
+        )
 
     def with_current_offices(self, on: datetime.date | None = None) -> "PersonQuerySet":
         return self.prefetch_related(

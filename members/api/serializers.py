@@ -1,8 +1,68 @@
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.rest.serializers import PortalSerializer, WebUrlField, api_url
+from conferences.models import Appearance
+from config.rest.serializers import (
+    Expansion,
+    PortalSerializer,
+    ReferenceField,
+    WebUrlField,
+    absolute,
+    api_url,
+)
 
-from ..models import Division, Topic
+from ..models import Division, Membership, Office, Organisation, Person, Topic
+
+IMAGE_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {
+        "url": {"type": "string", "format": "uri"},
+        "width": {"type": "integer", "nullable": True},
+        "height": {"type": "integer", "nullable": True},
+    },
+    "required": ["url", "width", "height"],
+}
+
+
+@extend_schema_field(IMAGE_SCHEMA)
+class ImageField(serializers.Field):
+    """An uploaded image as `{url, width, height}`, or null. Images are uploaded in the admin."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, image):
+        if not image:
+            return None
+        field = image.field
+        return {
+            "url": absolute(self.context, image.url),
+            # The sizes stored at upload: reading the file for them would cost a disk access.
+            "width": getattr(image.instance, field.width_field),
+            "height": getattr(image.instance, field.height_field),
+        }
+
+
+class LinkedReferenceField(ReferenceField):
+    """A reference to the record at the far end of a link row, such as a party's agreement."""
+
+    def __init__(self, view_name: str, *, through: str, **kwargs):
+        self.through = through
+        super().__init__(view_name, **kwargs)
+
+    def to_representation(self, link):
+        return super().to_representation(getattr(link, self.through))
+
+
+def expand_to(relation: str, queryset, attribute: str):
+    """An expansion's `load`: the related records fetched with what their full shape reads."""
+    return lambda records: records.prefetch_related(
+        Prefetch(relation, queryset=queryset, to_attr=attribute)
+    )
 
 
 class TopicSerializer(PortalSerializer):
@@ -50,3 +110,373 @@ class DivisionSerializer(PortalSerializer):
             "created",
             "modified",
         ]
+
+
+class CurrentMembershipSerializer(serializers.Serializer):
+    """The membership running today, from `Organisation.objects.with_membership()`."""
+
+    category = serializers.ChoiceField(
+        choices=Membership.Category.choices, source="membership_category"
+    )
+    member_since = serializers.DateField()
+
+    def to_representation(self, organisation):
+        if getattr(organisation, "membership_category", None) is None:
+            return None
+        return super().to_representation(organisation)
+
+
+class OrganisationSerializer(PortalSerializer):
+    """An organisation, member or not. Reads what `Organisation.objects.for_api()` loads."""
+
+    country_name = serializers.CharField(source="country.name", read_only=True)
+    logo = ImageField(help_text=_("Uploaded by staff in the admin."))
+    division = ReferenceField("api:division-detail", read_only=True, allow_null=True)
+    topics = ReferenceField("api:topic-detail", many=True, read_only=True)
+    is_member = serializers.SerializerMethodField(help_text=_("A member of the association today."))
+    membership = CurrentMembershipSerializer(
+        source="*",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The current membership's category and start, or null for a non-member."),
+    )
+    url = api_url("api:organisation-detail")
+    web_url = WebUrlField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "country_name",
+            "city",
+            "latitude",
+            "longitude",
+            "website",
+            "contact_email",
+            "logo",
+            "division",
+            "topics",
+            "is_member",
+            "membership",
+            "ror_id",
+            "wikidata_id",
+            "url",
+            "web_url",
+            "created",
+            "modified",
+        ]
+        read_only_fields = fields
+        private_fields = ["contact_email"]
+        expansions = {
+            "division": Expansion(
+                serializer="members.api.serializers.DivisionSerializer",
+                load=expand_to("division", Division.objects.with_counts(), "expanded_division"),
+                source="expanded_division",
+                help_text=_("the division as in /divisions/"),
+            ),
+            "topics": Expansion(
+                serializer="members.api.serializers.TopicSerializer",
+                load=expand_to("topics", Topic.objects.with_counts(), "expanded_topics"),
+                many=True,
+                source="expanded_topics",
+                help_text=_("the topics as in /topics/"),
+            ),
+        }
+
+    def get_is_member(self, organisation) -> bool:
+        return organisation.membership_category is not None
+
+
+class MembershipPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["id", "category", "status", "started_on", "ended_on"]
+        read_only_fields = fields
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    """Reads what `Organisation.objects.for_api_detail()` loads."""
+
+    memberships = MembershipPeriodSerializer(
+        source="membership_history",
+        many=True,
+        read_only=True,
+        help_text=_("Every membership period, newest first."),
+    )
+    people = ReferenceField("api:person-detail", source="person_list", many=True, read_only=True)
+    conferences_hosted = ReferenceField(
+        "api:conference-detail", label_attribute="title", many=True, read_only=True
+    )
+    agreements = LinkedReferenceField(
+        "api:agreement-detail",
+        through="agreement",
+        label_attribute="title",
+        source="public_agreement_parties",
+        many=True,
+        read_only=True,
+        help_text=_("Public agreements the organisation is a party to, newest first."),
+    )
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [
+            *OrganisationSerializer.Meta.fields,
+            "description",
+            "memberships",
+            "people",
+            "conferences_hosted",
+            "agreements",
+        ]
+        read_only_fields = fields
+
+
+class OrganisationWriteSerializer(PortalSerializer):
+    """What staff tokens create and update. Logos are uploaded in the admin."""
+
+    division = ReferenceField(
+        "api:division-detail",
+        queryset=Division.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The division's slug."),
+    )
+    topics = ReferenceField(
+        "api:topic-detail",
+        queryset=Topic.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("Topic slugs."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "slug",
+            "kind",
+            "country",
+            "city",
+            "latitude",
+            "longitude",
+            "website",
+            "contact_email",
+            "description",
+            "division",
+            "topics",
+            "ror_id",
+            "wikidata_id",
+        ]
+
+    def validate(self, attrs):
+        self.check_coordinates(attrs)
+        self.check_unique(attrs)
+        return super().validate(attrs)
+
+    def current(self, attrs, name):
+        if name in attrs:
+            return attrs[name]
+        return getattr(self.instance, name, None)
+
+    def check_coordinates(self, attrs) -> None:
+        latitude, longitude = self.current(attrs, "latitude"), self.current(attrs, "longitude")
+        if (latitude is None) != (longitude is None):
+            missing = "longitude" if longitude is None else "latitude"
+            raise serializers.ValidationError(
+                {missing: [_("Give both latitude and longitude, or neither.")]},
+                code="required",
+            )
+
+    def check_unique(self, attrs) -> None:
+        """The model's unique constraints, reported on the field a caller would change.
+
+        Django reports these constraints (an expression, a condition) as non-field errors.
+        """
+        others = Organisation.objects.all()
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        errors = {}
+        name, country = self.current(attrs, "name"), self.current(attrs, "country")
+        if name and country and others.filter(name__iexact=name, country=country).exists():
+            errors["name"] = [_("An organisation with this name exists in this country.")]
+        for field in ("ror_id", "wikidata_id"):
+            value = self.current(attrs, field)
+            if value and others.filter(**{field: value}).exists():
+                label = Organisation._meta.get_field(field).verbose_name
+                errors[field] = [_("Another organisation has this %(label)s.") % {"label": label}]
+        if errors:
+            raise serializers.ValidationError(errors, code="unique")
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    full_title = serializers.CharField(read_only=True)
+    division = ReferenceField("api:division-detail", read_only=True, allow_null=True)
+    organisation = ReferenceField("api:organisation-detail", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Office
+        fields = [
+            "title",
+            "full_title",
+            "body",
+            "division",
+            "organisation",
+            "started_on",
+            "ended_on",
+        ]
+        read_only_fields = fields
+
+
+class PersonSerializer(PortalSerializer):
+    """A person. Reads what `Person.objects.for_api()` loads."""
+
+    affiliation = ReferenceField("api:organisation-detail", read_only=True, allow_null=True)
+    photo = ImageField(help_text=_("Uploaded by staff in the admin."))
+    current_offices = OfficeSerializer(many=True, read_only=True)
+    url = api_url("api:person-detail")
+    web_url = WebUrlField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "slug",
+            "honorific",
+            "name",
+            "job_title",
+            "affiliation",
+            "country",
+            "photo",
+            "website",
+            "email",
+            "current_offices",
+            "url",
+            "web_url",
+            "created",
+            "modified",
+        ]
+        read_only_fields = fields
+        private_fields = ["email"]
+        expansions = {
+            "affiliation": Expansion(
+                serializer="members.api.serializers.OrganisationSerializer",
+                load=expand_to(
+                    "affiliation", Organisation.objects.for_api(), "expanded_affiliation"
+                ),
+                source="expanded_affiliation",
+                help_text=_("the organisation as in /organisations/"),
+            ),
+        }
+
+
+class SessionBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class AppearanceSerializer(serializers.Serializer):
+    conference = ReferenceField(
+        "api:conference-detail",
+        source="session.conference",
+        label_attribute="title",
+        read_only=True,
+    )
+    session = SessionBriefSerializer()
+    role = serializers.ChoiceField(choices=Appearance.Role.choices)
+    capacity = serializers.CharField(
+        help_text=_("Title and affiliation at the time, e.g. Director, CMU STeP.")
+    )
+
+
+class AwardSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    conference = ReferenceField("api:conference-detail", label_attribute="title", read_only=True)
+    citation = serializers.CharField()
+
+
+class PersonDetailSerializer(PersonSerializer):
+    """Reads what `Person.objects.for_api_detail()` loads."""
+
+    offices = OfficeSerializer(
+        source="office_list",
+        many=True,
+        read_only=True,
+        help_text=_("Every office held, current and past, newest first."),
+    )
+    appearances = AppearanceSerializer(
+        source="appearance_list",
+        many=True,
+        read_only=True,
+        help_text=_("Parts in conference sessions, newest conference first."),
+    )
+    awards = AwardSerializer(source="award_list", many=True, read_only=True)
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "bio", "offices", "appearances", "awards"]
+        read_only_fields = fields
+
+
+class PersonWriteSerializer(PortalSerializer):
+    """What staff tokens create and update. Photos are uploaded in the admin."""
+
+    affiliation = ReferenceField(
+        "api:organisation-detail",
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The organisation's slug."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "honorific",
+            "name",
+            "slug",
+            "job_title",
+            "affiliation",
+            "country",
+            "bio",
+            "email",
+            "website",
+        ]
+
+
+class MembershipSerializer(PortalSerializer):
+    """One membership period. Reads what `Membership.objects.for_api()` loads."""
+
+    organisation = ReferenceField("api:organisation-detail", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+    url = api_url("api:membership-detail", lookup="pk")
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "organisation",
+            "category",
+            "status",
+            "started_on",
+            "ended_on",
+            "is_current",
+            "notes",
+            "url",
+            "created",
+            "modified",
+        ]
+        read_only_fields = fields
+        private_fields = ["notes"]
+        expansions = {
+            "organisation": Expansion(
+                serializer="members.api.serializers.OrganisationSerializer",
+                load=expand_to(
+                    "organisation", Organisation.objects.for_api(), "expanded_organisation"
+                ),
+                source="expanded_organisation",
+                help_text=_("the organisation as in /organisations/"),
+            ),
+        }

@@ -1,7 +1,18 @@
-from config.rest.viewsets import PortalViewSet
+from config.rest.viewsets import PortalViewSet, PortalWriteViewSet
 
-from ..models import Division, Topic
-from .serializers import DivisionSerializer, TopicSerializer
+from ..filters import MembershipFilter, OrganisationApiFilter, PersonApiFilter
+from ..models import Division, Membership, Organisation, Person, Topic
+from .serializers import (
+    DivisionSerializer,
+    MembershipSerializer,
+    OrganisationDetailSerializer,
+    OrganisationSerializer,
+    OrganisationWriteSerializer,
+    PersonDetailSerializer,
+    PersonSerializer,
+    PersonWriteSerializer,
+    TopicSerializer,
+)
 
 
 class TopicViewSet(PortalViewSet):
@@ -26,7 +37,62 @@ class DivisionViewSet(PortalViewSet):
         return Division.objects.with_counts()
 
 
+class OrganisationViewSet(PortalWriteViewSet):
+    """Organisations: member parks and every other body the association deals with.
+
+    `?member=true` keeps the current members. Staff tokens may create and update
+    organisations; logos are uploaded in the admin.
+    """
+
+    serializer_class = OrganisationSerializer
+    detail_serializer_class = OrganisationDetailSerializer
+    write_serializer_class = OrganisationWriteSerializer
+    filterset_class = OrganisationApiFilter
+    search_fields = ["name", "short_name", "city"]
+    ordering_fields = ["name", "country", "modified"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return Organisation.objects.for_api()
+        return Organisation.objects.for_api_detail()
+
+
+class PersonViewSet(PortalWriteViewSet):
+    """People: speakers, office holders, signatories and contacts.
+
+    Staff tokens may create and update people; photos are uploaded in the admin.
+    """
+
+    serializer_class = PersonSerializer
+    detail_serializer_class = PersonDetailSerializer
+    write_serializer_class = PersonWriteSerializer
+    filterset_class = PersonApiFilter
+    search_fields = ["name", "job_title"]
+    ordering_fields = ["name", "modified"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return Person.objects.for_api()
+        return Person.objects.for_api_detail()
+
+
+class MembershipViewSet(PortalViewSet):
+    """Membership periods of organisations, past, current and pending, by id."""
+
+    lookup_field = "pk"
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    search_fields = ["organisation__name"]
+    ordering_fields = ["started_on", "ended_on", "modified"]
+
+    def get_queryset(self):
+        return Membership.objects.for_api()
+
+
 ROUTES = [
     ("divisions", DivisionViewSet, "division"),
+    ("memberships", MembershipViewSet, "membership"),
+    ("organisations", OrganisationViewSet, "organisation"),
+    ("people", PersonViewSet, "person"),
     ("topics", TopicViewSet, "topic"),
 ]
