@@ -19,6 +19,7 @@ from tests.factories import (
     QuoteFactory,
     SessionFactory,
     TopicFactory,
+    api_token,
     bilateral_agreement,
     organisation_with_logo,
     person_with_photo,
@@ -84,4 +85,5 @@ ADMIN_PAGES: dict[tuple[str, str], AdminPage] = {
     ("agreements", "agreementparty"): AdminPage(
         AgreementPartyFactory, lambda party: party.organisation.name, 7, 7
     ),
+    ("portal", "apitoken"): AdminPage(api_token, lambda token: token.name, 5, 5),
 }

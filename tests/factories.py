@@ -202,3 +202,13 @@ def person_with_photo(**kwargs) -> Person:
     return PersonFactory(
         photo=factory.django.ImageField(width=300, height=400, format="JPEG"), **kwargs
     )
+
+
+def api_token(**kwargs):
+    """A partner's read token, made as the admin makes it (only the key's hash is stored)."""
+    from config.services import issue_api_token
+
+    kwargs.setdefault("name", "Partner website")
+    kwargs.setdefault("organisation", OrganisationFactory())
+    token, _key = issue_api_token(**kwargs)
+    return token

@@ -98,7 +98,7 @@ def test_changelist_non_staff_is_redirected_to_login(client, app_label, model_na
     assert response.url == f"{reverse('admin:login')}?next={url}"
 
 
-@pytest.mark.parametrize("app_label", ["members", "conferences", "agreements"])
+@pytest.mark.parametrize("app_label", ["members", "conferences", "agreements", "portal"])
 def test_every_model_is_registered_and_covered_here(app_label):
     for model in apps.get_app_config(app_label).get_models():
         assert admin.site.is_registered(model), model

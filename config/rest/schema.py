@@ -46,6 +46,27 @@ class PortalAutoSchema(AutoSchema):
             )
         return parameters
 
+    def _should_add_validation_error_response(self) -> bool:
+        return self.method == "GET" or super()._should_add_validation_error_response()
+
+    def _get_extra_validation_errors(self) -> dict[str, set[str]]:
+        """The 400s of the parameters every endpoint shares (see config/rest/filters.py)."""
+        errors = dict(super()._get_extra_validation_errors())
+        if self.method != "GET":
+            return errors
+        formats = [renderer.format for renderer in self.view.get_renderers()]
+        if len(formats) > 1:
+            errors.setdefault("format", {"invalid_choice"})
+        if getattr(self.view, "expansions", None):
+            errors.setdefault("expand", {"invalid_choice"})
+        if self._is_list_view():
+            errors.setdefault("page", {"invalid", "out_of_range"})
+            errors.setdefault("page_size", {"invalid", "out_of_range"})
+            errors.setdefault("modified_since", {"invalid"})
+            if getattr(self.view, "ordering_fields", None):
+                errors.setdefault("ordering", {"invalid_choice"})
+        return errors
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction == "response" and self.method == "GET":

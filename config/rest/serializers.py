@@ -53,6 +53,9 @@ class ReferenceField(serializers.SlugRelatedField):
         self.view_name = view_name
         self.label_attribute = label_attribute
         kwargs.setdefault("slug_field", "slug")
+        if "queryset" not in kwargs:
+            # Without a queryset to look slugs up in, the field can only be read.
+            kwargs["read_only"] = True
         super().__init__(**kwargs)
 
     def to_representation(self, obj):

@@ -197,10 +197,7 @@ DRF_STANDARDIZED_ERRORS = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
-    "DESCRIPTION": (
-        "Conferences, member organisations, people and cooperation agreements of the "
-        f"{ASSOCIATION_NAME}, for partners to read and keep in sync. See the guide below."
-    ),
+    "DESCRIPTION": (BASE_DIR / "config" / "api_guide.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,0 +1,50 @@
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
+
+from tests.factories import TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rates(**rates):
+    return override_settings(
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_anonymous_caller_over_the_rate_gets_429_with_retry_after(api_client):
+    TopicFactory()
+    with rates(anon="2/minute", partner="100/minute", staff="100/minute"):
+        statuses = [api_client.get("/api/v1/topics/").status_code for _ in range(3)]
+        refused = api_client.get("/api/v1/topics/")
+
+    assert statuses == [200, 200, 429]
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["errors"][0]["code"] == "throttled"
+
+
+def test_partner_token_has_its_own_higher_rate(api_client, partner_token):
+    with rates(anon="1/minute", partner="3/minute", staff="100/minute"):
+        assert api_client.get("/api/v1/topics/").status_code == 200
+        assert api_client.get("/api/v1/topics/").status_code == 429
+        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_token.key}")
+        statuses = [api_client.get("/api/v1/topics/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_rate_none_means_unlimited(api_client):
+    with rates(anon="none", partner="none", staff="none"):
+        statuses = {api_client.get("/api/v1/topics/").status_code for _ in range(5)}
+
+    assert statuses == {200}
