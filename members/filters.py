@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass
 
 import django_filters
@@ -224,6 +225,17 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+def documented(page_filter: django_filters.Filter, help_text: str) -> django_filters.Filter:
+    """A page's filter for the API, with the description the API schema shows."""
+    api_filter = copy.deepcopy(page_filter)
+    api_filter.__dict__.pop("_field", None)
+    api_filter.extra["help_text"] = help_text
+    return api_filter
+
+
+COUNTRY_HELP = _("ISO 3166-1 alpha-2 country code, e.g. TH.")
+
+
 class OrganisationApiFilter(OrganisationFilter):
     """The directory's filters for the API, over every organisation, with `member=`.
 
@@ -231,6 +243,18 @@ class OrganisationApiFilter(OrganisationFilter):
     """
 
     q = None
+    country = documented(OrganisationFilter.base_filters["country"], COUNTRY_HELP)
+    division = documented(
+        OrganisationFilter.base_filters["division"], _("A division's slug (see /divisions/).")
+    )
+    kind = documented(OrganisationFilter.base_filters["kind"], _("The kind of organisation."))
+    category = documented(
+        OrganisationFilter.base_filters["category"],
+        _("Current members of this membership category."),
+    )
+    topic = documented(
+        OrganisationFilter.base_filters["topic"], _("A topic's slug (see /topics/).")
+    )
     member = StrictBooleanFilter(
         label=_("Current member: true for members today, false for everyone else"),
         method="filter_member",
@@ -252,8 +276,18 @@ class PersonApiFilter(PersonFilter):
     """
 
     q = None
+    conference = documented(
+        PersonFilter.base_filters["conference"],
+        _("People appearing in a session of this conference (its slug)."),
+    )
+    country = documented(PersonFilter.base_filters["country"], COUNTRY_HELP)
+    organisation = documented(
+        PersonFilter.base_filters["organisation"],
+        _("People affiliated to this organisation (its slug)."),
+    )
     role = django_filters.ChoiceFilter(
-        label=_("Role in a session"), choices=Appearance.Role.choices
+        choices=Appearance.Role.choices,
+        help_text=_("People with this role in a session (at that conference, with conference)."),
     )
 
     # Filters that select people through their appearances, with the lookup on Appearance.
@@ -278,7 +312,7 @@ class PersonApiFilter(PersonFilter):
 
 class MembershipFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation (slug)"),
+        help_text=_("Memberships of this organisation (its slug)."),
         queryset=Organisation.objects.all(),
         to_field_name="slug",
     )

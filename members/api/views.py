@@ -1,3 +1,5 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
 from config.rest.viewsets import PortalViewSet, PortalWriteViewSet
 
 from ..filters import MembershipFilter, OrganisationApiFilter, PersonApiFilter
@@ -37,6 +39,16 @@ class DivisionViewSet(PortalViewSet):
         return Division.objects.with_counts()
 
 
+def answered_with(detail_serializer):
+    """Writes answer with the record in its detail shape; the schema says so."""
+    return extend_schema_view(
+        create=extend_schema(responses={201: detail_serializer}),
+        update=extend_schema(responses={200: detail_serializer}),
+        partial_update=extend_schema(responses={200: detail_serializer}),
+    )
+
+
+@answered_with(OrganisationDetailSerializer)
 class OrganisationViewSet(PortalWriteViewSet):
     """Organisations: member parks and every other body the association deals with.
 
@@ -57,6 +69,7 @@ class OrganisationViewSet(PortalWriteViewSet):
         return Organisation.objects.for_api_detail()
 
 
+@answered_with(PersonDetailSerializer)
 class PersonViewSet(PortalWriteViewSet):
     """People: speakers, office holders, signatories and contacts.
 
