@@ -2,14 +2,21 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
 
 from conferences.models import Conference
-from members.models import Organisation, Person, Topic, date_order_constraint, unique_upload_name
+from members.models import (
+    Membership,
+    Organisation,
+    Person,
+    Topic,
+    date_order_constraint,
+    unique_upload_name,
+)
 
 from .validators import validate_pdf_upload
 
@@ -37,6 +44,29 @@ class AgreementQuerySet(models.QuerySet):
         """What a public list or feed item shows: parties with their logos, focus areas."""
         return self.select_related("signed_at_conference").prefetch_related(
             Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")),
+            "topics",
+        )
+
+    def for_api(self) -> "AgreementQuerySet":
+        """What the API's agreement shapes read: parties with signatories, focus areas."""
+        return self.select_related("signed_at_conference").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("organisation", "signatory"),
+            ),
+            "topics",
+        )
+
+    def for_network(self) -> "AgreementQuerySet":
+        """What the cooperation graph reads: parties as nodes (with division and membership)."""
+        current = Membership.objects.current().filter(organisation=OuterRef("organisation"))
+        return self.prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("organisation__division").annotate(
+                    organisation_is_member=Exists(current)
+                ),
+            ),
             "topics",
         )
 

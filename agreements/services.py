@@ -36,6 +36,8 @@ def record_agreement(
     kind: str,
     parties: Sequence[Organisation],
     signed_on: datetime.date | None = None,
+    effective_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
     slug: str = "",
     status: str = "",
     signed_at_conference: Conference | None = None,
@@ -60,6 +62,8 @@ def record_agreement(
         "kind": kind,
         "status": status or (Agreement.Status.SIGNED if signed_on else Agreement.Status.DRAFT),
         "signed_on": signed_on,
+        "effective_on": effective_on,
+        "expires_on": expires_on,
         "signed_at_conference": signed_at_conference,
         "signed_city": signed_city,
         "signed_country": signed_country,
@@ -86,9 +90,70 @@ def record_agreement(
     return agreement
 
 
-def _sync_parties(agreement: Agreement, parties: Sequence[Organisation]) -> None:
+# What update_agreement may change besides parties and topics.
+UPDATABLE_FIELDS = frozenset(
+    {
+        "title",
+        "slug",
+        "kind",
+        "status",
+        "signed_on",
+        "effective_on",
+        "expires_on",
+        "signed_at_conference",
+        "signed_city",
+        "signed_country",
+        "summary",
+        "source_url",
+        "is_public",
+        "document_is_public",
+    }
+)
+
+
+@transaction.atomic
+def update_agreement(
+    *,
+    agreement: Agreement,
+    parties: Sequence[Organisation] | None = None,
+    topics: Iterable[Topic] | None = None,
+    **changes: object,
+) -> Agreement:
+    """Change the given fields, and the parties or topics when given; the rest stays.
+
+    Parties are checked as on creation and kept in the order given; the reference numbers and
+    signatories of the organisations that remain parties are kept.
+    """
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"update_agreement() cannot change: {', '.join(sorted(unknown))}")
+    if parties is not None:
+        parties = list(parties)
+        _check_parties(parties)
+    changed = [name for name, value in changes.items() if getattr(agreement, name) != value]
+    for name in changed:
+        setattr(agreement, name, changes[name])
+    if changed:
+        agreement.full_clean()
+    links_changed = False
+    if parties is not None:
+        links_changed |= _sync_parties(agreement, parties)
+    if topics is not None:
+        topics = list(topics)
+        if {topic.pk for topic in topics} != set(agreement.topics.values_list("pk", flat=True)):
+            agreement.topics.set(topics)
+            links_changed = True
+    if changed or links_changed:
+        # A new party or topic moves `modified` too, so that partners syncing see it.
+        agreement.save(update_fields=changed or ["modified"])
+    return agreement
+
+
+def _sync_parties(agreement: Agreement, parties: Sequence[Organisation]) -> bool:
+    """Make the parties those given, in that order; whether anything had to change."""
     wanted = [party.pk for party in parties]
-    agreement.parties.exclude(organisation_id__in=wanted).delete()
+    removed, _by_model = agreement.parties.exclude(organisation_id__in=wanted).delete()
+    changed = removed > 0
     existing = {party.organisation_id: party for party in agreement.parties.all()}
     for order, organisation_id in enumerate(wanted):
         party = existing.get(organisation_id)
@@ -96,6 +161,9 @@ def _sync_parties(agreement: Agreement, parties: Sequence[Organisation]) -> None
             AgreementParty.objects.create(
                 agreement=agreement, organisation_id=organisation_id, order=order
             )
+            changed = True
         elif party.order != order:
             party.order = order
             party.save(update_fields=["order"])
+            changed = True
+    return changed
