@@ -4,7 +4,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from members.models import Organisation, Topic
+from conferences.models import Conference
+from members.models import Division, Organisation, Topic
 
 from .models import Agreement, AgreementParty
 
@@ -88,5 +89,111 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(
                 AgreementParty.objects.filter(agreement=OuterRef("pk"), organisation__country=value)
+            )
+        )
+
+
+class AgreementApiFilter(AgreementFilter):
+    """The agreement filters of the API.
+
+    Choices are every organisation, topic and status, not only those with a public agreement
+    (as on the page): a slug that exists but matches nothing gives an empty list, and only a
+    slug that does not exist gives a 400.
+    """
+
+    party = django_filters.ModelMultipleChoiceFilter(
+        to_field_name="slug",
+        queryset=Organisation.objects.all(),
+        method="filter_parties",
+        label=_("Party"),
+        help_text=_(
+            "Slug of an organisation that signed. Repeat the parameter for the agreements "
+            "signed by all of them: ?party=a&party=b gives the agreements between a and b."
+        ),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        label=_("Focus area"),
+        help_text=_("Slug of a topic (focus area) of the agreement."),
+    )
+    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, label=_("Status"))
+    signed_after = django_filters.DateFilter(
+        field_name="signed_on",
+        lookup_expr="gte",
+        label=_("Signed on or after"),
+        help_text=_("ISO date, e.g. 2025-01-01; the day itself included."),
+    )
+    signed_before = django_filters.DateFilter(
+        field_name="signed_on",
+        lookup_expr="lte",
+        label=_("Signed on or before"),
+        help_text=_("ISO date, e.g. 2025-12-31; the day itself included."),
+    )
+    conference = django_filters.ModelChoiceFilter(
+        field_name="signed_at_conference",
+        to_field_name="slug",
+        queryset=Conference.objects.all(),
+        label=_("Signed at conference"),
+        help_text=_("Slug of the conference at which the agreement was signed."),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "party",
+            "year",
+            "signed_after",
+            "signed_before",
+            "topic",
+            "status",
+            "kind",
+            "conference",
+            "country",
+        ]
+
+    def filter_parties(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        # `value` holds the Organisations of the slugs given (the hint is for the schema).
+        # One join per party, each matching at most one row: no duplicates to remove.
+        for organisation in value:
+            queryset = queryset.filter(parties__organisation=organisation)
+        return queryset
+
+
+class NetworkFilter(AgreementApiFilter):
+    """The agreement filters, plus the year range and division a graph page needs."""
+
+    year_from = YearFilter(
+        field_name="signed_on",
+        lookup_expr="year__gte",
+        label=_("Signed in or after this year"),
+        min_value=1900,
+        max_value=2200,
+    )
+    year_to = YearFilter(
+        field_name="signed_on",
+        lookup_expr="year__lte",
+        label=_("Signed in or before this year"),
+        min_value=1900,
+        max_value=2200,
+    )
+    division = django_filters.ModelChoiceFilter(
+        queryset=Division.objects.all(),
+        to_field_name="slug",
+        method="filter_division",
+        label=_("Division of a party"),
+        help_text=_("Slug of a division: the agreements with at least one party in it."),
+    )
+
+    class Meta(AgreementApiFilter.Meta):
+        fields = [*AgreementApiFilter.Meta.fields, "year_from", "year_to", "division"]
+
+    def filter_division(self, queryset: QuerySet, name: str, value: Division) -> QuerySet:
+        return queryset.filter(
+            Exists(
+                AgreementParty.objects.filter(
+                    agreement=OuterRef("pk"), organisation__division=value
+                )
             )
         )
