@@ -1,1 +1,123 @@
-ROUTES = []
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, renderers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
+from rest_framework.response import Response
+
+from config.rest.filters import LIST_PARAMETERS, ModifiedSinceFilter, check_parameters
+from config.rest.permissions import is_staff_caller
+from config.rest.viewsets import ConditionalMixin, PortalWriteViewSet
+
+from ..filters import AgreementApiFilter, NetworkFilter
+from ..models import Agreement
+from .serializers import (
+    AgreementCSVSerializer,
+    AgreementDetailSerializer,
+    AgreementSerializer,
+    AgreementWriteSerializer,
+    NetworkSerializer,
+    cooperation_network,
+)
+
+AGREEMENT_SEARCH_FIELDS = ["title", "summary", "parties__organisation__name"]
+
+
+def visible_agreements(request):
+    """Staff tokens see every agreement; everyone else only the public ones."""
+    if is_staff_caller(request):
+        return Agreement.objects.all()
+    return Agreement.objects.public()
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: AgreementDetailSerializer}),
+    update=extend_schema(responses={200: AgreementDetailSerializer}),
+    partial_update=extend_schema(responses={200: AgreementDetailSerializer}),
+)
+class AgreementViewSet(PortalWriteViewSet):
+    """Cooperation agreements between organisations.
+
+    Anonymous callers and partner tokens see the public agreements only, and a document only
+    once it has been made public.
+    """
+
+    serializer_class = AgreementSerializer
+    detail_serializer_class = AgreementDetailSerializer
+    write_serializer_class = AgreementWriteSerializer
+    filterset_class = AgreementApiFilter
+    search_fields = AGREEMENT_SEARCH_FIELDS
+    ordering_fields = ["signed_on", "title", "modified"]
+
+    def get_queryset(self):
+        return visible_agreements(self.request).for_api()
+
+    def get_serializer_class(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if self.action == "list" and renderer is not None and renderer.format == "csv":
+            return AgreementCSVSerializer
+        return super().get_serializer_class()
+
+
+@extend_schema(
+    responses=NetworkSerializer,
+    description=_(
+        "The cooperation network of the agreements that match the filters, whole (not paged): "
+        "organisations as nodes, and for each agreement an edge between every two of its "
+        "parties (one edge for two parties, three for three). Drafts and non-public "
+        "agreements are left out, except for staff tokens."
+    ),
+)
+class NetworkViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The cooperation network: organisations as nodes, agreements as edges.
+
+    Only a list: no record has its own address here. JSON only, not paged, and built in a
+    fixed number of queries.
+    """
+
+    serializer_class = NetworkSerializer
+    filterset_class = NetworkFilter
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    search_fields = AGREEMENT_SEARCH_FIELDS
+    pagination_class = None
+    renderer_classes = [renderers.JSONRenderer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_parameters(request, self)
+        # The whole graph at once: no paging, and no partial graph of recent changes.
+        unsupported = sorted(
+            (LIST_PARAMETERS | {ModifiedSinceFilter.parameter}) & set(request.query_params)
+        )
+        if unsupported:
+            raise ValidationError(
+                {name: [_("The network is not paged or synced by date.")] for name in unsupported},
+                code="unknown_parameter",
+            )
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            raise ValidationError(
+                {"format": [_("Choose one of: %(formats)s.") % {"formats": "json"}]},
+                code="invalid_choice",
+            ) from None
+
+    def get_queryset(self):
+        return visible_agreements(self.request).for_network()
+
+    def list(self, request, *args, **kwargs):
+        response = self.not_modified(request)
+        if response is not None:
+            return response
+        network = cooperation_network(self.filter_queryset(self.get_queryset()))
+        return Response(self.get_serializer(network).data)
+
+
+ROUTES = [
+    ("agreements", AgreementViewSet, "agreement"),
+    ("network", NetworkViewSet, "network"),
+]

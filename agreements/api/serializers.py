@@ -1,0 +1,433 @@
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, Prefetch, QuerySet
+from django.utils.module_loading import import_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from conferences.models import Conference
+from config.rest.serializers import (
+    Expansion,
+    PortalSerializer,
+    ReferenceField,
+    WebUrlField,
+    absolute,
+    api_url,
+    as_serializer_errors,
+)
+from members.models import Organisation, Topic
+
+from ..models import MINIMUM_PARTIES, Agreement, AgreementParty
+from ..services import record_agreement, update_agreement
+
+# The choice sets by path, for the schema's ENUM_NAME_OVERRIDES in settings: "kind" and
+# "status" name different choice sets in other apps.
+AGREEMENT_KINDS = Agreement.Kind.choices
+AGREEMENT_STATUSES = Agreement.Status.choices
+
+
+def expand_to(relation: str, queryset: QuerySet, attribute: str) -> Callable:
+    """An expansion's `load`: the related records fetched with what their full shape reads.
+
+    Stored under their own attribute, so that the references of the unexpanded shape (already
+    joined) do not stop the fuller query.
+    """
+    return lambda records: records.prefetch_related(
+        Prefetch(relation, queryset=queryset, to_attr=attribute)
+    )
+
+
+@contextmanager
+def service_errors():
+    """A service's ValidationError as the API's 400, naming the field."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        errors = as_serializer_errors(error) if hasattr(error, "error_dict") else error.messages
+        raise serializers.ValidationError(errors) from None
+
+
+@extend_schema_field({"type": "string", "pattern": "^([A-Z]{2})?$"})
+class CountryCodeField(serializers.ChoiceField):
+    """A country as its ISO 3166 code; documented as a pattern, not a list of 250 names."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=list(countries), **kwargs)
+
+    def to_representation(self, value):
+        return str(value)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class DocumentField(serializers.Field):
+    """The signed document's address; null when there is none or it is for staff only."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, agreement):
+        if not agreement.document:
+            return None
+        if not (agreement.document_is_public or self.context.get("staff")):
+            return None
+        return absolute(self.context, agreement.document.url)
+
+
+class AgreementPartySerializer(serializers.ModelSerializer):
+    organisation = ReferenceField("api:organisation-detail", read_only=True)
+    signatory = ReferenceField("api:person-detail", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AgreementParty
+        fields = ["organisation", "reference_number", "signatory"]
+        read_only_fields = fields
+
+
+class ExpandedPartySerializer(PortalSerializer):
+    """A party with its organisation as the whole record of /organisations/."""
+
+    signatory = ReferenceField("api:person-detail", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AgreementParty
+        fields = ["organisation", "reference_number", "signatory"]
+        read_only_fields = fields
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # By path: the members app's serializers may refer back to agreements.
+        organisation_serializer = import_string("members.api.serializers.OrganisationSerializer")
+        fields["organisation"] = organisation_serializer(
+            source="expanded_organisation", read_only=True, nested=True
+        )
+        return fields
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class PartySlugsField(serializers.Field):
+    """The parties as organisation slugs, for a CSV cell."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, parties):
+        return [party.organisation.slug for party in parties.all()]
+
+
+class AgreementSerializer(PortalSerializer):
+    """An agreement as lists show it. Reads what `Agreement.objects.for_api()` loads."""
+
+    signed_country = serializers.CharField(
+        source="signed_country.code",
+        read_only=True,
+        help_text=gettext_lazy("ISO 3166 code, or empty."),
+    )
+    signed_country_name = serializers.CharField(source="signed_country.name", read_only=True)
+    signed_at_conference = ReferenceField(
+        "api:conference-detail", label_attribute="title", read_only=True, allow_null=True
+    )
+    is_in_force = serializers.BooleanField(
+        read_only=True,
+        help_text=gettext_lazy("Signed or active, and today within its validity dates."),
+    )
+    parties = AgreementPartySerializer(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("The organisations that signed, in the order of the document."),
+    )
+    topics = ReferenceField(
+        "api:topic-detail",
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Focus areas of the agreement."),
+    )
+    document = DocumentField(
+        help_text=gettext_lazy("The signed document (PDF), when it has been made public.")
+    )
+    url = api_url("api:agreement-detail")
+    web_url = WebUrlField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "signed_on",
+            "signed_city",
+            "signed_country",
+            "signed_country_name",
+            "signed_at_conference",
+            "effective_on",
+            "expires_on",
+            "is_in_force",
+            "parties",
+            "topics",
+            "document",
+            "is_public",
+            "document_is_public",
+            "source_url",
+            "url",
+            "web_url",
+            "created",
+            "modified",
+        ]
+        read_only_fields = fields
+        private_fields = ["is_public", "document_is_public"]
+        expansions = {
+            "parties": Expansion(
+                serializer="agreements.api.serializers.ExpandedPartySerializer",
+                load=expand_to(
+                    "parties__organisation",
+                    Organisation.objects.for_api(),
+                    "expanded_organisation",
+                ),
+                many=True,
+                # Not "parties": the core would pass a source equal to the field name,
+                # which DRF refuses.
+                source="parties.all",
+                help_text=gettext_lazy("each party's organisation as in /organisations/"),
+            ),
+            "topics": Expansion(
+                serializer="members.api.serializers.TopicSerializer",
+                load=expand_to("topics", Topic.objects.with_counts(), "expanded_topics"),
+                many=True,
+                source="expanded_topics",
+                help_text=gettext_lazy("the focus areas as in /topics/"),
+            ),
+            "signed_at_conference": Expansion(
+                serializer="conferences.api.serializers.ConferenceSerializer",
+                load=expand_to(
+                    "signed_at_conference", Conference.objects.for_api(), "expanded_conference"
+                ),
+                source="expanded_conference",
+                help_text=gettext_lazy("the conference as in /conferences/"),
+            ),
+        }
+
+
+class AgreementCSVSerializer(AgreementSerializer):
+    """The list shape for a spreadsheet: a party is its organisation's slug."""
+
+    parties = PartySlugsField()
+
+
+class AgreementDetailSerializer(AgreementSerializer):
+    class Meta(AgreementSerializer.Meta):
+        fields = [*AgreementSerializer.Meta.fields, "summary"]
+        read_only_fields = fields
+
+
+class AgreementWriteSerializer(PortalSerializer):
+    """What staff send to record or change an agreement; parties and topics by slug.
+
+    The signed document is uploaded in the admin; `document_is_public` may be changed here
+    once it is there.
+    """
+
+    slug = serializers.SlugField(
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Made from the title when left out on creation."),
+    )
+    status = serializers.ChoiceField(
+        choices=Agreement.Status.choices,
+        required=False,
+        help_text=gettext_lazy(
+            "Left out on creation: signed when there is a signing date, otherwise a draft."
+        ),
+    )
+    signed_country = CountryCodeField(
+        required=False, allow_blank=True, help_text=gettext_lazy("ISO 3166 code, or empty.")
+    )
+    signed_at_conference = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Conference.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("Slug of the conference at which it was signed."),
+    )
+    parties = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        many=True,
+        help_text=gettext_lazy(
+            "Slugs of the organisations that signed, at least two, in the document's order."
+        ),
+    )
+    topics = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Topic.objects.all(),
+        many=True,
+        required=False,
+        help_text=gettext_lazy("Slugs of the focus areas."),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "signed_on",
+            "signed_city",
+            "signed_country",
+            "signed_at_conference",
+            "effective_on",
+            "expires_on",
+            "parties",
+            "topics",
+            "summary",
+            "source_url",
+            "is_public",
+            "document_is_public",
+        ]
+
+    def validate_parties(self, parties: list[Organisation]) -> list[Organisation]:
+        if len(parties) < MINIMUM_PARTIES:
+            raise serializers.ValidationError(
+                _("An agreement needs at least two parties."), code="too_few_parties"
+            )
+        if len({party.pk for party in parties}) != len(parties):
+            raise serializers.ValidationError(
+                _("The same organisation cannot sign an agreement twice."),
+                code="duplicate_party",
+            )
+        return parties
+
+    def validate(self, attrs):
+        if self.instance is None:
+            attrs.setdefault("slug", slugify(attrs.get("title", "")))
+            if not attrs["slug"]:
+                raise serializers.ValidationError(
+                    {"slug": [_("Give a slug: none can be made from this title.")]},
+                    code="required",
+                )
+            # As the service would: a signing date makes it signed, none a draft.
+            if "status" not in attrs:
+                attrs["status"] = (
+                    Agreement.Status.SIGNED if attrs.get("signed_on") else Agreement.Status.DRAFT
+                )
+        return super().validate(attrs)
+
+    def create(self, validated_data):
+        # record_agreement would update an agreement with the same slug; the model's
+        # uniqueness check in validate() has refused that already.
+        validated_data.pop("document_is_public", None)  # no document yet: validate() saw to it
+        with service_errors():
+            return record_agreement(**validated_data)
+
+    def update(self, instance, validated_data):
+        with service_errors():
+            return update_agreement(agreement=instance, **validated_data)
+
+
+@dataclass(frozen=True)
+class Edge:
+    agreement: str
+    source: str
+    target: str
+    year: int | None
+    topics: list[str]
+    kind: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Network:
+    nodes: list[Organisation]
+    edges: list[Edge]
+
+
+def cooperation_network(agreements: QuerySet[Agreement]) -> Network:
+    """The graph of `agreements` (loaded with `for_network()`): one edge per pair of parties.
+
+    Nodes are the parties, each with how many of these agreements it signed.
+    """
+    nodes: dict[int, Organisation] = {}
+    counts: Counter[int] = Counter()
+    edges = []
+    ordered = agreements.order_by(F("signed_on").asc(nulls_first=True), "pk")
+    for agreement in ordered:
+        parties = list(agreement.parties.all())
+        for party in parties:
+            organisation = nodes.setdefault(party.organisation_id, party.organisation)
+            organisation.is_member = party.organisation_is_member
+            counts[party.organisation_id] += 1
+        topics = [topic.slug for topic in agreement.topics.all()]
+        year = agreement.signed_on.year if agreement.signed_on else None
+        edges.extend(
+            Edge(
+                agreement=agreement.slug,
+                source=source.organisation.slug,
+                target=target.organisation.slug,
+                year=year,
+                topics=topics,
+                kind=agreement.kind,
+                status=agreement.status,
+            )
+            for source, target in combinations(parties, 2)
+        )
+    for organisation_id, organisation in nodes.items():
+        organisation.agreement_count = counts[organisation_id]
+    return Network(nodes=sorted(nodes.values(), key=lambda o: (o.name, o.pk)), edges=edges)
+
+
+class NetworkNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    country = serializers.CharField(source="country.code", help_text=gettext_lazy("ISO 3166 code."))
+    division = serializers.CharField(
+        source="division.slug",
+        allow_null=True,
+        help_text=gettext_lazy("Slug of the organisation's division, if any."),
+    )
+    is_member = serializers.BooleanField(
+        help_text=gettext_lazy("A member of the association today.")
+    )
+    agreement_count = serializers.IntegerField(
+        help_text=gettext_lazy("How many of the agreements in this network it signed.")
+    )
+    url = api_url("api:organisation-detail")
+    web_url = WebUrlField()
+
+
+class NetworkEdgeSerializer(serializers.Serializer):
+    agreement = serializers.SlugField(help_text=gettext_lazy("Slug of the agreement."))
+    source = serializers.SlugField(help_text=gettext_lazy("Slug of one party."))
+    target = serializers.SlugField(help_text=gettext_lazy("Slug of another party."))
+    year = serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("Year signed; null for a draft.")
+    )
+    topics = serializers.ListField(
+        child=serializers.SlugField(), help_text=gettext_lazy("Slugs of the focus areas.")
+    )
+    kind = serializers.ChoiceField(choices=Agreement.Kind.choices)
+    status = serializers.ChoiceField(choices=Agreement.Status.choices)
+
+
+class NetworkSerializer(serializers.Serializer):
+    nodes = NetworkNodeSerializer(
+        many=True, help_text=gettext_lazy("The organisations, ordered by name.")
+    )
+    edges = NetworkEdgeSerializer(
+        many=True,
+        help_text=gettext_lazy(
+            "One per pair of parties of each agreement, oldest agreement first."
+        ),
+    )
