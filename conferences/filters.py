@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
@@ -49,11 +50,14 @@ class ConferenceFilter(django_filters.FilterSet):
         model = Conference
         fields = ["kind", "division", "year", "country", "topic"]
 
+    # Filters whose choices are read from the conferences: (filter, method giving the choices).
+    choices_from_data = (("year", "year_choices"), ("country", "country_choices"))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._years_and_countries = None
-        self.filters["year"].extra["choices"] = self.year_choices
-        self.filters["country"].extra["choices"] = self.country_choices
+        for name, method in self.choices_from_data:
+            self.filters[name].extra["choices"] = getattr(self, method)
 
     def years_and_countries(self) -> tuple[list[int], list[str]]:
         if self._years_and_countries is None:
@@ -89,3 +93,116 @@ class ConferenceFilter(django_filters.FilterSet):
                 )
             )
         )
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class CountryCodeField(forms.ChoiceField):
+    """An ISO 3166-1 alpha-2 code, in either case."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryCodeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", lambda: [(code, name) for code, name in countries])
+        super().__init__(*args, **kwargs)
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A related record by its slug; a slug that names nothing is an error, not an empty list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class ConferenceApiFilter(ConferenceFilter):
+    """The conference list's filters with what partners also ask for: status, dates, upcoming.
+
+    The public page offers only the years and countries some conference has; the API takes
+    any year or country code (an empty list is an answer) and any topic.
+    """
+
+    kind = django_filters.ChoiceFilter(choices=Conference.Kind.choices, help_text=_("Kind."))
+    division = SlugFilter(
+        queryset=Division.objects.all(), help_text=_("The division's slug (see /divisions/).")
+    )
+    year = IntegerFilter(
+        method="filter_year",
+        min_value=1,
+        max_value=9999,
+        help_text=_("Conferences taking place (at least partly) in this year, e.g. 2025."),
+    )
+    country = CountryFilter(
+        field_name="country", help_text=_("ISO 3166-1 alpha-2 country code, e.g. CN.")
+    )
+    topic = SlugFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        method="filter_topic",
+        help_text=_(
+            "A topic's slug (see /topics/): conferences tagged with it or with a session on it."
+        ),
+    )
+    status = django_filters.ChoiceFilter(choices=Conference.Status.choices, help_text=_("Status."))
+    when = django_filters.ChoiceFilter(
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],
+        method="filter_when",
+        help_text=_(
+            "upcoming: not yet ended and not cancelled (as the website lists them); "
+            "past: ended before today."
+        ),
+    )
+    date_from = django_filters.DateFilter(
+        field_name="end_date",
+        lookup_expr="gte",
+        help_text=_("Conferences still running on or after this date (ISO 8601, e.g. 2025-01-31)."),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="start_date",
+        lookup_expr="lte",
+        help_text=_("Conferences started on or before this date (ISO 8601, e.g. 2025-12-31)."),
+    )
+
+    choices_from_data = ()
+
+    class Meta(ConferenceFilter.Meta):
+        fields = [
+            *ConferenceFilter.Meta.fields,
+            "status",
+            "when",
+            "date_from",
+            "date_to",
+        ]
+
+    def filter_year(self, queryset, name, value: int):
+        # The hint tells the OpenAPI schema that the year is an integer.
+        return super().filter_year(queryset, name, value)
+
+    def filter_when(self, queryset, name, value: str):
+        return queryset.upcoming() if value == "upcoming" else queryset.past()
+
+
+class SessionFilter(django_filters.FilterSet):
+    """The programme items' filters, for the API."""
+
+    conference = SlugFilter(
+        queryset=Conference.objects.all(), help_text=_("The conference's slug (see /conferences/).")
+    )
+    day = django_filters.DateFilter(help_text=_("The day (ISO 8601, e.g. 2025-09-16)."))
+    kind = django_filters.ChoiceFilter(choices=Session.Kind.choices, help_text=_("Kind."))
+    topic = SlugFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        help_text=_("A topic's slug (see /topics/)."),
+    )
+
+    class Meta:
+        model = Session
+        fields = ["conference", "day", "kind", "topic"]

@@ -4,7 +4,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +88,64 @@ class ConferenceQuerySet(models.QuerySet):
         return self.select_related("division").prefetch_related(
             Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
             "topics",
+        )
+
+    def for_api_detail(self) -> "ConferenceQuerySet":
+        """The API's full conference: for_api() with the programme, outcomes and editions."""
+        from agreements.models import Agreement
+
+        return (
+            self.for_api()
+            .with_editions()
+            .prefetch_related(
+                Prefetch(
+                    "participating_organisations",
+                    Organisation.objects.order_by("name", "pk"),
+                    to_attr="participants",
+                ),
+                Prefetch("sessions", Session.objects.in_programme_order()),
+                Prefetch(
+                    "decisions",
+                    Decision.objects.select_related("host_organisation", "resulting_conference"),
+                ),
+                Prefetch(
+                    "awards",
+                    Award.objects.select_related("recipient_person", "recipient_organisation"),
+                ),
+                Prefetch("quotes", Quote.objects.select_related("person", "session")),
+                Prefetch(
+                    "agreements",
+                    Agreement.objects.public().order_by("signed_on", "title", "pk"),
+                    to_attr="public_agreements",
+                ),
+            )
+        )
+
+    def with_editions(self) -> "ConferenceQuerySet":
+        """`previous_edition_{id,slug,title}` and `next_edition_…`: in_series_of() in SQL.
+
+        Null when the conference opens or closes its series, or belongs to none.
+        """
+        series = (
+            Conference.objects.filter(kind=OuterRef("kind"))
+            .exclude(kind=Conference.Kind.OTHER)
+            .filter(Q(kind=Conference.Kind.WORLD) | Q(division=OuterRef("division")))
+        )
+        start, pk = OuterRef("start_date"), OuterRef("pk")
+        neighbours = {
+            "previous_edition": series.filter(
+                Q(start_date__lt=start) | Q(start_date=start, pk__lt=pk)
+            ).order_by("-start_date", "-pk"),
+            "next_edition": series.filter(
+                Q(start_date__gt=start) | Q(start_date=start, pk__gt=pk)
+            ).order_by("start_date", "pk"),
+        }
+        return self.annotate(
+            **{
+                f"{name}_{column}": Subquery(editions.values(column)[:1])
+                for name, editions in neighbours.items()
+                for column in ("id", "slug", "title")
+            }
         )
 
     def in_series_of(self, conference: "Conference") -> "ConferenceQuerySet":
@@ -331,6 +389,14 @@ class SessionQuerySet(models.QuerySet):
     def with_speakers(self) -> "SessionQuerySet":
         return self.prefetch_related(
             Prefetch("appearances", Appearance.objects.select_related("person__affiliation"))
+        )
+
+    def for_api(self) -> "SessionQuerySet":
+        """What the API's session shape (and its calendar) needs."""
+        return self.select_related("conference").prefetch_related(
+            "topics",
+            Prefetch("appearances", Appearance.objects.select_related("person")),
+            Prefetch("organisations_visited", Organisation.objects.order_by("name", "pk")),
         )
 
     def for_programme(self) -> "SessionQuerySet":

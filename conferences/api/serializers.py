@@ -1,16 +1,35 @@
+import datetime
+
+from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
 
 from config.rest.serializers import (
+    REFERENCE_SCHEMA,
+    Expansion,
     PortalSerializer,
     ReferenceField,
     WebUrlField,
     absolute,
     api_url,
 )
+from members.api.serializers import ImageField, expand_to
+from members.models import Division, Organisation, Person, Topic
 
-from ..models import Conference, ConferenceHost
+from ..models import (
+    Appearance,
+    Award,
+    Conference,
+    ConferenceHost,
+    Decision,
+    Quote,
+    Session,
+)
 
 
 @extend_schema_field({"type": "string", "format": "uri"})
@@ -28,25 +47,88 @@ class CalendarUrlField(serializers.Field):
         return absolute(self.context, f"{url}?format=ics")
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """A moment with the offset of its own time zone (the conference's), not the server's."""
+
+    def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
+        return value
+
+
+class NestedField:
+    """A field holding another app's serializer, named by dotted path as expansions do."""
+
+    def __init__(self, serializer: str, **kwargs):
+        self.serializer = serializer
+        self.kwargs = kwargs
+
+    def build(self) -> serializers.Serializer:
+        return import_string(self.serializer)(read_only=True, nested=True, **self.kwargs)
+
+
+class ExpandedSerializer(PortalSerializer):
+    """A link row (host, speaker) whose far end `?expand=` gives in full."""
+
+    expanded_fields: dict[str, NestedField] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, nested in self.expanded_fields.items():
+            fields[name] = nested.build()
+        return fields
+
+
+# Conferences
+
+
 class ConferenceHostSerializer(PortalSerializer):
     organisation = ReferenceField("api:organisation-detail", read_only=True)
 
     class Meta:
         model = ConferenceHost
         fields = ["organisation", "role"]
+        read_only_fields = fields
+
+
+class ExpandedConferenceHostSerializer(ExpandedSerializer):
+    expanded_fields = {
+        "organisation": NestedField("members.api.serializers.OrganisationSerializer")
+    }
+
+    class Meta(ConferenceHostSerializer.Meta):
+        pass
+
+
+def load_hosts(conferences):
+    hosts = ConferenceHost.objects.prefetch_related(
+        Prefetch("organisation", Organisation.objects.for_api())
+    )
+    return conferences.prefetch_related(
+        Prefetch("host_links", hosts, to_attr="expanded_host_links")
+    )
 
 
 class ConferenceSerializer(PortalSerializer):
-    """A conference as lists show it; related records are references."""
+    """A conference as lists show it. Reads what `Conference.objects.for_api()` loads."""
 
     country_name = serializers.CharField(source="country.name", read_only=True)
-    division = ReferenceField("api:division-detail", read_only=True)
-    hosts = ConferenceHostSerializer(source="host_links", many=True, read_only=True)
+    division = ReferenceField("api:division-detail", read_only=True, allow_null=True)
+    hosts = ConferenceHostSerializer(
+        source="host_links",
+        many=True,
+        read_only=True,
+        help_text=_("Host organisations in the organisers' order, with their role."),
+    )
     topics = ReferenceField("api:topic-detail", many=True, read_only=True)
-    cover_image = serializers.ImageField(read_only=True, use_url=True)
+    # Not a URI when empty, so not described as one.
+    website = serializers.CharField(
+        read_only=True, help_text=_("The conference's own website; empty when there is none.")
+    )
+    cover_image = ImageField(help_text=_("Uploaded by staff in the admin."))
     url = api_url("api:conference-detail")
     web_url = WebUrlField()
-    ics_url = CalendarUrlField("api:conference-detail")
+    ics_url = CalendarUrlField(
+        "api:conference-detail", help_text=_("The programme as an iCalendar file.")
+    )
 
     class Meta:
         model = Conference
@@ -73,8 +155,6 @@ class ConferenceSerializer(PortalSerializer):
             "participant_count_is_minimum",
             "website",
             "cover_image",
-            "cover_width",
-            "cover_height",
             "url",
             "web_url",
             "ics_url",
@@ -82,3 +162,332 @@ class ConferenceSerializer(PortalSerializer):
             "modified",
         ]
         read_only_fields = fields
+        expansions = {
+            "division": Expansion(
+                serializer="members.api.serializers.DivisionSerializer",
+                load=expand_to("division", Division.objects.with_counts(), "expanded_division"),
+                source="expanded_division",
+                help_text=_("the division as in /divisions/"),
+            ),
+            "hosts": Expansion(
+                serializer="conferences.api.serializers.ExpandedConferenceHostSerializer",
+                load=load_hosts,
+                many=True,
+                source="expanded_host_links",
+                help_text=_("each host's organisation as in /organisations/"),
+            ),
+            "topics": Expansion(
+                serializer="members.api.serializers.TopicSerializer",
+                load=expand_to("topics", Topic.objects.with_counts(), "expanded_topics"),
+                many=True,
+                source="expanded_topics",
+                help_text=_("the topics as in /topics/"),
+            ),
+        }
+
+
+class SessionReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = api_url("api:session-detail", lookup="pk")
+
+
+class ConferenceSessionSerializer(PortalSerializer):
+    """A session in a conference's programme; /sessions/ has the whole record."""
+
+    starts_at = LocalDateTimeField(read_only=True, allow_null=True)
+    ends_at = LocalDateTimeField(read_only=True, allow_null=True)
+    url = api_url("api:session-detail", lookup="pk")
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "day",
+            "start_time",
+            "end_time",
+            "starts_at",
+            "ends_at",
+            "location",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+class ConferenceDecisionSerializer(PortalSerializer):
+    host_organisation = ReferenceField("api:organisation-detail", read_only=True, allow_null=True)
+    resulting_conference = ReferenceField(
+        "api:conference-detail", label_attribute="title", read_only=True, allow_null=True
+    )
+    # A plain code: the country list is described once, on the conference's own country.
+    host_country = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "text",
+            "host_city",
+            "host_country",
+            "host_organisation",
+            "host_year",
+            "resulting_conference",
+        ]
+        read_only_fields = fields
+
+
+class ConferenceAwardSerializer(PortalSerializer):
+    recipient_person = ReferenceField("api:person-detail", read_only=True, allow_null=True)
+    recipient_organisation = ReferenceField(
+        "api:organisation-detail", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Award
+        fields = ["id", "name", "recipient_person", "recipient_organisation", "citation"]
+        read_only_fields = fields
+
+
+class ConferenceQuoteSerializer(PortalSerializer):
+    person = ReferenceField("api:person-detail", read_only=True)
+    session = SessionReferenceSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Quote
+        fields = ["id", "text", "person", "session"]
+        read_only_fields = fields
+
+
+@extend_schema_field({**REFERENCE_SCHEMA, "nullable": True})
+class EditionField(serializers.Field):
+    """The previous or next edition of the series, from `with_editions()`'s annotations."""
+
+    def __init__(self, direction: str, **kwargs):
+        self.direction = direction
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, conference):
+        pk = getattr(conference, f"{self.direction}_edition_id")
+        if pk is None:
+            return None
+        slug = getattr(conference, f"{self.direction}_edition_slug")
+        return {
+            "id": pk,
+            "slug": slug,
+            "name": getattr(conference, f"{self.direction}_edition_title"),
+            "url": absolute(self.context, reverse("api:conference-detail", kwargs={"slug": slug})),
+        }
+
+
+class ConferenceDetailSerializer(ConferenceSerializer):
+    """The whole conference. Reads what `Conference.objects.for_api_detail()` loads."""
+
+    participating_organisations = ReferenceField(
+        "api:organisation-detail",
+        source="participants",
+        many=True,
+        read_only=True,
+        help_text=_("Organisations reported as taking part, besides the hosts."),
+    )
+    sessions = ConferenceSessionSerializer(
+        many=True, read_only=True, help_text=_("The programme, day by day.")
+    )
+    decisions = ConferenceDecisionSerializer(many=True, read_only=True)
+    awards = ConferenceAwardSerializer(many=True, read_only=True)
+    quotes = ConferenceQuoteSerializer(many=True, read_only=True)
+    agreements = ReferenceField(
+        "api:agreement-detail",
+        source="public_agreements",
+        label_attribute="title",
+        many=True,
+        read_only=True,
+        help_text=_("Public agreements signed at the conference."),
+    )
+    previous_edition = EditionField(
+        "previous", help_text=_("The edition before, in the same series (world or division).")
+    )
+    next_edition = EditionField(
+        "next", help_text=_("The edition after, in the same series (world or division).")
+    )
+
+    class Meta(ConferenceSerializer.Meta):
+        fields = [
+            *ConferenceSerializer.Meta.fields,
+            "description",
+            "report",
+            "participating_organisations",
+            "sessions",
+            "decisions",
+            "awards",
+            "quotes",
+            "agreements",
+            "previous_edition",
+            "next_edition",
+        ]
+        read_only_fields = fields
+
+
+class ConferenceWriteSerializer(PortalSerializer):
+    """What staff tokens create and update. Cover images are uploaded in the admin."""
+
+    division = ReferenceField(
+        "api:division-detail",
+        queryset=Division.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The division's slug; division conferences need one, world ones none."),
+    )
+    topics = ReferenceField(
+        "api:topic-detail",
+        queryset=Topic.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("Topic slugs."),
+    )
+
+    class Meta:
+        model = Conference
+        fields = [
+            "kind",
+            "edition",
+            "title",
+            "slug",
+            "theme",
+            "description",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "city",
+            "country",
+            "venue",
+            "time_zone",
+            "status",
+            "division",
+            "topics",
+            "participant_count",
+            "participant_count_is_minimum",
+            "website",
+            "report",
+        ]
+        # The model's constraints are checked by full_clean() in validate(); DRF's own
+        # unique-together check would wrongly require a division of world conferences.
+        validators = []
+
+    # Django reports these conditional constraints as non-field errors; the caller would
+    # change the edition.
+    edition_constraints = ("conference_world_edition_unique", "conference_division_edition_unique")
+
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError(self.with_edition_errors(error.detail)) from None
+
+    def with_edition_errors(self, errors: dict) -> dict:
+        messages = {
+            str(constraint.violation_error_message)
+            for constraint in Conference._meta.constraints
+            if constraint.name in self.edition_constraints
+        }
+        general = errors.get(api_settings.NON_FIELD_ERRORS_KEY, [])
+        edition = [ErrorDetail(str(error), code="unique") for error in general if error in messages]
+        if not edition:
+            return errors
+        errors = {**errors, "edition": [*errors.get("edition", []), *edition]}
+        rest = [error for error in general if error not in messages]
+        if rest:
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = rest
+        else:
+            del errors[api_settings.NON_FIELD_ERRORS_KEY]
+        return errors
+
+
+# Sessions
+
+
+class SessionSpeakerSerializer(PortalSerializer):
+    person = ReferenceField("api:person-detail", read_only=True)
+
+    class Meta:
+        model = Appearance
+        fields = ["person", "role", "capacity"]
+        read_only_fields = fields
+
+
+class ExpandedSpeakerSerializer(ExpandedSerializer):
+    expanded_fields = {"person": NestedField("members.api.serializers.PersonSerializer")}
+
+    class Meta(SessionSpeakerSerializer.Meta):
+        pass
+
+
+def load_speakers(sessions):
+    appearances = Appearance.objects.prefetch_related(Prefetch("person", Person.objects.for_api()))
+    return sessions.prefetch_related(
+        Prefetch("appearances", appearances, to_attr="expanded_appearances")
+    )
+
+
+class SessionSerializer(PortalSerializer):
+    """A programme item. Reads what `Session.objects.for_api()` loads."""
+
+    conference = ReferenceField("api:conference-detail", label_attribute="title", read_only=True)
+    starts_at = LocalDateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("In the conference's time zone; null for a whole-day item."),
+    )
+    ends_at = LocalDateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("In the conference's time zone; null when no end time is announced."),
+    )
+    topics = ReferenceField("api:topic-detail", many=True, read_only=True)
+    speakers = SessionSpeakerSerializer(source="appearances", many=True, read_only=True)
+    organisations_visited = ReferenceField("api:organisation-detail", many=True, read_only=True)
+    url = api_url("api:session-detail", lookup="pk")
+    web_url = WebUrlField()
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "conference",
+            "kind",
+            "title",
+            "description",
+            "day",
+            "start_time",
+            "end_time",
+            "starts_at",
+            "ends_at",
+            "location",
+            "topics",
+            "speakers",
+            "organisations_visited",
+            "url",
+            "web_url",
+            "created",
+            "modified",
+        ]
+        read_only_fields = fields
+        expansions = {
+            "conference": Expansion(
+                serializer="conferences.api.serializers.ConferenceSerializer",
+                load=expand_to("conference", Conference.objects.for_api(), "expanded_conference"),
+                source="expanded_conference",
+                help_text=_("the conference as in /conferences/"),
+            ),
+            "speakers": Expansion(
+                serializer="conferences.api.serializers.ExpandedSpeakerSerializer",
+                load=load_speakers,
+                many=True,
+                source="expanded_appearances",
+                help_text=_("each speaker's person as in /people/"),
+            ),
+        }

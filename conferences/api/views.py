@@ -1,1 +1,139 @@
-ROUTES = []
+import datetime
+
+from django.db.models import F
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from rest_framework.response import Response
+
+from config.rest.viewsets import PortalViewSet, PortalWriteViewSet
+
+from .. import calendar
+from ..filters import ConferenceApiFilter, SessionFilter
+from ..models import Conference, Session
+from .renderers import ICalendarRenderer, LinkRowsCSVRenderer
+from .serializers import (
+    ConferenceDetailSerializer,
+    ConferenceSerializer,
+    ConferenceWriteSerializer,
+    SessionSerializer,
+)
+
+# Time zone rules for a year either side keep a calendar file small.
+ONE_YEAR = datetime.timedelta(days=366)
+
+
+class CalendarMixin:
+    """`?format=ics`: lists and details as iCalendar, built by conferences/calendar.py."""
+
+    list_renderer_classes = (LinkRowsCSVRenderer, ICalendarRenderer)
+    detail_renderer_classes = (ICalendarRenderer,)
+
+    @property
+    def wants_calendar(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return renderer is not None and renderer.format == ICalendarRenderer.format
+
+    def list(self, request, *args, **kwargs):
+        if not self.wants_calendar:
+            return super().list(request, *args, **kwargs)
+        if not_modified := self.not_modified(request):
+            return not_modified
+        records = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # The paging links, as in JSON and CSV: a calendar is one page of the list.
+        links = self.get_paginated_response([]).headers.get("Link")
+        response = self.calendar_response(self.list_calendar(records), f"{self.basename}s.ics")
+        if links:
+            response["Link"] = links
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        if not self.wants_calendar:
+            return super().retrieve(request, *args, **kwargs)
+        if not_modified := self.not_modified(request):
+            return not_modified
+        record = self.get_object()
+        return self.calendar_response(self.detail_calendar(record), self.calendar_filename(record))
+
+    def calendar_response(self, cal: Calendar, filename: str) -> Response:
+        disposition = content_disposition_header(as_attachment=True, filename=filename)
+        return Response(cal, headers={"Content-Disposition": disposition})
+
+
+class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
+    """World and division conferences and other events of the association.
+
+    `?format=ics` gives a list as a calendar of all-day events, one per conference, and a
+    conference as its programme (one event per session).
+    """
+
+    serializer_class = ConferenceSerializer
+    detail_serializer_class = ConferenceDetailSerializer
+    write_serializer_class = ConferenceWriteSerializer
+    filterset_class = ConferenceApiFilter
+    search_fields = ["title", "theme", "city", "venue"]
+    ordering_fields = ["start_date", "title", "edition", "modified"]
+    ordering = ["-start_date", "-pk"]
+
+    def get_queryset(self):
+        if self.wants_calendar:
+            if self.action == "list":
+                return Conference.objects.all()
+            return Conference.objects.for_calendar()
+        if self.action == "list":
+            return Conference.objects.for_api()
+        return Conference.objects.for_api_detail()
+
+    def list_calendar(self, conferences) -> Calendar:
+        return calendar.upcoming_calendar(conferences, request=self.request)
+
+    def detail_calendar(self, conference) -> Calendar:
+        return calendar.conference_calendar(conference, request=self.request)
+
+    def calendar_filename(self, conference) -> str:
+        return f"{conference.slug}.ics"
+
+
+class SessionViewSet(CalendarMixin, PortalViewSet):
+    """Programme items of the conferences: sessions, visits, ceremonies.
+
+    Times are wall-clock times of the conference's time zone; `starts_at` and `ends_at` give
+    them with their offset. `?format=ics` gives a list or a session as calendar events.
+    """
+
+    serializer_class = SessionSerializer
+    lookup_field = "pk"
+    filterset_class = SessionFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["day", "start_time", "title", "modified"]
+    # Whole-day items open each day, on every database.
+    ordering = ["day", F("start_time").asc(nulls_first=True), "order", "pk"]
+
+    def get_queryset(self):
+        return Session.objects.for_api()
+
+    def list_calendar(self, sessions) -> Calendar:
+        return sessions_calendar(sessions, name=_("Sessions"), request=self.request)
+
+    def detail_calendar(self, session) -> Calendar:
+        return sessions_calendar([session], name=session.title, request=self.request)
+
+    def calendar_filename(self, session) -> str:
+        return f"session-{session.pk}.ics"
+
+
+def sessions_calendar(sessions, *, name: str, request) -> Calendar:
+    """Sessions of any conferences as events, with the time zones they need."""
+    cal = calendar.new_calendar(name)
+    for session in sessions:
+        cal.add_component(calendar.session_event(session, request=request))
+    days = [session.day for session in sessions]
+    if days:
+        cal.add_missing_timezones(first_date=min(days) - ONE_YEAR, last_date=max(days) + ONE_YEAR)
+    return cal
+
+
+ROUTES = [
+    ("conferences", ConferenceViewSet, "conference"),
+    ("sessions", SessionViewSet, "session"),
+]
