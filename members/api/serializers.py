@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -126,7 +127,7 @@ class CurrentMembershipSerializer(serializers.Serializer):
         return super().to_representation(organisation)
 
 
-class OrganisationSerializer(PortalSerializer):
+class OrganisationSerializer(CountryFieldMixin, PortalSerializer):
     """An organisation, member or not. Reads what `Organisation.objects.for_api()` loads."""
 
     country_name = serializers.CharField(source="country.name", read_only=True)
@@ -234,7 +235,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
         read_only_fields = fields
 
 
-class OrganisationWriteSerializer(PortalSerializer):
+class OrganisationWriteSerializer(CountryFieldMixin, PortalSerializer):
     """What staff tokens create and update. Logos are uploaded in the admin."""
 
     division = ReferenceField(
@@ -331,7 +332,7 @@ class OfficeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(PortalSerializer):
+class PersonSerializer(CountryFieldMixin, PortalSerializer):
     """A person. Reads what `Person.objects.for_api()` loads."""
 
     affiliation = ReferenceField("api:organisation-detail", read_only=True, allow_null=True)
@@ -420,7 +421,7 @@ class PersonDetailSerializer(PersonSerializer):
         read_only_fields = fields
 
 
-class PersonWriteSerializer(PortalSerializer):
+class PersonWriteSerializer(CountryFieldMixin, PortalSerializer):
     """What staff tokens create and update. Photos are uploaded in the admin."""
 
     affiliation = ReferenceField(
