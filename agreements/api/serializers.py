@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from conferences.models import Conference
 from config.rest.serializers import (
@@ -241,6 +242,7 @@ class AgreementWriteSerializer(PortalSerializer):
     slug = serializers.SlugField(
         max_length=300,
         required=False,
+        validators=[UniqueValidator(queryset=Agreement.objects.all())],
         help_text=gettext_lazy("Made from the title when left out on creation."),
     )
     status = serializers.ChoiceField(
@@ -311,12 +313,22 @@ class AgreementWriteSerializer(PortalSerializer):
 
     def validate(self, attrs):
         if self.instance is None:
-            attrs.setdefault("slug", slugify(attrs.get("title", "")))
-            if not attrs["slug"]:
-                raise serializers.ValidationError(
-                    {"slug": [_("Give a slug: none can be made from this title.")]},
-                    code="required",
-                )
+            if "slug" not in attrs:
+                attrs["slug"] = slug = slugify(attrs.get("title", ""))
+                if not slug:
+                    raise serializers.ValidationError(
+                        {"slug": [_("Give a slug: none can be made from this title.")]},
+                        code="required",
+                    )
+                if Agreement.objects.filter(slug=slug).exists():
+                    raise serializers.ValidationError(
+                        {
+                            "slug": [
+                                _("An agreement with the slug “%s” exists: give another.") % slug
+                            ]
+                        },
+                        code="unique",
+                    )
             # As the service would: a signing date makes it signed, none a draft.
             if "status" not in attrs:
                 attrs["status"] = (
