@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
 
 from conferences.models import Conference
 from members.models import Division, Organisation, Topic
@@ -33,6 +34,15 @@ def topic_choices(request) -> QuerySet[Topic]:
 
 class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # For the API schema: a whole number (the schema would guess a date from the field).
+        schema = {"type": "integer", "description": self.label}
+        for key, extra in (("minimum", "min_value"), ("maximum", "max_value")):
+            if extra in self.extra:
+                schema[key] = self.extra[extra]
+        extend_schema_field(schema)(self)
 
 
 class AgreementFilter(django_filters.FilterSet):

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -433,6 +433,8 @@ class NetworkEdgeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Agreement.Status.choices)
 
 
+# The list route answers one graph object, not an array of them.
+@extend_schema_serializer(many=False)
 class NetworkSerializer(serializers.Serializer):
     nodes = NetworkNodeSerializer(
         many=True, help_text=gettext_lazy("The organisations, ordered by name.")
