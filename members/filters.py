@@ -209,6 +209,7 @@ class StrictBooleanField(forms.Field):
     """`true` or `false` (also `1`/`0`); anything else is an error, never "no filter"."""
 
     widget = forms.TextInput
+    default_error_messages = {"invalid": _("Enter true or false.")}
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -218,7 +219,7 @@ class StrictBooleanField(forms.Field):
             return True
         if normal in ("false", "0"):
             return False
-        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from conferences.models import Appearance
 from config.rest.serializers import (
@@ -15,6 +16,8 @@ from config.rest.serializers import (
 )
 
 from ..models import Division, Membership, Office, Organisation, Person, Topic
+
+COORDINATES_BOTH_OR_NEITHER = _("Give both latitude and longitude, or neither.")
 
 IMAGE_SCHEMA = {
     "type": "object",
@@ -48,6 +51,21 @@ class ImageField(serializers.Field):
         }
 
 
+class MembersSerializer(CountryFieldMixin, PortalSerializer):
+    """Countries as codes; read-only text that may be blank is documented as possibly "".
+
+    DRF drops `allow_blank` from read-only fields, and the schema would then promise a
+    URL, an e-mail address or a country code where "" may come.
+    """
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
 class LinkedReferenceField(ReferenceField):
     """A reference to the record at the far end of a link row, such as a party's agreement."""
 
@@ -66,7 +84,7 @@ def expand_to(relation: str, queryset, attribute: str):
     )
 
 
-class TopicSerializer(PortalSerializer):
+class TopicSerializer(MembersSerializer):
     url = api_url("api:topic-detail")
     web_url = WebUrlField()
     organisation_count = serializers.IntegerField(read_only=True)
@@ -90,7 +108,7 @@ class TopicSerializer(PortalSerializer):
         ]
 
 
-class DivisionSerializer(PortalSerializer):
+class DivisionSerializer(MembersSerializer):
     url = api_url("api:division-detail")
     web_url = WebUrlField()
     member_count = serializers.IntegerField(read_only=True)
@@ -127,7 +145,7 @@ class CurrentMembershipSerializer(serializers.Serializer):
         return super().to_representation(organisation)
 
 
-class OrganisationSerializer(CountryFieldMixin, PortalSerializer):
+class OrganisationSerializer(MembersSerializer):
     """An organisation, member or not. Reads what `Organisation.objects.for_api()` loads."""
 
     country_name = serializers.CharField(source="country.name", read_only=True)
@@ -235,7 +253,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
         read_only_fields = fields
 
 
-class OrganisationWriteSerializer(CountryFieldMixin, PortalSerializer):
+class OrganisationWriteSerializer(MembersSerializer):
     """What staff tokens create and update. Logos are uploaded in the admin."""
 
     division = ReferenceField(
@@ -273,9 +291,26 @@ class OrganisationWriteSerializer(CountryFieldMixin, PortalSerializer):
             "wikidata_id",
         ]
 
+        # Rules of the model's constraints, which Django would report without naming a
+        # field; the codes here also put them in the API schema.
+        extra_kwargs = {
+            "name": {
+                "error_messages": {
+                    "unique": _("An organisation with this name exists in this country.")
+                }
+            },
+            "ror_id": {"error_messages": {"unique": _("Another organisation has this ROR ID.")}},
+            "wikidata_id": {
+                "error_messages": {"unique": _("Another organisation has this Wikidata ID.")}
+            },
+            "latitude": {"error_messages": {"both_or_neither": COORDINATES_BOTH_OR_NEITHER}},
+            "longitude": {"error_messages": {"both_or_neither": COORDINATES_BOTH_OR_NEITHER}},
+        }
+
     def validate(self, attrs):
-        self.check_coordinates(attrs)
-        self.check_unique(attrs)
+        errors = {**self.coordinate_errors(attrs), **self.uniqueness_errors(attrs)}
+        if errors:
+            raise serializers.ValidationError(errors)
         return super().validate(attrs)
 
     def current(self, attrs, name):
@@ -283,34 +318,28 @@ class OrganisationWriteSerializer(CountryFieldMixin, PortalSerializer):
             return attrs[name]
         return getattr(self.instance, name, None)
 
-    def check_coordinates(self, attrs) -> None:
+    def error(self, field: str, code: str) -> dict[str, list[ErrorDetail]]:
+        return {field: [ErrorDetail(self.fields[field].error_messages[code], code=code)]}
+
+    def coordinate_errors(self, attrs) -> dict:
         latitude, longitude = self.current(attrs, "latitude"), self.current(attrs, "longitude")
-        if (latitude is None) != (longitude is None):
-            missing = "longitude" if longitude is None else "latitude"
-            raise serializers.ValidationError(
-                {missing: [_("Give both latitude and longitude, or neither.")]},
-                code="required",
-            )
+        if (latitude is None) == (longitude is None):
+            return {}
+        return self.error("longitude" if longitude is None else "latitude", "both_or_neither")
 
-    def check_unique(self, attrs) -> None:
-        """The model's unique constraints, reported on the field a caller would change.
-
-        Django reports these constraints (an expression, a condition) as non-field errors.
-        """
+    def uniqueness_errors(self, attrs) -> dict:
         others = Organisation.objects.all()
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         errors = {}
         name, country = self.current(attrs, "name"), self.current(attrs, "country")
         if name and country and others.filter(name__iexact=name, country=country).exists():
-            errors["name"] = [_("An organisation with this name exists in this country.")]
+            errors |= self.error("name", "unique")
         for field in ("ror_id", "wikidata_id"):
             value = self.current(attrs, field)
             if value and others.filter(**{field: value}).exists():
-                label = Organisation._meta.get_field(field).verbose_name
-                errors[field] = [_("Another organisation has this %(label)s.") % {"label": label}]
-        if errors:
-            raise serializers.ValidationError(errors, code="unique")
+                errors |= self.error(field, "unique")
+        return errors
 
 
 class OfficeSerializer(serializers.ModelSerializer):
@@ -332,7 +361,7 @@ class OfficeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(CountryFieldMixin, PortalSerializer):
+class PersonSerializer(MembersSerializer):
     """A person. Reads what `Person.objects.for_api()` loads."""
 
     affiliation = ReferenceField("api:organisation-detail", read_only=True, allow_null=True)
@@ -421,7 +450,7 @@ class PersonDetailSerializer(PersonSerializer):
         read_only_fields = fields
 
 
-class PersonWriteSerializer(CountryFieldMixin, PortalSerializer):
+class PersonWriteSerializer(MembersSerializer):
     """What staff tokens create and update. Photos are uploaded in the admin."""
 
     affiliation = ReferenceField(
@@ -447,7 +476,7 @@ class PersonWriteSerializer(CountryFieldMixin, PortalSerializer):
         ]
 
 
-class MembershipSerializer(PortalSerializer):
+class MembershipSerializer(MembersSerializer):
     """One membership period. Reads what `Membership.objects.for_api()` loads."""
 
     organisation = ReferenceField("api:organisation-detail", read_only=True)

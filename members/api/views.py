@@ -1,4 +1,5 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 
 from config.rest.viewsets import PortalViewSet, PortalWriteViewSet
 
@@ -39,6 +40,19 @@ class DivisionViewSet(PortalViewSet):
         return Division.objects.with_counts()
 
 
+def slug_filters(*names: str):
+    """Slug filters refuse a NUL character with a code of their own; the schema says so."""
+
+    def document(viewset):
+        for name in names:
+            viewset = extend_validation_errors(
+                ["null_characters_not_allowed"], field_name=name, actions=["list"]
+            )(viewset)
+        return viewset
+
+    return document
+
+
 def answered_with(detail_serializer):
     """Writes answer with the record in its detail shape; the schema says so."""
     return extend_schema_view(
@@ -49,6 +63,7 @@ def answered_with(detail_serializer):
 
 
 @answered_with(OrganisationDetailSerializer)
+@slug_filters("division", "topic")
 class OrganisationViewSet(PortalWriteViewSet):
     """Organisations: member parks and every other body the association deals with.
 
@@ -70,6 +85,7 @@ class OrganisationViewSet(PortalWriteViewSet):
 
 
 @answered_with(PersonDetailSerializer)
+@slug_filters("conference", "organisation")
 class PersonViewSet(PortalWriteViewSet):
     """People: speakers, office holders, signatories and contacts.
 
@@ -89,6 +105,7 @@ class PersonViewSet(PortalWriteViewSet):
         return Person.objects.for_api_detail()
 
 
+@slug_filters("organisation")
 class MembershipViewSet(PortalViewSet):
     """Membership periods of organisations, past, current and pending, by id."""
 

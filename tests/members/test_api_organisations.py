@@ -208,6 +208,7 @@ def test_filters_select_organisations(api_client, organisations, query, expected
         ("kind=spaceport", "kind"),
         ("category=gold", "category"),
         ("topic=no-such-topic", "topic"),
+        ("topic=energy%00", "topic"),
         ("member=maybe", "member"),
         ("member=yes", "member"),
         ("q=step", "q"),
@@ -651,6 +652,7 @@ def test_duplicate_organisation_is_a_400_naming_the_field(
 
     assert response.status_code == 400
     assert error_attrs(response) == [attr]
+    assert response.json()["errors"][0]["code"] == "unique"
     assert Organisation.objects.count() == 1
 
 
@@ -670,7 +672,13 @@ def test_update_keeps_its_own_name_and_checks_coordinates_against_the_record(sta
 
     assert renamed.status_code == 200
     assert half.status_code == 400
-    assert error_attrs(half) == ["longitude"]
+    assert half.json()["errors"] == [
+        {
+            "code": "both_or_neither",
+            "detail": "Give both latitude and longitude, or neither.",
+            "attr": "longitude",
+        }
+    ]
 
 
 def test_anonymous_callers_cannot_write(api_client):

@@ -181,6 +181,7 @@ def test_filters_select_people(api_client, people, query, expected):
     [
         ("organisation=nowhere", "organisation"),
         ("conference=no-such-conference", "conference"),
+        ("conference=beijing%002025", "conference"),
         ("role=juggler", "role"),
         ("country=XX", "country"),
         ("q=ada", "q"),
