@@ -106,6 +106,7 @@ class TopicSerializer(MembersSerializer):
             "created",
             "modified",
         ]
+        read_only_fields = fields
 
 
 class DivisionSerializer(MembersSerializer):
@@ -129,6 +130,7 @@ class DivisionSerializer(MembersSerializer):
             "created",
             "modified",
         ]
+        read_only_fields = fields
 
 
 class CurrentMembershipSerializer(serializers.Serializer):

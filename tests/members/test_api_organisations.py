@@ -291,6 +291,18 @@ def test_page_size_is_capped_at_200(api_client, size, status):
         assert error_attrs(response) == ["page_size"]
 
 
+def test_modified_since_gives_only_what_changed(api_client):
+    old = OrganisationFactory(slug="old")
+    Organisation.objects.filter(pk=old.pk).update(
+        modified=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    )
+    OrganisationFactory(slug="new")
+
+    response = api_client.get(f"{LIST}?modified_since=2025-01-01T00:00:00Z")
+
+    assert slugs(response) == ["new"]
+
+
 # Query budgets: the same number of queries for one row and for many.
 
 
