@@ -103,6 +103,11 @@ class AgreementFilter(django_filters.FilterSet):
         )
 
 
+# A slug with a NUL character is refused before it is looked up; the code is named here so
+# that the API schema lists it among the parameter's errors.
+SLUG_ERRORS = {"null_characters_not_allowed": _("Null characters are not allowed.")}
+
+
 class AgreementApiFilter(AgreementFilter):
     """The agreement filters of the API.
 
@@ -114,6 +119,7 @@ class AgreementApiFilter(AgreementFilter):
     party = django_filters.ModelMultipleChoiceFilter(
         to_field_name="slug",
         queryset=Organisation.objects.all(),
+        error_messages=SLUG_ERRORS,
         method="filter_parties",
         label=_("Party"),
         help_text=_(
@@ -125,6 +131,7 @@ class AgreementApiFilter(AgreementFilter):
         field_name="topics",
         to_field_name="slug",
         queryset=Topic.objects.all(),
+        error_messages=SLUG_ERRORS,
         label=_("Focus area"),
         help_text=_("Slug of a topic (focus area) of the agreement."),
     )
@@ -145,6 +152,7 @@ class AgreementApiFilter(AgreementFilter):
         field_name="signed_at_conference",
         to_field_name="slug",
         queryset=Conference.objects.all(),
+        error_messages=SLUG_ERRORS,
         label=_("Signed at conference"),
         help_text=_("Slug of the conference at which the agreement was signed."),
     )
@@ -190,6 +198,7 @@ class NetworkFilter(AgreementApiFilter):
     )
     division = django_filters.ModelChoiceFilter(
         queryset=Division.objects.all(),
+        error_messages=SLUG_ERRORS,
         to_field_name="slug",
         method="filter_division",
         label=_("Division of a party"),

@@ -156,6 +156,11 @@ class AgreementSerializer(PortalSerializer):
     document = DocumentField(
         help_text=gettext_lazy("The signed document (PDF), when it has been made public.")
     )
+    source_url = serializers.URLField(
+        read_only=True,
+        allow_blank=True,
+        help_text=gettext_lazy("Where the agreement was announced; empty when not known."),
+    )
     url = api_url("api:agreement-detail")
     web_url = WebUrlField()
 

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, renderers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
@@ -32,6 +33,16 @@ def visible_agreements(request):
     return Agreement.objects.public()
 
 
+WRITES = ["create", "update", "partial_update"]
+
+
+@extend_validation_errors(["too_few_parties", "duplicate_party", "invalid"], "parties", WRITES)
+@extend_validation_errors(["required", "unique", "invalid"], "slug", WRITES)
+# The model's own checks (full_clean), as the admin runs them.
+@extend_validation_errors(["invalid"], "signed_on", WRITES)
+@extend_validation_errors(["invalid"], "expires_on", WRITES)
+@extend_validation_errors(["invalid"], "document_is_public", WRITES)
+@extend_validation_errors(["invalid"], "non_field_errors", WRITES)
 @extend_schema_view(
     create=extend_schema(responses={201: AgreementDetailSerializer}),
     update=extend_schema(responses={200: AgreementDetailSerializer}),
@@ -44,6 +55,9 @@ class AgreementViewSet(PortalWriteViewSet):
     once it has been made public.
     """
 
+    # Any path segment reaches the view, so that a malformed slug is the API's JSON 404
+    # rather than the site's HTML page.
+    lookup_value_regex = "[^/]+"
     serializer_class = AgreementSerializer
     detail_serializer_class = AgreementDetailSerializer
     write_serializer_class = AgreementWriteSerializer
@@ -70,6 +84,10 @@ class AgreementViewSet(PortalWriteViewSet):
         "agreements are left out, except for staff tokens."
     ),
 )
+@extend_validation_errors(["unknown_parameter"], "page", methods=["get"])
+@extend_validation_errors(["unknown_parameter"], "page_size", methods=["get"])
+@extend_validation_errors(["unknown_parameter"], "modified_since", methods=["get"])
+@extend_validation_errors(["invalid_choice"], "format", methods=["get"])
 class NetworkViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The cooperation network: organisations as nodes, agreements as edges.
 

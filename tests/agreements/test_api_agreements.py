@@ -147,6 +147,7 @@ def test_agreement_detail_adds_the_summary(api_client):
     assert body["signed_at_conference"] is None
     assert body["signed_country"] == ""
     assert body["signed_country_name"] == ""
+    assert body["source_url"] == ""
     assert "is_public" not in body
 
 
@@ -163,10 +164,12 @@ def test_agreement_not_in_force_once_expired(api_client):
     assert response.json()["results"][0]["is_in_force"] is False
 
 
-def test_agreement_unknown_slug_is_404(api_client):
-    response = api_client.get(reverse("api:agreement-detail", kwargs={"slug": "nothing"}))
+@pytest.mark.parametrize("slug", ["nothing", "not.a.slug", "ünïcode"])
+def test_agreement_unknown_or_malformed_slug_is_a_json_404(api_client, slug):
+    response = api_client.get(f"{LIST_URL}{slug}/")
 
     assert response.status_code == 404
+    assert response.json()["type"] == "client_error"
 
 
 # Audiences: non-public agreements and documents
@@ -392,6 +395,8 @@ def test_agreement_list_party_filter_finds_private_agreements_for_staff(staff_ap
     [
         ({"party": "no-such-park"}, "party"),
         ({"party": ["park-a", "no-such-park"]}, "party"),
+        ({"party": "park\x00a"}, "party"),
+        ({"topic": "\x00"}, "topic"),
         ({"topic": "no-such-topic"}, "topic"),
         ({"conference": "no-such-conference"}, "conference"),
         ({"year": "last"}, "year"),

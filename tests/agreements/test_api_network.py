@@ -418,3 +418,17 @@ def test_agreement_schema_documents_filters_and_writes(schema):
     assert created == {"$ref": "#/components/schemas/AgreementDetail"}
     request_body = operations["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert request_body == {"$ref": "#/components/schemas/AgreementWriteRequest"}
+
+
+def test_agreement_schema_lists_the_write_refusals_by_field(schema):
+    components = schema["components"]["schemas"]
+
+    for action in ("Create", "Update", "PartialUpdate"):
+        parties = components[f"Agreements{action}PartiesErrorComponent"]["properties"]
+        assert {"too_few_parties", "duplicate_party", "does_not_exist"} <= set(
+            parties["code"]["enum"]
+        )
+        slug = components[f"Agreements{action}SlugErrorComponent"]["properties"]
+        assert "unique" in slug["code"]["enum"]
+    source_url = components["Agreement"]["properties"]["source_url"]
+    assert {"type": "string", "maxLength": 0} in source_url["oneOf"]
