@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,9 @@ class SlugFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        # Django refuses null characters in a lookup before this validator would; declaring
+        # it lists the error code in the OpenAPI schema.
+        kwargs.setdefault("validators", [ProhibitNullCharactersValidator()])
         super().__init__(*args, **kwargs)
 
 

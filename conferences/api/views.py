@@ -3,6 +3,7 @@ import datetime
 from django.db.models import F
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from icalendar import Calendar
 from rest_framework.response import Response
 
@@ -60,6 +61,13 @@ class CalendarMixin:
         return Response(cal, headers={"Content-Disposition": disposition})
 
 
+WRITES = ["create", "update", "partial_update"]
+
+
+# Codes the schema cannot find by itself: a function validator's, and the edition's
+# uniqueness, which the write serializer reports on the field.
+@extend_validation_errors(["invalid_time_zone"], field_name="time_zone", actions=WRITES)
+@extend_validation_errors(["unique"], field_name="edition", actions=WRITES)
 class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     """World and division conferences and other events of the association.
 
@@ -70,6 +78,8 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     serializer_class = ConferenceSerializer
     detail_serializer_class = ConferenceDetailSerializer
     write_serializer_class = ConferenceWriteSerializer
+    # Slugs as the model allows them; the schema then documents the pattern.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = ConferenceApiFilter
     search_fields = ["title", "theme", "city", "venue"]
     ordering_fields = ["start_date", "title", "edition", "modified"]
