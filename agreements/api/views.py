@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -77,7 +78,7 @@ class AgreementViewSet(PortalWriteViewSet):
 
 @extend_schema(
     responses=NetworkSerializer,
-    description=_(
+    description=gettext_lazy(
         "The cooperation network of the agreements that match the filters, whole (not paged): "
         "organisations as nodes, and for each agreement an edge between every two of its "
         "parties (one edge for two parties, three for three). Drafts and non-public "
