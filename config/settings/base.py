@@ -213,6 +213,22 @@ SPECTACULAR_SETTINGS = {
             "ServerErrorEnum",
             *(f"ErrorCode{code}Enum" for code in (401, 403, 404, 405, 406, 415, 429)),
         ]
+    }
+    # The records' own choices: "kind", "status" and "role" mean different things per model.
+    | {
+        "ConferenceKindEnum": "conferences.models.Conference.Kind",
+        "ConferenceStatusEnum": "conferences.models.Conference.Status",
+        "DatePrecisionEnum": "conferences.models.Conference.DatePrecision",
+        "HostRoleEnum": "conferences.models.ConferenceHost.Role",
+        "SessionKindEnum": "conferences.models.Session.Kind",
+        "AppearanceRoleEnum": "conferences.models.Appearance.Role",
+        "DecisionKindEnum": "conferences.models.Decision.Kind",
+        "OrganisationKindEnum": "members.models.Organisation.Kind",
+        "MembershipCategoryEnum": "members.models.Membership.Category",
+        "MembershipStatusEnum": "members.models.Membership.Status",
+        "OfficeBodyEnum": "members.models.Office.Body",
+        "AgreementKindEnum": "agreements.models.Agreement.Kind",
+        "AgreementStatusEnum": "agreements.models.Agreement.Status",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
