@@ -30,11 +30,6 @@ from members.models import Organisation, Topic
 from ..models import MINIMUM_PARTIES, Agreement, AgreementParty
 from ..services import record_agreement, update_agreement
 
-# The choice sets by path, for the schema's ENUM_NAME_OVERRIDES in settings: "kind" and
-# "status" name different choice sets in other apps.
-AGREEMENT_KINDS = Agreement.Kind.choices
-AGREEMENT_STATUSES = Agreement.Status.choices
-
 
 def expand_to(relation: str, queryset: QuerySet, attribute: str) -> Callable:
     """An expansion's `load`: the related records fetched with what their full shape reads.
