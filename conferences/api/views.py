@@ -3,6 +3,9 @@ import datetime
 from django.db.models import F
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from icalendar import Calendar
 from rest_framework.response import Response
@@ -64,10 +67,16 @@ class CalendarMixin:
 WRITES = ["create", "update", "partial_update"]
 
 
-# Codes the schema cannot find by itself: a function validator's, and the edition's
-# uniqueness, which the write serializer reports on the field.
+# Codes the schema cannot find by itself: a function validator's, the edition's uniqueness
+# (reported on the field by the write serializer) and any other rule of the model's.
 @extend_validation_errors(["invalid_time_zone"], field_name="time_zone", actions=WRITES)
 @extend_validation_errors(["unique"], field_name="edition", actions=WRITES)
+@extend_validation_errors(["invalid"], field_name="non_field_errors", actions=WRITES)
+@extend_schema_view(
+    create=extend_schema(responses={201: ConferenceDetailSerializer}),
+    update=extend_schema(responses={200: ConferenceDetailSerializer}),
+    partial_update=extend_schema(responses={200: ConferenceDetailSerializer}),
+)
 class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     """World and division conferences and other events of the association.
 
@@ -78,8 +87,9 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     serializer_class = ConferenceSerializer
     detail_serializer_class = ConferenceDetailSerializer
     write_serializer_class = ConferenceWriteSerializer
-    # Slugs as the model allows them; the schema then documents the pattern.
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    # Any path segment reaches the view, so that a malformed slug is the API's JSON 404
+    # rather than the site's HTML page.
+    lookup_value_regex = "[^/]+"
     filterset_class = ConferenceApiFilter
     search_fields = ["title", "theme", "city", "venue"]
     ordering_fields = ["start_date", "title", "edition", "modified"]
@@ -104,6 +114,18 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
         return f"{conference.slug}.ics"
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "id",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description=gettext_lazy("The session's id."),
+            )
+        ]
+    )
+)
 class SessionViewSet(CalendarMixin, PortalViewSet):
     """Programme items of the conferences: sessions, visits, ceremonies.
 
@@ -113,6 +135,7 @@ class SessionViewSet(CalendarMixin, PortalViewSet):
 
     serializer_class = SessionSerializer
     lookup_field = "pk"
+    lookup_value_regex = "[^/]+"
     filterset_class = SessionFilter
     search_fields = ["title", "description"]
     ordering_fields = ["day", "start_time", "title", "modified"]
