@@ -3,9 +3,11 @@
 Each app lists its endpoints in `<app>/api/views.py` as ROUTES: (prefix, viewset, basename).
 """
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from agreements.api.views import ROUTES as AGREEMENT_ROUTES
 from conferences.api.views import ROUTES as CONFERENCE_ROUTES
@@ -16,6 +18,18 @@ class PortalRouter(routers.DefaultRouter):
     include_format_suffixes = False
 
 
+class NotFoundView(APIView):
+    """Any other address under /api/v1/: the API's JSON 404, not the website's HTML page."""
+
+    schema = None
+    throttle_classes = []
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound
+
+    post = put = patch = delete = get
+
+
 router = PortalRouter()
 for prefix, viewset, basename in (*CONFERENCE_ROUTES, *MEMBER_ROUTES, *AGREEMENT_ROUTES):
     router.register(prefix, viewset, basename=basename)
@@ -24,4 +38,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    re_path(r"^.*$", NotFoundView.as_view()),
 ]

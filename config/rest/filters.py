@@ -126,3 +126,16 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 "Comma-separated fields to order by, “-” for descending. One of: %(fields)s."
             ) % {"fields": ", ".join(fields)}
         return parameters
+
+
+class SearchFilter(filters.SearchFilter):
+    """`?search=` words; a NUL character is a 400 naming `search` (the database refuses it)."""
+
+    def get_search_terms(self, request):
+        raw = request.query_params.get(self.search_param, "")
+        if "\x00" in raw:
+            raise ValidationError(
+                {self.search_param: [_("Null characters are not allowed.")]},
+                code="null_characters_not_allowed",
+            )
+        return super().get_search_terms(request)

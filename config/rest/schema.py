@@ -1,7 +1,22 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema
+from drf_standardized_errors.openapi_serializers import ValidationErrorEnum
+from drf_standardized_errors.openapi_utils import get_error_serializer
+from inflection import camelize
+from rest_framework import serializers
+
+
+class UnknownParameterErrorSerializer(serializers.Serializer):
+    """A query parameter the endpoint does not take, named in `attr`."""
+
+    attr = serializers.CharField()
+    code = serializers.ChoiceField(choices=[("unknown_parameter", "unknown_parameter")])
+    detail = serializers.CharField()
+
+    class Meta:
+        ref_name = "UnknownParameterError"
 
 
 class PortalAutoSchema(AutoSchema):
@@ -49,6 +64,37 @@ class PortalAutoSchema(AutoSchema):
     def _should_add_validation_error_response(self) -> bool:
         return self.method == "GET" or super()._should_add_validation_error_response()
 
+    def _get_serializer_for_validation_error_response(self):
+        """The package's 400 shape, plus the error of a parameter the endpoint does not take.
+
+        The package tells errors apart by their `attr`; an unknown parameter can have any
+        name, so the error items are a plain oneOf (each known `attr` is still an enum).
+        """
+        codes_by_field = self._get_validation_error_codes_by_field(
+            self._determine_fields_with_error_codes()
+        )
+        operation_id = self.get_operation_id()
+        items = [
+            get_error_serializer(operation_id, field, codes)
+            for field, codes in codes_by_field.items()
+        ]
+        if self.method == "GET":
+            items.append(UnknownParameterErrorSerializer)
+
+        class ValidationErrorSerializer(serializers.Serializer):
+            type = serializers.ChoiceField(choices=ValidationErrorEnum.choices)
+            errors = PolymorphicProxySerializer(
+                component_name=f"{camelize(operation_id)}Error",
+                resource_type_field_name=None,
+                serializers=items,
+                many=True,
+            )
+
+            class Meta:
+                ref_name = f"{camelize(operation_id)}ValidationError"
+
+        return ValidationErrorSerializer
+
     def _get_extra_validation_errors(self) -> dict[str, set[str]]:
         """The 400s of the parameters every endpoint shares (see config/rest/filters.py)."""
         errors = dict(super()._get_extra_validation_errors())
@@ -65,6 +111,8 @@ class PortalAutoSchema(AutoSchema):
             errors.setdefault("modified_since", {"invalid"})
             if getattr(self.view, "ordering_fields", None):
                 errors.setdefault("ordering", {"invalid_choice"})
+            if getattr(self.view, "search_fields", None):
+                errors.setdefault("search", {"null_characters_not_allowed"})
         return errors
 
     def _get_response_bodies(self, direction="response"):

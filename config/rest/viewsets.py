@@ -54,6 +54,8 @@ class PortalViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """
 
     lookup_field = "slug"
+    # Any path segment reaches the view, so that a malformed slug gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
     detail_serializer_class = None
     write_serializer_class = None
     # Formats besides JSON: lists also come as CSV; calendars add iCalendar.

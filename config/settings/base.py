@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "config.rest.filters.ModifiedSinceFilter",
-        "rest_framework.filters.SearchFilter",
+        "config.rest.filters.SearchFilter",
         "config.rest.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.rest.schema.PortalAutoSchema",

@@ -185,3 +185,11 @@ def test_cors_headers_stay_off_the_public_pages(client):
     response = client.get("/", HTTP_ORIGIN="https://park.example")
 
     assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/topics/a.b(c/", "/api/v1/x"])
+def test_unknown_api_address_is_a_json_404(api_client, path):
+    response = api_client.get(path)
+
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"
