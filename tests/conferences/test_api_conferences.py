@@ -439,10 +439,12 @@ def test_detail_division_series_stays_within_its_division(api_client):
     assert api_client.get(detail(other.slug)).json()["previous_edition"] is None
 
 
-def test_detail_unknown_slug_is_not_found(api_client):
-    response = api_client.get(detail("nowhere"))
+@pytest.mark.parametrize("slug", ["nowhere", "not.a.slug", "über"])
+def test_detail_unknown_slug_is_a_json_not_found(api_client, slug):
+    response = api_client.get(detail(slug))
 
     assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
     assert response.json()["type"] == "client_error"
 
 

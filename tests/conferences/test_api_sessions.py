@@ -183,9 +183,12 @@ def test_list_in_programme_order_whole_day_items_first(api_client, beijing):
     ]
 
 
-def test_detail_unknown_id_is_not_found(api_client):
-    assert api_client.get(f"{LIST}999/").status_code == 404
-    assert api_client.get(f"{LIST}not-a-number/").status_code == 404
+@pytest.mark.parametrize("lookup", ["999", "not-a-number", "1.5"])
+def test_detail_unknown_id_is_a_json_not_found(api_client, lookup):
+    response = api_client.get(f"{LIST}{lookup}/")
+
+    assert response.status_code == 404
+    assert response.json()["type"] == "client_error"
 
 
 # Filters
