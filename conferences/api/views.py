@@ -87,9 +87,6 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     serializer_class = ConferenceSerializer
     detail_serializer_class = ConferenceDetailSerializer
     write_serializer_class = ConferenceWriteSerializer
-    # Any path segment reaches the view, so that a malformed slug is the API's JSON 404
-    # rather than the site's HTML page.
-    lookup_value_regex = "[^/]+"
     filterset_class = ConferenceApiFilter
     search_fields = ["title", "theme", "city", "venue"]
     ordering_fields = ["start_date", "title", "edition", "modified"]
@@ -135,7 +132,6 @@ class SessionViewSet(CalendarMixin, PortalViewSet):
 
     serializer_class = SessionSerializer
     lookup_field = "pk"
-    lookup_value_regex = "[^/]+"
     filterset_class = SessionFilter
     search_fields = ["title", "description"]
     ordering_fields = ["day", "start_time", "title", "modified"]
