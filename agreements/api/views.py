@@ -6,10 +6,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, renderers, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
-from config.rest.filters import LIST_PARAMETERS, ModifiedSinceFilter, check_parameters
+from config.rest.filters import (
+    LIST_PARAMETERS,
+    ModifiedSinceFilter,
+    SearchFilter,
+    check_parameters,
+)
 from config.rest.permissions import is_staff_caller
 from config.rest.viewsets import ConditionalMixin, PortalWriteViewSet
 
@@ -56,9 +60,6 @@ class AgreementViewSet(PortalWriteViewSet):
     once it has been made public.
     """
 
-    # Any path segment reaches the view, so that a malformed slug is the API's JSON 404
-    # rather than the site's HTML page.
-    lookup_value_regex = "[^/]+"
     serializer_class = AgreementSerializer
     detail_serializer_class = AgreementDetailSerializer
     write_serializer_class = AgreementWriteSerializer

@@ -397,6 +397,7 @@ def test_agreement_list_party_filter_finds_private_agreements_for_staff(staff_ap
         ({"party": ["park-a", "no-such-park"]}, "party"),
         ({"party": "park\x00a"}, "party"),
         ({"topic": "\x00"}, "topic"),
+        ({"search": "park\x00"}, "search"),
         ({"topic": "no-such-topic"}, "topic"),
         ({"conference": "no-such-conference"}, "conference"),
         ({"year": "last"}, "year"),

@@ -288,6 +288,7 @@ def test_network_existing_organisation_without_agreements_gives_an_empty_graph(a
         ({"expand": "parties"}, "expand"),
         ({"format": "csv"}, "format"),
         ({"edges": "1"}, "edges"),
+        ({"search": "park\x00"}, "search"),
     ],
 )
 def test_network_refuses_a_bad_parameter_naming_it(api_client, query, attr):
