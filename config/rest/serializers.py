@@ -69,7 +69,8 @@ class ReferenceField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, dict) and "slug" in data:
             data = data["slug"]
-        if not isinstance(data, str):
+        if not isinstance(data, str) or "\x00" in data:
+            # PostgreSQL refuses a NUL in a query: it could only ever be a wrong slug.
             self.fail("invalid")
         return super().to_internal_value(data)
 

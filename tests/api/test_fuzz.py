@@ -10,6 +10,8 @@ import os
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -32,7 +34,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema():
+def keep_test_connection():
+    """Requests go through the real WSGI handler, which closes the database connection when
+    a request ends; that would end the test's transaction. Django's test client does the same.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(keep_test_connection):
     call_command("load_demo", verbosity=0)
     return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
 
