@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.validators import UniqueValidator
 
 from conferences.models import Conference
 from config.rest.serializers import (
@@ -61,6 +60,20 @@ class CountryCodeField(serializers.ChoiceField):
 
     def to_representation(self, value):
         return str(value)
+
+
+class SlugReferenceField(serializers.SlugRelatedField):
+    """A related record written as its slug."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            # PostgreSQL refuses a NUL in a query: it could only ever be a wrong slug.
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
@@ -242,7 +255,6 @@ class AgreementWriteSerializer(PortalSerializer):
     slug = serializers.SlugField(
         max_length=300,
         required=False,
-        validators=[UniqueValidator(queryset=Agreement.objects.all())],
         help_text=gettext_lazy("Made from the title when left out on creation."),
     )
     status = serializers.ChoiceField(
@@ -255,23 +267,20 @@ class AgreementWriteSerializer(PortalSerializer):
     signed_country = CountryCodeField(
         required=False, allow_blank=True, help_text=gettext_lazy("ISO 3166 code, or empty.")
     )
-    signed_at_conference = serializers.SlugRelatedField(
-        slug_field="slug",
+    signed_at_conference = SlugReferenceField(
         queryset=Conference.objects.all(),
         required=False,
         allow_null=True,
         help_text=gettext_lazy("Slug of the conference at which it was signed."),
     )
-    parties = serializers.SlugRelatedField(
-        slug_field="slug",
+    parties = SlugReferenceField(
         queryset=Organisation.objects.all(),
         many=True,
         help_text=gettext_lazy(
             "Slugs of the organisations that signed, at least two, in the document's order."
         ),
     )
-    topics = serializers.SlugRelatedField(
-        slug_field="slug",
+    topics = SlugReferenceField(
         queryset=Topic.objects.all(),
         many=True,
         required=False,
@@ -298,6 +307,17 @@ class AgreementWriteSerializer(PortalSerializer):
             "is_public",
             "document_is_public",
         ]
+
+    def validate_slug(self, slug: str) -> str:
+        # Here rather than as a field validator: those run even on a slug the field refused.
+        others = Agreement.objects.filter(slug=slug)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(
+                _("An agreement with this slug exists."), code="unique"
+            )
+        return slug
 
     def validate_parties(self, parties: list[Organisation]) -> list[Organisation]:
         if len(parties) < MINIMUM_PARTIES:

@@ -155,6 +155,12 @@ def test_agreement_create_private_is_seen_by_staff_only(staff_api_client, parks,
         ({"slug": "not a slug"}, [("slug", "invalid")]),
         ({"title": "!!!"}, [("slug", "required")]),
         ({"source_url": "not a url"}, [("source_url", "invalid")]),
+        # PostgreSQL refuses a NUL in a query: refused before the lookup.
+        ({"parties": ["park-a", "park-b\x00"]}, [("parties", "invalid")]),
+        ({"topics": ["\x00"]}, [("topics", "invalid")]),
+        ({"signed_at_conference": "beijing\x00"}, [("signed_at_conference", "invalid")]),
+        ({"slug": "a\x00"}, [("slug", "null_characters_not_allowed"), ("slug", "invalid")]),
+        ({"title": "A\x00"}, [("title", "null_characters_not_allowed")]),
     ],
 )
 def test_agreement_create_refuses_invalid_data_naming_the_field(
