@@ -1,12 +1,10 @@
 from collections import Counter
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Prefetch, QuerySet
-from django.utils.module_loading import import_string
+from django.db.models import F, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,29 +14,21 @@ from rest_framework import serializers
 
 from conferences.models import Conference
 from config.rest.serializers import (
+    ExpandedLinkSerializer,
     Expansion,
+    NestedField,
     PortalSerializer,
     ReferenceField,
     WebUrlField,
     absolute,
     api_url,
     as_serializer_errors,
+    expand_to,
 )
 from members.models import Organisation, Topic
 
 from ..models import MINIMUM_PARTIES, Agreement, AgreementParty
 from ..services import record_agreement, update_agreement
-
-
-def expand_to(relation: str, queryset: QuerySet, attribute: str) -> Callable:
-    """An expansion's `load`: the related records fetched with what their full shape reads.
-
-    Stored under their own attribute, so that the references of the unexpanded shape (already
-    joined) do not stop the fuller query.
-    """
-    return lambda records: records.prefetch_related(
-        Prefetch(relation, queryset=queryset, to_attr=attribute)
-    )
 
 
 @contextmanager
@@ -60,20 +50,6 @@ class CountryCodeField(serializers.ChoiceField):
 
     def to_representation(self, value):
         return str(value)
-
-
-class SlugReferenceField(serializers.SlugRelatedField):
-    """A related record written as its slug."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "slug")
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and "\x00" in data:
-            # PostgreSQL refuses a NUL in a query: it could only ever be a wrong slug.
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
@@ -102,24 +78,18 @@ class AgreementPartySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExpandedPartySerializer(PortalSerializer):
+class ExpandedPartySerializer(ExpandedLinkSerializer):
     """A party with its organisation as the whole record of /organisations/."""
 
     signatory = ReferenceField("api:person-detail", read_only=True, allow_null=True)
-
-    class Meta:
-        model = AgreementParty
-        fields = ["organisation", "reference_number", "signatory"]
-        read_only_fields = fields
-
-    def get_fields(self):
-        fields = super().get_fields()
-        # By path: the members app's serializers may refer back to agreements.
-        organisation_serializer = import_string("members.api.serializers.OrganisationSerializer")
-        fields["organisation"] = organisation_serializer(
-            source="expanded_organisation", read_only=True, nested=True
+    expanded_fields = {
+        "organisation": NestedField(
+            "members.api.serializers.OrganisationSerializer", source="expanded_organisation"
         )
-        return fields
+    }
+
+    class Meta(AgreementPartySerializer.Meta):
+        pass
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -210,9 +180,6 @@ class AgreementSerializer(PortalSerializer):
                     "expanded_organisation",
                 ),
                 many=True,
-                # Not "parties": the core would pass a source equal to the field name,
-                # which DRF refuses.
-                source="parties.all",
                 help_text=gettext_lazy("each party's organisation as in /organisations/"),
             ),
             "topics": Expansion(
@@ -267,20 +234,23 @@ class AgreementWriteSerializer(PortalSerializer):
     signed_country = CountryCodeField(
         required=False, allow_blank=True, help_text=gettext_lazy("ISO 3166 code, or empty.")
     )
-    signed_at_conference = SlugReferenceField(
+    signed_at_conference = ReferenceField(
+        "api:conference-detail",
         queryset=Conference.objects.all(),
         required=False,
         allow_null=True,
         help_text=gettext_lazy("Slug of the conference at which it was signed."),
     )
-    parties = SlugReferenceField(
+    parties = ReferenceField(
+        "api:organisation-detail",
         queryset=Organisation.objects.all(),
         many=True,
         help_text=gettext_lazy(
             "Slugs of the organisations that signed, at least two, in the document's order."
         ),
     )
-    topics = SlugReferenceField(
+    topics = ReferenceField(
+        "api:topic-detail",
         queryset=Topic.objects.all(),
         many=True,
         required=False,

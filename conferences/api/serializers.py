@@ -2,7 +2,6 @@ import datetime
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,14 +10,17 @@ from rest_framework.settings import api_settings
 
 from config.rest.serializers import (
     REFERENCE_SCHEMA,
+    ExpandedLinkSerializer,
     Expansion,
+    ImageField,
+    NestedField,
     PortalSerializer,
     ReferenceField,
     WebUrlField,
     absolute,
     api_url,
+    expand_to,
 )
-from members.api.serializers import ImageField, expand_to
 from members.models import Division, Organisation, Person, Topic
 
 from ..models import (
@@ -54,29 +56,6 @@ class LocalDateTimeField(serializers.DateTimeField):
         return value
 
 
-class NestedField:
-    """A field holding another app's serializer, named by dotted path as expansions do."""
-
-    def __init__(self, serializer: str, **kwargs):
-        self.serializer = serializer
-        self.kwargs = kwargs
-
-    def build(self) -> serializers.Serializer:
-        return import_string(self.serializer)(read_only=True, nested=True, **self.kwargs)
-
-
-class ExpandedSerializer(PortalSerializer):
-    """A link row (host, speaker) whose far end `?expand=` gives in full."""
-
-    expanded_fields: dict[str, NestedField] = {}
-
-    def get_fields(self):
-        fields = super().get_fields()
-        for name, nested in self.expanded_fields.items():
-            fields[name] = nested.build()
-        return fields
-
-
 # Conferences
 
 
@@ -89,7 +68,7 @@ class ConferenceHostSerializer(PortalSerializer):
         read_only_fields = fields
 
 
-class ExpandedConferenceHostSerializer(ExpandedSerializer):
+class ExpandedConferenceHostSerializer(ExpandedLinkSerializer):
     expanded_fields = {
         "organisation": NestedField("members.api.serializers.OrganisationSerializer")
     }
@@ -419,7 +398,7 @@ class SessionSpeakerSerializer(PortalSerializer):
         read_only_fields = fields
 
 
-class ExpandedSpeakerSerializer(ExpandedSerializer):
+class ExpandedSpeakerSerializer(ExpandedLinkSerializer):
     expanded_fields = {"person": NestedField("members.api.serializers.PersonSerializer")}
 
     class Meta(SessionSpeakerSerializer.Meta):

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema
@@ -128,3 +129,17 @@ class PortalAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+
+class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
+    """A reference is read as {id, slug, name, url} and written as the slug."""
+
+    target_class = "config.rest.serializers.ReferenceField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        from .serializers import REFERENCE_SCHEMA
+
+        if direction == "request":
+            return {"type": "string", "description": _("The related record's slug.")}
+        return REFERENCE_SCHEMA

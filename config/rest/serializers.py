@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
 
@@ -45,9 +48,11 @@ REFERENCE_SCHEMA = {
 }
 
 
-@extend_schema_field(REFERENCE_SCHEMA)
 class ReferenceField(serializers.SlugRelatedField):
-    """A related record as `{"id", "slug", "name", "url"}`; written as its slug."""
+    """A related record as `{"id", "slug", "name", "url"}`; written as its slug.
+
+    The schema shows each direction as it is (config/rest/schema.py).
+    """
 
     def __init__(self, view_name: str, *, label_attribute: str = "name", **kwargs):
         self.view_name = view_name
@@ -78,12 +83,15 @@ class ReferenceField(serializers.SlugRelatedField):
         return False
 
 
-class PortalSerializer(serializers.ModelSerializer):
+class PortalSerializer(CountryFieldMixin, serializers.ModelSerializer):
     """What every API serializer does.
 
     - `Meta.private_fields` reach staff callers only (contact e-mails and the like).
     - `Meta.expansions` name the relations `?expand=` may replace by nested records.
     - Writing runs the model's own validation, constraints included, as the admin does.
+    - Countries are ISO codes; read-only text that may be blank is documented as possibly ""
+      (DRF drops `allow_blank` from read-only fields, and the schema would then promise a
+      URL, an e-mail address or a country code where "" may come).
     """
 
     def __init__(self, *args, nested: bool = False, **kwargs):
@@ -103,13 +111,18 @@ class PortalSerializer(serializers.ModelSerializer):
             for name in self.context.get("expand", ()):
                 expansion = self.expansions().get(name)
                 if expansion is not None:
+                    source = {"source": expansion.source} if expansion.source else {}
                     fields[name] = expansion.serializer_class(
-                        many=expansion.many,
-                        read_only=True,
-                        nested=True,
-                        source=expansion.source or name,
+                        many=expansion.many, read_only=True, nested=True, **source
                     )
         return fields
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank:
+            kwargs["allow_blank"] = True
+        return kwargs
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -131,10 +144,17 @@ class PortalSerializer(serializers.ModelSerializer):
 
 
 def as_serializer_errors(error: DjangoValidationError) -> dict:
+    """A model's ValidationError as DRF's, each message keeping its code (e.g. `unique`)."""
+    if not hasattr(error, "error_dict"):
+        error = DjangoValidationError({NON_FIELD_ERRORS: error.error_list})
     errors = {}
-    for field, messages in error.message_dict.items():
+    for field, field_errors in error.error_dict.items():
         key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
-        errors[key] = messages
+        errors[key] = [
+            ErrorDetail(message, code=item.code or "invalid")
+            for item in field_errors
+            for message in item.messages
+        ]
     return errors or {api_settings.NON_FIELD_ERRORS_KEY: [_("Invalid data.")]}
 
 
@@ -172,3 +192,80 @@ class ApiUrlField(serializers.Field):
 
 def api_url(view_name: str, lookup: str = "slug") -> ApiUrlField:
     return ApiUrlField(view_name, lookup)
+
+
+def expand_to(relation: str, queryset: models.QuerySet, attribute: str) -> Callable:
+    """An expansion's `load`: the related records fetched with what their full shape reads.
+
+    Stored under their own attribute, so that the references of the unexpanded shape (already
+    joined) do not stop the fuller query.
+    """
+    return lambda records: records.prefetch_related(
+        Prefetch(relation, queryset=queryset, to_attr=attribute)
+    )
+
+
+class NestedField:
+    """A field holding another app's serializer, named by dotted path as expansions do."""
+
+    def __init__(self, serializer: str, **kwargs):
+        self.serializer = serializer
+        self.kwargs = kwargs
+
+    def build(self) -> serializers.Serializer:
+        return import_string(self.serializer)(read_only=True, nested=True, **self.kwargs)
+
+
+class ExpandedLinkSerializer(PortalSerializer):
+    """A link row (a host, a speaker, a party) whose far end `?expand=` gives in full."""
+
+    expanded_fields: dict[str, NestedField] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, nested in self.expanded_fields.items():
+            fields[name] = nested.build()
+        return fields
+
+
+class LinkedReferenceField(ReferenceField):
+    """A reference to the record at the far end of a link row, such as a party's agreement."""
+
+    def __init__(self, view_name: str, *, through: str, **kwargs):
+        self.through = through
+        super().__init__(view_name, **kwargs)
+
+    def to_representation(self, link):
+        return super().to_representation(getattr(link, self.through))
+
+
+IMAGE_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {
+        "url": {"type": "string", "format": "uri"},
+        "width": {"type": "integer", "nullable": True},
+        "height": {"type": "integer", "nullable": True},
+    },
+    "required": ["url", "width", "height"],
+}
+
+
+@extend_schema_field(IMAGE_SCHEMA)
+class ImageField(serializers.Field):
+    """An uploaded image as `{url, width, height}`, or null. Images are uploaded in the admin."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, image):
+        if not image:
+            return None
+        field = image.field
+        return {
+            "url": absolute(self.context, image.url),
+            # The sizes stored at upload: reading the file for them would cost a disk access.
+            "width": getattr(image.instance, field.width_field),
+            "height": getattr(image.instance, field.height_field),
+        }

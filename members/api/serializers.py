@@ -1,90 +1,25 @@
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from django_countries.serializers import CountryFieldMixin
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from conferences.models import Appearance
 from config.rest.serializers import (
     Expansion,
+    ImageField,
+    LinkedReferenceField,
     PortalSerializer,
     ReferenceField,
     WebUrlField,
-    absolute,
     api_url,
+    expand_to,
 )
 
 from ..models import Division, Membership, Office, Organisation, Person, Topic
 
 COORDINATES_BOTH_OR_NEITHER = _("Give both latitude and longitude, or neither.")
 
-IMAGE_SCHEMA = {
-    "type": "object",
-    "nullable": True,
-    "properties": {
-        "url": {"type": "string", "format": "uri"},
-        "width": {"type": "integer", "nullable": True},
-        "height": {"type": "integer", "nullable": True},
-    },
-    "required": ["url", "width", "height"],
-}
 
-
-@extend_schema_field(IMAGE_SCHEMA)
-class ImageField(serializers.Field):
-    """An uploaded image as `{url, width, height}`, or null. Images are uploaded in the admin."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, image):
-        if not image:
-            return None
-        field = image.field
-        return {
-            "url": absolute(self.context, image.url),
-            # The sizes stored at upload: reading the file for them would cost a disk access.
-            "width": getattr(image.instance, field.width_field),
-            "height": getattr(image.instance, field.height_field),
-        }
-
-
-class MembersSerializer(CountryFieldMixin, PortalSerializer):
-    """Countries as codes; read-only text that may be blank is documented as possibly "".
-
-    DRF drops `allow_blank` from read-only fields, and the schema would then promise a
-    URL, an e-mail address or a country code where "" may come.
-    """
-
-    def include_extra_kwargs(self, kwargs, extra_kwargs):
-        allow_blank = kwargs.get("allow_blank", False)
-        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
-        if allow_blank:
-            kwargs["allow_blank"] = True
-        return kwargs
-
-
-class LinkedReferenceField(ReferenceField):
-    """A reference to the record at the far end of a link row, such as a party's agreement."""
-
-    def __init__(self, view_name: str, *, through: str, **kwargs):
-        self.through = through
-        super().__init__(view_name, **kwargs)
-
-    def to_representation(self, link):
-        return super().to_representation(getattr(link, self.through))
-
-
-def expand_to(relation: str, queryset, attribute: str):
-    """An expansion's `load`: the related records fetched with what their full shape reads."""
-    return lambda records: records.prefetch_related(
-        Prefetch(relation, queryset=queryset, to_attr=attribute)
-    )
-
-
-class TopicSerializer(MembersSerializer):
+class TopicSerializer(PortalSerializer):
     url = api_url("api:topic-detail")
     web_url = WebUrlField()
     organisation_count = serializers.IntegerField(read_only=True)
@@ -109,7 +44,7 @@ class TopicSerializer(MembersSerializer):
         read_only_fields = fields
 
 
-class DivisionSerializer(MembersSerializer):
+class DivisionSerializer(PortalSerializer):
     url = api_url("api:division-detail")
     web_url = WebUrlField()
     member_count = serializers.IntegerField(read_only=True)
@@ -147,7 +82,7 @@ class CurrentMembershipSerializer(serializers.Serializer):
         return super().to_representation(organisation)
 
 
-class OrganisationSerializer(MembersSerializer):
+class OrganisationSerializer(PortalSerializer):
     """An organisation, member or not. Reads what `Organisation.objects.for_api()` loads."""
 
     country_name = serializers.CharField(source="country.name", read_only=True)
@@ -255,7 +190,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
         read_only_fields = fields
 
 
-class OrganisationWriteSerializer(MembersSerializer):
+class OrganisationWriteSerializer(PortalSerializer):
     """What staff tokens create and update. Logos are uploaded in the admin."""
 
     division = ReferenceField(
@@ -363,7 +298,7 @@ class OfficeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(MembersSerializer):
+class PersonSerializer(PortalSerializer):
     """A person. Reads what `Person.objects.for_api()` loads."""
 
     affiliation = ReferenceField("api:organisation-detail", read_only=True, allow_null=True)
@@ -452,7 +387,7 @@ class PersonDetailSerializer(PersonSerializer):
         read_only_fields = fields
 
 
-class PersonWriteSerializer(MembersSerializer):
+class PersonWriteSerializer(PortalSerializer):
     """What staff tokens create and update. Photos are uploaded in the admin."""
 
     affiliation = ReferenceField(
@@ -478,7 +413,7 @@ class PersonWriteSerializer(MembersSerializer):
         ]
 
 
-class MembershipSerializer(MembersSerializer):
+class MembershipSerializer(PortalSerializer):
     """One membership period. Reads what `Membership.objects.for_api()` loads."""
 
     organisation = ReferenceField("api:organisation-detail", read_only=True)
