@@ -1,21 +1,15 @@
-from django.http import Http404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, renderers, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from config.rest.filters import (
-    LIST_PARAMETERS,
-    ModifiedSinceFilter,
     SearchFilter,
-    check_parameters,
 )
 from config.rest.permissions import is_staff_caller
-from config.rest.viewsets import ConditionalMixin, PortalWriteViewSet
+from config.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
 
 from ..filters import AgreementApiFilter, NetworkFilter
 from ..models import Agreement
@@ -86,11 +80,9 @@ class AgreementViewSet(PortalWriteViewSet):
         "agreements are left out, except for staff tokens."
     ),
 )
-@extend_validation_errors(["unknown_parameter"], "page", methods=["get"])
-@extend_validation_errors(["unknown_parameter"], "page_size", methods=["get"])
-@extend_validation_errors(["unknown_parameter"], "modified_since", methods=["get"])
-@extend_validation_errors(["invalid_choice"], "format", methods=["get"])
-class NetworkViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class NetworkViewSet(
+    StrictRequestMixin, ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The cooperation network: organisations as nodes, agreements as edges.
 
     Only a list: no record has its own address here. JSON only, not paged, and built in a
@@ -103,28 +95,6 @@ class NetworkViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericVi
     search_fields = AGREEMENT_SEARCH_FIELDS
     pagination_class = None
     renderer_classes = [renderers.JSONRenderer]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        check_parameters(request, self)
-        # The whole graph at once: no paging, and no partial graph of recent changes.
-        unsupported = sorted(
-            (LIST_PARAMETERS | {ModifiedSinceFilter.parameter}) & set(request.query_params)
-        )
-        if unsupported:
-            raise ValidationError(
-                {name: [_("The network is not paged or synced by date.")] for name in unsupported},
-                code="unknown_parameter",
-            )
-
-    def perform_content_negotiation(self, request, force=False):
-        try:
-            return super().perform_content_negotiation(request, force)
-        except Http404:
-            raise ValidationError(
-                {"format": [_("Choose one of: %(formats)s.") % {"formats": "json"}]},
-                code="invalid_choice",
-            ) from None
 
     def get_queryset(self):
         return visible_agreements(self.request).for_network()

@@ -10,6 +10,7 @@ from rest_framework.settings import api_settings
 
 from config.rest.serializers import (
     REFERENCE_SCHEMA,
+    ApiUrlField,
     ExpandedLinkSerializer,
     Expansion,
     ImageField,
@@ -32,21 +33,6 @@ from ..models import (
     Quote,
     Session,
 )
-
-
-@extend_schema_field({"type": "string", "format": "uri"})
-class CalendarUrlField(serializers.Field):
-    """The record's iCalendar file: its API address with ?format=ics."""
-
-    def __init__(self, view_name: str, lookup: str = "slug", **kwargs):
-        self.view_name = view_name
-        self.lookup = lookup
-        kwargs.update(source="*", read_only=True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, obj):
-        url = reverse(self.view_name, kwargs={self.lookup: getattr(obj, self.lookup)})
-        return absolute(self.context, f"{url}?format=ics")
 
 
 class LocalDateTimeField(serializers.DateTimeField):
@@ -105,8 +91,10 @@ class ConferenceSerializer(PortalSerializer):
     cover_image = ImageField(help_text=_("Uploaded by staff in the admin."))
     url = api_url("api:conference-detail")
     web_url = WebUrlField()
-    ics_url = CalendarUrlField(
-        "api:conference-detail", help_text=_("The programme as an iCalendar file.")
+    ics_url = ApiUrlField(
+        "api:conference-detail",
+        query="format=ics",
+        help_text=_("The programme as an iCalendar file."),
     )
 
     class Meta:

@@ -18,7 +18,10 @@ def known_parameters(view) -> set[str]:
         names.add("expand")
     if view.action != "list" and getattr(view, "detail", False):
         return names
-    names |= LIST_PARAMETERS | {ModifiedSinceFilter.parameter}
+    if getattr(view, "pagination_class", None) is not None:
+        names |= LIST_PARAMETERS
+    if ModifiedSinceFilter in getattr(view, "filter_backends", ()):
+        names.add(ModifiedSinceFilter.parameter)
     filterset_class = getattr(view, "filterset_class", None)
     if filterset_class is not None:
         names |= set(filterset_class.base_filters)

@@ -8,6 +8,8 @@ from drf_standardized_errors.openapi_utils import get_error_serializer
 from inflection import camelize
 from rest_framework import serializers
 
+from .filters import ModifiedSinceFilter
+
 
 class UnknownParameterErrorSerializer(serializers.Serializer):
     """A query parameter the endpoint does not take, named in `attr`."""
@@ -101,15 +103,15 @@ class PortalAutoSchema(AutoSchema):
         errors = dict(super()._get_extra_validation_errors())
         if self.method != "GET":
             return errors
-        formats = [renderer.format for renderer in self.view.get_renderers()]
-        if len(formats) > 1:
-            errors.setdefault("format", {"invalid_choice"})
+        errors.setdefault("format", {"invalid_choice"})
         if getattr(self.view, "expansions", None):
             errors.setdefault("expand", {"invalid_choice"})
         if self._is_list_view():
-            errors.setdefault("page", {"invalid", "out_of_range"})
-            errors.setdefault("page_size", {"invalid", "out_of_range"})
-            errors.setdefault("modified_since", {"invalid"})
+            if getattr(self.view, "pagination_class", None) is not None:
+                errors.setdefault("page", {"invalid", "out_of_range"})
+                errors.setdefault("page_size", {"invalid", "out_of_range"})
+            if ModifiedSinceFilter in getattr(self.view, "filter_backends", ()):
+                errors.setdefault("modified_since", {"invalid"})
             if getattr(self.view, "ordering_fields", None):
                 errors.setdefault("ordering", {"invalid_choice"})
             if getattr(self.view, "search_fields", None):

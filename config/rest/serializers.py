@@ -177,21 +177,25 @@ class WebUrlField(serializers.Field):
 
 @extend_schema_field({"type": "string", "format": "uri"})
 class ApiUrlField(serializers.Field):
-    """The record's own address in the API (without the ?format= of the request)."""
+    """The record's own address in the API (without the ?format= of the request).
 
-    def __init__(self, view_name: str, lookup: str = "slug", **kwargs):
+    `query` is added as it is, e.g. "format=ics" for the record's calendar file.
+    """
+
+    def __init__(self, view_name: str, lookup: str = "slug", query: str = "", **kwargs):
         self.view_name = view_name
         self.lookup = lookup
+        self.query = query
         kwargs.update(source="*", read_only=True)
         super().__init__(**kwargs)
 
     def to_representation(self, obj):
         url = reverse(self.view_name, kwargs={self.lookup: getattr(obj, self.lookup)})
-        return absolute(self.context, url)
+        return absolute(self.context, f"{url}?{self.query}" if self.query else url)
 
 
-def api_url(view_name: str, lookup: str = "slug") -> ApiUrlField:
-    return ApiUrlField(view_name, lookup)
+def api_url(view_name: str, lookup: str = "slug", query: str = "") -> ApiUrlField:
+    return ApiUrlField(view_name, lookup, query)
 
 
 def expand_to(relation: str, queryset: models.QuerySet, attribute: str) -> Callable:

@@ -46,7 +46,25 @@ class ConditionalMixin:
         return response
 
 
-class PortalViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class StrictRequestMixin:
+    """Parameters the endpoint does not take, and formats it does not offer, are 400s."""
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise ValidationError(
+                {"format": [_("Choose one of: %(formats)s.") % {"formats": formats}]},
+                code="invalid_choice",
+            ) from None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_parameters(request, self)
+
+
+class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """A read endpoint: list and detail by slug, with expansion and audience-aware fields.
 
     Subclasses set `serializer_class` (the list shape), optionally `detail_serializer_class`,
@@ -72,19 +90,8 @@ class PortalViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     def expansions(self):
         return self.get_serializer_class().expansions()
 
-    def perform_content_negotiation(self, request, force=False):
-        try:
-            return super().perform_content_negotiation(request, force)
-        except Http404:
-            formats = ", ".join(renderer.format for renderer in self.get_renderers())
-            raise ValidationError(
-                {"format": [_("Choose one of: %(formats)s.") % {"formats": formats}]},
-                code="invalid_choice",
-            ) from None
-
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        check_parameters(request, self)
         self.expand = self.parse_expand(request)
 
     def parse_expand(self, request) -> tuple[str, ...]:
