@@ -533,6 +533,21 @@ class Membership(TimeStampedModel):
             raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
 
 
+def appearances_by_conference() -> models.QuerySet:
+    """A person's appearances as pages list them: newest conference first, then programme."""
+    from conferences.models import Appearance
+
+    return Appearance.objects.select_related("session__conference").order_by(
+        "-session__conference__start_date",
+        "session__conference_id",
+        "session__day",
+        F("session__start_time").asc(nulls_first=True),
+        "session__order",
+        "order",
+        "pk",
+    )
+
+
 class PersonQuerySet(models.QuerySet):
     def for_admin_list(self) -> "PersonQuerySet":
         return self.select_related("affiliation")
@@ -545,7 +560,7 @@ class PersonQuerySet(models.QuerySet):
         return self.select_related("affiliation").with_current_offices()
 
     def for_api_detail(self) -> "PersonQuerySet":
-        from conferences.models import Appearance, Award
+        from conferences.models import Award
 
         return self.for_api().prefetch_related(
             Prefetch(
@@ -557,15 +572,7 @@ class PersonQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "appearances",
-                queryset=Appearance.objects.select_related("session__conference").order_by(
-                    "-session__conference__start_date",
-                    "session__conference_id",
-                    "session__day",
-                    F("session__start_time").asc(nulls_first=True),
-                    "session__order",
-                    "order",
-                    "pk",
-                ),
+                queryset=appearances_by_conference(),
                 to_attr="appearance_list",
             ),
             Prefetch(
@@ -587,7 +594,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
     def for_profile(self, on: datetime.date | None = None) -> "PersonQuerySet":
-        from conferences.models import Appearance, Award, Quote
+        from conferences.models import Award, Quote
 
         return (
             self.select_related("affiliation")
@@ -601,15 +608,7 @@ class PersonQuerySet(models.QuerySet):
                 Prefetch(
                     "appearances",
                     # Grouped by conference on the page: newest conference first, then programme.
-                    queryset=Appearance.objects.select_related("session__conference").order_by(
-                        "-session__conference__start_date",
-                        "session__conference_id",
-                        "session__day",
-                        F("session__start_time").asc(nulls_first=True),
-                        "session__order",
-                        "order",
-                        "pk",
-                    ),
+                    queryset=appearances_by_conference(),
                     to_attr="conference_appearances",
                 ),
                 Prefetch(
