@@ -142,3 +142,15 @@ class SearchFilter(filters.SearchFilter):
                 code="null_characters_not_allowed",
             )
         return super().get_search_terms(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = [
+            field.lstrip("^=@$").replace("__", " ")
+            for field in self.get_search_fields(view, None) or ()
+        ]
+        for parameter in parameters:
+            parameter["description"] = _(
+                "Words to look for (all of them, anywhere, any case) in: %(fields)s."
+            ) % {"fields": ", ".join(fields)}
+        return parameters
