@@ -132,3 +132,9 @@ def test_server_error_page_renders_without_a_request():
     html = render_to_string("500.html")
     assert "Something went wrong on our side" in html
     assert 'href="/"' in html
+
+
+def test_every_page_links_to_the_api_documentation(client):
+    response = client.get("/")
+
+    assert '<a href="/api/v1/docs/">API for partners</a>' in response.content.decode()
