@@ -24,3 +24,7 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "none", "partner": "none", "staff": "none"},
 }
+
+# Django's test client logs in without a request, which django-axes refuses; the lockout tests
+# turn it on for themselves.
+AXES_ENABLED = False
