@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
+from simple_history.models import HistoricalRecords
 
 from conferences.models import Conference
 from members.models import (
@@ -137,6 +138,7 @@ class Agreement(TimeStampedModel):
     source_url = models.URLField(_("source link"), blank=True)
 
     objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:
         ordering = ["-signed_on", "title"]
@@ -208,6 +210,8 @@ class AgreementParty(models.Model):
         blank=True,
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]

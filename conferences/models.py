@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
+from simple_history.models import HistoricalRecords
 
 from members.models import (
     Division,
@@ -271,6 +272,7 @@ class Conference(TimeStampedModel):
     )
 
     objects = ConferenceQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics, participating_organisations])
 
     class Meta:
         ordering = ["-start_date"]
@@ -362,6 +364,8 @@ class ConferenceHost(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.HOST)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("host")
@@ -450,6 +454,7 @@ class Session(TimeStampedModel):
     )
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics, organisations_visited])
 
     class Meta:
         ordering = ["day", "start_time", "order", "pk"]
@@ -540,6 +545,8 @@ class Appearance(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("appearance")
@@ -593,6 +600,8 @@ class Decision(TimeStampedModel):
         null=True,
         blank=True,
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["conference", "pk"]
@@ -650,6 +659,8 @@ class Award(TimeStampedModel):
     )
     citation = models.TextField(_("citation"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["conference", "pk"]
         verbose_name = _("award")
@@ -689,6 +700,8 @@ class Quote(TimeStampedModel):
         blank=True,
     )
     text = models.TextField(_("quote"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["conference", "pk"]

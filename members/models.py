@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
+from simple_history.models import HistoricalRecords
 
 from .validators import validate_image_upload, validate_ror_id, validate_wikidata_id
 
@@ -142,6 +143,7 @@ class Topic(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
 
     objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -198,6 +200,7 @@ class Division(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
 
     objects = DivisionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -386,6 +389,7 @@ class Organisation(TimeStampedModel):
     )
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:
         ordering = ["name"]
@@ -491,6 +495,7 @@ class Membership(TimeStampedModel):
     notes = models.TextField(_("staff notes"), blank=True)
 
     objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation__name", "-started_on"]
@@ -664,6 +669,7 @@ class Person(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -730,6 +736,7 @@ class Office(TimeStampedModel):
     ended_on = models.DateField(_("end date"), null=True, blank=True)
 
     objects = OfficeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person__name", "-started_on"]
