@@ -1,0 +1,679 @@
+"""Backups of every record and media file, and their restore into an empty database.
+
+An archive is a gzipped tar holding relative paths only:
+
+    data/<app_label>.<model_name>.json  one model's rows, Django's JSON serialization
+    media/<name in storage>             every file in the default storage but renditions
+    manifest.json                       last: format, versions, counts, each member's sha256
+
+Primary keys are kept, so every reference between records survives as it is. References to
+content types and permissions, which `migrate` rebuilds with other ids in every database, are
+written as natural keys: that is what lets a backup of SQLite restore into PostgreSQL and back.
+"""
+
+import datetime
+import hashlib
+import io
+import json
+import os
+import platform
+import secrets
+import shutil
+import tarfile
+import tempfile
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path, PurePosixPath
+
+import django
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.json import Serializer as JSONSerializer
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, router, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+
+FORMAT = "sciparks-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DATA = "data/"
+MEDIA = "media/"
+CHUNK = 1024 * 1024
+MAX_MANIFEST_BYTES = 50 * 1024 * 1024
+
+# Models (by label) and whole apps left out of a backup, with the reason the manifest records.
+LEFT_OUT = {
+    "contenttypes.contenttype": "rebuilt by migrate; references to it are kept as natural keys",
+    "auth.permission": "rebuilt by migrate; references to it are kept as natural keys",
+    "sessions": "logins in progress: transient, and signed with the old server's SECRET_KEY",
+    "axes": "failed-login counters and access logs: transient security state",
+}
+LEFT_OUT_MEDIA = {
+    "renditions/": "resized copies of images, made again the first time a page asks for them",
+}
+
+
+class BackupError(Exception):
+    """A backup that cannot be written or restored; the message says why and what to do."""
+
+
+@dataclass
+class Counts:
+    records: dict[str, int] = field(default_factory=dict)
+    links: dict[str, int] = field(default_factory=dict)
+    media_files: int = 0
+    media_bytes: int = 0
+
+
+@dataclass
+class BackupSummary(Counts):
+    path: Path | None = None
+    archive_bytes: int = 0
+    missing_media: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RestoreSummary(Counts):
+    not_in_backup: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VerifiedBackup:
+    """An archive whose members all match its manifest, unpacked into `root`."""
+
+    path: Path
+    root: Path
+    manifest: dict
+
+    @property
+    def records(self) -> dict[str, int]:
+        return self.manifest["records"]
+
+    @property
+    def links(self) -> dict[str, int]:
+        return self.manifest["links"]
+
+    @property
+    def media_names(self) -> list[str]:
+        return [
+            name.removeprefix(MEDIA) for name in self.manifest["files"] if name.startswith(MEDIA)
+        ]
+
+    @property
+    def media_bytes(self) -> int:
+        files = self.manifest["files"]
+        return sum(entry["size"] for name, entry in files.items() if name.startswith(MEDIA))
+
+
+def is_left_out(model: type[models.Model]) -> bool:
+    return model._meta.label_lower in LEFT_OUT or model._meta.app_label in LEFT_OUT
+
+
+def backed_up_models(using: str = DEFAULT_DB_ALIAS) -> list[type[models.Model]]:
+    """Every installed model with a table of its own, in app order, except those left out."""
+    return [
+        model
+        for model in apps.get_models()
+        if not is_left_out(model)
+        and model._meta.managed
+        and not model._meta.proxy
+        and router.allow_migrate_model(using, model)
+    ]
+
+
+def link_models(backed_up: Iterable[type[models.Model]]) -> list[type[models.Model]]:
+    """The tables behind plain many-to-many fields, saved with the model that declares them."""
+    return [
+        many_to_many.remote_field.through
+        for model in backed_up
+        for many_to_many in model._meta.local_many_to_many
+        if many_to_many.remote_field.through._meta.auto_created
+    ]
+
+
+def default_backup_path(created: datetime.datetime) -> Path:
+    stamp = created.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Path(settings.BASE_DIR) / "var" / "backups" / f"sciparks-{stamp}.tar.gz"
+
+
+# Writing
+
+
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """Times to the microsecond: Django's encoder cuts them to milliseconds."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+class _RecordSerializer(JSONSerializer):
+    """Natural keys only for references to left-out models (rebuilt with other ids).
+
+    Everything else keeps its id, so a history row that points at a since-deleted user still
+    serializes, where a natural key would need the user.
+    """
+
+    def __init__(self, natural: tuple[type[models.Model], ...]):
+        super().__init__()
+        self.natural = natural
+
+    def handle_fk_field(self, obj, field):
+        self.use_natural_foreign_keys = field.related_model in self.natural
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj, field):
+        self.use_natural_foreign_keys = field.related_model in self.natural
+        super().handle_m2m_field(obj, field)
+
+
+def write_backup(
+    *,
+    output: Path | None = None,
+    storage: Storage | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> BackupSummary:
+    storage = storage or default_storage
+    created = timezone.now().replace(microsecond=0)
+    output = Path(output) if output else default_backup_path(created)
+    if output.exists():
+        raise BackupError(f"{output} exists already; choose another --output.")
+    if isinstance(storage, FileSystemStorage) and output.resolve().is_relative_to(
+        Path(storage.location).resolve()
+    ):
+        raise BackupError(f"{output} is inside the media folder; write the backup elsewhere.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # Written under a temporary name, so a failed run never leaves something that looks whole.
+    partial = output.with_name(f".{output.name}.{secrets.token_hex(4)}.partial")
+    summary = BackupSummary(path=output)
+    files: dict[str, dict] = {}
+    try:
+        # Readable by the owner only: the archive holds password hashes and contact details.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+                archive = _Archive(tar, files, int(created.timestamp()))
+                referenced = _add_records(archive, summary, using)
+                _add_media(archive, summary, storage)
+                summary.missing_media = sorted(
+                    name for name in referenced if not storage.exists(name)
+                )
+                manifest = _manifest(created, summary, files, using)
+                archive.add_bytes(MANIFEST, json.dumps(manifest, indent=1).encode())
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(partial, output)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    summary.archive_bytes = output.stat().st_size
+    return summary
+
+
+@dataclass
+class _Archive:
+    tar: tarfile.TarFile
+    files: dict[str, dict]
+    mtime: int
+
+    def add(self, name: str, source) -> None:
+        """Add a seekable binary file, recording its size and sha256 for the manifest."""
+        if not is_safe_member_name(name):
+            raise BackupError(f"Refusing to store {name!r}: not a plain relative path.")
+        digest, size = hashlib.sha256(), 0
+        source.seek(0)
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+        source.seek(0)
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = size, self.mtime, 0o600
+        self.tar.addfile(info, source)
+        self.files[name] = {"sha256": digest.hexdigest(), "size": size}
+
+    def add_bytes(self, name: str, content: bytes) -> None:
+        self.add(name, io.BytesIO(content))
+
+
+@contextmanager
+def _consistent_reads(using: str) -> Iterator[None]:
+    """One snapshot for all tables, so that no reference points at a row written meanwhile."""
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _add_records(archive: _Archive, summary: BackupSummary, using: str) -> set[str]:
+    natural = tuple(
+        model for model in apps.get_models() if is_left_out(model) and hasattr(model, "natural_key")
+    )
+    referenced: set[str] = set()
+    backed_up = backed_up_models(using)
+    with _consistent_reads(using):
+        for model in backed_up:
+            label = model._meta.label_lower
+            rows = model._base_manager.using(using).order_by("pk")
+            with tempfile.TemporaryFile() as buffer:
+                text = io.TextIOWrapper(buffer, encoding="utf-8")
+                _RecordSerializer(natural).serialize(
+                    rows.iterator(chunk_size=2000), stream=text, cls=_ExactJSONEncoder
+                )
+                text.flush()
+                archive.add(f"{DATA}{label}.json", buffer)
+                text.detach()
+            # Inside the snapshot, so the count is that of the rows just written.
+            summary.records[label] = rows.count()
+            referenced |= _referenced_files(model, using)
+        for through in link_models(backed_up):
+            summary.links[through._meta.label_lower] = through._base_manager.using(using).count()
+    return referenced
+
+
+def _referenced_files(model: type[models.Model], using: str) -> set[str]:
+    names: set[str] = set()
+    for file_field in model._meta.concrete_fields:
+        if isinstance(file_field, models.FileField):
+            values = (
+                model._base_manager.using(using)
+                .exclude(**{f"{file_field.attname}__isnull": True})
+                .exclude(**{file_field.attname: ""})
+                .values_list(file_field.attname, flat=True)
+            )
+            names.update(values)
+    return names
+
+
+def stored_files(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file name in `storage`, walking folders through the storage API."""
+    try:
+        folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        if folder:
+            raise
+        return  # No media folder yet: nothing was ever uploaded.
+    for name in sorted(names):
+        yield f"{folder}{name}"
+    for sub in sorted(folders):
+        yield from stored_files(storage, f"{folder}{sub}/")
+
+
+def _add_media(archive: _Archive, summary: BackupSummary, storage: Storage) -> None:
+    for name in stored_files(storage):
+        if name.startswith(tuple(LEFT_OUT_MEDIA)):
+            continue
+        with (
+            storage.open(name, "rb") as source,
+            tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as copy,
+        ):
+            shutil.copyfileobj(source, copy, CHUNK)
+            archive.add(f"{MEDIA}{name}", copy)
+        summary.media_files += 1
+        summary.media_bytes += archive.files[f"{MEDIA}{name}"]["size"]
+
+
+def _manifest(created, summary: BackupSummary, files: dict[str, dict], using: str) -> dict:
+    connection = connections[using]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created": created.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
+        "versions": {
+            "sciparks": _package_version("sciparks"),
+            "django": django.get_version(),
+            "python": platform.python_version(),
+        },
+        "database": connection.vendor,
+        "migrations": sorted(
+            f"{app}.{name}" for app, name in MigrationLoader(connection).applied_migrations
+        ),
+        "records": summary.records,
+        "links": summary.links,
+        "media": {
+            "files": summary.media_files,
+            "bytes": summary.media_bytes,
+            "referenced_but_missing": summary.missing_media,
+        },
+        "left_out": {
+            **LEFT_OUT,
+            **{f"media/{prefix}": why for prefix, why in LEFT_OUT_MEDIA.items()},
+        },
+        "files": files,
+    }
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+# Reading
+
+
+def is_safe_member_name(name: str) -> bool:
+    """A relative POSIX path with no empty, `.` or `..` part: it cannot leave its folder."""
+    if not name or "\\" in name or "\x00" in name or PurePosixPath(name).is_absolute():
+        return False
+    return all(part not in {"", ".", ".."} for part in name.split("/"))
+
+
+def _is_expected_member(name: str) -> bool:
+    return is_safe_member_name(name) and (name == MANIFEST or name.startswith((DATA, MEDIA)))
+
+
+@contextmanager
+def open_backup(path: Path) -> Iterator[VerifiedBackup]:
+    """Unpack and check an archive in a temporary folder; nothing else is written."""
+    with tempfile.TemporaryDirectory(prefix="sciparks-restore-") as root:
+        yield _verify(Path(path), Path(root))
+
+
+def _verify(path: Path, root: Path) -> VerifiedBackup:
+    if not path.is_file():
+        raise BackupError(f"No backup file at {path}.")
+    found: dict[str, dict] = {}
+    manifest_bytes = None
+    try:
+        with tarfile.open(path, mode="r:gz") as tar:
+            for member in tar:
+                name = member.name
+                if not _is_expected_member(name):
+                    raise BackupError(
+                        f"{path} holds {name!r}, which is not a path inside a backup's data/ or "
+                        "media/ folder; refused, nothing was restored."
+                    )
+                if not member.isfile():
+                    raise BackupError(
+                        f"{path} holds {name!r} as a link or special file; a backup holds plain "
+                        "files only. Refused, nothing was restored."
+                    )
+                if name in found or (name == MANIFEST and manifest_bytes is not None):
+                    raise BackupError(f"{path} holds {name!r} twice; refused.")
+                source = tar.extractfile(member)
+                if name == MANIFEST:
+                    manifest_bytes = source.read(MAX_MANIFEST_BYTES + 1)
+                else:
+                    found[name] = _unpack(source, root / name)
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
+        raise BackupError(
+            f"{path} cannot be read: it is damaged, cut short, or not a backup of this portal "
+            f"({error}). Nothing was restored."
+        ) from error
+    manifest = _read_manifest(path, manifest_bytes)
+    _check_members(path, manifest, found)
+    return VerifiedBackup(path=path, root=root, manifest=manifest)
+
+
+def _unpack(source, target: Path) -> dict:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with target.open("xb") as unpacked:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            unpacked.write(chunk)
+    return {"sha256": digest.hexdigest(), "size": size}
+
+
+def _read_manifest(path: Path, content: bytes | None) -> dict:
+    if content is None:
+        raise BackupError(
+            f"{path} has no {MANIFEST}: it is not a backup of this portal, or it was cut short."
+        )
+    if len(content) > MAX_MANIFEST_BYTES:
+        raise BackupError(f"{path} has an oversized {MANIFEST}; refused.")
+    try:
+        manifest = json.loads(content)
+    except ValueError as error:
+        raise BackupError(f"{path} has a damaged {MANIFEST} ({error}).") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(
+            f"{path} is not a backup of this portal (its manifest names no {FORMAT})."
+        )
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(
+            f"{path} is a backup in format version {manifest.get('format_version')!r}; this "
+            f"portal reads version {FORMAT_VERSION}. Restore it with the version that made it."
+        )
+    shapes = {"records": dict, "links": dict, "files": dict, "migrations": list}
+    for key, shape in shapes.items():
+        if not isinstance(manifest.get(key), shape):
+            raise BackupError(f"{path} has an incomplete {MANIFEST} (no valid {key!r}).")
+    return manifest
+
+
+def _check_members(path: Path, manifest: dict, found: dict[str, dict]) -> None:
+    listed = manifest["files"]
+    unsafe = [name for name in listed if not _is_expected_member(name) or name == MANIFEST]
+    if unsafe:
+        raise BackupError(f"{path} lists {unsafe[0]!r} in its manifest, an unsafe path; refused.")
+    missing = sorted(set(listed) - set(found))
+    if missing:
+        raise BackupError(
+            f"{path} is damaged: {len(missing)} file(s) its manifest lists are missing "
+            f"(first: {missing[0]})."
+        )
+    extra = sorted(set(found) - set(listed))
+    if extra:
+        raise BackupError(
+            f"{path} holds {len(extra)} file(s) its manifest does not list (first: {extra[0]}); "
+            "refused."
+        )
+    for name, entry in listed.items():
+        if not isinstance(entry, dict) or found[name] != {
+            "sha256": entry.get("sha256"),
+            "size": entry.get("size"),
+        }:
+            raise BackupError(f"{path} is damaged: {name} does not match its checksum.")
+    for label, count in manifest["records"].items():
+        if f"{DATA}{label}.json" not in listed or not isinstance(count, int):
+            raise BackupError(f"{path} has no valid data file for {label}; refused.")
+
+
+# Restoring
+
+
+def check_restorable(
+    backup: VerifiedBackup,
+    *,
+    replace: bool = False,
+    storage: Storage | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Refuse a backup this database cannot take, before anything is written."""
+    storage = storage or default_storage
+    _check_models(backup)
+    _check_migrations(backup, using)
+    if replace:
+        return
+    holding = {
+        model._meta.label_lower: count
+        for model in _all_tables(using)
+        if (count := model._base_manager.using(using).count())
+    }
+    if holding:
+        listed = ", ".join(f"{label} ({count})" for label, count in list(holding.items())[:6])
+        more = f" and {len(holding) - 6} more tables" if len(holding) > 6 else ""
+        raise BackupError(
+            f"The database already holds records: {listed}{more}. "
+            "A backup restores into an empty, migrated database only; records are never merged. "
+            "Use a fresh database, or --force to delete these records and replace them."
+        )
+    clashing = [name for name in backup.media_names if storage.exists(name)]
+    if clashing:
+        raise BackupError(
+            f"The media storage already holds {len(clashing)} of the backup's files (first: "
+            f"{clashing[0]}). Empty the media storage, or use --force to overwrite them."
+        )
+
+
+def _all_tables(using: str) -> list[type[models.Model]]:
+    backed_up = backed_up_models(using)
+    return backed_up + link_models(backed_up)
+
+
+def _check_models(backup: VerifiedBackup) -> None:
+    for label in [*backup.records, *backup.links]:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError) as error:
+            raise BackupError(
+                f"The backup holds records of {label}, which this portal does not have. Restore "
+                "it with the version of the portal that made it."
+            ) from error
+        if is_left_out(model):
+            raise BackupError(f"The backup holds records of {label}, which backups leave out.")
+
+
+def _check_migrations(backup: VerifiedBackup, using: str) -> None:
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    theirs = {tuple(label.split(".", 1)) for label in backup.manifest["migrations"]}
+    unknown = sorted(".".join(key) for key in theirs - set(loader.disk_migrations))
+    if unknown:
+        raise BackupError(
+            f"The backup was made by a newer version of the portal (migrations unknown here: "
+            f"{', '.join(unknown[:5])}). Update the code first."
+        )
+    pending = sorted(".".join(key) for key in theirs - set(loader.applied_migrations))
+    if pending:
+        raise BackupError(
+            f"The database lacks migrations the backup was made with ({', '.join(pending[:5])}"
+            f"{' …' if len(pending) > 5 else ''}). Run `python manage.py migrate` first."
+        )
+
+
+def restore_backup(
+    *,
+    backup: VerifiedBackup,
+    replace: bool = False,
+    storage: Storage | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> RestoreSummary:
+    """Load every record in one transaction, then put the media files back into storage.
+
+    The files are written before the transaction commits and removed again if anything fails,
+    so a failed restore leaves neither records nor files behind (with `replace`, the files and
+    records it replaced are gone, as asked).
+    """
+    storage = storage or default_storage
+    check_restorable(backup, replace=replace, storage=storage, using=using)
+    summary = RestoreSummary(links=dict(backup.links))
+    written: list[str] = []
+    try:
+        with transaction.atomic(using=using):
+            if replace:
+                _delete_records(using)
+            _load_records(backup, summary, using)
+            _check_counts(backup, using)
+            for name in backup.media_names:
+                if replace and storage.exists(name):
+                    storage.delete(name)
+                with (backup.root / f"{MEDIA}{name}").open("rb") as content:
+                    saved = storage.save(name, File(content, name=name))
+                written.append(saved)
+                if saved != name:
+                    raise BackupError(f"The storage saved {name} as {saved}; restore stopped.")
+                summary.media_files += 1
+            summary.media_bytes = backup.media_bytes
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
+    summary.not_in_backup = sorted(
+        model._meta.label_lower
+        for model in backed_up_models(using)
+        if model._meta.label_lower not in backup.records
+    )
+    return summary
+
+
+def _delete_records(using: str) -> None:
+    connection = connections[using]
+    tables = [model._meta.db_table for model in _all_tables(using)]
+    connection.ops.execute_sql_flush(
+        connection.ops.sql_flush(no_style(), tables, reset_sequences=False, allow_cascade=False)
+    )
+
+
+def _load_records(backup: VerifiedBackup, summary: RestoreSummary, using: str) -> None:
+    if apps.is_installed("django.contrib.contenttypes"):
+        from django.contrib.contenttypes.models import ContentType
+
+        # Natural keys are looked up through this cache; another database's ids may be in it.
+        ContentType.objects.clear_cache()
+    connection = connections[using]
+    loaded = []
+    for label, expected in backup.records.items():
+        model = apps.get_model(label)
+        count = 0
+        try:
+            with (backup.root / f"{DATA}{label}.json").open("rb") as data:
+                for item in serializers.deserialize("json", data, using=using):
+                    if item.object._meta.label_lower != label:
+                        raise BackupError(f"The data file of {label} holds other records.")
+                    # The history rows are restored as they were; saving must not add to them.
+                    item.object.skip_history_when_saving = True
+                    # An insert, never an update: a row already there is an error, not a merge.
+                    item.save(using=using, force_insert=True)
+                    count += 1
+        except (DeserializationError, DatabaseError) as error:
+            raise BackupError(f"The records of {label} could not be restored: {error}") from error
+        if count != expected:
+            raise BackupError(
+                f"The data file of {label} holds {count} records, its manifest says {expected}."
+            )
+        summary.records[label] = count
+        loaded.append(model)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), loaded):
+            cursor.execute(statement)
+    try:
+        connection.check_constraints(table_names=[model._meta.db_table for model in loaded])
+    except DatabaseError as error:
+        raise BackupError(f"The restored records do not fit together: {error}") from error
+
+
+def _check_counts(backup: VerifiedBackup, using: str) -> None:
+    expected = {**backup.records, **backup.links}
+    for label, count in expected.items():
+        actual = apps.get_model(label)._base_manager.using(using).count()
+        if actual != count:
+            raise BackupError(
+                f"After loading, {label} has {actual} rows where the manifest says {count}; "
+                "nothing was restored."
+            )
+
+
+def report_lines(counts: Counts) -> list[str]:
+    """The per-model table both commands print."""
+    rows = [(label, f"{count:>7}") for label, count in counts.records.items()]
+    rows += [(label, f"{count:>7} links") for label, count in counts.links.items() if count]
+    width = max((len(label) for label, _ in rows), default=0)
+    lines = [f"  {label:<{width}} {count}" for label, count in rows]
+    lines.append(
+        f"  {'media files':<{width}} {counts.media_files:>7} ({human_size(counts.media_bytes)})"
+    )
+    return lines
+
+
+def human_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
