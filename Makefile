@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM_PATH := $(CHROMIUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run migrate demo test e2e lint format check
+.PHONY: help install browser run serve migrate demo test e2e lint format check backup restore
 
 help:
 	@echo "make run     serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -18,6 +18,9 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make format  apply ruff fixes and formatting"
 	@echo "make check   Django system checks and missing migrations"
+	@echo "make serve   production server: collectstatic, migrate, gunicorn (needs SECRET_KEY...)"
+	@echo "make backup  write a backup of all records and media to var/backups/"
+	@echo "make restore BACKUP=path  restore a backup into an empty database"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 or python3)."; exit 1; }
@@ -45,14 +48,14 @@ browser:
 	fi
 
 run: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) ensure_admin
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 migrate: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(MANAGE) migrate --noinput
 
 demo: migrate
@@ -75,3 +78,19 @@ format: install
 check: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+# Production: the strict settings (SECRET_KEY required), static files collected, gunicorn.
+serve: export DJANGO_SETTINGS_MODULE := config.settings.base
+serve: install
+	@mkdir -p var
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) migrate --noinput
+	$(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<file>"; exit 1; }
+	$(MANAGE) restore "$(BACKUP)"

@@ -10,6 +10,17 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 
 from .base import *  # noqa: F403
 
+# The test client and the browser tests speak plain HTTP to the test server.
+SECURE_SSL_REDIRECT = False
+# Plain static storage: the tests do not run collectstatic first.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="sciparks-test-static-"))  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sciparks-test-private-"))  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sciparks-test-media-"))  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
