@@ -5,11 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin import HTTPS_URL_FIELDS, SubquerySearchMixin
+from members.admin import HTTPS_URL_FIELDS, ImportExportAdminMixin, SubquerySearchMixin
 
 from .forms import AgreementPartyFormSet
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
+from .resources import AgreementResource
 
 
 class AgreementPartyInline(admin.TabularInline):
@@ -26,7 +28,8 @@ class AgreementPartyInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SubquerySearchMixin, admin.ModelAdmin):
+class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [AgreementResource]
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
     list_filter = ["status", "kind", "is_public", "document_is_public"]
@@ -97,7 +100,7 @@ class AgreementAdmin(SubquerySearchMixin, admin.ModelAdmin):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(admin.ModelAdmin):
+class AgreementPartyAdmin(SimpleHistoryAdmin):
     """Every signature, searchable by organisation or signatory.
 
     Parties are removed on their agreement's page, where the two-party minimum is checked.

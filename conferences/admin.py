@@ -3,11 +3,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin import HTTPS_URL_FIELDS, SubquerySearchMixin
+from members.admin import (
+    HTTPS_URL_FIELDS,
+    ImportExportAdminMixin,
+    ProtectedDeletionAdminMixin,
+    SubquerySearchMixin,
+)
 
 from .forms import QuoteInlineFormSet
 from .models import Appearance, Award, Conference, ConferenceHost, Decision, Quote, Session
+from .resources import ConferenceResource
 
 
 class ConferenceHostInline(admin.TabularInline):
@@ -64,7 +71,10 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(SubquerySearchMixin, admin.ModelAdmin):
+class ConferenceAdmin(
+    SubquerySearchMixin, ProtectedDeletionAdminMixin, ImportExportAdminMixin, SimpleHistoryAdmin
+):
+    resource_classes = [ConferenceResource]
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = [
         "title",
@@ -121,7 +131,7 @@ class ConferenceAdmin(SubquerySearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ConferenceHost)
-class ConferenceHostAdmin(admin.ModelAdmin):
+class ConferenceHostAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "conference", "role", "order"]
     list_filter = ["role", "conference__kind"]
     list_select_related = ["organisation", "conference"]
@@ -142,7 +152,7 @@ class AppearanceInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SubquerySearchMixin, admin.ModelAdmin):
+class SessionAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "conference",
@@ -186,7 +196,7 @@ class SessionAdmin(SubquerySearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(admin.ModelAdmin):
+class AppearanceAdmin(SimpleHistoryAdmin):
     list_display = ["person", "role", "session", "conference", "capacity"]
     list_filter = ["role", "session__kind", "session__conference__kind"]
     list_select_related = ["person", "session__conference"]
@@ -200,7 +210,7 @@ class AppearanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "conference",
@@ -218,7 +228,7 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(SimpleHistoryAdmin):
     list_display = ["name", "recipient", "conference"]
     list_filter = ["name"]
     list_select_related = ["conference", "recipient_person", "recipient_organisation"]
@@ -238,7 +248,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(SimpleHistoryAdmin):
     list_display = ["excerpt", "person", "conference", "session"]
     list_filter = ["conference__kind"]
     list_select_related = ["person", "conference", "session"]

@@ -1,14 +1,27 @@
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, quote
+from django.db import models, router
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.fields.files import ImageFieldFile
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import Result
+from import_export.tmp_storages import CacheStorage
+from simple_history.admin import SimpleHistoryAdmin
+
+from agreements.models import AgreementParty
+from conferences.models import Appearance, ConferenceHost
 
 from .forms import MembershipForm, MembershipInlineFormSet
 from .models import Division, Membership, Office, Organisation, Person, Topic
+from .resources import OrganisationResource, PersonResource
 
 # A web address typed without a scheme is taken as https (Django 6's default, opted into now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -75,6 +88,77 @@ class SubquerySearchMixin:
         return queryset.filter(pk__in=matches.values("pk")), False
 
 
+class ImportExportAdminMixin(ImportExportMixin):
+    """CSV and XLSX import with a preview, and export, for staff allowed to add and change.
+
+    The uploaded file waits for the confirmation in the cache, which every app server shares
+    in production (REDIS_URL), not in one server's temporary folder.
+    """
+
+    formats = [CSV, XLSX]
+    tmp_storage_class = CacheStorage
+    import_template_name = "admin/import_export/import_by_line.html"
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
+        # The data may have changed since the preview; the import was then rolled back.
+        if result.has_errors() or result.has_validation_errors():
+            lines = [line + 1 for line, _errors in result.row_errors()]
+            lines += [row.number + 1 for row in result.invalid_rows]
+            self.message_user(
+                request,
+                gettext("Nothing was imported: the file has errors on lines %(lines)s.")
+                % {"lines": ", ".join(str(line) for line in sorted(lines)) or "?"},
+                messages.ERROR,
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)
+
+
+class ProtectedDeletionAdminMixin:
+    """The delete page says that the record cannot be deleted, and which records keep it.
+
+    `protected_by` shows a link row as the record it belongs to: a party as its agreement.
+    """
+
+    protected_by: dict[type[models.Model], tuple[str, str]] = {}
+
+    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            protected = sorted(map(self.describe_protected, collector.protected), key=str)
+            if len(objs) == 1:
+                message = gettext(
+                    "“%(object)s” cannot be deleted while the records listed below refer to it. "
+                    "Remove it from them first."
+                ) % {"object": objs[0]}
+            else:
+                message = gettext(
+                    "The selected %(objects)s cannot be deleted while the records listed below "
+                    "refer to them. Remove them from those records first."
+                ) % {"objects": self.model._meta.verbose_name_plural}
+            self.message_user(request, message, messages.ERROR)
+        return deleted, counts, perms_needed, protected
+
+    def describe_protected(self, obj: models.Model) -> str:
+        if type(obj) in self.protected_by:
+            attribute, label = self.protected_by[type(obj)]
+            record = getattr(obj, attribute)
+        else:
+            record, label = obj, capfirst(obj._meta.verbose_name)
+        opts = record._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(record.pk)])
+        return format_html('{}: <a href="{}">{}</a>', label, url, record)
+
+
 class CurrentMemberFilter(admin.SimpleListFilter):
     title = _("current member")
     parameter_name = "current_member"
@@ -106,7 +190,7 @@ class CurrentOfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "modified"]
     search_fields = ["name", "slug", "description"]
     list_filter = [("description", admin.EmptyFieldListFilter)]
@@ -114,7 +198,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(ProtectedDeletionAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "slug", "website", "organisation_count"]
     search_fields = ["name", "slug"]
@@ -141,7 +225,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganisationResource]
+    protected_by = {
+        AgreementParty: ("agreement", _("Party to the agreement")),
+        ConferenceHost: ("conference", _("Host of the conference")),
+    }
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = [
         "logo_thumbnail",
@@ -202,7 +291,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     form = MembershipForm
     list_display = ["organisation", "category", "status", "started_on", "ended_on"]
     list_filter = ["status", "category", "organisation__division"]
@@ -224,7 +313,12 @@ class OfficeInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [PersonResource]
+    protected_by = {
+        AgreementParty: ("agreement", _("Signatory of the agreement")),
+        Appearance: ("session", _("Taking part in the session")),
+    }
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["photo_thumbnail", "name", "job_title", "affiliation", "country"]
     list_display_links = ["name"]
@@ -254,7 +348,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(SimpleHistoryAdmin):
     list_display = ["person", "title", "body", "division", "organisation", "started_on", "ended_on"]
     list_filter = [CurrentOfficeFilter, "body", "division"]
     list_select_related = ["person", "division", "organisation"]
