@@ -409,6 +409,9 @@ def _verify(path: Path, root: Path) -> VerifiedBackup:
                     manifest_bytes = source.read(MAX_MANIFEST_BYTES + 1)
                 else:
                     found[name] = _unpack(source, root / name)
+            # Read to the end, so that gzip checks its CRC of the whole stream.
+            while tar.fileobj.read(CHUNK):
+                pass
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         raise BackupError(
             f"{path} cannot be read: it is damaged, cut short, or not a backup of this portal "
