@@ -1,0 +1,128 @@
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from import_export import fields
+
+from conferences.models import Conference
+from members.models import Organisation, Topic
+from members.resources import CountryWidget, PortalResource, SlugListWidget, SlugWidget
+
+from .models import MINIMUM_PARTIES, Agreement, AgreementParty
+from .services import record_agreement
+
+
+class PartiesField(fields.Field):
+    """The organisations that signed, as slugs in the parties' order."""
+
+    def get_value(self, agreement: Agreement):
+        if agreement.pk is None:
+            return None
+        return Organisation.objects.filter(agreement_parties__agreement=agreement).order_by(
+            "agreement_parties__order", "agreement_parties__pk"
+        )
+
+
+class AgreementResource(PortalResource):
+    """Agreements are written through `record_agreement`, which keeps at least two parties."""
+
+    parties = PartiesField(
+        attribute="parties", column_name="parties", widget=SlugListWidget(Organisation)
+    )
+    signed_at_conference = fields.Field(
+        attribute="signed_at_conference",
+        column_name="signed_at_conference",
+        widget=SlugWidget(Conference),
+    )
+    signed_country = fields.Field(
+        attribute="signed_country", column_name="signed_country", widget=CountryWidget()
+    )
+    topics = fields.Field(attribute="topics", column_name="topics", widget=SlugListWidget(Topic))
+
+    class Meta(PortalResource.Meta):
+        model = Agreement
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "parties",
+            "signed_on",
+            "signed_at_conference",
+            "signed_city",
+            "signed_country",
+            "effective_on",
+            "expires_on",
+            "topics",
+            "summary",
+            "source_url",
+            "is_public",
+        ]
+
+    def filter_export(self, queryset, **kwargs):
+        return (
+            queryset.select_related("signed_at_conference")
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch("parties", AgreementParty.objects.select_related("organisation")),
+                "topics",
+            )
+        )
+
+    def dehydrate_parties(self, agreement: Agreement) -> str:
+        return ", ".join(party.organisation.slug for party in agreement.parties.all())
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "parties" not in errors:
+            try:
+                self._check_parties(self.fields["parties"].clean(row) if "parties" in row else [])
+            except ValidationError as error:
+                errors["parties"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def _check_parties(parties: list[Organisation]) -> None:
+        if len(parties) < MINIMUM_PARTIES:
+            raise ValidationError(
+                _("An agreement needs at least %(minimum)s parties.") % {"minimum": MINIMUM_PARTIES}
+            )
+        if len(set(parties)) != len(parties):
+            raise ValidationError(_("The same organisation cannot sign an agreement twice."))
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        self.before_save_instance(instance, row, **kwargs)
+        topics = (
+            self.fields["topics"].clean(row)
+            if "topics" in row
+            else list(instance.topics.all())
+            if instance.pk
+            else []
+        )
+        agreement = record_agreement(
+            slug=instance.slug,
+            title=instance.title,
+            kind=instance.kind,
+            status=instance.status,
+            parties=self.fields["parties"].clean(row),
+            signed_on=instance.signed_on,
+            signed_at_conference=instance.signed_at_conference,
+            signed_city=instance.signed_city,
+            signed_country=instance.signed_country.code or "",
+            effective_on=instance.effective_on,
+            expires_on=instance.expires_on,
+            topics=topics,
+            summary=instance.summary,
+            source_url=instance.source_url,
+            is_public=instance.is_public,
+        )
+        instance.pk = agreement.pk
+        instance._state.adding = False
+        self.after_save_instance(instance, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs) -> None:
+        """Nothing left to do: `record_agreement` set the parties and topics."""
