@@ -5,9 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin import HTTPS_URL_FIELDS, ImportExportAdminMixin, SubquerySearchMixin
+from members.admin import (
+    HTTPS_URL_FIELDS,
+    HistoryAdmin,
+    ImportExportAdminMixin,
+    SubquerySearchMixin,
+)
 
 from .forms import AgreementPartyFormSet
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
@@ -28,7 +32,7 @@ class AgreementPartyInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [AgreementResource]
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
@@ -100,7 +104,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, SimpleHistoryA
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(SimpleHistoryAdmin):
+class AgreementPartyAdmin(HistoryAdmin):
     """Every signature, searchable by organisation or signatory.
 
     Parties are removed on their agreement's page, where the two-party minimum is checked.

@@ -3,10 +3,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
-from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin import (
     HTTPS_URL_FIELDS,
+    HistoryAdmin,
     ImportExportAdminMixin,
     ProtectedDeletionAdminMixin,
     SubquerySearchMixin,
@@ -72,7 +72,7 @@ class QuoteInline(admin.StackedInline):
 
 @admin.register(Conference)
 class ConferenceAdmin(
-    SubquerySearchMixin, ProtectedDeletionAdminMixin, ImportExportAdminMixin, SimpleHistoryAdmin
+    SubquerySearchMixin, ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAdmin
 ):
     resource_classes = [ConferenceResource]
     formfield_overrides = HTTPS_URL_FIELDS
@@ -131,7 +131,7 @@ class ConferenceAdmin(
 
 
 @admin.register(ConferenceHost)
-class ConferenceHostAdmin(SimpleHistoryAdmin):
+class ConferenceHostAdmin(HistoryAdmin):
     list_display = ["organisation", "conference", "role", "order"]
     list_filter = ["role", "conference__kind"]
     list_select_related = ["organisation", "conference"]
@@ -152,7 +152,7 @@ class AppearanceInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
+class SessionAdmin(SubquerySearchMixin, HistoryAdmin):
     list_display = [
         "title",
         "conference",
@@ -196,7 +196,7 @@ class SessionAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(SimpleHistoryAdmin):
+class AppearanceAdmin(HistoryAdmin):
     list_display = ["person", "role", "session", "conference", "capacity"]
     list_filter = ["role", "session__kind", "session__conference__kind"]
     list_select_related = ["person", "session__conference"]
@@ -210,7 +210,7 @@ class AppearanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(HistoryAdmin):
     list_display = [
         "title",
         "conference",
@@ -228,7 +228,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(SimpleHistoryAdmin):
+class AwardAdmin(HistoryAdmin):
     list_display = ["name", "recipient", "conference"]
     list_filter = ["name"]
     list_select_related = ["conference", "recipient_person", "recipient_organisation"]
@@ -248,7 +248,7 @@ class AwardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(SimpleHistoryAdmin):
+class QuoteAdmin(HistoryAdmin):
     list_display = ["excerpt", "person", "conference", "session"]
     list_filter = ["conference__kind"]
     list_select_related = ["person", "conference", "session"]

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.utils import NestedObjects, quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models, router
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.fields.files import ImageFieldFile
@@ -86,6 +87,23 @@ class SubquerySearchMixin:
             request, self.model._default_manager.all(), search_term
         )
         return queryset.filter(pk__in=matches.values("pk")), False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Each record's History page, from which staff who may change the record can revert it.
+
+    django-simple-history shows a viewer the old version read-only, but would save one posted
+    to it; only staff who may change the record can revert.
+    """
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
+    ) -> HttpResponse:
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or self.revert_disabled(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ImportExportAdminMixin(ImportExportMixin):
@@ -190,7 +208,7 @@ class CurrentOfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ["name", "slug", "modified"]
     search_fields = ["name", "slug", "description"]
     list_filter = [("description", admin.EmptyFieldListFilter)]
@@ -198,7 +216,7 @@ class TopicAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Division)
-class DivisionAdmin(ProtectedDeletionAdminMixin, SimpleHistoryAdmin):
+class DivisionAdmin(ProtectedDeletionAdminMixin, HistoryAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "slug", "website", "organisation_count"]
     search_fields = ["name", "slug"]
@@ -225,7 +243,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [OrganisationResource]
     protected_by = {
         AgreementParty: ("agreement", _("Party to the agreement")),
@@ -291,7 +309,7 @@ class OrganisationAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, Sim
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     form = MembershipForm
     list_display = ["organisation", "category", "status", "started_on", "ended_on"]
     list_filter = ["status", "category", "organisation__division"]
@@ -313,7 +331,7 @@ class OfficeInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [PersonResource]
     protected_by = {
         AgreementParty: ("agreement", _("Signatory of the agreement")),
@@ -348,7 +366,7 @@ class PersonAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, SimpleHis
 
 
 @admin.register(Office)
-class OfficeAdmin(SimpleHistoryAdmin):
+class OfficeAdmin(HistoryAdmin):
     list_display = ["person", "title", "body", "division", "organisation", "started_on", "ended_on"]
     list_filter = [CurrentOfficeFilter, "body", "division"]
     list_select_related = ["person", "division", "organisation"]
