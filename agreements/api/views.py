@@ -2,13 +2,14 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import mixins, renderers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
 from config.rest.filters import (
     SearchFilter,
 )
 from config.rest.permissions import is_staff_caller
+from config.rest.renderers import JSONRenderer
 from config.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
 
 from ..filters import AgreementApiFilter, NetworkFilter
@@ -94,7 +95,7 @@ class NetworkViewSet(
     filter_backends = [DjangoFilterBackend, SearchFilter]
     search_fields = AGREEMENT_SEARCH_FIELDS
     pagination_class = None
-    renderer_classes = [renderers.JSONRenderer]
+    renderer_classes = [JSONRenderer]
 
     def get_queryset(self):
         return visible_agreements(self.request).for_network()

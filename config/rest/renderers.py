@@ -22,6 +22,18 @@ def cell(value) -> str:
     return str(value)
 
 
+class JSONRenderer(renderers.JSONRenderer):
+    """JSON with <, > and & written as \\u escapes, as Django's json_script does.
+
+    The same data for any JSON parser; but a value a caller sent, echoed in an error, can
+    never read as markup should the body ever be shown as HTML.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        body = super().render(data, accepted_media_type, renderer_context)
+        return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
 class CSVRenderer(renderers.BaseRenderer):
     """The rows of a list as CSV, one column per field of the JSON shape.
 

@@ -2,7 +2,7 @@ from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from rest_framework import mixins, renderers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -10,7 +10,7 @@ from config.changes import last_modified
 
 from .filters import check_parameters
 from .permissions import is_staff_caller
-from .renderers import CSVRenderer
+from .renderers import CSVRenderer, JSONRenderer
 
 
 class ConditionalMixin:
@@ -36,7 +36,7 @@ class ConditionalMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code >= 400 and getattr(response, "accepted_renderer", None):
             # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
-            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = response.accepted_renderer.media_type
         if getattr(self, "last_modified", None) is not None and response.status_code == 200:
             response.headers.setdefault("Last-Modified", http_date(self.last_modified.timestamp()))
@@ -84,7 +84,7 @@ class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModel
         extra = self.list_renderer_classes if self.action == "list" else ()
         if self.action == "retrieve":
             extra = self.detail_renderer_classes
-        return [renderers.JSONRenderer(), *(renderer() for renderer in extra)]
+        return [JSONRenderer(), *(renderer() for renderer in extra)]
 
     @property
     def expansions(self):

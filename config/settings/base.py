@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
     },
     # Behind a proxy, the number of proxies whose X-Forwarded-For entries are trusted.
     "NUM_PROXIES": int(env("TRUSTED_PROXY_COUNT", "0")),
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["config.rest.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.rest.pagination.PagePagination",
     "PAGE_SIZE": 50,
