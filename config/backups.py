@@ -23,7 +23,7 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
@@ -40,6 +40,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, router, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import signals
 from django.utils import timezone
 
 FORMAT = "sciparks-backup"
@@ -84,6 +85,7 @@ class BackupSummary(Counts):
 @dataclass
 class RestoreSummary(Counts):
     not_in_backup: list[str] = field(default_factory=list)
+    replaced: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -263,15 +265,17 @@ def _add_records(archive: _Archive, summary: BackupSummary, using: str) -> set[s
     )
     referenced: set[str] = set()
     backed_up = backed_up_models(using)
-    with _consistent_reads(using):
+    with _consistent_reads(using), _rows_as_stored(backed_up):
         for model in backed_up:
             label = model._meta.label_lower
             rows = model._base_manager.using(using).order_by("pk")
             with tempfile.TemporaryFile() as buffer:
                 text = io.TextIOWrapper(buffer, encoding="utf-8")
-                _RecordSerializer(natural).serialize(
-                    rows.iterator(chunk_size=2000), stream=text, cls=_ExactJSONEncoder
-                )
+                # Closed here on an error, while the server-side cursor's transaction lasts.
+                with closing(rows.iterator(chunk_size=2000)) as iterator:
+                    _RecordSerializer(natural).serialize(
+                        iterator, stream=text, cls=_ExactJSONEncoder
+                    )
                 text.flush()
                 archive.add(f"{DATA}{label}.json", buffer)
                 text.detach()
@@ -281,6 +285,30 @@ def _add_records(archive: _Archive, summary: BackupSummary, using: str) -> set[s
         for through in link_models(backed_up):
             summary.links[through._meta.label_lower] = through._base_manager.using(using).count()
     return referenced
+
+
+@contextmanager
+def _rows_as_stored(backed_up: Iterable[type[models.Model]]) -> Iterator[None]:
+    """Rows loaded and saved with their image sizes as stored, without opening the images.
+
+    An image field with width and height fields opens its file whenever a row with empty sizes
+    is loaded: slow over object storage, and an error for a missing file (or, in a restore, a
+    file not yet restored). A backup copies rows as they are.
+    """
+    image_fields = [
+        (image_field.update_dimension_fields, model)
+        for model in backed_up
+        for image_field in model._meta.concrete_fields
+        if isinstance(image_field, models.ImageField)
+        and (image_field.width_field or image_field.height_field)
+    ]
+    for receiver, model in image_fields:
+        signals.post_init.disconnect(receiver, sender=model)
+    try:
+        yield
+    finally:
+        for receiver, model in image_fields:
+            signals.post_init.connect(receiver, sender=model)
 
 
 def _referenced_files(model: type[models.Model], using: str) -> set[str]:
@@ -497,18 +525,30 @@ def check_restorable(
     replace: bool = False,
     storage: Storage | None = None,
     using: str = DEFAULT_DB_ALIAS,
-) -> None:
-    """Refuse a backup this database cannot take, before anything is written."""
+) -> dict[type[models.Model], dict]:
+    """Refuse a backup this database cannot take, before anything is written.
+
+    A new database is not always bare: a migration creates the staff groups, for one. Rows the
+    backup holds too, found by natural key, are returned: the restore replaces them with the
+    backup's. Any other row is refused, since records are never merged.
+    """
     storage = storage or default_storage
     _check_models(backup)
     _check_migrations(backup, using)
     if replace:
-        return
-    holding = {
-        model._meta.label_lower: count
-        for model in _all_tables(using)
-        if (count := model._base_manager.using(using).count())
-    }
+        return {}
+    prefilled = _prefilled(backup, using)
+    holding = {}
+    for model in _all_tables(using):
+        if model in prefilled:
+            continue
+        rows = model._base_manager.using(using).all()
+        for end in model._meta.concrete_fields:
+            if model._meta.auto_created and end.related_model in prefilled:
+                # Links of a replaced row go with it.
+                rows = rows.exclude(**{f"{end.attname}__in": list(prefilled[end.related_model])})
+        if count := rows.count():
+            holding[model._meta.label_lower] = count
     if holding:
         listed = ", ".join(f"{label} ({count})" for label, count in list(holding.items())[:6])
         more = f" and {len(holding) - 6} more tables" if len(holding) > 6 else ""
@@ -523,6 +563,35 @@ def check_restorable(
             f"The media storage already holds {len(clashing)} of the backup's files (first: "
             f"{clashing[0]}). Empty the media storage, or use --force to overwrite them."
         )
+    return prefilled
+
+
+def _prefilled(backup: VerifiedBackup, using: str) -> dict[type[models.Model], dict]:
+    """Per model, the rows (pk: natural key) whose natural keys the backup holds too."""
+    found = {}
+    for model in backed_up_models(using):
+        label = model._meta.label_lower
+        rows = model._base_manager.using(using)
+        if (
+            not hasattr(model, "natural_key")
+            or not hasattr(model._default_manager, "get_by_natural_key")
+            or not 0 < rows.count() <= backup.records.get(label, 0)
+        ):
+            continue
+        try:
+            with _rows_as_stored([model]), (backup.root / f"{DATA}{label}.json").open("rb") as data:
+                ours = {row.pk: tuple(row.natural_key()) for row in rows.all()}
+                theirs = {
+                    tuple(item.object.natural_key())
+                    for item in serializers.deserialize(
+                        "json", data, using=using, handle_forward_references=True
+                    )
+                }
+        except DeserializationError as error:
+            raise BackupError(f"The records of {label} cannot be read: {error}") from error
+        if set(ours.values()) <= theirs:
+            found[model] = ours
+    return found
 
 
 def _all_tables(using: str) -> list[type[models.Model]]:
@@ -574,14 +643,17 @@ def restore_backup(
     records it replaced are gone, as asked).
     """
     storage = storage or default_storage
-    check_restorable(backup, replace=replace, storage=storage, using=using)
-    summary = RestoreSummary(links=dict(backup.links))
+    prefilled = check_restorable(backup, replace=replace, storage=storage, using=using)
+    summary = RestoreSummary(links=dict(backup.links), replaced=describe_rows(prefilled))
     written: list[str] = []
     try:
         with transaction.atomic(using=using):
             if replace:
                 _delete_records(using)
-            _load_records(backup, summary, using)
+            for model, rows in prefilled.items():
+                model._base_manager.using(using).filter(pk__in=list(rows)).delete()
+            with _rows_as_stored(backed_up_models(using)):
+                _load_records(backup, summary, using)
             _check_counts(backup, using)
             for name in backup.media_names:
                 if replace and storage.exists(name):
@@ -660,6 +732,14 @@ def _check_counts(backup: VerifiedBackup, using: str) -> None:
                 f"After loading, {label} has {actual} rows where the manifest says {count}; "
                 "nothing was restored."
             )
+
+
+def describe_rows(rows: dict[type[models.Model], dict]) -> dict[str, list[str]]:
+    """Label: natural keys, for telling which rows a restore replaces."""
+    return {
+        model._meta.label_lower: sorted(" ".join(map(str, key)) for key in keys.values())
+        for model, keys in rows.items()
+    }
 
 
 def report_lines(counts: Counts) -> list[str]:

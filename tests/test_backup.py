@@ -1,6 +1,7 @@
 import hashlib
 import io
 import json
+import re
 import shutil
 import tarfile
 from pathlib import Path
@@ -26,6 +27,7 @@ from members.models import Organisation
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
+    OrganisationFactory,
     StaffUserFactory,
     TopicFactory,
     UserFactory,
@@ -63,7 +65,7 @@ def full_dataset() -> None:
     person_with_photo(affiliation=organisation)
     ada = UserFactory(username="ada", first_name="Ada")
     grace = StaffUserFactory(username="grace")
-    editors = Group.objects.create(name="Editors")
+    editors = Group.objects.create(name="Backup editors")
     editors.permissions.set(Permission.objects.filter(content_type__app_label="members"))
     ada.groups.add(editors)
     ada.user_permissions.add(Permission.objects.get(codename="view_agreement"))
@@ -213,7 +215,7 @@ def test_restore_into_an_emptied_database_finds_every_record_and_file(media_root
     assert media_files(media_root) == files
     ada = UserFactory._meta.model.objects.get(username="ada")
     assert ada.check_password(PASSWORD)
-    assert [group.name for group in ada.groups.all()] == ["Editors"]
+    assert [group.name for group in ada.groups.all()] == ["Backup editors"]
     assert set(ada.get_all_permissions()) >= {"agreements.view_agreement", "members.add_topic"}
     organisation = Organisation.objects.get(slug="backup-park")
     assert [topic.name for topic in organisation.topics.all()] == ["Health"]
@@ -520,3 +522,85 @@ def test_restore_rolls_back_and_removes_its_files_when_the_storage_fails(
     assert saved
     assert Organisation.objects.count() == 0
     assert media_files(media_root) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_go_through_the_storage_api(settings, tmp_path):
+    in_memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    settings.STORAGES = {**settings.STORAGES, "default": in_memory}
+    organisation = small_dataset()
+    logo = organisation.logo.read()
+    path = tmp_path / "backup.tar.gz"
+    output = backup(path)
+    assert "media files 2 (" in " ".join(output.split())
+    empty_the_database()
+    settings.STORAGES = {**settings.STORAGES, "default": {**in_memory, "OPTIONS": {}}}
+    assert not default_storage.exists(organisation.logo.name)
+
+    restore(path)
+
+    assert Organisation.objects.get().logo.read() == logo
+    assert Agreement.objects.get().document.read() == PDF
+
+
+@pytest.mark.django_db
+def test_backup_is_written_to_var_backups_by_default(settings, media_root, tmp_path):
+    settings.BASE_DIR = tmp_path
+    call_command("backup", stdout=io.StringIO())
+
+    (written,) = (tmp_path / "var" / "backups").iterdir()
+    assert re.fullmatch(r"sciparks-\d{8}T\d{6}Z\.tar\.gz", written.name)
+    assert json.loads(read_archive(written)["manifest.json"])["records"]["auth.user"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_of_a_record_whose_file_is_missing(media_root, tmp_path):
+    organisation = OrganisationFactory()
+    # Empty image sizes: loading the row would open the image to measure it.
+    Organisation.objects.filter(pk=organisation.pk).update(logo="organisations/logos/gone.png")
+    path = tmp_path / "backup.tar.gz"
+    output = backup(path)
+
+    assert "1 file(s) named by records are missing" in output
+    manifest = json.loads(read_archive(path)["manifest.json"])
+    assert manifest["media"]["referenced_but_missing"] == ["organisations/logos/gone.png"]
+    empty_the_database()
+    restore(path)
+    restored = Organisation.objects.values_list("logo", "logo_width").get()
+    assert restored == ("organisations/logos/gone.png", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_replaces_rows_a_new_database_starts_with_by_the_backups(media_root, tmp_path):
+    # A migration gives every new database the staff groups; staff may have changed them since.
+    editors, _created = Group.objects.get_or_create(name="Editors")
+    editors.permissions.set(Permission.objects.filter(codename="view_organisation"))
+    small_dataset()
+    path = tmp_path / "backup.tar.gz"
+    backup(path)
+    empty_the_database()
+    shutil.rmtree(media_root)
+    Group.objects.create(name="Editors").permissions.set(Permission.objects.all())
+
+    output = restore(path)
+
+    assert "replaced by the backup's: auth.group Editors" in output
+    editors = Group.objects.get(name="Editors")
+    assert [permission.codename for permission in editors.permissions.all()] == [
+        "view_organisation"
+    ]
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_row_the_backup_does_not_hold(media_root, tmp_path):
+    small_dataset()
+    path = tmp_path / "backup.tar.gz"
+    backup(path)
+    empty_the_database()
+    shutil.rmtree(media_root)
+    Group.objects.create(name="Made here")
+
+    with pytest.raises(CommandError, match=r"already holds records: auth\.group \(1\)"):
+        restore(path)
+    assert Organisation.objects.count() == 0

@@ -6,6 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from config.backups import (
     BackupError,
     check_restorable,
+    describe_rows,
     human_size,
     open_backup,
     report_lines,
@@ -53,7 +54,12 @@ class Command(BaseCommand):
                     f"{sum(backup.records.values())} records and {len(backup.media_names)} "
                     f"media files ({human_size(backup.media_bytes)}); checksums match."
                 )
-                check_restorable(backup, replace=force)
+                prefilled = describe_rows(check_restorable(backup, replace=force))
+                for label, keys in prefilled.items():
+                    self.stdout.write(
+                        f"Already in the new database and in the backup, so replaced by the "
+                        f"backup's: {label} {', '.join(keys)}."
+                    )
                 if check:
                     self.stdout.write(self.style.SUCCESS("The archive can be restored here."))
                     return
