@@ -16,6 +16,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.utils import get_m2m_reverse_field_name
 
 from agreements.models import AgreementParty
 from conferences.models import Appearance, ConferenceHost
@@ -93,8 +95,31 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """Each record's History page, from which staff who may change the record can revert it.
 
     django-simple-history shows a viewer the old version read-only, but would save one posted
-    to it; only staff who may change the record can revert.
+    to it; only staff who may change the record can revert. Its revert form shows the links
+    (topics, …) the record has now; here it shows those of the version being restored.
     """
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        version = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if version is None or not version._history_m2m_fields:
+            return form_class
+        links = {
+            field.name: [
+                getattr(row, f"{get_m2m_reverse_field_name(field)}_id")
+                for row in getattr(version, field.name).all()
+            ]
+            for field in version._history_m2m_fields
+        }
+
+        class VersionForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.initial.update(
+                    {name: pks for name, pks in links.items() if name in self.fields}
+                )
+
+        return VersionForm
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context=None

@@ -137,6 +137,25 @@ def test_history_revert_restores_the_old_value(staff_client, staff_user):
     ] == [("city", "Malmö", "Lund")]
 
 
+def test_history_revert_restores_the_old_topics(staff_client):
+    organisation = OrganisationFactory()
+    old, new = TopicFactory(name="Biotech"), TopicFactory(name="Energy")
+    organisation.topics.set([old])
+    with_old_topic = organisation.history.first()
+    staff_client.post(change_url(organisation), organisation_form(organisation, topics=[new.pk]))
+    revert_url = reverse(
+        "admin:members_organisation_simple_history",
+        args=[organisation.pk, with_old_topic.history_id],
+    )
+
+    form_page = staff_client.get(revert_url)
+    assert form_page.context["adminform"].form.initial["topics"] == [old.pk]
+    response = staff_client.post(revert_url, organisation_form(organisation, topics=[old.pk]))
+
+    assert response.status_code == 302
+    assert list(organisation.topics.all()) == [old]
+
+
 def test_history_records_a_deleted_organisation(staff_client):
     organisation = OrganisationFactory(name="Gone Park")
     url = reverse("admin:members_organisation_delete", args=[organisation.pk])
