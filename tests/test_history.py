@@ -156,6 +156,19 @@ def test_history_revert_restores_the_old_topics(staff_client):
     assert list(organisation.topics.all()) == [old]
 
 
+def test_history_names_the_staff_member_behind_an_api_write(staff_api_client, staff_user):
+    conference = ConferenceFactory(slug="beijing", venue="")
+
+    response = staff_api_client.patch(
+        "/api/v1/conferences/beijing/", {"venue": "Convention Center"}, format="json"
+    )
+
+    assert response.status_code == 200
+    record = conference.history.first()
+    assert record.history_user == staff_user
+    assert record.venue == "Convention Center"
+
+
 def test_history_records_a_deleted_organisation(staff_client):
     organisation = OrganisationFactory(name="Gone Park")
     url = reverse("admin:members_organisation_delete", args=[organisation.pk])
