@@ -5,6 +5,8 @@ affiliation, topics. Every row is checked with the model's own validation, as th
 checks it, and an import is written in one transaction: one bad row and nothing is written.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -66,11 +68,23 @@ class CountryWidget(widgets.CharWidget):
         return str(value or "").strip().upper()
 
 
+class DateWidget(widgets.DateWidget):
+    """A date; a spreadsheet's date cell arrives as a datetime at midnight."""
+
+    def clean(self, value, row=None, **kwargs) -> datetime.date | None:
+        value = super().clean(value, row, **kwargs)
+        return value.date() if isinstance(value, datetime.datetime) else value
+
+
 class PortalResource(resources.ModelResource):
     """What every import shares: slugs identify rows; validation as in the admin; all or nothing."""
 
-    # An empty spreadsheet cell is an empty text, as in the admin's forms, not NULL.
-    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "TextField": widgets.CharWidget}
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        # An empty spreadsheet cell is an empty text, as in the admin's forms, not NULL.
+        "TextField": widgets.CharWidget,
+        "DateField": DateWidget,
+    }
 
     class Meta:
         import_id_fields = ["slug"]

@@ -333,6 +333,24 @@ def test_import_reimporting_an_export_changes_nothing(staff_client, organisation
     assert [row.import_type for row in response.context["result"].rows] == ["skip"]
 
 
+@pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT], ids=["csv", "xlsx"])
+def test_import_reimporting_exported_conferences_and_agreements_changes_nothing(
+    staff_client, file_format
+):
+    conference = ConferenceFactory(slug="wc-42")
+    conference.topics.set([TopicFactory(slug="ai")])
+    bilateral_agreement(signed_at_conference=conference)
+
+    for model, resource in [(Conference, ConferenceResource), (Agreement, AgreementResource)]:
+        exported = export(staff_client, model, resource, file_format)
+        name = "export.csv" if file_format == CSV_FORMAT else "export.xlsx"
+        upload = SimpleUploadedFile(name, exported.content)
+
+        response = preview(staff_client, model, upload, file_format)
+
+        assert [row.import_type for row in response.context["result"].rows] == ["skip"]
+
+
 def assert_refused(response, line: int, reason: str) -> None:
     assert response.status_code == 200
     assert "confirm_form" not in response.context
