@@ -5,7 +5,7 @@ from django.db import models, router
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.fields.files import ImageFieldFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -177,7 +177,8 @@ class ProtectedDeletionAdminMixin:
         if protected:
             collector = NestedObjects(using=router.db_for_write(self.model))
             collector.collect(objs)
-            protected = sorted(map(self.describe_protected, collector.protected), key=str)
+            # Two organisations of one agreement both name it: it is listed once.
+            protected = sorted(set(map(self.describe_protected, collector.protected)), key=str)
             if len(objs) == 1:
                 message = gettext(
                     "“%(object)s” cannot be deleted while the records listed below refer to it. "
@@ -198,7 +199,12 @@ class ProtectedDeletionAdminMixin:
         else:
             record, label = obj, capfirst(obj._meta.verbose_name)
         opts = record._meta
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(record.pk)])
+        try:
+            url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(record.pk)]
+            )
+        except NoReverseMatch:
+            return format_html("{}: {}", label, record)
         return format_html('{}: <a href="{}">{}</a>', label, url, record)
 
 

@@ -100,6 +100,17 @@ def test_bulk_delete_with_one_protected_organisation_deletes_none(staff_client):
     assert Organisation.objects.filter(pk__in=[host.organisation.pk, free.pk]).count() == 2
 
 
+def test_bulk_delete_of_both_parties_names_their_agreement_once(staff_client):
+    agreement = bilateral_agreement(title="STeP and TSP cooperation")
+    parties = [party.organisation.pk for party in agreement.parties.all()]
+    data = {"action": "delete_selected", "_selected_action": parties}
+
+    page = staff_client.post(changelist_url(), data)
+
+    assert page.text.count("Party to the agreement: <a") == 1
+    assert Organisation.objects.filter(pk__in=parties).count() == 2
+
+
 def test_delete_person_names_the_session_they_take_part_in(staff_client):
     appearance = AppearanceFactory(session__title="Opening plenary")
     url = reverse("admin:members_person_delete", args=[appearance.person.pk])
