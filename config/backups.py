@@ -23,7 +23,7 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
@@ -667,7 +667,8 @@ def restore_backup(
             summary.media_bytes = backup.media_bytes
     except BaseException:
         for name in written:
-            storage.delete(name)
+            with suppress(Exception):  # The first error is the one to report.
+                storage.delete(name)
         raise
     summary.not_in_backup = sorted(
         model._meta.label_lower
