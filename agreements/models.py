@@ -19,13 +19,17 @@ from members.models import (
     unique_upload_name,
 )
 
+from .storage import document_storage
 from .validators import validate_pdf_upload
 
 MINIMUM_PARTIES = 2
 
 
+DOCUMENT_FOLDER = "agreements/documents"
+
+
 def agreement_document_path(instance: models.Model, filename: str) -> str:
-    return unique_upload_name("agreements/documents", instance, filename)
+    return unique_upload_name(DOCUMENT_FOLDER, instance, filename)
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -124,6 +128,7 @@ class Agreement(TimeStampedModel):
     document = models.FileField(
         _("document (PDF)"),
         upload_to=agreement_document_path,
+        storage=document_storage,
         blank=True,
         validators=[validate_pdf_upload],
     )

@@ -189,6 +189,8 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "priv
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Signed agreement documents, in PRIVATE_MEDIA_ROOT (agreements/storage.py).
+    "documents": {"BACKEND": "agreements.storage.DocumentStorage"},
     # Hashed names (cached for ever by browsers) and gzip/brotli copies, served by whitenoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -200,6 +202,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
     # Media on S3-compatible object storage (pip install '.[s3]'); django-storages reads the
     # AWS_* variables (AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME, credentials...) itself.
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    STORAGES["documents"] = {"BACKEND": "agreements.storage.S3DocumentStorage"}
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = False
     AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN") or None
