@@ -3,7 +3,9 @@
 An archive is a gzipped tar holding relative paths only:
 
     data/<app_label>.<model_name>.json  one model's rows, Django's JSON serialization
-    media/<name in storage>             every file in the default storage but renditions
+    media/<storage>/<name in storage>   every file of each storage in STORAGES (the default
+                                        one, the private documents...) but static files and
+                                        renditions
     manifest.json                       last: format, versions, counts, each member's sha256
 
 Primary keys are kept, so every reference between records survives as it is. References to
@@ -30,10 +32,10 @@ from pathlib import Path, PurePosixPath
 
 import django
 from django.apps import apps
-from django.conf import settings
+from django.conf import STATICFILES_STORAGE_ALIAS, settings
 from django.core import serializers
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -61,6 +63,9 @@ LEFT_OUT = {
 LEFT_OUT_MEDIA = {
     "renditions/": "resized copies of images, made again the first time a page asks for them",
 }
+LEFT_OUT_STORAGES = {
+    STATICFILES_STORAGE_ALIAS: "static files, collected again from the code by collectstatic",
+}
 
 
 class BackupError(Exception):
@@ -71,8 +76,13 @@ class BackupError(Exception):
 class Counts:
     records: dict[str, int] = field(default_factory=dict)
     links: dict[str, int] = field(default_factory=dict)
-    media_files: int = 0
-    media_bytes: int = 0
+    # Per storage alias: how many files, how many bytes.
+    files: dict[str, int] = field(default_factory=dict)
+    file_bytes: dict[str, int] = field(default_factory=dict)
+
+    def count_file(self, alias: str, size: int) -> None:
+        self.files[alias] = self.files.get(alias, 0) + 1
+        self.file_bytes[alias] = self.file_bytes.get(alias, 0) + size
 
 
 @dataclass
@@ -105,15 +115,13 @@ class VerifiedBackup:
         return self.manifest["links"]
 
     @property
-    def media_names(self) -> list[str]:
+    def stored_files(self) -> list[tuple[str, str, int]]:
+        """(storage alias, name in that storage, size) of every file to put back."""
         return [
-            name.removeprefix(MEDIA) for name in self.manifest["files"] if name.startswith(MEDIA)
+            (*name.removeprefix(MEDIA).split("/", 1), entry["size"])
+            for name, entry in self.manifest["files"].items()
+            if name.startswith(MEDIA)
         ]
-
-    @property
-    def media_bytes(self) -> int:
-        files = self.manifest["files"]
-        return sum(entry["size"] for name, entry in files.items() if name.startswith(MEDIA))
 
 
 def is_left_out(model: type[models.Model]) -> bool:
@@ -140,6 +148,11 @@ def link_models(backed_up: Iterable[type[models.Model]]) -> list[type[models.Mod
         for many_to_many in model._meta.local_many_to_many
         if many_to_many.remote_field.through._meta.auto_created
     ]
+
+
+def backed_up_storages() -> list[str]:
+    """The aliases in settings.STORAGES whose files a backup holds."""
+    return [alias for alias in settings.STORAGES if alias not in LEFT_OUT_STORAGES]
 
 
 def default_backup_path(created: datetime.datetime) -> Path:
@@ -179,21 +192,17 @@ class _RecordSerializer(JSONSerializer):
         super().handle_m2m_field(obj, field)
 
 
-def write_backup(
-    *,
-    output: Path | None = None,
-    storage: Storage | None = None,
-    using: str = DEFAULT_DB_ALIAS,
-) -> BackupSummary:
-    storage = storage or default_storage
+def write_backup(*, output: Path | None = None, using: str = DEFAULT_DB_ALIAS) -> BackupSummary:
     created = timezone.now().replace(microsecond=0)
     output = Path(output) if output else default_backup_path(created)
     if output.exists():
         raise BackupError(f"{output} exists already; choose another --output.")
-    if isinstance(storage, FileSystemStorage) and output.resolve().is_relative_to(
-        Path(storage.location).resolve()
-    ):
-        raise BackupError(f"{output} is inside the media folder; write the backup elsewhere.")
+    for alias in backed_up_storages():
+        storage = storages[alias]
+        if isinstance(storage, FileSystemStorage) and output.resolve().is_relative_to(
+            Path(storage.location).resolve()
+        ):
+            raise BackupError(f"{output} is inside the {alias!r} storage; write it elsewhere.")
     output.parent.mkdir(parents=True, exist_ok=True)
     # Written under a temporary name, so a failed run never leaves something that looks whole.
     partial = output.with_name(f".{output.name}.{secrets.token_hex(4)}.partial")
@@ -206,9 +215,9 @@ def write_backup(
             with tarfile.open(fileobj=raw, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
                 archive = _Archive(tar, files, int(created.timestamp()))
                 referenced = _add_records(archive, summary, using)
-                _add_media(archive, summary, storage)
+                _add_media(archive, summary)
                 summary.missing_media = sorted(
-                    name for name in referenced if not storage.exists(name)
+                    name for storage, name in referenced if not storage.exists(name)
                 )
                 manifest = _manifest(created, summary, files, using)
                 archive.add_bytes(MANIFEST, json.dumps(manifest, indent=1).encode())
@@ -259,11 +268,11 @@ def _consistent_reads(using: str) -> Iterator[None]:
         yield
 
 
-def _add_records(archive: _Archive, summary: BackupSummary, using: str) -> set[str]:
+def _add_records(archive: _Archive, summary: BackupSummary, using: str) -> set[tuple]:
     natural = tuple(
         model for model in apps.get_models() if is_left_out(model) and hasattr(model, "natural_key")
     )
-    referenced: set[str] = set()
+    referenced: set[tuple] = set()
     backed_up = backed_up_models(using)
     with _consistent_reads(using), _rows_as_stored(backed_up):
         for model in backed_up:
@@ -311,8 +320,8 @@ def _rows_as_stored(backed_up: Iterable[type[models.Model]]) -> Iterator[None]:
             signals.post_init.connect(receiver, sender=model)
 
 
-def _referenced_files(model: type[models.Model], using: str) -> set[str]:
-    names: set[str] = set()
+def _referenced_files(model: type[models.Model], using: str) -> set[tuple[Storage, str]]:
+    names: set[tuple[Storage, str]] = set()
     for file_field in model._meta.concrete_fields:
         if isinstance(file_field, models.FileField):
             values = (
@@ -321,7 +330,7 @@ def _referenced_files(model: type[models.Model], using: str) -> set[str]:
                 .exclude(**{file_field.attname: ""})
                 .values_list(file_field.attname, flat=True)
             )
-            names.update(values)
+            names.update((file_field.storage, name) for name in values)
     return names
 
 
@@ -339,18 +348,47 @@ def stored_files(storage: Storage, folder: str = "") -> Iterator[str]:
         yield from stored_files(storage, f"{folder}{sub}/")
 
 
-def _add_media(archive: _Archive, summary: BackupSummary, storage: Storage) -> None:
-    for name in stored_files(storage):
-        if name.startswith(tuple(LEFT_OUT_MEDIA)):
-            continue
+def _add_media(archive: _Archive, summary: BackupSummary) -> None:
+    summary.files = dict.fromkeys(backed_up_storages(), 0)
+    summary.file_bytes = dict.fromkeys(backed_up_storages(), 0)
+    for alias, name in _files_to_back_up():
+        storage = storages[alias]
+        member = f"{MEDIA}{alias}/{name}"
         with (
             storage.open(name, "rb") as source,
             tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as copy,
         ):
             shutil.copyfileobj(source, copy, CHUNK)
-            archive.add(f"{MEDIA}{name}", copy)
-        summary.media_files += 1
-        summary.media_bytes += archive.files[f"{MEDIA}{name}"]["size"]
+            archive.add(member, copy)
+        summary.count_file(alias, archive.files[member]["size"])
+
+
+def _files_to_back_up() -> list[tuple[str, str]]:
+    """(alias, name) of every file, each once where one storage lies inside another.
+
+    The private documents may be a folder of the media bucket: such a file is listed by both
+    storages, and is kept under the one that names it most closely (the shorter name).
+    """
+    where: dict[object, tuple[str, str]] = {}
+    for alias in backed_up_storages():
+        storage = storages[alias]
+        for name in stored_files(storage):
+            if name.startswith(tuple(LEFT_OUT_MEDIA)):
+                continue
+            place = _physical_place(alias, storage, name)
+            if place not in where or len(name) < len(where[place][1]):
+                where[place] = (alias, name)
+    return sorted(where.values())
+
+
+def _physical_place(alias: str, storage: Storage, name: str) -> object:
+    try:
+        return Path(storage.path(name)).resolve()
+    except NotImplementedError:  # Not on this machine's disk.
+        bucket = getattr(storage, "bucket_name", None)
+        if bucket is None:
+            return (alias, name)
+        return (bucket, PurePosixPath(getattr(storage, "location", "") or "", name).as_posix())
 
 
 def _manifest(created, summary: BackupSummary, files: dict[str, dict], using: str) -> dict:
@@ -371,13 +409,14 @@ def _manifest(created, summary: BackupSummary, files: dict[str, dict], using: st
         "records": summary.records,
         "links": summary.links,
         "media": {
-            "files": summary.media_files,
-            "bytes": summary.media_bytes,
+            "files": summary.files,
+            "bytes": summary.file_bytes,
             "referenced_but_missing": summary.missing_media,
         },
         "left_out": {
             **LEFT_OUT,
-            **{f"media/{prefix}": why for prefix, why in LEFT_OUT_MEDIA.items()},
+            **{f"media/*/{prefix}": why for prefix, why in LEFT_OUT_MEDIA.items()},
+            **{f"media/{alias}/": why for alias, why in LEFT_OUT_STORAGES.items()},
         },
         "files": files,
     }
@@ -401,7 +440,15 @@ def is_safe_member_name(name: str) -> bool:
 
 
 def _is_expected_member(name: str) -> bool:
-    return is_safe_member_name(name) and (name == MANIFEST or name.startswith((DATA, MEDIA)))
+    if not is_safe_member_name(name):
+        return False
+    return (
+        name == MANIFEST
+        or name.startswith(DATA)
+        or (
+            name.startswith(MEDIA) and name.count("/") >= 2  # media/<storage>/<name>
+        )
+    )
 
 
 @contextmanager
@@ -523,7 +570,6 @@ def check_restorable(
     backup: VerifiedBackup,
     *,
     replace: bool = False,
-    storage: Storage | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> dict[type[models.Model], dict]:
     """Refuse a backup this database cannot take, before anything is written.
@@ -532,8 +578,8 @@ def check_restorable(
     backup holds too, found by natural key, are returned: the restore replaces them with the
     backup's. Any other row is refused, since records are never merged.
     """
-    storage = storage or default_storage
     _check_models(backup)
+    _check_storages(backup)
     _check_migrations(backup, using)
     if replace:
         return {}
@@ -557,11 +603,15 @@ def check_restorable(
             "A backup restores into an empty, migrated database only; records are never merged. "
             "Use a fresh database, or --force to delete these records and replace them."
         )
-    clashing = [name for name in backup.media_names if storage.exists(name)]
+    clashing = [
+        f"{alias}: {name}"
+        for alias, name, _size in backup.stored_files
+        if storages[alias].exists(name)
+    ]
     if clashing:
         raise BackupError(
-            f"The media storage already holds {len(clashing)} of the backup's files (first: "
-            f"{clashing[0]}). Empty the media storage, or use --force to overwrite them."
+            f"The storages already hold {len(clashing)} of the backup's files (first: "
+            f"{clashing[0]}). Empty them, or use --force to overwrite these files."
         )
     return prefilled
 
@@ -612,6 +662,15 @@ def _check_models(backup: VerifiedBackup) -> None:
             raise BackupError(f"The backup holds records of {label}, which backups leave out.")
 
 
+def _check_storages(backup: VerifiedBackup) -> None:
+    for alias in sorted({alias for alias, _name, _size in backup.stored_files}):
+        if alias not in backed_up_storages():
+            raise BackupError(
+                f"The backup holds files of the storage {alias!r}, which settings.STORAGES "
+                "does not name here (or whose files backups leave out)."
+            )
+
+
 def _check_migrations(backup: VerifiedBackup, using: str) -> None:
     loader = MigrationLoader(connections[using], ignore_no_migrations=True)
     theirs = {tuple(label.split(".", 1)) for label in backup.manifest["migrations"]}
@@ -633,7 +692,6 @@ def restore_backup(
     *,
     backup: VerifiedBackup,
     replace: bool = False,
-    storage: Storage | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> RestoreSummary:
     """Load every record in one transaction, then put the media files back into storage.
@@ -642,10 +700,14 @@ def restore_backup(
     so a failed restore leaves neither records nor files behind (with `replace`, the files and
     records it replaced are gone, as asked).
     """
-    storage = storage or default_storage
-    prefilled = check_restorable(backup, replace=replace, storage=storage, using=using)
-    summary = RestoreSummary(links=dict(backup.links), replaced=describe_rows(prefilled))
-    written: list[str] = []
+    prefilled = check_restorable(backup, replace=replace, using=using)
+    summary = RestoreSummary(
+        links=dict(backup.links),
+        files=dict.fromkeys(backed_up_storages(), 0),
+        file_bytes=dict.fromkeys(backed_up_storages(), 0),
+        replaced=describe_rows(prefilled),
+    )
+    written: list[tuple[Storage, str]] = []
     try:
         with transaction.atomic(using=using):
             if replace:
@@ -655,18 +717,18 @@ def restore_backup(
             with _rows_as_stored(backed_up_models(using)):
                 _load_records(backup, summary, using)
             _check_counts(backup, using)
-            for name in backup.media_names:
+            for alias, name, size in backup.stored_files:
+                storage = storages[alias]
                 if replace and storage.exists(name):
                     storage.delete(name)
-                with (backup.root / f"{MEDIA}{name}").open("rb") as content:
+                with (backup.root / f"{MEDIA}{alias}/{name}").open("rb") as content:
                     saved = storage.save(name, File(content, name=name))
-                written.append(saved)
+                written.append((storage, saved))
                 if saved != name:
-                    raise BackupError(f"The storage saved {name} as {saved}; restore stopped.")
-                summary.media_files += 1
-            summary.media_bytes = backup.media_bytes
+                    raise BackupError(f"{alias} saved {name} as {saved}; restore stopped.")
+                summary.count_file(alias, size)
     except BaseException:
-        for name in written:
+        for storage, name in written:
             with suppress(Exception):  # The first error is the one to report.
                 storage.delete(name)
         raise
@@ -747,12 +809,12 @@ def report_lines(counts: Counts) -> list[str]:
     """The per-model table both commands print."""
     rows = [(label, f"{count:>7}") for label, count in counts.records.items()]
     rows += [(label, f"{count:>7} links") for label, count in counts.links.items() if count]
+    rows += [
+        (f"files in {alias}", f"{count:>7} ({human_size(counts.file_bytes[alias])})")
+        for alias, count in counts.files.items()
+    ]
     width = max((len(label) for label, _ in rows), default=0)
-    lines = [f"  {label:<{width}} {count}" for label, count in rows]
-    lines.append(
-        f"  {'media files':<{width}} {counts.media_files:>7} ({human_size(counts.media_bytes)})"
-    )
-    return lines
+    return [f"  {label:<{width}} {count}" for label, count in rows]
 
 
 def human_size(size: int) -> str:

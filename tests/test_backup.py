@@ -4,17 +4,19 @@ import json
 import re
 import shutil
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.sql import emit_post_migrate_signal
@@ -46,9 +48,20 @@ LEFT_OUT_MODELS = {"auth.permission"}
 
 
 @pytest.fixture
-def media_root(settings, tmp_path) -> Path:
+def media_root(settings, tmp_path) -> Iterator[Path]:
+    """The media folder and the private documents' folder, both this test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # The documents' storage keeps the folder it was made with; here it follows the setting.
+    documents = {Agreement._meta.get_field("document").storage, storages["documents"]}
+    folders = {storage: storage._location for storage in documents}
+    for storage in documents:
+        storage._location = None
+        storage.__dict__.pop("location", None)
+    yield settings.MEDIA_ROOT
+    for storage, folder in folders.items():
+        storage._location = folder
+        storage.__dict__.pop("location", None)
 
 
 def small_dataset() -> Organisation:
@@ -134,6 +147,23 @@ def media_files(root: Path) -> dict[str, bytes]:
     }
 
 
+def files_on_disk() -> dict[str, bytes]:
+    """Every file of the media and private folders, renditions left out."""
+    return {
+        f"{folder}/{name}": content
+        for folder, root in [
+            ("media", settings.MEDIA_ROOT),
+            ("private", settings.PRIVATE_MEDIA_ROOT),
+        ]
+        for name, content in media_files(Path(root)).items()
+    }
+
+
+def clear_storages() -> None:
+    for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def empty_the_database() -> None:
     """Flush, then rebuild content types and permissions with other ids, as in another database."""
     highest_type = max(ContentType.objects.values_list("pk", flat=True), default=0)
@@ -190,7 +220,7 @@ def write_archive(path: Path, members: dict[str, bytes], manifest: dict | None =
 @pytest.mark.django_db(transaction=True)
 def test_restore_into_an_emptied_database_finds_every_record_and_file(media_root, tmp_path):
     full_dataset()
-    records, files = snapshot(), media_files(media_root)
+    records, files = snapshot(), files_on_disk()
     ids = {
         model: {row.natural_key(): row.pk for row in model.objects.all()}
         for model in (ContentType, Permission)
@@ -200,7 +230,7 @@ def test_restore_into_an_emptied_database_finds_every_record_and_file(media_root
     assert f"Backup written to {path}" in output
 
     empty_the_database()
-    shutil.rmtree(media_root)
+    clear_storages()
     assert Organisation.objects.count() == 0
     for model, old_ids in ids.items():
         # The restore has to find them by name: their ids are all new.
@@ -212,7 +242,7 @@ def test_restore_into_an_emptied_database_finds_every_record_and_file(media_root
     assert restored.keys() == records.keys()
     for label, rows in records.items():
         assert restored[label] == rows, label
-    assert media_files(media_root) == files
+    assert files_on_disk() == files
     ada = UserFactory._meta.model.objects.get(username="ada")
     assert ada.check_password(PASSWORD)
     assert [group.name for group in ada.groups.all()] == ["Backup editors"]
@@ -225,7 +255,9 @@ def test_restore_into_an_emptied_database_finds_every_record_and_file(media_root
     assert ApiToken.objects.get().organisation == organisation
     assert Session.objects.count() == 0
     assert f"members.organisation {Organisation.objects.count()} " in " ".join(output.split())
-    assert f"media files {len(files)} (" in " ".join(output.split())
+    media = sum(name.startswith("media/") for name in files)
+    assert f"files in default {media} (" in " ".join(output.split())
+    assert "files in documents 1 (" in " ".join(output.split())
     assert "Restore complete." in output
 
 
@@ -247,10 +279,13 @@ def test_backup_holds_relative_paths_inside_its_data_and_media_folders(media_roo
         and name.split("/")[0] in {"data", "media", "manifest.json"}
         for name in names
     )
-    assert {name.removeprefix("media/") for name in names if name.startswith("media/")} == set(
-        media_files(media_root)
-    )
-    assert not any(name.startswith("media/renditions/") for name in names)
+    in_storages = {
+        name.replace("media/", "media/default/", 1).replace("private/", "media/documents/", 1)
+        for name in files_on_disk()
+    }
+    assert {name for name in names if name.startswith("media/")} == in_storages
+    assert {"media/default/stray/Ünïcode notes.txt"} < in_storages
+    assert not any(name.startswith("media/default/renditions/") for name in names)
     content = read_archive(path)
     assert not any(str(media_root).encode() in data for data in content.values())
     assert not any(str(tmp_path).encode() in data for data in content.values())
@@ -276,7 +311,8 @@ def test_backup_manifest_counts_records_and_leaves_out_rebuilt_and_transient_tab
         manifest["records"]
     )
     assert not any(label.startswith("axes.") for label in manifest["records"])
-    assert manifest["media"]["files"] == 2
+    assert manifest["media"]["files"] == {"default": 1, "documents": 1}
+    assert "media/staticfiles/" in manifest["left_out"]
     assert manifest["versions"]["django"].startswith("5.2")
 
 
@@ -300,7 +336,7 @@ def test_restore_over_media_files_of_the_same_name_is_refused(media_root, tmp_pa
     backup(path)
     empty_the_database()
 
-    with pytest.raises(CommandError, match="media storage already holds 2 of the backup's files"):
+    with pytest.raises(CommandError, match="storages already hold 2 of the backup's files"):
         restore(path)
     assert Organisation.objects.count() == 0
 
@@ -308,7 +344,7 @@ def test_restore_over_media_files_of_the_same_name_is_refused(media_root, tmp_pa
 @pytest.mark.django_db(transaction=True)
 def test_restore_with_force_replaces_the_records_already_there(media_root, tmp_path):
     small_dataset()
-    records, files = snapshot(), media_files(media_root)
+    records, files = snapshot(), files_on_disk()
     path = tmp_path / "backup.tar.gz"
     backup(path)
     Organisation.objects.filter(slug="backup-park").update(name="Renamed")
@@ -317,7 +353,7 @@ def test_restore_with_force_replaces_the_records_already_there(media_root, tmp_p
     restore(path, "--force")
 
     assert snapshot() == records
-    assert media_files(media_root) == files
+    assert files_on_disk() == files
 
 
 @pytest.mark.django_db(transaction=True)
@@ -326,14 +362,14 @@ def test_restore_asks_for_confirmation_when_interactive(media_root, tmp_path, mo
     path = tmp_path / "backup.tar.gz"
     backup(path)
     empty_the_database()
-    shutil.rmtree(media_root)
+    clear_storages()
     answers = iter(["no", "yes"])
     monkeypatch.setattr("builtins.input", lambda question: next(answers))
 
     with pytest.raises(CommandError, match="Restore cancelled; nothing was written"):
         call_command("restore", str(path), stdout=io.StringIO())
     assert Organisation.objects.count() == 0
-    assert media_files(media_root) == {}
+    assert files_on_disk() == {}
 
     call_command("restore", str(path), stdout=io.StringIO())
     assert Organisation.objects.count() == 1
@@ -377,14 +413,14 @@ def test_restore_of_a_damaged_archive_is_refused_and_writes_nothing(
     path = tmp_path / "backup.tar.gz"
     backup(path)
     empty_the_database()
-    shutil.rmtree(media_root)
+    clear_storages()
     path.write_bytes(damage(path.read_bytes()))
 
     with pytest.raises(CommandError, match=message):
         restore(path)
     assert Organisation.objects.count() == 0
     assert Agreement.objects.count() == 0
-    assert media_files(media_root) == {}
+    assert files_on_disk() == {}
 
 
 @pytest.fixture
@@ -397,7 +433,7 @@ def archive(media_root, tmp_path, db) -> dict[str, bytes]:
     small_dataset()
     path = tmp_path / "original.tar.gz"
     backup(path)
-    shutil.rmtree(media_root)
+    clear_storages()
     return read_archive(path)
 
 
@@ -450,7 +486,15 @@ def test_restore_of_a_backup_from_newer_code_is_refused(archive, tmp_path):
 
 @pytest.mark.parametrize(
     "name",
-    ["../evil.txt", "/tmp/evil.txt", "media/../../evil.txt", "data/./evil.json", "evil.txt"],
+    [
+        "../evil.txt",
+        "/tmp/evil.txt",
+        "media/../../evil.txt",
+        "media/default/../../../evil.txt",
+        "data/./evil.json",
+        "evil.txt",
+        "media/evil.txt",
+    ],
 )
 def test_restore_refuses_a_path_outside_the_archive_folders(archive, tmp_path, name):
     archive[name] = b"evil"
@@ -460,7 +504,7 @@ def test_restore_refuses_a_path_outside_the_archive_folders(archive, tmp_path, n
         restore(path)
     assert not (tmp_path / "evil.txt").exists()
     assert not Path("/tmp/evil.txt").exists()
-    assert media_files(Path(default_storage.location)) == {}
+    assert files_on_disk() == {}
 
 
 @pytest.mark.parametrize("kind", [tarfile.SYMTYPE, tarfile.LNKTYPE])
@@ -485,7 +529,7 @@ def test_restore_rolls_back_when_the_records_do_not_match_the_manifest(media_roo
     path = tmp_path / "backup.tar.gz"
     backup(path)
     empty_the_database()
-    shutil.rmtree(media_root)
+    clear_storages()
     members = read_archive(path)
     manifest = json.loads(members["manifest.json"])
     manifest["records"]["agreements.agreementparty"] += 1
@@ -494,7 +538,7 @@ def test_restore_rolls_back_when_the_records_do_not_match_the_manifest(media_roo
     with pytest.raises(CommandError, match="agreementparty holds 1 records, its manifest says 2"):
         restore(write_archive(tmp_path / "miscounted.tar.gz", members))
     assert Organisation.objects.count() == 0
-    assert media_files(media_root) == {}
+    assert files_on_disk() == {}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -505,7 +549,7 @@ def test_restore_rolls_back_and_removes_its_files_when_the_storage_fails(
     path = tmp_path / "backup.tar.gz"
     backup(path)
     empty_the_database()
-    shutil.rmtree(media_root)
+    clear_storages()
     save = FileSystemStorage.save
     saved = []
 
@@ -521,19 +565,20 @@ def test_restore_rolls_back_and_removes_its_files_when_the_storage_fails(
         restore(path)
     assert saved
     assert Organisation.objects.count() == 0
-    assert media_files(media_root) == {}
+    assert files_on_disk() == {}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_go_through_the_storage_api(settings, tmp_path):
+def test_backup_and_restore_go_through_the_storage_api(settings, media_root, tmp_path):
     in_memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
     settings.STORAGES = {**settings.STORAGES, "default": in_memory}
     organisation = small_dataset()
     logo = organisation.logo.read()
     path = tmp_path / "backup.tar.gz"
     output = backup(path)
-    assert "media files 2 (" in " ".join(output.split())
+    assert "files in default 1 (" in " ".join(output.split())
     empty_the_database()
+    clear_storages()
     settings.STORAGES = {**settings.STORAGES, "default": {**in_memory, "OPTIONS": {}}}
     assert not default_storage.exists(organisation.logo.name)
 
@@ -579,7 +624,7 @@ def test_restore_replaces_rows_a_new_database_starts_with_by_the_backups(media_r
     path = tmp_path / "backup.tar.gz"
     backup(path)
     empty_the_database()
-    shutil.rmtree(media_root)
+    clear_storages()
     Group.objects.create(name="Editors").permissions.set(Permission.objects.all())
 
     output = restore(path)
@@ -598,9 +643,23 @@ def test_restore_refuses_a_row_the_backup_does_not_hold(media_root, tmp_path):
     path = tmp_path / "backup.tar.gz"
     backup(path)
     empty_the_database()
-    shutil.rmtree(media_root)
+    clear_storages()
     Group.objects.create(name="Made here")
 
     with pytest.raises(CommandError, match=r"already holds records: auth\.group \(1\)"):
         restore(path)
     assert Organisation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_backup_holds_a_file_once_when_one_storage_lies_inside_another(
+    settings, media_root, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = media_root / "private"
+    small_dataset()
+    path = tmp_path / "backup.tar.gz"
+    backup(path)
+
+    documents = [name for name in read_archive(path) if name.endswith(".pdf")]
+    assert len(documents) == 1
+    assert documents[0].startswith("media/documents/agreements/documents/")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from config.backups import (
     LEFT_OUT,
     LEFT_OUT_MEDIA,
+    LEFT_OUT_STORAGES,
     BackupError,
     human_size,
     report_lines,
@@ -14,8 +15,9 @@ from config.backups import (
 
 class Command(BaseCommand):
     help = (
-        "Write one archive (.tar.gz) of every record and every media file, restorable with "
-        "`manage.py restore` into an empty database, SQLite or PostgreSQL."
+        "Write one archive (.tar.gz) of every record and every stored file (media, private "
+        "documents), restorable with `manage.py restore` into an empty database, SQLite or "
+        "PostgreSQL."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +35,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for line in report_lines(summary):
             self.stdout.write(line)
-        left_out = [*LEFT_OUT, *(f"media/{prefix}" for prefix in LEFT_OUT_MEDIA)]
+        left_out = [
+            *LEFT_OUT,
+            *(f"{prefix} files" for prefix in LEFT_OUT_MEDIA),
+            *(f"the {alias} storage" for alias in LEFT_OUT_STORAGES),
+        ]
         self.stdout.write(f"Left out (rebuilt or transient): {', '.join(left_out)}.")
         if summary.missing_media:
             self.stdout.write(

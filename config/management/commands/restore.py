@@ -47,12 +47,12 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, interactive: bool, force: bool, check: bool, **options):
         try:
             with open_backup(path) as backup:
-                manifest = backup.manifest
+                manifest, files = backup.manifest, backup.stored_files
                 self.stdout.write(
                     f"{path}: backup of {manifest.get('created')} from {manifest.get('database')} "
                     f"(portal {manifest.get('versions', {}).get('sciparks')}), "
-                    f"{sum(backup.records.values())} records and {len(backup.media_names)} "
-                    f"media files ({human_size(backup.media_bytes)}); checksums match."
+                    f"{sum(backup.records.values())} records and {len(files)} files "
+                    f"({human_size(sum(size for _alias, _name, size in files))}); checksums match."
                 )
                 prefilled = describe_rows(check_restorable(backup, replace=force))
                 for label, keys in prefilled.items():
