@@ -34,6 +34,7 @@ urlpatterns = [
         name="robots",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/ceiling.json", views.ceiling, name="bench-ceiling"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api", "api"))),
     path("", include("conferences.urls")),

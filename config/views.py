@@ -70,3 +70,9 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+def ceiling(request):
+    """A constant answer through the whole middleware stack: `make bench` measures the most
+    this server can do, to compare every real page and endpoint with."""
+    return JsonResponse({"status": "ok"})

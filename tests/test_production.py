@@ -184,3 +184,10 @@ def test_static_files_get_hashed_names_compression_and_far_future_caching(tmp_pa
     assert response["Cache-Control"] == "max-age=315360000, public, immutable"
     assert response["Content-Encoding"] == "br"
     assert list(tmp_path.glob("css/site.*.css.gz"))
+
+
+def test_benchmark_ceiling_is_a_constant_answer_without_a_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/bench/ceiling.json")
+
+    assert response.json() == {"status": "ok"}
