@@ -186,7 +186,9 @@ def test_static_files_get_hashed_names_compression_and_far_future_caching(tmp_pa
     assert list(tmp_path.glob("css/site.*.css.gz"))
 
 
-def test_benchmark_ceiling_is_a_constant_answer_without_a_query(client, django_assert_num_queries):
+def test_benchmark_ceiling_is_a_constant_answer_without_a_query(
+    db, client, django_assert_num_queries
+):
     with django_assert_num_queries(0):
         response = client.get("/bench/ceiling.json")
 
