@@ -4,6 +4,7 @@ Every document, public or not, is served by `agreements.views.agreement_document
 hands a public one to anyone and a non-public one to staff only.
 """
 
+import os
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -25,14 +26,14 @@ class DocumentUrlMixin:
 class DocumentStorage(DocumentUrlMixin, FileSystemStorage):
     """The private folder, PRIVATE_MEDIA_ROOT."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("location", settings.PRIVATE_MEDIA_ROOT)
-        super().__init__(**kwargs)
-
+    # Read at each use (not cached as Django's are), so that a changed setting applies.
     @property
     def base_location(self):
-        # Read at each use, so that settings changed in tests apply.
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
 
 try:

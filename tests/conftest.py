@@ -1,6 +1,16 @@
 import pytest
 
+from django.core.cache import cache
+
 from tests.factories import StaffUserFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page, API answer or rate count of another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -101,9 +101,6 @@ class NetworkViewSet(
         return visible_agreements(self.request).for_network()
 
     def list(self, request, *args, **kwargs):
-        response = self.not_modified(request)
-        if response is not None:
-            return response
         network = cooperation_network(self.filter_queryset(self.get_queryset()))
         return Response(self.get_serializer(network).data)
 

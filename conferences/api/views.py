@@ -41,8 +41,6 @@ class CalendarMixin:
     def list(self, request, *args, **kwargs):
         if not self.wants_calendar:
             return super().list(request, *args, **kwargs)
-        if not_modified := self.not_modified(request):
-            return not_modified
         records = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         # The paging links, as in JSON and CSV: a calendar is one page of the list.
         links = self.get_paginated_response([]).headers.get("Link")
@@ -54,8 +52,6 @@ class CalendarMixin:
     def retrieve(self, request, *args, **kwargs):
         if not self.wants_calendar:
             return super().retrieve(request, *args, **kwargs)
-        if not_modified := self.not_modified(request):
-            return not_modified
         record = self.get_object()
         return self.calendar_response(self.detail_calendar(record), self.calendar_filename(record))
 

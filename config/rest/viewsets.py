@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -6,6 +7,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from config import page_cache
 from config.changes import last_modified
 
 from .filters import check_parameters
@@ -13,24 +15,49 @@ from .permissions import is_staff_caller
 from .renderers import CSVRenderer, JSONRenderer
 
 
-class ConditionalMixin:
-    """`Last-Modified` from the portal's change clock, answered before any query is run.
+class Answered(Exception):
+    """Raised while checking a request, to answer it at once (304, or a cached answer)."""
 
-    `ETag` (a hash of the body) and `If-None-Match` are handled for every GET by Django's
-    ConditionalGetMiddleware; this adds the date, which a client may send back as
-    `If-Modified-Since` to learn that nothing changed without the server building the page.
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+class ConditionalMixin:
+    """Conditional requests and cached answers, checked before any query is run.
+
+    `Last-Modified` comes from the portal's change clock, so `If-Modified-Since` is answered
+    with a 304 without building anything. `ETag` (a hash of the body) and `If-None-Match`
+    are handled for every GET by Django's ConditionalGetMiddleware. Answers that are the same
+    for every anonymous or partner caller are kept in the cache under the change clock, so a
+    change to any record makes them stale at once (config/page_cache.py).
     """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.last_modified = last_modified() if request.method in ("GET", "HEAD") else None
+        self.cache_key = None
+        self.last_modified = None
+        if request.method not in ("GET", "HEAD"):
+            return
+        self.last_modified = last_modified()
+        if self.last_modified is not None and "HTTP_IF_NONE_MATCH" not in request.META:
+            response = get_conditional_response(
+                request._request, last_modified=int(self.last_modified.timestamp())
+            )
+            if response is not None:
+                raise Answered(response)
+        if settings.PAGE_CACHE_SECONDS and not is_staff_caller(request):
+            self.cache_key = page_cache.cache_key(
+                request._request, variant=request.accepted_renderer.format
+            )
+            cached = page_cache.cached_response(self.cache_key)
+            if cached is not None:
+                raise Answered(cached)
 
-    def not_modified(self, request):
-        if self.last_modified is None or "HTTP_IF_NONE_MATCH" in request.META:
-            return None
-        return get_conditional_response(
-            request._request, last_modified=int(self.last_modified.timestamp())
-        )
+    def handle_exception(self, exc):
+        if isinstance(exc, Answered):
+            return exc.response
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -43,6 +70,8 @@ class ConditionalMixin:
         patch_vary_headers(response, ["Accept", "Authorization"])
         # Stored copies are checked with the server before reuse: cheap with the validators.
         response.headers.setdefault("Cache-Control", "no-cache")
+        if getattr(self, "cache_key", None) and "X-Cache" not in response:
+            response = page_cache.store_response(self.cache_key, response)
         return response
 
 
@@ -117,6 +146,12 @@ class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModel
     def staff(self) -> bool:
         return is_staff_caller(self.request)
 
+    def get_object(self):
+        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
+            # PostgreSQL refuses a NUL in a query; no record has one in its slug.
+            raise Http404
+        return super().get_object()
+
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update") and self.write_serializer_class:
             return self.write_serializer_class
@@ -137,7 +172,7 @@ class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModel
         return queryset
 
     def list(self, request, *args, **kwargs):
-        response = self.not_modified(request) or super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
         if (
             getattr(request, "accepted_renderer", None)
             and request.accepted_renderer.format == "csv"
@@ -145,9 +180,6 @@ class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModel
             filename = f"{self.basename}.csv"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.not_modified(request) or super().retrieve(request, *args, **kwargs)
 
 
 class PortalWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSet):

@@ -1,0 +1,123 @@
+"""Cached answers for anonymous callers: served without a query, dropped at the first change."""
+
+import gzip
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import MembershipFactory, OrganisationFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def park():
+    organisation = OrganisationFactory(name="Chiang Mai Science Park", slug="cm-park")
+    MembershipFactory(organisation=organisation)
+    return organisation
+
+
+def test_second_visit_to_a_page_is_served_from_the_cache(client, park, django_assert_num_queries):
+    first = client.get("/members/")
+    with django_assert_num_queries(0):
+        second = client.get("/members/")
+
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "Chiang Mai Science Park" in second.content.decode()
+    assert second["Content-Security-Policy"] and second["ETag"]
+
+
+def test_a_change_is_visible_at_once(client, park):
+    client.get(park.get_absolute_url())
+    park.name = "Chiang Mai University Science Park"
+    park.save()
+
+    response = client.get(park.get_absolute_url())
+
+    assert response["X-Cache"] == "miss"
+    assert "Chiang Mai University Science Park" in response.content.decode()
+
+
+def test_a_new_link_between_records_is_visible_at_once(client, park):
+    client.get(park.get_absolute_url())
+    park.topics.add(TopicFactory(name="Energy efficiency"))
+
+    assert "Energy efficiency" in client.get(park.get_absolute_url()).content.decode()
+
+
+def test_logged_in_staff_are_never_served_from_the_cache(staff_client, client, park):
+    client.get("/members/")
+
+    response = staff_client.get("/members/")
+
+    assert "X-Cache" not in response
+
+
+def test_cache_can_be_turned_off(client, park, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/members/")
+
+    assert "X-Cache" not in client.get("/members/")
+
+
+def test_api_answer_is_cached_after_access_and_parameters_are_checked(
+    api_client, park, django_assert_num_queries
+):
+    api_client.get("/api/v1/organisations/")
+    with django_assert_num_queries(0):
+        cached = api_client.get("/api/v1/organisations/")
+    refused = api_client.get("/api/v1/organisations/?contry=TH")
+
+    assert cached["X-Cache"] == "hit"
+    assert cached.json()["results"][0]["name"] == "Chiang Mai Science Park"
+    assert refused.status_code == 400
+
+
+def test_api_formats_are_cached_apart(api_client, park):
+    api_client.get("/api/v1/organisations/")
+
+    response = api_client.get("/api/v1/organisations/?format=csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode().startswith("id,slug,name")
+
+
+def test_partner_shares_the_public_answer_but_is_still_counted(
+    partner_client, park, django_assert_num_queries
+):
+    partner_client.get("/api/v1/organisations/")
+    with django_assert_num_queries(1):  # the token
+        response = partner_client.get("/api/v1/organisations/")
+
+    assert response["X-Cache"] == "hit"
+
+
+def test_staff_token_answers_are_neither_cached_nor_served_from_the_cache(staff_api_client, park):
+    api_client = APIClient()  # the fixture's client carries the staff token
+    park.contact_email = "office@cm-park.example"
+    park.save()
+    api_client.get(f"/api/v1/organisations/{park.slug}/")
+
+    staff = staff_api_client.get(f"/api/v1/organisations/{park.slug}/")
+    anonymous = api_client.get(f"/api/v1/organisations/{park.slug}/")
+
+    assert "X-Cache" not in staff
+    assert staff.json()["contact_email"] == "office@cm-park.example"
+    assert anonymous["X-Cache"] == "hit"
+    assert "contact_email" not in anonymous.json()
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(client, park):
+    response = client.get("/members/", HTTP_ACCEPT_ENCODING="gzip, br")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Chiang Mai Science Park" in gzip.decompress(response.content).decode()
+
+
+def test_unchanged_page_answers_304_to_its_etag(client, park):
+    etag = client.get("/members/")["ETag"]
+
+    response = client.get("/members/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
