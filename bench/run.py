@@ -80,6 +80,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
         help="a Redis database of its own: the bench empties it",
     )
+    parser.add_argument(
+        "--only",
+        type=lambda value: {name.strip() for name in value.split(",") if name.strip()},
+        help="measure only these requests (comma-separated names; the ceiling always)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
@@ -114,7 +119,14 @@ def main(argv: list[str] | None = None) -> int:
 
         say("Choosing the requests and counting their SQL queries")
         probe = json.loads(run([PYTHON, "-m", "bench.endpoints"], env, capture=True))
-        endpoints = probe["endpoints"]
+        endpoints = [
+            endpoint
+            for endpoint in probe["endpoints"]
+            if endpoint["ceiling"] or not args.only or endpoint["name"] in args.only
+        ]
+        if args.only and len(endpoints) != len(args.only | {"ceiling"}):
+            known = ", ".join(endpoint["name"] for endpoint in probe["endpoints"])
+            raise SystemExit(f"--only names requests among: {known}")
         headers = {"Accept-Encoding": probe["accept_encoding"]}
         mark = phase("queries", mark)
 
@@ -609,6 +621,14 @@ def print_table(report: dict) -> None:
     print(", ".join(f"{name} {count}" for name, count in dataset["counts"].items()))
     print()
     print(table_text(report))
+    print(
+        f"req/s, p50, p99: medians of {load['rounds']} runs of {load['duration_s']} s "
+        f"({load['connections']} connections); ceiling: req/s as a share of "
+        "/bench/ceiling.json's, measured in the same rounds; errors: answers of 400 or more and "
+        "socket errors, all runs; queries: SQL queries of one request on a cache miss/hit "
+        "(Django test client); bytes: the body sent with "
+        f"Accept-Encoding: {load['headers']['Accept-Encoding']}"
+    )
 
 
 def table_text(report: dict) -> str:
