@@ -5,7 +5,12 @@ recorded for them (django-simple-history writes on save), and the "records chang
 moved once at the end instead.
 """
 
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import closing
+from queue import Full, Queue
+from typing import TypeVar
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -13,11 +18,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from config.changes import WATCHED_APPS, records_changed
 
-from .builder import AS_OF, MIN_SCALE, DatasetBuilder, Sizes
+from .builder import DatasetBuilder
+from .rows import AS_OF, MIN_SCALE, Sizes
 
 __all__ = ["AS_OF", "MIN_SCALE", "DatasetExists", "Sizes", "dataset_models", "generate_dataset"]
 
 BATCH_SIZE = 2_000
+T = TypeVar("T")
 
 
 class DatasetExists(Exception):
@@ -58,12 +65,60 @@ def generate_dataset(
             raise DatasetExists(held)
         if held:
             clear_records(using)
-        for model, rows in builder.batches():
-            model.objects.using(using).bulk_create(rows, batch_size=BATCH_SIZE)
-            counts[model._meta.label] += len(rows)
+        with closing(built_ahead(builder.batches())) as batches:
+            for model, rows in batches:
+                model.objects.using(using).bulk_create(rows, batch_size=BATCH_SIZE)
+                counts[model._meta.label] += len(rows)
         reset_sequences(using)
     records_changed()
+    for model in dataset_models(history=False):  # tables left empty at this scale, too
+        counts.setdefault(model._meta.label, 0)
     return dict(counts)
+
+
+def built_ahead(items: Iterator[T], depth: int = 4) -> Iterator[T]:
+    """The items, computed by a second thread while this one uses the previous ones.
+
+    Building rows is pure Python and inserting them mostly waits for the database (without
+    the GIL), so the two overlap: at scale 10 this saves about a quarter of the time.
+    """
+    queue: Queue = Queue(maxsize=depth)
+    stop, done = threading.Event(), object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                pass
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+        except BaseException as error:  # handed to the consumer, raised there
+            put(_Failed(error))
+        else:
+            put(done)
+
+    thread = threading.Thread(target=produce, name="dataset-builder", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not done:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
 
 
 def records_held(using: str) -> dict[str, int]:
