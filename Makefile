@@ -86,6 +86,7 @@ serve: install
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput
+	$(MANAGE) ensure_groups
 	$(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 backup: install

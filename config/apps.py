@@ -16,11 +16,3 @@ class PortalConfig(AppConfig):
 
         for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
             signal.connect(records_changed, dispatch_uid=f"records-changed-{signal!r}")
-        # After every migrate, the staff groups also cover models added since.
-        signals.post_migrate.connect(ensure_groups, sender=self, dispatch_uid="ensure-groups")
-
-
-def ensure_groups(using, **kwargs):
-    from .roles import ensure_staff_groups
-
-    ensure_staff_groups(using=using)

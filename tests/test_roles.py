@@ -238,12 +238,3 @@ def test_viewer_may_export(viewer_client):
 
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").split() == ["slug", "cmu-step"]
-
-
-def test_every_migrate_brings_the_groups_up_to_date(db):
-    editors = Group.objects.get(name="Editors")
-    editors.permissions.clear()
-
-    call_command("migrate", verbosity=0)
-
-    assert editors.permissions.filter(codename="change_organisation").exists()
