@@ -210,6 +210,19 @@ def test_generate_dataset_command_replace_deletes_previous_records(partner_token
     assert list(ApiToken.objects.all()) == [staff_token]
 
 
+def test_generate_dataset_writes_nothing_when_building_fails(monkeypatch):
+    def fail(self):
+        raise RuntimeError("no agreements today")
+        yield
+
+    monkeypatch.setattr(DatasetBuilder, "_agreements", fail)
+
+    with pytest.raises(RuntimeError, match="no agreements today"):
+        generate_dataset(scale=0.01, seed=1)
+
+    assert rows_in_database() == {}
+
+
 def test_generate_dataset_command_refuses_a_tiny_scale():
     with pytest.raises(CommandError, match="scale"):
         generate(scale=0.001)

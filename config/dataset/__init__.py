@@ -29,9 +29,12 @@ T = TypeVar("T")
 
 class DatasetExists(Exception):
     def __init__(self, held: dict[str, int]):
-        listed = ", ".join(f"{label} ({count})" for label, count in held.items())
+        records = [label for label in held if ".Historical" not in label] or list(held)
+        records.sort(key=lambda label: label != "members.Organisation")
+        listed = ", ".join(f"{label}: {held[label]}" for label in records[:4])
+        more = f" and {len(held) - 4} more tables" if len(held) > 4 else ""
         super().__init__(
-            f"The database already holds records: {listed}. "
+            f"The database already holds records ({listed}{more}). "
             "Pass --replace to delete them (and their history) first."
         )
         self.held = held
