@@ -61,6 +61,7 @@ class Table:
         self.count = 0
         self.pending: list[models.Model] = []
         self.stamped = issubclass(model, TimeStampedModel)
+        self.pk = model._meta.pk.attname
         fields = model._meta.concrete_fields
         self.attnames = {field.attname for field in fields}
         self.defaults = {field.attname: field.get_default() for field in fields}
@@ -76,7 +77,7 @@ class Table:
         row = self.model.__new__(self.model)
         row.__dict__.update(self.defaults)
         row.__dict__.update(values)
-        row.id = self.count
+        row.__dict__[self.pk] = self.count
         if self.stamped:
             row.created = row.modified = GENERATED_AT + datetime.timedelta(seconds=self.count)
         row._state = ModelState()
