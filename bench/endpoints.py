@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import sys
+import time
 from dataclasses import asdict, dataclass
 
 import django
@@ -136,10 +137,12 @@ def measure_queries(endpoints: list[Endpoint]) -> list[dict]:
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING)
     measured = []
     for endpoint in endpoints:
-        counts = []
+        counts, times = [], []
         for _attempt in range(2):
             with CaptureQueriesContext(connection) as queries:
+                began = time.perf_counter()
                 response = client.get(endpoint.path)
+                times.append(1000 * (time.perf_counter() - began))
                 body = (
                     b"".join(response.streaming_content) if response.streaming else response.content
                 )
@@ -153,6 +156,9 @@ def measure_queries(endpoints: list[Endpoint]) -> list[dict]:
                 "bytes": len(body),
                 "queries": counts[0],
                 "queries_cached": counts[1],
+                # One request alone, in this process: how long a visitor waits on an idle server.
+                "alone_ms": round(times[0], 1),
+                "alone_cached_ms": round(times[1], 1),
             }
         )
     return measured

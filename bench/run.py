@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,9 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 # The issue's targets, per cache mode.
 MIN_CEILING_RATIO = {"on": 0.25, "off": 0.04}
 API_LIST_P99_MS = 100
+# Runs without a single answer after which a request's remaining rounds are skipped: each
+# would only show again that it answers slower than a run lasts, and cost a long wait.
+GIVE_UP_AFTER = 2
 # The tables whose row counts tell whether the bench database still holds the dataset the
 # generator wrote (their counts are kept in the database's comment).
 DATASET_TABLE_PREFIXES = ("members_", "conferences_", "agreements_")
@@ -132,12 +136,16 @@ def main(argv: list[str] | None = None) -> int:
 
         say(f"Starting gunicorn on 127.0.0.1:{port} with {args.workers} sync workers")
         base_url = f"http://127.0.0.1:{port}"
-        services.gunicorn(env, tmp / "gunicorn.log", base_url)
+        log = ROOT / "var" / "bench" / f"gunicorn-cache-{args.cache}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        services.gunicorn(env, log, base_url)
         mark = phase("server_start", mark)
 
+        settle = Settler(base_url, args.workers, args.database_url)
         say(f"Warming up: {args.warmup} s per request")
         for endpoint in endpoints:
             run_wrk(wrk, base_url + endpoint["path"], args, args.warmup, headers)
+            settle()
         mark = phase("warmup", mark)
 
         runs = len(endpoints) * args.rounds
@@ -145,11 +153,16 @@ def main(argv: list[str] | None = None) -> int:
         samples: dict[str, list[dict]] = {endpoint["name"]: [] for endpoint in endpoints}
         for round_number, order in enumerate(rotations(endpoints, args.rounds), start=1):
             for endpoint in order:
+                done = samples[endpoint["name"]]
+                if sum(not sample["answered"] for sample in done) >= GIVE_UP_AFTER:
+                    continue
                 sample = run_wrk(wrk, base_url + endpoint["path"], args, args.duration, headers)
                 sample["round"] = round_number
-                samples[endpoint["name"]].append(sample)
+                sample["settle_s"] = settle()
+                done.append(sample)
             say(f"  round {round_number}/{args.rounds} done ({runs} runs in all)")
         phase("measure", mark)
+        settle.close()
         server = services.stop_gunicorn()
 
     report = build_report(
@@ -396,7 +409,16 @@ class Services:
     def stop_gunicorn(self) -> dict:
         stop(self.gunicorn_process)
         lines = server_lines(self.gunicorn_log)
+        statuses: dict[str, int] = {}
+        with self.gunicorn_log.open(errors="replace") as log:
+            for line in log:
+                if line.startswith("127.0.0.1 - "):
+                    status = line.split('" ', 1)[1].split(" ", 1)[0] if '" ' in line else "?"
+                    statuses[status] = statuses.get(status, 0) + 1
         return {
+            "log": relative(self.gunicorn_log),
+            # Answers by status, from the access log: warm-up and measured runs together.
+            "statuses": dict(sorted(statuses.items())),
             # More than the workers started with: workers recycled (max_requests) or crashed.
             "worker_boots": sum("Booting worker" in line for line in lines),
             "log_tail": lines[-30:],
@@ -435,6 +457,58 @@ def free_port() -> int:
 
 
 # Measuring ----------------------------------------------------------------------------------
+
+
+class Settler:
+    """Waits until the server has finished the requests a wrk run left behind.
+
+    wrk stops after its duration, but the requests it had sent are still answered, one by
+    one, by the sync workers: a slow page would eat into the next request's run. The server
+    is taken as idle when, twice in a row, as many ceiling requests as workers, sent at once,
+    all answer quickly and the bench database runs no query.
+    """
+
+    QUICK_S = 0.5
+    LIMIT_S = 120
+
+    def __init__(self, base_url: str, workers: int, database_url: str) -> None:
+        import psycopg
+
+        self.url = base_url + "/bench/ceiling.json"
+        self.workers = workers
+        self.pool = ThreadPoolExecutor(max_workers=workers)
+        self.database = psycopg.connect(database_url, autocommit=True)
+        self.name = database_name(database_url)[0]
+
+    def __call__(self) -> float:
+        began = time.monotonic()
+        calm = 0
+        while calm < 2 and time.monotonic() - began < self.LIMIT_S:
+            slowest = max(self.pool.map(self.answer_time, range(self.workers)))
+            calm = calm + 1 if slowest < self.QUICK_S and not self.queries_running() else 0
+            if calm < 2:
+                time.sleep(0.05)
+        return round(time.monotonic() - began, 2)
+
+    def answer_time(self, _index: int) -> float:
+        began = time.monotonic()
+        try:
+            with urllib.request.urlopen(self.url, timeout=self.LIMIT_S) as response:
+                response.read()
+        except OSError:
+            return self.LIMIT_S
+        return time.monotonic() - began
+
+    def queries_running(self) -> int:
+        return self.database.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = %s AND state = 'active' AND pid <> pg_backend_pid()",
+            [self.name],
+        ).fetchone()[0]
+
+    def close(self) -> None:
+        self.pool.shutdown()
+        self.database.close()
 
 
 def rotations(endpoints: list[dict], rounds: int) -> list[list[dict]]:
@@ -476,6 +550,8 @@ def run_wrk(wrk: str, url: str, args: argparse.Namespace, seconds: int, headers:
         "p99_ms": summary["latency_us"]["p99"] / 1000,
         "max_ms": summary["latency_us"]["max"] / 1000,
         "errors": sum(errors.values()),
+        # Latencies recorded: at least one answer came within the run and the timeout.
+        "answered": summary["latency_us"]["max"] > 0,
         "errors_by_kind": errors,
         "bytes_per_request": summary["bytes"] / summary["requests"] if summary["requests"] else 0,
     }
@@ -499,8 +575,8 @@ def build_report(
     for endpoint in endpoints:
         runs = samples[endpoint["name"]]
         rps = [sample["rps"] for sample in runs]
-        # A run that completed no request has no latencies: the server stalled throughout.
-        answered = [sample for sample in runs if sample["requests"]] or runs
+        # A run without an answer in time has no latencies.
+        answered = [sample for sample in runs if sample["answered"]] or runs
         rows.append(
             {
                 **endpoint,
@@ -509,7 +585,8 @@ def build_report(
                 "rps_max": max(rps),
                 "p50_ms": statistics.median(sample["p50_ms"] for sample in answered),
                 "p99_ms": statistics.median(sample["p99_ms"] for sample in answered),
-                "stalled_runs": len(runs) - len([sample for sample in runs if sample["requests"]]),
+                "silent_runs": sum(not sample["answered"] for sample in runs),
+                "skipped_runs": args.rounds - len(runs),
                 "errors": sum(sample["errors"] for sample in runs),
                 "errors_median": statistics.median(sample["errors"] for sample in runs),
                 "requests": sum(sample["requests"] for sample in runs),
@@ -637,13 +714,17 @@ def table_text(report: dict) -> str:
         f"{'errors':>6} {'queries':>8} {'bytes':>7}  path"
     )
     lines = [header, "-" * len(header)]
+    seconds = report["conditions"]["load"]["duration_s"]
     for row in report["endpoints"]:
+        p50, p99 = f"{row['p50_ms']:>7.1f}", f"{row['p99_ms']:>7.1f}"
+        if not any(sample["answered"] for sample in row["runs"]):
+            p50 = p99 = f"{'>' + str(seconds * 1000):>7}"
         queries = str(row["queries"])
         if row["queries_cached"] != row["queries"]:
             queries += f"/{row['queries_cached']}"
         lines.append(
             f"{row['name']:<24} {row['rps']:>8.0f} {row['ceiling_ratio']:>8.1%} "
-            f"{row['p50_ms']:>7.1f} {row['p99_ms']:>7.1f} {row['errors']:>6} {queries:>8} "
+            f"{p50} {p99} {row['errors']:>6} {queries:>8} "
             f"{row['bytes']:>7}  {row['path']}"
         )
     return "\n".join(lines)
@@ -666,13 +747,21 @@ def print_targets(report: dict) -> None:
 def notes(report: dict) -> list[str]:
     """What else a reader of the numbers should know."""
     found = []
-    stalled = {
-        row["name"]: row["stalled_runs"] for row in report["endpoints"] if row["stalled_runs"]
-    }
-    if stalled:
+    seconds = report["conditions"]["load"]["duration_s"]
+    for row in report["endpoints"]:
+        if row["silent_runs"]:
+            skipped = (
+                f", its other {row['skipped_runs']} runs skipped" if row["skipped_runs"] else ""
+            )
+            found.append(
+                f"{row['name']}: no answer within {row['silent_runs']} of its {seconds}-s runs"
+                f"{skipped}; one request alone took {row['alone_ms']:.0f} ms"
+            )
+    waited = sum(sample["settle_s"] for row in report["endpoints"] for sample in row["runs"])
+    if waited > 10:
         found.append(
-            f"{sum(stalled.values())} runs completed no request at all (the server stalled): "
-            + ", ".join(f"{name} {count}" for name, count in stalled.items())
+            f"{waited:.0f} s were spent in all waiting, after wrk runs, for the server to finish "
+            "the requests they left behind (slow answers)"
         )
     server = report["conditions"]["server"]
     boots = report["server_log"]["worker_boots"]
@@ -730,7 +819,11 @@ def draw_chart(report: dict, path: Path) -> None:
         left.annotate(f" {ratio:.1f} % · {row['rps']:.0f}/s", (ratio, y), va="center", fontsize=8)
     left.set_xlim(0, max([*ratios, minimum]) * 1.35)
 
-    p99 = [row["p99_ms"] for row in rows]
+    seconds = report["conditions"]["load"]["duration_s"]
+    silent = [not any(sample["answered"] for sample in row["runs"]) for row in rows]
+    p99 = [
+        seconds * 1000 if quiet else row["p99_ms"] for row, quiet in zip(rows, silent, strict=True)
+    ]
     colours = [
         (good if value < API_LIST_P99_MS else bad) if row["api_list"] else plain
         for value, row in zip(p99, rows, strict=True)
@@ -738,9 +831,14 @@ def draw_chart(report: dict, path: Path) -> None:
     right.barh(names, p99, color=colours)
     right.axvline(API_LIST_P99_MS, color="black", linestyle="--", linewidth=1)
     right.set_xlabel(f"p99 latency, ms (API lists of 50 rows: target < {API_LIST_P99_MS} ms)")
-    for y, value in enumerate(p99):
-        right.annotate(f" {value:.0f}", (value, y), va="center", fontsize=8)
-    right.set_xlim(0, max([*p99, API_LIST_P99_MS]) * 1.2)
+    for y, (value, quiet) in enumerate(zip(p99, silent, strict=True)):
+        label = f" > {value:.0f}: no answer within a run" if quiet else f" {value:.0f}"
+        right.annotate(label, (value, y), va="center", fontsize=8)
+    if max(p99) > 10 * API_LIST_P99_MS:
+        right.set_xscale("log")
+        right.set_xlim(min([*p99, 10]) / 2, max(p99) * 8)
+    else:
+        right.set_xlim(0, max([*p99, API_LIST_P99_MS]) * 1.2)
 
     conditions = report["conditions"]
     dataset = conditions["dataset"]

@@ -11,7 +11,9 @@ end
 
 done = function(summary, latency, requests)
   local errors = summary.errors
-  local empty = summary.requests == 0
+  -- No latency recorded: no request completed, or each one only after the timeout (counted in
+  -- errors.timeout, and then wrk's minimum is left at its initial, meaningless value).
+  local empty = summary.requests == 0 or latency.max == 0
   local function percentile(p)
     if empty then
       return 0
