@@ -9,8 +9,8 @@ class Command(BaseCommand):
     help = (
         "Fill an empty database with a synthetic dataset for measuring the portal at scale: "
         "at scale 1, 1,000 organisations, 5,000 people, 200 conferences of 20 sessions and "
-        f"10,000 agreements, as of {AS_OF:%d %B %Y}. The same scale and seed always give the "
-        "same rows. Rows are bulk-inserted: no history is recorded for them."
+        f"10,000 agreements, as of {AS_OF.day} {AS_OF:%B %Y}. The same scale and seed always "
+        "give the same rows. Rows are bulk-inserted: no history is recorded for them."
     )
 
     def add_arguments(self, parser):
@@ -37,6 +37,8 @@ class Command(BaseCommand):
         except (DatasetExists, ValueError) as error:
             raise CommandError(str(error)) from error
         elapsed = time.perf_counter() - started
+        if options["verbosity"] == 0:
+            return
         width = max(len(label) for label in counts)
         for label, count in counts.items():
             self.stdout.write(f"  {label:<{width}}  {count:>9}")
