@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     report["run_s"] = round(time.monotonic() - started, 1)
     report["server_log"] = server
     report["targets"] = check_targets(report)
+    report["run_s"] = round(time.monotonic() - started, 1)
     report["notes"] = notes(report)
     print_table(report)
     print_targets(report)
@@ -280,7 +281,12 @@ def prepare_database(args: argparse.Namespace, env: dict) -> dict:
     ]
     use_generator = args.dataset == "generated" or (args.dataset == "auto" and generator)
     if not use_generator:
-        say("  loading the demo data (manage.py generate_dataset is not there yet)")
+        if database_comment(args.database_url, name):
+            raise SystemExit(
+                f"{name} holds the generated dataset: for the demo data, name another database "
+                "with --database-url"
+            )
+        say("  loading the demo data")
         run([*MANAGE, "load_demo"], env, capture=True)
         return {"kind": "demo"}
 
@@ -291,11 +297,7 @@ def prepare_database(args: argparse.Namespace, env: dict) -> dict:
     }
     with psycopg.connect(args.database_url, autocommit=True) as connection:
         counts = table_counts(connection)
-        comment = connection.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [name],
-        ).fetchone()[0]
-    marker = json.loads(comment) if comment and comment.startswith("{") else {}
+    marker = database_comment(args.database_url, name)
     if marker == {**wanted, "counts": counts}:
         say(f"  reusing the scale-{args.scale} dataset (seed {args.seed}): its counts match")
         return {"kind": "generated", **wanted, "reused": True}
@@ -311,6 +313,18 @@ def prepare_database(args: argparse.Namespace, env: dict) -> dict:
         connection.execute(f"COMMENT ON DATABASE \"{name}\" IS '{marker}'")
     seconds = round(time.monotonic() - began, 1)
     return {"kind": "generated", **wanted, "reused": False, "generated_in_s": seconds}
+
+
+def database_comment(url: str, name: str) -> dict:
+    """What the bench wrote in the database's comment after generating the dataset."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        comment = connection.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()[0]
+    return json.loads(comment) if comment and comment.startswith("{") else {}
 
 
 def database_name(url: str) -> tuple[str, str]:
@@ -775,6 +789,8 @@ def notes(report: dict) -> list[str]:
             found.append(f"{row['name']}: {row['note']}")
         if not 200 <= row["status"] < 400:
             found.append(f"{row['name']} answered {row['status']} to the query-counting request")
+    if report["run_s"] > 600:
+        found.append(f"the run took {report['run_s'] / 60:.1f} minutes, more than 10")
     load = report["conditions"]["load_average_before"][0]
     if load > 0.5:
         found.append(
