@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM_PATH := $(CHROMIUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve migrate demo test e2e lint format check backup restore
+.PHONY: help install browser run serve migrate demo test e2e lint format check backup restore bench
 
 help:
 	@echo "make run     serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "make serve   production server: collectstatic, migrate, gunicorn (needs SECRET_KEY...)"
 	@echo "make backup  write a backup of all records and media to var/backups/"
 	@echo "make restore BACKUP=path  restore a backup into an empty database"
+	@echo "make bench   load test under gunicorn against PostgreSQL (CACHE=off without caches)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 or python3)."; exit 1; }
@@ -95,3 +96,8 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<file>"; exit 1; }
 	$(MANAGE) restore "$(BACKUP)"
+
+# Load test: gunicorn against the local PostgreSQL with the scale-10 dataset, driven by wrk.
+bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(BIN)/python bench/run.py $(if $(CACHE),--cache $(CACHE),)
