@@ -169,7 +169,6 @@ def main(argv: list[str] | None = None) -> int:
         args, endpoints, samples, probe, dataset, wrk, load_before, redis_url, env
     )
     report["phases_s"] = phases
-    report["run_s"] = round(time.monotonic() - started, 1)
     report["server_log"] = server
     report["targets"] = check_targets(report)
     report["run_s"] = round(time.monotonic() - started, 1)
@@ -840,19 +839,24 @@ def draw_chart(report: dict, path: Path) -> None:
     p99 = [
         seconds * 1000 if quiet else row["p99_ms"] for row, quiet in zip(rows, silent, strict=True)
     ]
+    # The p99 target holds with the cache on only.
+    targeted = report["cache"] == "on"
     colours = [
-        (good if value < API_LIST_P99_MS else bad) if row["api_list"] else plain
+        (good if value < API_LIST_P99_MS else bad) if row["api_list"] and targeted else plain
         for value, row in zip(p99, rows, strict=True)
     ]
     right.barh(names, p99, color=colours)
-    right.axvline(API_LIST_P99_MS, color="black", linestyle="--", linewidth=1)
-    right.set_xlabel(f"p99 latency, ms (API lists of 50 rows: target < {API_LIST_P99_MS} ms)")
+    if targeted:
+        right.axvline(API_LIST_P99_MS, color="black", linestyle="--", linewidth=1)
+        right.set_xlabel(f"p99 latency, ms (API lists of 50 rows: target < {API_LIST_P99_MS} ms)")
+    else:
+        right.set_xlabel("p99 latency, ms")
     for y, (value, quiet) in enumerate(zip(p99, silent, strict=True)):
-        label = f" > {value:.0f}: no answer within a run" if quiet else f" {value:.0f}"
+        label = f" > {value:.0f} (none in time)" if quiet else f" {value:.0f}"
         right.annotate(label, (value, y), va="center", fontsize=8)
     if max(p99) > 10 * API_LIST_P99_MS:
         right.set_xscale("log")
-        right.set_xlim(min([*p99, 10]) / 2, max(p99) * 8)
+        right.set_xlim(min([*p99, 10]) / 2, max(p99) * 20)
     else:
         right.set_xlim(0, max([*p99, API_LIST_P99_MS]) * 1.2)
 
