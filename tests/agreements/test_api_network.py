@@ -7,6 +7,7 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from agreements.models import Agreement
+from tests.api_support import error_attrs
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -40,11 +41,6 @@ def edges(response) -> set[tuple[str, str, str]]:
 
 def node_slugs(response) -> list[str]:
     return [node["slug"] for node in response.json()["nodes"]]
-
-
-def error_attrs(response) -> list[str]:
-    assert response.status_code == 400, response.content
-    return [error["attr"] for error in response.json()["errors"]]
 
 
 def test_network_gives_nodes_and_an_edge_for_each_pair_of_parties(api_client):

@@ -6,13 +6,10 @@ from django.utils import timezone
 
 from config.models import ApiToken, hash_key
 from config.services import issue_api_token, revoke_api_token
+from tests.api_support import errors
 from tests.factories import OrganisationFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def errors(response) -> list[tuple[str | None, str]]:
-    return [(error["attr"], error["code"]) for error in response.json()["errors"]]
 
 
 def bearer(key: str) -> dict:

@@ -5,13 +5,10 @@ import io
 
 import pytest
 
+from tests.api_support import error_attrs
 from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def error_attrs(response) -> list[str | None]:
-    return [error["attr"] for error in response.json()["errors"]]
 
 
 def test_root_lists_every_endpoint(api_client):

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from conferences.models import Conference
+from tests.api_support import errors
 from tests.factories import ConferenceFactory, DivisionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,10 +16,6 @@ LIST = "/api/v1/conferences/"
 
 def detail(slug: str) -> str:
     return f"{LIST}{slug}/"
-
-
-def errors(response) -> list[tuple[str | None, str]]:
-    return [(error["attr"], error["code"]) for error in response.json()["errors"]]
 
 
 def world_conference(**overrides) -> dict:

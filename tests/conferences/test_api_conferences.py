@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from agreements.models import Agreement
 from conferences.models import Conference, ConferenceHost, Decision, Session
+from tests.api_support import error_attrs, reference, stamp
 from tests.factories import (
     AgreementPartyFactory,
     AppearanceFactory,
@@ -37,25 +38,8 @@ def detail(slug: str) -> str:
     return f"{LIST}{slug}/"
 
 
-def error_attrs(response) -> list[str | None]:
-    return [error["attr"] for error in response.json()["errors"]]
-
-
 def slugs(response) -> list[str]:
     return [row["slug"] for row in response.json()["results"]]
-
-
-def reference(kind: str, record, name: str | None = None) -> dict:
-    return {
-        "id": record.pk,
-        "slug": record.slug,
-        "name": name if name is not None else record.name,
-        "url": f"http://testserver/api/v1/{kind}/{record.slug}/",
-    }
-
-
-def stamp(moment: datetime.datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def days_from_today(days: int) -> datetime.date:

@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from conferences.models import Appearance, Session
+from tests.api_support import reference, stamp
 from tests.factories import (
     AppearanceFactory,
     ConferenceFactory,
@@ -27,25 +28,8 @@ def detail(session: Session) -> str:
     return f"{LIST}{session.pk}/"
 
 
-def error_attrs(response) -> list[str | None]:
-    return [error["attr"] for error in response.json()["errors"]]
-
-
 def titles(response) -> list[str]:
     return [row["title"] for row in response.json()["results"]]
-
-
-def reference(kind: str, record, name: str | None = None) -> dict:
-    return {
-        "id": record.pk,
-        "slug": record.slug,
-        "name": name if name is not None else record.name,
-        "url": f"http://testserver/api/v1/{kind}/{record.slug}/",
-    }
-
-
-def stamp(moment: datetime.datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 @pytest.fixture

@@ -8,15 +8,12 @@ import pytest
 from django.utils import timezone
 
 from members.models import Membership
+from tests.api_support import error_attrs
 from tests.factories import MembershipFactory, OrganisationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/memberships/"
-
-
-def error_attrs(response) -> list[str | None]:
-    return [error["attr"] for error in response.json()["errors"]]
 
 
 def ids(response) -> list[int]:

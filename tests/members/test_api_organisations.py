@@ -8,6 +8,7 @@ import pytest
 
 from agreements.models import Agreement
 from members.models import Membership, Organisation
+from tests.api_support import error_attrs
 from tests.factories import (
     AgreementPartyFactory,
     ConferenceHostFactory,
@@ -23,10 +24,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/organisations/"
-
-
-def error_attrs(response) -> list[str | None]:
-    return [error["attr"] for error in response.json()["errors"]]
 
 
 def slugs(response) -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 
 from conferences.models import Conference
 from members.models import Membership
+from tests.api_support import error_attrs
 from tests.factories import (
     AgreementFactory,
     ConferenceFactory,
@@ -19,10 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def error_attrs(response) -> list[str | None]:
-    return [error["attr"] for error in response.json()["errors"]]
 
 
 def slugs(response) -> list[str]:
