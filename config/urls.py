@@ -9,7 +9,7 @@ from agreements.sitemaps import AgreementSitemap
 from conferences.sitemaps import ConferenceSitemap
 from members.sitemaps import DivisionSitemap, OrganisationSitemap, PersonSitemap, TopicSitemap
 
-from . import search, views
+from . import figures, search, views
 
 SITEMAPS = {
     "conferences": ConferenceSitemap,
@@ -27,6 +27,8 @@ admin.site.index_title = "Records"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("figures/", figures.FiguresView.as_view(), name="figures"),
+    path("figures/<slug:name>.csv", figures.figure_csv, name="figure-csv"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
