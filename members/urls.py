@@ -6,10 +6,17 @@ app_name = "members"
 
 urlpatterns = [
     path("members/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path("members/map/", views.MemberMapView.as_view(), name="member-map"),
+    path("members/map.json", views.MemberMapDataView.as_view(), name="member-map-data"),
     path(
         "organisations/<slug:slug>/",
         views.OrganisationDetailView.as_view(),
         name="organisation-detail",
+    ),
+    path(
+        "organisations/<slug:slug>/badge.svg",
+        views.OrganisationBadgeView.as_view(),
+        name="organisation-badge",
     ),
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),

@@ -1,11 +1,24 @@
+import hashlib
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.db.models import Count
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import quote_etag
+from django.utils.translation import gettext
+from django.views import View
 from django.views.generic import DetailView, ListView
+from django_countries import countries
 
 from .filters import OrganisationFilter, PersonFilter
 from .models import Division, Organisation, Person, Topic
+from .suggestions import partner_suggestions
 
 # The boxes logos are drawn in: a directory card (.card__logo is 7.5rem tall) and a profile.
 CARD_LOGO_BOX = (176, 120)
@@ -133,7 +146,10 @@ class OrganisationDetailView(DetailView):
             ],
             meta_image=organisation.logo.url if organisation.logo else "",
             json_ld=organisation_json_ld(organisation, self.request),
+            partner_suggestions=partner_suggestions(organisation=organisation),
         )
+        if context["membership"]:
+            context.update(badge_embed(organisation, self.request))
         return context
 
 
@@ -206,3 +222,245 @@ class TopicDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         fit_logos(self.object.tagged_organisations, CARD_LOGO_BOX)
         return context
+
+
+# Colour-blind-safe colours for the divisions on the map (Okabe and Ito); static/css/
+# member-map.css defines `.division-colour-<n>` for each, and `.division-colour-none`.
+MAP_PALETTE_SIZE = 8
+
+
+def current_members_on_map() -> Any:
+    return Organisation.objects.current_members().filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
+
+
+def map_legend() -> list[dict[str, Any]]:
+    """The divisions of the members on the map, each with its colour and number of members."""
+    rows = (
+        current_members_on_map()
+        .values("division_id", "division__name")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    rows = sorted(rows, key=lambda row: (row["division_id"] is None, row["division__name"] or ""))
+    return [
+        {
+            "division_id": row["division_id"],
+            "name": row["division__name"] or gettext("No division"),
+            "count": row["count"],
+            "colour": "none" if row["division_id"] is None else str(index % MAP_PALETTE_SIZE),
+        }
+        for index, row in enumerate(rows)
+    ]
+
+
+def members_by_country() -> list[dict[str, Any]]:
+    """Current members counted per country, most members first."""
+    directory = reverse("members:organisation-list")
+    rows = Organisation.objects.current_members().values("country").annotate(count=Count("pk"))
+    counted = [
+        {
+            "code": row["country"],
+            "name": countries.name(row["country"]) or row["country"],
+            "count": row["count"],
+            "url": f"{directory}?country={row['country']}",
+        }
+        for row in rows.order_by()
+    ]
+    return sorted(counted, key=lambda row: (-row["count"], row["name"]))
+
+
+class MemberMapView(ListView):
+    """Current members on a world map, coloured by division, with a count per country.
+
+    Without JavaScript the page is the count per country and a paginated table of the members;
+    the map draws the points from `MemberMapDataView`.
+    """
+
+    template_name = "members/member_map.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.current_members()
+            .select_related("division")
+            .only("name", "slug", "city", "country", "division__name", "division__slug")
+            .order_by("name", "pk")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        by_country = members_by_country()
+        legend = map_legend()
+        member_count = sum(row["count"] for row in by_country)
+        mapped_count = sum(row["count"] for row in legend)
+        context.update(
+            countries=by_country,
+            legend=legend,
+            member_count=member_count,
+            country_count=len(by_country),
+            mapped_count=mapped_count,
+            unmapped_count=member_count - mapped_count,
+            # What static/js/member-map.js says; {count} is filled in there.
+            map_text={
+                "loading": gettext("Loading the map…"),
+                "loaded": gettext("The map shows {count} members."),
+                "failed": gettext(
+                    "The map could not be drawn; the tables below list every member."
+                ),
+                "cluster": gettext("{count} members: zoom in"),
+                "zoom_in": gettext("Zoom in"),
+                "zoom_out": gettext("Zoom out"),
+            },
+        )
+        return context
+
+
+class MemberMapDataView(View):
+    """The points of the map: one row per current member with coordinates, in one query.
+
+    Compact on purpose (thousands of members): rows of [slug, name, division id, latitude,
+    longitude], with the profile address as a pattern to fill in.
+    """
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        rows = (
+            current_members_on_map()
+            .order_by("pk")
+            .values_list("slug", "name", "division_id", "latitude", "longitude")
+        )
+        profile = reverse("members:organisation-detail", kwargs={"slug": "SLUG"})
+        return JsonResponse(
+            {
+                "fields": ["slug", "name", "division", "latitude", "longitude"],
+                "profile_url": profile.replace("SLUG", "{slug}"),
+                "members": [
+                    [slug, name, division_id, round(float(latitude), 4), round(float(longitude), 4)]
+                    for slug, name, division_id, latitude, longitude in rows
+                ],
+            }
+        )
+
+
+# The embeddable badge: its size is fixed, so that the snippet can give width and height.
+BADGE_WIDTH = 320
+BADGE_HEIGHT = 96
+# Name lines, in the width of an average Latin letter at the name's size (wide East Asian
+# characters count twice): two lines, then an ellipsis.
+BADGE_LINE_WIDTH = 28
+BADGE_NAME_LINES = 2
+# Minutes, not hours: a lapsed membership shows on embedding sites within five minutes.
+BADGE_MAX_AGE = 300
+# The badge is a picture: nothing to load, run or frame when it is opened on its own.
+BADGE_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def badge_name_lines(
+    name: str, *, width: int = BADGE_LINE_WIDTH, lines: int = BADGE_NAME_LINES
+) -> list[str]:
+    """`name` wrapped at word boundaries into at most `lines` lines; "…" ends a cut name."""
+    pieces: list[str] = []
+    for word in name.split():
+        # A word wider than a line (or a name without spaces) is cut into line-wide pieces.
+        while _text_width(word) > width:
+            cut = len(word)
+            while _text_width(word[:cut]) > width:
+                cut -= 1
+            pieces.append(word[:cut])
+            word = word[cut:]
+        pieces.append(word)
+    wrapped: list[str] = []
+    for piece in pieces:
+        if wrapped and _text_width(f"{wrapped[-1]} {piece}") <= width:
+            wrapped[-1] = f"{wrapped[-1]} {piece}"
+        else:
+            wrapped.append(piece)
+    if len(wrapped) <= lines:
+        return wrapped
+    kept = wrapped[:lines]
+    last = kept[-1]
+    while last and _text_width(last) + 1 > width:
+        last = last[:-1]
+    kept[-1] = f"{last.rstrip(' ,;:–-')}…"
+    return kept
+
+
+def badge_alt(organisation: Organisation) -> str:
+    return gettext("%(name)s, member of %(association)s") % {
+        "name": organisation.name,
+        "association": settings.ASSOCIATION_SHORT_NAME,
+    }
+
+
+def badge_embed(organisation: Organisation, request: HttpRequest) -> dict[str, Any]:
+    """The badge as a member's profile shows it, with the HTML to paste into another site."""
+    badge_url = reverse("members:organisation-badge", kwargs={"slug": organisation.slug})
+    snippet = format_html(
+        '<a href="{}"><img src="{}" alt="{}" width="{}" height="{}"></a>',
+        request.build_absolute_uri(organisation.get_absolute_url()),
+        request.build_absolute_uri(badge_url),
+        badge_alt(organisation),
+        BADGE_WIDTH,
+        BADGE_HEIGHT,
+    )
+    return {
+        "badge_url": badge_url,
+        "badge_alt": badge_alt(organisation),
+        "badge_width": BADGE_WIDTH,
+        "badge_height": BADGE_HEIGHT,
+        "badge_snippet": str(snippet),
+    }
+
+
+class OrganisationBadgeView(View):
+    """An SVG badge with the organisation's live membership status, for other sites to embed.
+
+    A current member gets the member badge (category and "Member since <year>"); any other
+    organisation, lapsed, former, pending or never a member, gets a grey "Not a current member"
+    badge rather than an error, so that a badge left on a site after a membership ends tells
+    the truth instead of showing a broken image.
+    """
+
+    def get(self, request: HttpRequest, slug: str) -> StreamingHttpResponse:
+        organisation = get_object_or_404(Organisation.objects.with_membership(), slug=slug)
+        is_member = organisation.member_since is not None
+        association = settings.ASSOCIATION_SHORT_NAME
+        if is_member:
+            title = gettext("%(name)s: %(association)s member since %(year)s, %(kind)s") % {
+                "name": organisation.name,
+                "association": association,
+                "year": organisation.member_since.year,
+                "kind": organisation.get_kind_display().lower(),
+            }
+        else:
+            title = gettext("%(name)s: not a current %(association)s member") % {
+                "name": organisation.name,
+                "association": association,
+            }
+        svg = render_to_string(
+            "members/organisation_badge.svg",
+            {
+                "organisation": organisation,
+                "is_member": is_member,
+                "title": title,
+                "name_lines": badge_name_lines(organisation.name),
+                "association": association,
+                "width": BADGE_WIDTH,
+                "height": BADGE_HEIGHT,
+            },
+        ).encode()
+        # Streamed so that the page cache, which keeps only a few headers of what it stores,
+        # leaves the badge alone: every answer must carry its own lifetime, policy and
+        # cross-origin permission. One query; the conditional GET still answers 304.
+        response = StreamingHttpResponse([svg], content_type="image/svg+xml")
+        response["ETag"] = quote_etag(hashlib.sha256(svg).hexdigest()[:32])
+        response["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE}"
+        response["Content-Security-Policy"] = BADGE_CSP
+        # Other sites embed it; a site that isolates itself (COEP) needs this to show it.
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        return response

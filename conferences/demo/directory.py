@@ -97,8 +97,10 @@ TOPICS = [
     ("Urban development", "How cities plan, build and renew the places where innovation happens."),
 ]
 
-# Each organisation: name, short_name, kind, country (ISO code), city, division, topics,
-# description, and "membership" (category) when it is a current member of the association.
+# Each organisation: name, short_name, kind, country (ISO code), city, coordinates (latitude,
+# longitude of the town or district, approximate), division, topics, description, and
+# "membership" (category) when it is a current member of the association. The topics of the
+# members are illustrative, chosen from what each one is described as working on.
 ORGANISATIONS = [
     # — The Beijing agreement and the 2027 host —
     {
@@ -107,6 +109,7 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "HU",
         "city": "Zsámbék",
+        "coordinates": ("47.5483", "18.7200"),
         "division": EUROPE,
         "topics": [
             "Intelligent transportation",
@@ -126,6 +129,7 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "CN",
         "city": "Beijing",
+        "coordinates": ("39.8585", "116.2866"),
         "division": ASIA_PACIFIC,
         "topics": ["International cooperation"],
         "description": (
@@ -138,6 +142,7 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "SA",
         "city": "Dhahran",
+        "coordinates": ("26.3070", "50.1450"),
         "division": WANA,
         "description": (
             "Science and technology park of King Fahd University of Petroleum and Minerals in "
@@ -151,6 +156,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "TH",
         "city": "Chiang Mai",
+        "coordinates": ("18.7957", "98.9532"),
+        "topics": ["Science–industry collaboration", "Artificial intelligence", "Clean energy"],
         "division": ASIA_PACIFIC,
         "description": (
             "The science park of Chiang Mai University in northern Thailand, linking the "
@@ -165,6 +172,7 @@ ORGANISATIONS = [
         "kind": "university",
         "country": "TH",
         "city": "Chiang Mai",
+        "coordinates": ("18.8030", "98.9520"),
         "division": ASIA_PACIFIC,
         "description": "Public research university in Chiang Mai, northern Thailand.",
     },
@@ -173,6 +181,7 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "TH",
         "city": "Chiang Mai",
+        "coordinates": ("18.7883", "98.9853"),
         "division": ASIA_PACIFIC,
         "description": (
             "Regional science park for the north of Thailand, run from Chiang Mai; one of the "
@@ -185,6 +194,7 @@ ORGANISATIONS = [
         "kind": "research_institute",
         "country": "TH",
         "city": "Chiang Mai",
+        "coordinates": ("18.8528", "98.9570"),
         "division": ASIA_PACIFIC,
         "description": (
             "Thailand's national institute for astronomy and space science, headquartered in "
@@ -197,6 +207,12 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "CN",
         "city": "Beijing",
+        "coordinates": ("39.9834", "116.3160"),
+        "topics": [
+            "Artificial intelligence",
+            "Innovation districts",
+            "Science–industry collaboration",
+        ],
         "division": ASIA_PACIFIC,
         "description": (
             "Beijing's Zhongguancun innovation area, a cluster of parks around the city's "
@@ -209,6 +225,7 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "TH",
         "city": "Pathum Thani",
+        "coordinates": ("14.0790", "100.6020"),
         "division": ASIA_PACIFIC,
         "description": (
             "National science park just north of Bangkok, run by the National Science and "
@@ -220,6 +237,7 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "TH",
         "city": "Hat Yai",
+        "coordinates": ("7.0086", "100.4979"),
         "division": ASIA_PACIFIC,
         "description": "The science park of Prince of Songkla University in southern Thailand.",
     },
@@ -229,6 +247,7 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "IN",
         "city": "Visakhapatnam",
+        "coordinates": ("17.6868", "83.2185"),
         "division": ASIA_PACIFIC,
         "description": (
             "Park for medical device manufacturing and testing on India's east coast, with "
@@ -247,6 +266,7 @@ ORGANISATIONS = [
         "kind": "innovation_district",
         "country": "AU",
         "city": "Melbourne",
+        "coordinates": ("-37.8083", "144.9631"),
         "division": ASIA_PACIFIC,
         "topics": ["Innovation districts"],
         "description": (
@@ -273,6 +293,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "RO",
         "city": "Măgurele",
+        "coordinates": ("44.3500", "26.0300"),
+        "topics": ["New materials", "Science–industry collaboration"],
         "division": EUROPE,
         "description": (
             "Science park in Măgurele, just south-west of Bucharest, beside Romania's "
@@ -285,6 +307,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "IT",
         "city": "Colleretto Giacosa",
+        "coordinates": ("45.4330", "7.8000"),
+        "topics": ["Science–industry collaboration", "Talent attraction"],
         "division": EUROPE,
         "description": "Life-sciences park in the Canavese area of Piedmont, north of Turin.",
         "membership": "full",
@@ -294,6 +318,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "ES",
         "city": "Barcelona",
+        "coordinates": ("41.4104", "2.1317"),
+        "topics": ["Innovation finance", "Artificial intelligence"],
         "division": EUROPE,
         "description": (
             "Innovation park and start-up incubator of La Salle Campus Barcelona, part of "
@@ -306,6 +332,8 @@ ORGANISATIONS = [
         "kind": "technology_centre",
         "country": "LV",
         "city": "Riga",
+        "coordinates": ("56.9496", "24.1052"),
+        "topics": ["Energy efficiency", "Science–industry collaboration"],
         "division": EUROPE,
         "description": "Technology centre and business incubator in Riga.",
         "membership": "full",
@@ -315,6 +343,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "GB",
         "city": "Coventry",
+        "coordinates": ("52.4081", "-1.5106"),
+        "topics": ["Intelligent transportation", "Energy efficiency"],
         "division": EUROPE,
         "description": "Science park in Coventry, in the English West Midlands.",
         "membership": "full",
@@ -324,6 +354,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "DE",
         "city": "Ulm",
+        "coordinates": ("48.4230", "9.9560"),
+        "topics": ["New materials", "Energy efficiency", "Clean energy"],
         "division": EUROPE,
         "description": "Science park in Ulm, Baden-Württemberg, near the university campus.",
         "membership": "full",
@@ -333,6 +365,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "BR",
         "city": "São José dos Campos",
+        "coordinates": ("-23.1570", "-45.7920"),
+        "topics": ["New materials", "Intelligent transportation"],
         "division": LATIN_AMERICA,
         "description": (
             "Technology park in São José dos Campos, the aerospace centre of São Paulo state."
@@ -345,6 +379,8 @@ ORGANISATIONS = [
         "kind": "agency",
         "country": "MY",
         "city": "Kuala Lumpur",
+        "coordinates": ("3.0480", "101.6930"),
+        "topics": ["Artificial intelligence", "Innovation finance"],
         "division": ASIA_PACIFIC,
         "description": (
             "Malaysian government agency that helps turn research into products and "
@@ -357,6 +393,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "NL",
         "city": "Nijmegen",
+        "coordinates": ("51.8426", "5.8528"),
+        "topics": ["Science–industry collaboration", "Talent attraction"],
         "division": EUROPE,
         "description": "Health-technology campus in Nijmegen, in the east of the Netherlands.",
         "membership": "full",
@@ -366,6 +404,8 @@ ORGANISATIONS = [
         "kind": "science_park",
         "country": "SE",
         "city": "Linköping",
+        "coordinates": ("58.3940", "15.5650"),
+        "topics": ["Artificial intelligence", "Environmental protection", "Talent attraction"],
         "division": EUROPE,
         "description": "Science park in Linköping, Sweden, next to Linköping University.",
         "membership": "full",

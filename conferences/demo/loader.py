@@ -8,6 +8,7 @@ no new image files.
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.files.storage import default_storage
@@ -61,6 +62,15 @@ def _differs(instance: models.Model, name: str, value: Any) -> bool:
     if model_field.many_to_one:
         return getattr(instance, model_field.attname) != (value.pk if value is not None else None)
     return getattr(instance, name) != value
+
+
+def _coordinates(entry: dict) -> dict[str, Decimal | None]:
+    """Latitude and longitude as the model stores them (Decimal), or None without a place."""
+    latitude, longitude = entry.get("coordinates", (None, None))
+    return {
+        "latitude": Decimal(latitude) if latitude is not None else None,
+        "longitude": Decimal(longitude) if longitude is not None else None,
+    }
 
 
 def _validate(instance: models.Model) -> None:
@@ -146,6 +156,7 @@ class _Loader:
                     "kind": entry["kind"],
                     "country": entry["country"],
                     "city": entry.get("city", ""),
+                    **_coordinates(entry),
                     "division": self.divisions[entry["division"]],
                     "description": entry["description"],
                 },

@@ -1,0 +1,86 @@
+"""Possible partners for an organisation, shown on its profile."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
+
+from agreements.models import AgreementParty
+
+from .models import Organisation, Topic
+
+SUGGESTION_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class PartnerSuggestion:
+    organisation: Organisation
+    shared_topics: list[Topic]
+
+    @property
+    def reason(self) -> str:
+        """One line: "Shares energy efficiency and new materials"."""
+        names = [topic.name.lower() for topic in self.shared_topics]
+        return gettext("Shares %(topics)s") % {"topics": get_text_list(names, gettext("and"))}
+
+
+def partner_suggestions(
+    *,
+    organisation: Organisation,
+    limit: int = SUGGESTION_LIMIT,
+    on: datetime.date | None = None,
+) -> list[PartnerSuggestion]:
+    """Current members that share topics with `organisation` and have no agreement with it yet.
+
+    Common ground first: the more topics shared, the higher. Among equals, a park in another
+    division or country comes first, since that is the contact a park is least likely to have
+    made on its own; then by name, so that the list is stable. Any agreement the two already
+    share, published or not, rules a pair out: they are in touch already.
+
+    Two queries whatever the number of members: one counts the shared topics (GROUP BY over
+    the organisation-topic table, the agreement check as NOT EXISTS), one reads the names of
+    the shared topics of the few organisations kept. Reads `organisation.topics.all()`, which
+    the profile has prefetched.
+    """
+    topic_ids = [topic.pk for topic in organisation.topics.all()]
+    if not topic_ids or limit < 1:
+        return []
+
+    in_agreement_with_it = AgreementParty.objects.filter(
+        organisation=OuterRef("pk"), agreement__parties__organisation=organisation
+    )
+    same_division = (
+        Q(division=organisation.division_id)
+        if organisation.division_id
+        else Q(division__isnull=True)
+    )
+    candidates = (
+        Organisation.objects.current_members(on=on)
+        .exclude(pk=organisation.pk)
+        .filter(~Exists(in_agreement_with_it))
+        # Filtered before the count: only the shared topics are counted.
+        .filter(topics__in=topic_ids)
+        .annotate(
+            shared_topic_count=Count("topics"),
+            elsewhere=Case(
+                When(same_division & Q(country=organisation.country), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("division")
+        .prefetch_related(
+            Prefetch(
+                "topics",
+                queryset=Topic.objects.filter(pk__in=topic_ids).order_by("name"),
+                to_attr="shared_topics",
+            )
+        )
+        .order_by("-shared_topic_count", "-elsewhere", "name", "pk")
+    )
+    return [
+        PartnerSuggestion(organisation=candidate, shared_topics=candidate.shared_topics)
+        for candidate in candidates[:limit]
+    ]
