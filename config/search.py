@@ -1,7 +1,8 @@
 """Site search across conferences, sessions, people, organisations and public agreements.
 
 On PostgreSQL it uses full-text search with the "english" configuration (stemming, so
-"parks" finds "park"; not accent-insensitive, which would need the unaccent extension).
+"parks" finds "park"; not accent-insensitive, which would need the unaccent extension), on
+each table's stored, GIN-indexed `search_document` (config/db/search_document.py).
 Elsewhere (SQLite in development and tests) every word of the query must occur, case-insensitively,
 in one of the same fields. Both backends read the fields from SEARCH_TYPES and run one query per
 type, whatever the number of matches.
@@ -15,7 +16,7 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
@@ -43,11 +44,13 @@ from agreements.models import Agreement
 from conferences.models import Conference, Session
 from members.models import Organisation, Person
 
+from .db.search_document import CONFIG, search_document
+
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 RESULTS_PER_TYPE = 10
 SNIPPET_LENGTH = 220
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = CONFIG
 SNIPPET_SEPARATOR = " · "
 
 # Private-use characters mark the highlights PostgreSQL returns; the text is escaped first
@@ -199,9 +202,8 @@ def _total() -> Window:
 
 def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    vector = SearchVector(search_type.title_field, weight="A", config=SEARCH_CONFIG) + SearchVector(
-        *search_type.other_fields, weight="B", config=SEARCH_CONFIG
-    )
+    queryset = search_type.queryset()
+    vector = search_document(queryset.model._meta.db_table)
     snippet_text = Func(
         Value(SNIPPET_SEPARATOR),
         *(NullIf(field, Value("")) for field in search_type.snippet_fields),
@@ -210,8 +212,7 @@ def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
     )
     marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
     rows = (
-        search_type.queryset()
-        .alias(search_document=vector)
+        queryset.alias(search_document=vector)
         .filter(search_document=search_query)
         .annotate(
             rank=SearchRank(vector, search_query),

@@ -1,0 +1,74 @@
+"""The stored, GIN-indexed search documents behind site search on PostgreSQL."""
+
+import pytest
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Concat
+
+from config.db.search_document import search_document
+from config.search import SEARCH_CONFIG, SEARCH_TYPES, search
+from tests.factories import (
+    AgreementFactory,
+    ConferenceFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SessionFactory,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the stored documents exist on PostgreSQL only"
+    ),
+]
+
+
+@pytest.fixture
+def one_of_each():
+    conference = ConferenceFactory(theme="Energy transition", city="Chiang Mai")
+    SessionFactory(conference=conference, description="Grids and storage")
+    PersonFactory(job_title="Director of energy", bio="Builds parks.")
+    OrganisationFactory(short_name="ZSTIP", description="New materials.", city="Zsámbék")
+    AgreementFactory(summary="Energy efficiency and new materials.")
+
+
+@pytest.mark.parametrize("search_type", SEARCH_TYPES, ids=lambda search_type: search_type.key)
+def test_stored_document_is_the_vector_of_the_search_fields(one_of_each, search_type):
+    """The migration's column and SEARCH_TYPES describe the same document."""
+    model = search_type.queryset().model
+    expected = SearchVector(search_type.title_field, weight="A", config=SEARCH_CONFIG)
+    expected += SearchVector(*search_type.other_fields, weight="B", config=SEARCH_CONFIG)
+    rows = model.objects.annotate(
+        stored=search_document(model._meta.db_table), expected=expected
+    ).values_list("stored", "expected")
+    assert rows
+    for stored, computed in rows:
+        assert stored == computed
+        assert stored
+
+
+@pytest.mark.parametrize("search_type", SEARCH_TYPES, ids=lambda search_type: search_type.key)
+def test_search_matches_through_the_gin_index(one_of_each, search_type):
+    table = search_type.queryset().model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            f'EXPLAIN SELECT 1 FROM "{table}" '
+            "WHERE search_document @@ websearch_to_tsquery('english', 'energy')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"{table}_search_gin" in plan
+
+
+def test_stored_document_follows_an_update():
+    organisation = OrganisationFactory(name="Harbour Works", description="Shipping.")
+    assert [group.key for group in search("hydrogen")] == []
+
+    type(organisation).objects.filter(pk=organisation.pk).update(
+        description=Concat("description", Value(" Hydrogen valley."))
+    )
+
+    groups = search("hydrogen")
+    assert [(group.key, group.count) for group in groups] == [("organisations", 1)]
+    assert "Harbour Works" in groups[0].hits[0].title
