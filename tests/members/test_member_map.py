@@ -1,0 +1,282 @@
+import datetime
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from members.models import Membership, Organisation
+from tests.factories import DivisionFactory, MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+MAP = reverse("members:member-map")
+MAP_DATA = reverse("members:member-map-data")
+
+
+def member(**kwargs) -> Organisation:
+    kwargs.setdefault("latitude", Decimal("58.394"))
+    kwargs.setdefault("longitude", Decimal("15.565"))
+    organisation = OrganisationFactory(**kwargs)
+    MembershipFactory(organisation=organisation)
+    return organisation
+
+
+def lapsed(**kwargs) -> Organisation:
+    organisation = OrganisationFactory(**kwargs)
+    MembershipFactory(
+        organisation=organisation,
+        status=Membership.Status.LAPSED,
+        started_on=datetime.date(2015, 1, 1),
+        ended_on=datetime.date(2022, 12, 31),
+    )
+    return organisation
+
+
+def table_rows(content: str, heading_id: str) -> list[list[str]]:
+    """The body rows of the table in the section labelled by `heading_id`, as cell texts."""
+    section = re.search(
+        rf'<section aria-labelledby="{heading_id}">(.*?)</section>', content, re.S
+    ).group(1)
+    body = re.search(r"<tbody>(.*?)</tbody>", section, re.S).group(1)
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+# The page
+
+
+def test_member_map_counts_current_members_per_country(client):
+    for _ in range(3):
+        member(country="TH")
+    member(country="SE")
+    member(country="BR", latitude=None, longitude=None)
+    lapsed(country="SE")
+    OrganisationFactory(country="CN")
+
+    content = client.get(MAP).content.decode()
+
+    assert table_rows(content, "countries-heading") == [
+        ["Thailand", "3"],
+        ["Brazil", "1"],
+        ["Sweden", "1"],
+    ]
+    assert '<a href="/members/?country=TH">Thailand</a>' in content
+    assert "5 current members of IASP in 3 countries." in content
+
+
+def test_member_map_country_link_filters_the_directory(client):
+    member(country="TH", name="Thai Park")
+    member(country="SE", name="Swedish Park")
+
+    content = client.get("/members/?country=TH").content.decode()
+
+    assert "Thai Park" in content
+    assert "Swedish Park" not in content
+
+
+def test_member_map_lists_members_with_city_and_country(client):
+    member(name="Fjord Park", city="Bergen", country="NO", division=DivisionFactory(name="Europe"))
+    member(name="Unplaced Park", city="", country="TH", division=None)
+    lapsed(name="Lapsed Park")
+
+    content = client.get(MAP).content.decode()
+
+    assert table_rows(content, "members-heading") == [
+        ["Fjord Park", "Bergen", "Norway", "Europe"],
+        ["Unplaced Park", "", "Thailand", ""],
+    ]
+
+
+def test_member_map_member_list_is_paginated(client):
+    for number in range(51):
+        member(name=f"Park {number:02}")
+
+    first = client.get(MAP).content.decode()
+    second = client.get(MAP, {"page": 2}).content.decode()
+
+    assert len(table_rows(first, "members-heading")) == 50
+    assert [row[0] for row in table_rows(second, "members-heading")] == ["Park 50"]
+    assert "Page 2 of 2" in second
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "999", "-1", "1.5", "<script>"])
+def test_member_map_bad_page_is_not_found_not_an_error(client, page):
+    member()
+
+    response = client.get(MAP, {"page": page})
+
+    assert response.status_code == 404
+
+
+def test_member_map_ignores_unknown_parameters(client):
+    member(name="Fjord Park")
+
+    response = client.get(MAP, {"country": "<script>", "zoom": "x" * 500})
+
+    assert response.status_code == 200
+    assert "Fjord Park" in response.content.decode()
+    assert "<script>alert" not in response.content.decode()
+
+
+def test_member_map_legend_colours_divisions_of_mapped_members(client):
+    europe = DivisionFactory(name="Europe")
+    asia = DivisionFactory(name="Asia Pacific")
+    africa = DivisionFactory(name="Africa")
+    member(division=europe)
+    member(division=europe)
+    member(division=asia)
+    member(division=None)
+    member(division=africa, latitude=None, longitude=None)
+
+    content = client.get(MAP).content.decode()
+
+    legend = re.findall(
+        r'<li data-division="(\d*)" data-colour="(\w+)" data-name="([^"]+)">.*?\((\d+)\)',
+        content,
+    )
+    assert legend == [
+        (str(asia.pk), "0", "Asia Pacific", "1"),
+        (str(europe.pk), "1", "Europe", "2"),
+        ("", "none", "No division", "1"),
+    ]
+    assert "1 member has no location yet and is only in the tables." in content
+
+
+def test_member_map_loads_only_the_sites_own_scripts_and_styles(client):
+    member()
+
+    content = client.get(MAP).content.decode()
+
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', content)
+    assets = [source for source in sources if source.endswith((".js", ".css"))]
+    assert "/static/vendor/leaflet-1.9.4/leaflet.js" in assets
+    assert "/static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js" in assets
+    assert "/static/js/member-map.js" in assets
+    assert all(asset.startswith("/static/") for asset in assets)
+    assert 'data-outline-url="/static/vendor/world-atlas-2.0.2/countries-110m.json"' in content
+    assert f'data-points-url="{MAP_DATA}"' in content
+    assert "<script>" not in content
+    assert 'style="' not in content
+
+
+def test_member_map_text_for_the_script_is_a_json_block(client):
+    content = client.get(MAP).content.decode()
+
+    block = re.search(
+        r'<script id="member-map-text" type="application/json">(.*?)</script>', content
+    ).group(1)
+    assert json.loads(block)["cluster"] == "{count} members: zoom in"
+
+
+def test_member_map_is_in_the_insights_navigation(client):
+    content = client.get(MAP).content.decode()
+
+    assert f'<a href="{MAP}" aria-current="page">Map of members</a>' in content
+
+
+def test_member_map_without_members(client):
+    response = client.get(MAP)
+
+    assert response.status_code == 200
+    assert "There are no current members yet." in response.content.decode()
+
+
+MAP_QUERIES = 4  # legend, count per country, the member list's count and page
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_member_map_query_count_is_fixed(client, django_assert_num_queries, count):
+    countries = ["TH", "GB", "CN", "ES", "BR", "SA", "KR", "ZA"]
+    for number in range(count):
+        member(country=countries[number])
+
+    with django_assert_num_queries(MAP_QUERIES):
+        response = client.get(MAP)
+
+    assert len(table_rows(response.content.decode(), "countries-heading")) == count
+
+
+# The points
+
+
+def test_member_map_data_has_current_members_with_coordinates(client):
+    europe = DivisionFactory(name="Europe")
+    member(
+        name="Zsámbék Park",
+        slug="zsambek-park",
+        division=europe,
+        latitude=Decimal("47.548300"),
+        longitude=Decimal("18.720000"),
+    )
+    member(
+        name="Melbourne District",
+        slug="no-division",
+        division=None,
+        latitude=Decimal("-37.8083"),
+        longitude=Decimal("144.9631"),
+    )
+    member(slug="unplaced", latitude=None, longitude=None)
+    lapsed(slug="lapsed", latitude=Decimal("1"), longitude=Decimal("1"))
+    OrganisationFactory(slug="never", latitude=Decimal("2"), longitude=Decimal("2"))
+
+    response = client.get(MAP_DATA)
+
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert data["fields"] == ["slug", "name", "division", "latitude", "longitude"]
+    assert data["profile_url"] == "/organisations/{slug}/"
+    assert data["members"] == [
+        ["zsambek-park", "Zsámbék Park", europe.pk, 47.5483, 18.72],
+        ["no-division", "Melbourne District", None, -37.8083, 144.9631],
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_member_map_data_query_count_is_fixed(client, django_assert_num_queries, count):
+    division = DivisionFactory()
+    for _ in range(count):
+        member(division=division)
+
+    with django_assert_num_queries(1):
+        response = client.get(MAP_DATA)
+
+    assert len(response.json()["members"]) == count
+
+
+def test_member_map_data_ignores_parameters(client):
+    member()
+
+    response = client.get(MAP_DATA, {"division": "x' OR 1=1", "page": "-1"})
+
+    assert response.status_code == 200
+    assert len(response.json()["members"]) == 1
+
+
+# The demo data
+
+
+def test_demo_places_zstip_in_zsambek_and_fengtai_in_beijing(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", verbosity=0)
+
+    zstip = Organisation.objects.get(short_name="ZSTIP")
+    fengtai = Organisation.objects.get(name="Zhongguancun Fengtai Science Park")
+
+    assert (round(zstip.latitude, 1), round(zstip.longitude, 1)) == (
+        Decimal("47.5"),
+        Decimal("18.7"),
+    )
+    assert (round(fengtai.latitude, 1), round(fengtai.longitude, 1)) == (
+        Decimal("39.9"),
+        Decimal("116.3"),
+    )
+    # Every demo organisation with a known town is on the map.
+    assert not Organisation.objects.exclude(city="").filter(latitude__isnull=True).exists()
