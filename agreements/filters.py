@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
@@ -179,8 +180,44 @@ class AgreementApiFilter(AgreementFilter):
         return queryset
 
 
+# How many organisations a network graph shows: the page's graph, and the API's by default
+# and at most (a whole graph of 100,000 agreements is no use to a browser or a partner).
+NETWORK_PAGE_LIMIT = 100
+NETWORK_DEFAULT_LIMIT = 500
+NETWORK_MAX_LIMIT = 1000
+
+
+class NetworkForm(forms.Form):
+    def clean(self):
+        cleaned_data = super().clean()
+        first, last = cleaned_data.get("year_from"), cleaned_data.get("year_to")
+        if first is not None and last is not None and last < first:
+            self.add_error("year_to", _("The last year cannot be before the first year."))
+        return cleaned_data
+
+
+class NodeLimitFilter(django_filters.Filter):
+    """The size of the graph, not a filter of the agreements: the view reads the value."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = {
+            "type": "integer",
+            "minimum": self.extra["min_value"],
+            "maximum": self.extra["max_value"],
+            "default": NETWORK_DEFAULT_LIMIT,
+            "description": self.extra["help_text"],
+        }
+        extend_schema_field(schema)(self)
+
+    def filter(self, queryset: QuerySet, value) -> QuerySet:
+        return queryset
+
+
 class NetworkFilter(AgreementApiFilter):
-    """The agreement filters, plus the year range and division a graph page needs."""
+    """The agreement filters, plus the year range, division and graph size a graph needs."""
 
     year_from = YearFilter(
         field_name="signed_on",
@@ -202,11 +239,42 @@ class NetworkFilter(AgreementApiFilter):
         to_field_name="slug",
         method="filter_division",
         label=_("Division of a party"),
+        empty_label=_("All divisions"),
         help_text=_("Slug of a division: the agreements with at least one party in it."),
+    )
+    country = django_filters.ChoiceFilter(
+        choices=lambda: list(countries),
+        method="filter_country",
+        label=_("Country of a party"),
+        empty_label=_("All countries"),
+        help_text=_(
+            "ISO 3166 code of a country, e.g. HU: the agreements with at least one party there."
+        ),
+    )
+    limit = NodeLimitFilter(
+        label=_("Most organisations"),
+        min_value=1,
+        max_value=NETWORK_MAX_LIMIT,
+        help_text=format_lazy(
+            _(
+                "At most this many organisations ({default} when left out, up to {max}): "
+                "those that signed the most of the matching agreements, with the edges among "
+                "them. `organisation_count` in the answer says how many there are in all."
+            ),
+            default=NETWORK_DEFAULT_LIMIT,
+            max=NETWORK_MAX_LIMIT,
+        ),
     )
 
     class Meta(AgreementApiFilter.Meta):
-        fields = [*AgreementApiFilter.Meta.fields, "year_from", "year_to", "division"]
+        fields = [
+            *AgreementApiFilter.Meta.fields,
+            "year_from",
+            "year_to",
+            "division",
+            "limit",
+        ]
+        form = NetworkForm
 
     def filter_division(self, queryset: QuerySet, name: str, value: Division) -> QuerySet:
         return queryset.filter(
@@ -216,3 +284,39 @@ class NetworkFilter(AgreementApiFilter):
                 )
             )
         )
+
+    @property
+    def node_limit(self) -> int:
+        """The `limit` asked for, once the filters are valid."""
+        return getattr(self.form, "cleaned_data", {}).get("limit") or NETWORK_DEFAULT_LIMIT
+
+
+class NetworkPageFilter(NetworkFilter):
+    """The network page's form: the year range, focus area, division and country.
+
+    The page always shows NETWORK_PAGE_LIMIT organisations; the API's other filters are not
+    offered there (and are ignored when sent).
+    """
+
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        to_field_name="slug",
+        queryset=topic_choices,
+        label=_("Focus area"),
+        empty_label=_("All focus areas"),
+    )
+    # Not offered on the page.
+    party = year = signed_after = signed_before = status = kind = conference = limit = None
+
+    class Meta(NetworkFilter.Meta):
+        fields = ["year_from", "year_to", "topic", "division", "country"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The API's help speaks of slugs and codes; a select needs none.
+        for name in ("division", "country"):
+            self.filters[name].extra.pop("help_text", None)
+
+    @property
+    def node_limit(self) -> int:
+        return NETWORK_PAGE_LIMIT

@@ -7,6 +7,7 @@ app_name = "agreements"
 urlpatterns = [
     path("", views.AgreementListView.as_view(), name="agreement-list"),
     path("feed.atom", feeds.AgreementFeed(), name="agreement-feed"),
+    path("network/", views.AgreementNetworkView.as_view(), name="network"),
     path(
         "documents/<str:filename>",
         views.agreement_document,

@@ -1,5 +1,10 @@
+from collections import Counter
+from typing import Any
+from urllib.parse import urlencode
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -8,9 +13,11 @@ from django_filters.views import FilterView
 from rest_framework.exceptions import AuthenticationFailed
 
 from config.rest.authentication import ApiTokenAuthentication
+from members.models import Division
 
-from .filters import AgreementFilter
+from .filters import AgreementFilter, NetworkPageFilter
 from .models import DOCUMENT_FOLDER, Agreement
+from .network import Network, cooperation_network
 
 
 class AgreementListView(FilterView):
@@ -19,6 +26,73 @@ class AgreementListView(FilterView):
     template_name = "agreements/agreement_list.html"
     context_object_name = "agreements"
     paginate_by = 20
+
+
+# Colour-blind-safe colours (Okabe and Ito), in the order of the map of members, so that a
+# division keeps its colour on both; static/css/network.css defines `.division-colour-<n>`
+# for each, and `.division-colour-none`.
+PALETTE_SIZE = 8
+
+
+class AgreementNetworkView(FilterView):
+    """The cooperation network: a graph drawn in the browser from the API's network, and the
+    same organisations as a table, which is the page without JavaScript."""
+
+    filterset_class = NetworkPageFilter
+    queryset = Agreement.objects.public()
+    template_name = "agreements/network.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.filterset.errors:
+            return context
+        network = cooperation_network(self.object_list, limit=self.filterset.node_limit)
+        context["network"] = network
+        context["legend"] = self.legend(network)
+        # An unbound form (no filters at all) has no cleaned data.
+        context["api_url"] = self.api_url(getattr(self.filterset.form, "cleaned_data", {}))
+        context["network_text"] = {
+            "drawing": _("Drawing the graph…"),
+            "drawn": _(
+                "{nodes} organisations and {links} links between them. Select an organisation "
+                "to open its page."
+            ),
+            "failed": _(
+                "The graph could not be drawn; the table below lists the same organisations."
+            ),
+        }
+        return context
+
+    def api_url(self, cleaned_data: dict[str, Any]) -> str:
+        """The API's network with the same filters and size, for the graph."""
+        query = {"limit": self.filterset.node_limit}
+        for name, value in cleaned_data.items():
+            if value not in (None, ""):
+                query[name] = getattr(value, "slug", value)
+        return f"{reverse('api:network-list')}?{urlencode(query)}"
+
+    @staticmethod
+    def legend(network: Network) -> list[dict[str, Any]]:
+        """The divisions of the organisations shown, each with its colour and number of them.
+
+        A division's colour follows its place among all divisions, whatever the filters.
+        """
+        shown = Counter(node.division_id for node in network.nodes)
+        legend = [
+            {
+                "slug": division.slug,
+                "name": division.name,
+                "colour": str(index % PALETTE_SIZE),
+                "count": shown[division.pk],
+            }
+            for index, division in enumerate(Division.objects.order_by("name", "pk"))
+            if shown[division.pk]
+        ]
+        if shown[None]:
+            legend.append(
+                {"slug": "", "name": _("No division"), "colour": "none", "count": shown[None]}
+            )
+        return legend
 
 
 class AgreementDetailView(DetailView):

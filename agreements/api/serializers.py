@@ -1,10 +1,6 @@
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
-from itertools import combinations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -338,57 +334,6 @@ class AgreementWriteSerializer(PortalSerializer):
             return update_agreement(agreement=instance, **validated_data)
 
 
-@dataclass(frozen=True)
-class Edge:
-    agreement: str
-    source: str
-    target: str
-    year: int | None
-    topics: list[str]
-    kind: str
-    status: str
-
-
-@dataclass(frozen=True)
-class Network:
-    nodes: list[Organisation]
-    edges: list[Edge]
-
-
-def cooperation_network(agreements: QuerySet[Agreement]) -> Network:
-    """The graph of `agreements` (loaded with `for_network()`): one edge per pair of parties.
-
-    Nodes are the parties, each with how many of these agreements it signed.
-    """
-    nodes: dict[int, Organisation] = {}
-    counts: Counter[int] = Counter()
-    edges = []
-    ordered = agreements.order_by(F("signed_on").asc(nulls_first=True), "pk")
-    for agreement in ordered:
-        parties = list(agreement.parties.all())
-        for party in parties:
-            organisation = nodes.setdefault(party.organisation_id, party.organisation)
-            organisation.is_member = party.organisation_is_member
-            counts[party.organisation_id] += 1
-        topics = [topic.slug for topic in agreement.topics.all()]
-        year = agreement.signed_on.year if agreement.signed_on else None
-        edges.extend(
-            Edge(
-                agreement=agreement.slug,
-                source=source.organisation.slug,
-                target=target.organisation.slug,
-                year=year,
-                topics=topics,
-                kind=agreement.kind,
-                status=agreement.status,
-            )
-            for source, target in combinations(parties, 2)
-        )
-    for organisation_id, organisation in nodes.items():
-        organisation.agreement_count = counts[organisation_id]
-    return Network(nodes=sorted(nodes.values(), key=lambda o: (o.name, o.pk)), edges=edges)
-
-
 class NetworkNodeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.SlugField()
@@ -427,11 +372,24 @@ class NetworkEdgeSerializer(serializers.Serializer):
 @extend_schema_serializer(many=False)
 class NetworkSerializer(serializers.Serializer):
     nodes = NetworkNodeSerializer(
-        many=True, help_text=gettext_lazy("The organisations, ordered by name.")
+        many=True,
+        help_text=gettext_lazy(
+            "The organisations, ordered by name: those that signed the most of the matching "
+            "agreements, at most `limit` of them."
+        ),
     )
     edges = NetworkEdgeSerializer(
         many=True,
         help_text=gettext_lazy(
-            "One per pair of parties of each agreement, oldest agreement first."
+            "One per pair of parties (among the nodes) of each agreement, oldest agreement first."
         ),
+    )
+    organisation_count = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "How many organisations signed the matching agreements: more than there are "
+            "nodes when `limit` left some out."
+        )
+    )
+    agreement_count = serializers.IntegerField(
+        help_text=gettext_lazy("How many agreements match the filters.")
     )

@@ -14,13 +14,13 @@ from config.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictReq
 
 from ..filters import AgreementApiFilter, NetworkFilter
 from ..models import Agreement
+from ..network import cooperation_network
 from .serializers import (
     AgreementCSVSerializer,
     AgreementDetailSerializer,
     AgreementSerializer,
     AgreementWriteSerializer,
     NetworkSerializer,
-    cooperation_network,
 )
 
 AGREEMENT_SEARCH_FIELDS = ["title", "summary", "parties__organisation__name"]
@@ -72,12 +72,22 @@ class AgreementViewSet(PortalWriteViewSet):
         return super().get_serializer_class()
 
 
+class KeptFilterBackend(DjangoFilterBackend):
+    """Keeps the checked FilterSet on the view, for the values it holds besides filters."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 @extend_schema(
     responses=NetworkSerializer,
     description=gettext_lazy(
-        "The cooperation network of the agreements that match the filters, whole (not paged): "
+        "The cooperation network of the agreements that match the filters (not paged): "
         "organisations as nodes, and for each agreement an edge between every two of its "
-        "parties (one edge for two parties, three for three). Drafts and non-public "
+        "parties (one edge for two parties, three for three). The graph holds the `limit` "
+        "organisations that signed the most of these agreements and the edges among them; "
+        "`organisation_count` and `agreement_count` give the whole. Drafts and non-public "
         "agreements are left out, except for staff tokens."
     ),
 )
@@ -86,22 +96,23 @@ class NetworkViewSet(
 ):
     """The cooperation network: organisations as nodes, agreements as edges.
 
-    Only a list: no record has its own address here. JSON only, not paged, and built in a
-    fixed number of queries.
+    Only a list: no record has its own address here. JSON only, not paged, at most `limit`
+    nodes, and built in a fixed number of queries.
     """
 
     serializer_class = NetworkSerializer
     filterset_class = NetworkFilter
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [KeptFilterBackend, SearchFilter]
     search_fields = AGREEMENT_SEARCH_FIELDS
     pagination_class = None
     renderer_classes = [JSONRenderer]
 
     def get_queryset(self):
-        return visible_agreements(self.request).for_network()
+        return visible_agreements(self.request)
 
     def list(self, request, *args, **kwargs):
-        network = cooperation_network(self.filter_queryset(self.get_queryset()))
+        agreements = self.filter_queryset(self.get_queryset())
+        network = cooperation_network(agreements, limit=self.filterset.node_limit)
         return Response(self.get_serializer(network).data)
 
 

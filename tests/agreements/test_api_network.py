@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 NETWORK_URL = reverse("api:network-list")
 BASE = "http://testserver"
+EMPTY = {"nodes": [], "edges": [], "organisation_count": 0, "agreement_count": 0}
 
 
 def agreement_between(*organisations, topics=(), **kwargs) -> Agreement:
@@ -143,7 +144,7 @@ def test_network_without_agreements_is_empty(api_client):
 
     response = api_client.get(NETWORK_URL)
 
-    assert response.json() == {"nodes": [], "edges": []}
+    assert response.json() == EMPTY
 
 
 @pytest.fixture
@@ -260,7 +261,7 @@ def test_network_existing_organisation_without_agreements_gives_an_empty_graph(a
 
     for query in ({"party": "loner"}, {"division": "empty"}):
         response = api_client.get(NETWORK_URL, query)
-        assert response.json() == {"nodes": [], "edges": []}, query
+        assert response.json() == EMPTY, query
 
 
 @pytest.mark.parametrize(
@@ -333,8 +334,9 @@ def rich_agreement(index: int) -> Agreement:
     )
 
 
-# Agreements, parties (with organisations, divisions and membership), topics.
-NETWORK_QUERIES = 3
+# The ranking of the parties; the nodes (with division and membership); the agreements'
+# count; the agreements between shown nodes, their shown parties and their topics.
+NETWORK_QUERIES = 6
 
 
 @pytest.mark.parametrize("rows", [1, 5])
