@@ -282,11 +282,18 @@ def test_page_without_records_says_there_is_nothing_to_count(client):
     assertNotContains(response, "<canvas")
 
 
-def test_page_ignores_query_parameters(client, known):
-    response = client.get(PAGE, {"year": "abc", "division": "\x00", "page": "-1"})
+@pytest.mark.parametrize(
+    "value", ["abc", "\x00", "-1", "99999999999999999999999", "<script>alert(1)</script>"]
+)
+def test_page_and_csv_ignore_query_parameters(client, known, value):
+    params = {"year": value, "division": value, "page": value, "format": value}
 
-    assert response.status_code == 200
-    assertContains(response, "<caption>Members per division</caption>", html=True)
+    page = client.get(PAGE, params)
+    csv_file = client.get("/figures/agreements-per-year.csv", params)
+
+    assertContains(page, "<caption>Members per division</caption>", html=True)
+    assertNotContains(page, "<script>alert(1)</script>")
+    assert csv_file.content.decode() == "year,agreements\r\n2023,2\r\n2024,0\r\n2025,2\r\n"
 
 
 # CSV files
@@ -363,9 +370,19 @@ def test_csv_guards_cells_a_spreadsheet_would_run_as_a_formula(client):
         assert f"\r\n{name}," not in body
 
 
-def test_csv_of_an_unknown_figure_is_not_found(client):
-    assert client.get("/figures/members-per-planet.csv").status_code == 404
-    assert client.get("/figures/members-per-division.xlsx").status_code == 404
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/figures/members-per-planet.csv",
+        "/figures/members-per-division.xlsx",
+        "/figures/members-per-division",
+        "/figures/.csv",
+        "/figures/%00.csv",
+        "/figures/../members-per-division.csv",
+    ],
+)
+def test_csv_of_an_unknown_figure_is_not_found(client, path):
+    assert client.get(path).status_code == 404
 
 
 def test_csv_is_only_read(client, known):
