@@ -180,11 +180,10 @@ class AgreementApiFilter(AgreementFilter):
         return queryset
 
 
-# How many organisations a network graph shows: the page's graph, and the API's by default
-# and at most (a whole graph of 100,000 agreements is no use to a browser or a partner).
+# How many organisations a network graph shows: on the page, and at most (and by default) in
+# the API. A whole graph of 100,000 agreements is no use to a browser or a partner.
 NETWORK_PAGE_LIMIT = 100
-NETWORK_DEFAULT_LIMIT = 500
-NETWORK_MAX_LIMIT = 1000
+NETWORK_MAX_LIMIT = 500
 
 
 class NetworkForm(forms.Form):
@@ -207,7 +206,7 @@ class NodeLimitFilter(django_filters.Filter):
             "type": "integer",
             "minimum": self.extra["min_value"],
             "maximum": self.extra["max_value"],
-            "default": NETWORK_DEFAULT_LIMIT,
+            "default": NETWORK_MAX_LIMIT,
             "description": self.extra["help_text"],
         }
         extend_schema_field(schema)(self)
@@ -257,11 +256,11 @@ class NetworkFilter(AgreementApiFilter):
         max_value=NETWORK_MAX_LIMIT,
         help_text=format_lazy(
             _(
-                "At most this many organisations ({default} when left out, up to {max}): "
-                "those that signed the most of the matching agreements, with the edges among "
-                "them. `organisation_count` in the answer says how many there are in all."
+                "At most this many organisations, from 1 to {max} ({max} when left out): "
+                "those that signed the most of the matching agreements (on a tie, the lower "
+                "`id` first), with the edges among them. `organisation_count` in the answer "
+                "says how many signed them in all."
             ),
-            default=NETWORK_DEFAULT_LIMIT,
             max=NETWORK_MAX_LIMIT,
         ),
     )
@@ -288,7 +287,7 @@ class NetworkFilter(AgreementApiFilter):
     @property
     def node_limit(self) -> int:
         """The `limit` asked for, once the filters are valid."""
-        return getattr(self.form, "cleaned_data", {}).get("limit") or NETWORK_DEFAULT_LIMIT
+        return getattr(self.form, "cleaned_data", {}).get("limit") or NETWORK_MAX_LIMIT
 
 
 class NetworkPageFilter(NetworkFilter):

@@ -234,6 +234,8 @@ def graph():
         ({"kind": "mou"}, {"kind"}),
         ({"conference": "beijing-2025"}, {"smart"}),
         ({"country": "BR"}, {"kind", "latest"}),
+        ({"country": "TH", "year_from": "2023"}, {"smart"}),
+        ({"country": "CN", "year_to": "2024"}, {"old"}),
         ({"division": "europe"}, {"smart", "old"}),
         ({"division": "asia"}, {"smart", "old", "kind", "latest"}),
         ({"division": "asia", "year_to": "2020"}, {"old"}),
@@ -264,6 +266,57 @@ def test_network_existing_organisation_without_agreements_gives_an_empty_graph(a
         assert response.json() == EMPTY, query
 
 
+def test_network_counts_the_organisations_and_agreements_that_match(api_client, graph):
+    response = api_client.get(NETWORK_URL, {"country": "BR"})
+
+    body = response.json()
+    assert (body["organisation_count"], body["agreement_count"]) == (3, 2)
+    assert len(body["nodes"]) == 3
+
+
+def test_network_limit_keeps_those_with_most_agreements_and_the_edges_among_them(api_client, graph):
+    response = api_client.get(NETWORK_URL, {"limit": "3"})
+
+    body = response.json()
+    # Each park signed two of the four; on a tie, the lower id first: zpark is left out.
+    counts = {node["slug"]: node["agreement_count"] for node in body["nodes"]}
+    assert counts == {"taguspark": 2, "tecnopuc": 2, "cmu-step": 2}
+    assert edges(response) == {
+        ("kind", "tecnopuc", "cmu-step"),
+        ("smart", "taguspark", "cmu-step"),
+    }
+    assert (body["organisation_count"], body["agreement_count"]) == (4, 4)
+
+
+def test_network_limit_ranks_by_the_filtered_agreements(api_client, graph):
+    response = api_client.get(NETWORK_URL, {"limit": "1", "year_from": "2024"})
+
+    body = response.json()
+    assert [(node["slug"], node["agreement_count"]) for node in body["nodes"]] == [("taguspark", 1)]
+    assert body["edges"] == []
+    assert (body["organisation_count"], body["agreement_count"]) == (4, 2)
+
+
+def test_network_limit_cuts_an_agreement_of_three_down_to_its_shown_pairs(api_client):
+    first, second, third = (OrganisationFactory(slug=slug) for slug in ("p1", "p2", "p3"))
+    agreement_between(first, second, third, slug="three")
+    agreement_between(first, second, slug="two")
+
+    response = api_client.get(NETWORK_URL, {"limit": "2"})
+
+    assert set(node_slugs(response)) == {"p1", "p2"}
+    assert edges(response) == {("three", "p1", "p2"), ("two", "p1", "p2")}
+
+
+def test_network_is_limited_to_the_maximum_by_default(api_client, graph, monkeypatch):
+    monkeypatch.setattr("agreements.filters.NETWORK_MAX_LIMIT", 2)
+
+    response = api_client.get(NETWORK_URL)
+
+    assert set(node_slugs(response)) == {"taguspark", "tecnopuc"}
+    assert response.json()["organisation_count"] == 4
+
+
 @pytest.mark.parametrize(
     ("query", "attr"),
     [
@@ -278,6 +331,11 @@ def test_network_existing_organisation_without_agreements_gives_an_empty_graph(a
         ({"status": "lost"}, "status"),
         ({"kind": "treaty"}, "kind"),
         ({"country": "XX"}, "country"),
+        ({"country": "hu"}, "country"),
+        ({"year_from": "2024", "year_to": "2020"}, "year_to"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "501"}, "limit"),
+        ({"limit": "many"}, "limit"),
         ({"page": "2"}, "page"),
         ({"page_size": "10"}, "page_size"),
         ({"modified_since": "2025-01-01"}, "modified_since"),
@@ -367,6 +425,18 @@ def test_network_query_budget_with_filters(api_client, django_assert_num_queries
     assert len(response.json()["edges"]) == 6 * rows
 
 
+@pytest.mark.parametrize("rows", [1, 5])
+def test_network_query_budget_with_a_limit(api_client, django_assert_num_queries, rows):
+    for index in range(rows):
+        rich_agreement(index)
+
+    with django_assert_num_queries(NETWORK_QUERIES):
+        response = api_client.get(NETWORK_URL, {"limit": "2"})
+
+    assert len(response.json()["nodes"]) == 2
+    assert response.json()["organisation_count"] == 3 * rows
+
+
 # The schema describes the graph.
 
 
@@ -398,9 +468,45 @@ def test_network_schema_describes_nodes_and_edges(schema):
     edge = components["NetworkEdge"]["properties"]
     assert set(edge) == {"agreement", "source", "target", "year", "topics", "kind", "status"}
     assert edge["year"]["nullable"] is True
+    assert network["organisation_count"]["type"] == "integer"
+    assert network["agreement_count"]["type"] == "integer"
+    assert set(components["Network"]["required"]) == {
+        "nodes",
+        "edges",
+        "organisation_count",
+        "agreement_count",
+    }
     names = {parameter["name"] for parameter in operation["parameters"]}
-    assert {"party", "year", "year_from", "year_to", "division", "topic", "search"} <= names
+    assert {
+        "party",
+        "year",
+        "year_from",
+        "year_to",
+        "division",
+        "country",
+        "topic",
+        "search",
+        "limit",
+    } <= names
     assert not {"page", "page_size", "ordering", "expand"} & names
+
+
+def test_network_schema_documents_the_limit_and_the_country(schema):
+    operation = schema["paths"]["/api/v1/network/"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+
+    assert parameters["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 500,
+    }
+    assert parameters["limit"]["description"].startswith(
+        "At most this many organisations, from 1 to 500 (500 when left out)"
+    )
+    assert "ISO 3166" in parameters["country"]["description"]
+    assert parameters["year_to"]["schema"]["maximum"] == 2200
+    assert "`limit` organisations that signed the most" in operation["description"]
 
 
 def test_agreement_schema_documents_filters_and_writes(schema):
