@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -146,7 +146,7 @@ class Agreement(TimeStampedModel):
     history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:
-        ordering = ["-signed_on", "title"]
+        ordering = ["-signed_on", "title", "pk"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         get_latest_by = "signed_on"
@@ -164,7 +164,18 @@ class Agreement(TimeStampedModel):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="agreement_title_not_blank"),
         ]
-        indexes = [models.Index(fields=["is_public", "status", "signed_on"])]
+        indexes = [
+            models.Index(fields=["is_public", "status", "signed_on"]),
+            # The public lists in their default order: newest first, read straight off the
+            # index (home, the agreement list and its deep pages, the API, the feed).
+            models.Index(
+                F("signed_on").desc(),
+                "title",
+                "id",
+                name="agreement_public_order",
+                condition=Q(is_public=True) & ~Q(status="draft"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

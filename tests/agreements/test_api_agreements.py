@@ -377,7 +377,13 @@ def test_agreement_list_existing_slugs_without_public_agreements_give_an_empty_l
     ):
         response = api_client.get(LIST_URL, query)
         assert response.status_code == 200, query
-        assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+        assert response.json() == {
+            "count": 0,
+            "count_capped": False,
+            "next": None,
+            "previous": None,
+            "results": [],
+        }
     assert loner.pk
 
 

@@ -1,0 +1,80 @@
+"""Counts that stop at a cap, on the API and behind the public lists."""
+
+import pytest
+from django.core.paginator import EmptyPage
+
+from config.pagination import CappedPaginator
+from members.models import Organisation
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seven_organisations():
+    return [OrganisationFactory(name=f"Park {index}") for index in range(7)]
+
+
+@pytest.fixture
+def cap_of_four(monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "count_cap", 4)
+
+
+def names(page) -> list[str]:
+    return [organisation.name for organisation in page.object_list]
+
+
+def test_count_is_exact_under_the_cap(seven_organisations):
+    paginator = CappedPaginator(Organisation.objects.order_by("name"), 3)
+
+    assert (paginator.count, paginator.count_is_capped, paginator.num_pages) == (7, False, 3)
+    assert names(paginator.page(3)) == ["Park 6"]
+    assert not paginator.page(3).has_next()
+
+
+def test_count_stops_at_the_cap_and_pages_go_on_past_it(
+    seven_organisations, cap_of_four, django_assert_num_queries
+):
+    paginator = CappedPaginator(Organisation.objects.order_by("name"), 3)
+
+    with django_assert_num_queries(2):
+        second = paginator.page(2)
+        assert names(second) == ["Park 3", "Park 4", "Park 5"]
+    assert (paginator.shown_count, paginator.count_is_capped) == (4, True)
+    assert second.has_next()
+    assert (second.start_index(), second.end_index()) == (4, 6)
+
+    last = paginator.page(3)
+    assert names(last) == ["Park 6"]
+    assert not last.has_next()
+    assert last.end_index() == 7
+    with pytest.raises(EmptyPage):
+        paginator.page(4)
+    with pytest.raises(EmptyPage):
+        paginator.page(0)
+
+
+def test_api_list_says_when_its_count_is_capped(api_client, seven_organisations, cap_of_four):
+    response = api_client.get("/api/v1/organisations/", {"page_size": 3, "page": 3})
+
+    body = response.json()
+    assert (body["count"], body["count_capped"], body["next"]) == (4, True, None)
+    assert [row["name"] for row in body["results"]] == ["Park 6"]
+    assert "page=2" in body["previous"]
+
+    first = api_client.get("/api/v1/organisations/", {"page_size": 3}).json()
+    assert first["next"].endswith("page=2&page_size=3")
+
+
+def test_api_count_is_exact_under_the_cap(api_client, seven_organisations):
+    body = api_client.get("/api/v1/organisations/", {"page_size": 3}).json()
+
+    assert (body["count"], body["count_capped"]) == (7, False)
+
+
+def test_api_schema_documents_the_capped_count(api_client):
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    page = schema["components"]["schemas"]["PaginatedOrganisationList"]
+
+    assert page["properties"]["count_capped"]["type"] == "boolean"
+    assert "count_capped" in page["required"]
