@@ -46,7 +46,7 @@
     if (!icons[colour]) {
       icons[colour] = L.divIcon({
         className: "member-marker division-colour-" + colour,
-        iconSize: [16, 16],
+        iconSize: [24, 24],
         html: ""
       });
     }
@@ -93,7 +93,11 @@
   section.hidden = false;
   say(text.loading);
 
+  var animate = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var map = L.map(container, {
+    zoomAnimation: animate,
+    fadeAnimation: animate,
+    markerZoomAnimation: animate,
     attributionControl: false,
     zoomControl: false,
     minZoom: 0,
@@ -106,10 +110,35 @@
   L.control.zoom({ zoomInTitle: text.zoom_in, zoomOutTitle: text.zoom_out }).addTo(map);
   map.fitBounds([[-50, -170], [75, 180]]);
 
+  // A ring crossing the 180th meridian (Fiji, the east tip of Russia) would be drawn across
+  // the whole flat map: its western longitudes are moved past 180 instead.
+  function unwrapRing(ring) {
+    var longitudes = ring.map(function (point) { return point[0]; });
+    if (Math.max.apply(null, longitudes) - Math.min.apply(null, longitudes) <= 180) {
+      return ring;
+    }
+    return ring.map(function (point) {
+      return point[0] < 0 ? [point[0] + 360, point[1]] : point;
+    });
+  }
+
+  function unwrap(geometry) {
+    if (geometry.type === "Polygon") {
+      geometry.coordinates = geometry.coordinates.map(unwrapRing);
+    } else if (geometry.type === "MultiPolygon") {
+      geometry.coordinates = geometry.coordinates.map(function (polygon) {
+        return polygon.map(unwrapRing);
+      });
+    }
+  }
+
   var outline = getJson(container.getAttribute("data-outline-url")).then(function (world) {
     var shapes = topojson.feature(world, world.objects.countries);
     shapes.features = shapes.features.filter(function (feature) {
       return !LEFT_OUT[feature.id];
+    });
+    shapes.features.forEach(function (feature) {
+      unwrap(feature.geometry);
     });
     L.geoJSON(shapes, {
       interactive: false,
@@ -122,6 +151,7 @@
   var points = getJson(container.getAttribute("data-points-url")).then(function (data) {
     var clusters = L.markerClusterGroup({
       chunkedLoading: true,
+      animate: animate,
       showCoverageOnHover: false,
       maxClusterRadius: 45,
       spiderfyOnMaxZoom: true,
@@ -144,10 +174,17 @@
     });
     clusters.addLayers(markers);
     clusters.addTo(map);
+    // Told once the view has settled on the members (moveend fires even if nothing moved).
+    map.once("moveend", function () {
+      say(fill(text.loaded, markers.length));
+      container.setAttribute("data-ready", "");
+    });
     if (markers.length) {
-      map.fitBounds(clusters.getBounds(), { padding: [24, 24], maxZoom: 5 });
+      var bounds = L.latLngBounds(markers.map(function (marker) { return marker.getLatLng(); }));
+      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 5 });
+    } else {
+      map.fire("moveend");
     }
-    say(fill(text.loaded, markers.length));
   });
 
   // Without the outline the points still tell where the members are.
