@@ -1,15 +1,21 @@
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.sql import Query
+from django.db.models.sql.datastructures import Join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from conferences.models import Appearance, Conference
 
 from .models import Division, Membership, Organisation, Person, Topic
+
+# The most choices a facet over a growing table (conferences, organisations) offers.
+FACET_LIMIT = 40
 
 
 @dataclass(frozen=True)
@@ -18,12 +24,27 @@ class Facet:
 
     `value` is the lookup grouped on; its values are the choice values the filter accepts.
     `label` is the lookup that names a choice; without it, the filter's own choice labels
-    are used, in the filter's own order.
+    are used, in the filter's own order. `limit` keeps only the first choices in `order_by`
+    (which may use "facet_count"): a filter over thousands of organisations offers the most
+    relevant ones instead of a page-sized list of all of them. `offered` narrows the values
+    counted to a few chosen beforehand (a queryset of values), when counting every group
+    first would cost more than the page.
     """
 
     value: str
     label: str | None = None
     order_by: tuple[str, ...] = ()
+    limit: int | None = None
+    offered: Callable[[], QuerySet] | None = None
+
+
+def joins_many(query: Query) -> bool:
+    """Whether the query joins a to-many relation, so that a row can repeat."""
+    return any(
+        getattr(join.join_field, "one_to_many", False) or join.join_field.many_to_many
+        for join in query.alias_map.values()
+        if isinstance(join, Join)
+    )
 
 
 class FacetedFilterSet(django_filters.FilterSet):
@@ -44,19 +65,31 @@ class FacetedFilterSet(django_filters.FilterSet):
             field = self.form.fields[name]
             choices = [("", field.empty_label)]
             choices += [
-                (value, _("%(label)s (%(count)s)") % {"label": label, "count": count})
+                (
+                    value,
+                    label
+                    if count is None
+                    else _("%(label)s (%(count)s)")
+                    % {
+                        "label": label,
+                        "count": count,
+                    },
+                )
                 for value, label, count in self.facet_counts(name, facet)
             ]
             field.widget.choices = choices
 
     def facet_counts(self, name: str, facet: Facet) -> list[tuple[str, str, int]]:
         queryset = self.queryset_without(name).order_by()
+        if facet.offered:
+            queryset = queryset.filter(**{f"{facet.value}__in": list(facet.offered())})
         lookups = [facet.value] + ([facet.label] if facet.label else [])
-        rows = (
-            queryset.values(*lookups)
-            .annotate(facet_count=Count("pk", distinct=True))
-            .order_by(*facet.order_by)
-        )
+        grouped = queryset.values(*lookups)
+        rows = grouped.annotate(
+            facet_count=Count("pk", distinct=joins_many(grouped.query))
+        ).order_by(*facet.order_by)
+        if facet.limit:
+            rows = rows.exclude(**{f"{facet.value}__isnull": True})[: facet.limit]
         counts = {}
         for row in rows:
             value = row[facet.value]
@@ -75,7 +108,10 @@ class FacetedFilterSet(django_filters.FilterSet):
         return self._keep_selected(name, facet, counted)
 
     def _keep_selected(self, name: str, facet: Facet, counted: list) -> list:
-        """The chosen value stays in the list, with (0), when the other filters exclude it."""
+        """The chosen value stays in the list, with (0), when the other filters exclude it.
+
+        Past a facet's limit its count is unknown, and it is shown without one.
+        """
         selected = self.form.cleaned_data.get(name)
         if selected in (None, ""):
             return counted
@@ -86,7 +122,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             label = str(selected)
         else:
             label = dict(self.form.fields[name].choices).get(value, value)
-        return [(str(value), label, 0), *counted]
+        return [(str(value), label, None if facet.limit else 0), *counted]
 
     def queryset_without(self, name: str) -> QuerySet:
         queryset = self.queryset.all()
@@ -156,6 +192,16 @@ class OrganisationFilter(FacetedFilterSet):
         return queryset
 
 
+def recent_conferences_with_speakers(limit: int) -> QuerySet:
+    """The slugs of the latest conferences with anyone on their programme."""
+    on_programme = Appearance.objects.filter(session__conference=OuterRef("pk"))
+    return (
+        Conference.objects.filter(Exists(on_programme))
+        .order_by("-start_date", "title")
+        .values_list("slug", flat=True)[:limit]
+    )
+
+
 class PersonFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label=_("Name"),
@@ -190,10 +236,15 @@ class PersonFilter(FacetedFilterSet):
                 "-appearances__session__conference__start_date",
                 "appearances__session__conference__title",
             ),
+            limit=FACET_LIMIT,
+            offered=lambda: recent_conferences_with_speakers(FACET_LIMIT),
         ),
         "country": Facet("country"),
         "organisation": Facet(
-            "affiliation__slug", "affiliation__name", order_by=("affiliation__name",)
+            "affiliation__slug",
+            "affiliation__name",
+            order_by=("-facet_count", "affiliation__name"),
+            limit=FACET_LIMIT,
         ),
     }
 

@@ -672,12 +672,14 @@ class Person(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="person_name_not_blank"),
         ]
+        # Lists page through people in name order.
+        indexes = [models.Index(fields=["name", "id"], name="person_name_order")]
 
     def __str__(self) -> str:
         return self.name
