@@ -5,14 +5,12 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.sql import Query
-from django.db.models.sql.datastructures import Join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from conferences.models import Appearance, Conference
 
-from .models import Division, Membership, Organisation, Person, Topic
+from .models import Division, Membership, Organisation, Person, Topic, joins_many
 
 # The most choices a facet over a growing table (conferences, organisations) offers.
 FACET_LIMIT = 40
@@ -36,15 +34,6 @@ class Facet:
     order_by: tuple[str, ...] = ()
     limit: int | None = None
     offered: Callable[[], QuerySet] | None = None
-
-
-def joins_many(query: Query) -> bool:
-    """Whether the query joins a to-many relation, so that a row can repeat."""
-    return any(
-        getattr(join.join_field, "one_to_many", False) or join.join_field.many_to_many
-        for join in query.alias_map.values()
-        if isinstance(join, Join)
-    )
 
 
 class FacetedFilterSet(django_filters.FilterSet):

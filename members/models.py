@@ -17,6 +17,8 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce, Lower
+from django.db.models.sql import Query
+from django.db.models.sql.datastructures import Join
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -62,16 +64,26 @@ def coordinate_constraints(prefix: str) -> list[models.BaseConstraint]:
     ]
 
 
+def joins_many(query: Query) -> bool:
+    """Whether the query joins a to-many relation, so that a row can repeat."""
+    return any(
+        getattr(join.join_field, "one_to_many", False) or join.join_field.many_to_many
+        for join in query.alias_map.values()
+        if isinstance(join, Join)
+    )
+
+
 def count_of(queryset: models.QuerySet, related: str) -> Coalesce:
     """For an annotation: how many rows of `queryset` point at the outer row through `related`.
 
     A correlated subquery per count, so that several counts never multiply each other's joins.
+    Rows are counted as they come unless `queryset` joins a to-many relation (DISTINCT costs
+    a sort of every row counted).
     """
+    filtered = queryset.filter(**{related: OuterRef("pk")}).order_by()
     counted = (
-        queryset.filter(**{related: OuterRef("pk")})
-        .order_by()
-        .values(related)
-        .annotate(count=Count("pk", distinct=True))
+        filtered.values(related)
+        .annotate(count=Count("pk", distinct=joins_many(filtered.query)))
         .values("count")
     )
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
@@ -88,6 +100,10 @@ def date_order_constraint(start: str, end: str, name: str) -> models.CheckConstr
     )
 
 
+# How many of each kind of record a topic's page lists before linking to the full list.
+TOPIC_PAGE_LIMIT = 12
+
+
 class TopicQuerySet(models.QuerySet):
     def with_counts(self) -> "TopicQuerySet":
         from agreements.models import Agreement
@@ -96,40 +112,69 @@ class TopicQuerySet(models.QuerySet):
         return self.annotate(
             organisation_count=count_of(Organisation.topics.through.objects.all(), "topic"),
             session_count=count_of(Session.topics.through.objects.all(), "topic"),
-            agreement_count=count_of(Agreement.objects.public(), "topics"),
+            agreement_count=count_of(
+                Agreement.topics.through.objects.filter(agreement__in=Agreement.objects.public()),
+                "topic",
+            ),
         )
 
     def for_profile(self) -> "TopicQuerySet":
+        """A topic's page: how much is tagged with it, and the first of each kind.
+
+        The lists are cut at TOPIC_PAGE_LIMIT; each count links to the full, paged list.
+        """
         from agreements.models import Agreement, AgreementParty
         from conferences.models import Conference, Session
 
-        return self.prefetch_related(
+        limit = TOPIC_PAGE_LIMIT
+        public_agreements = Agreement.objects.public()
+        return self.annotate(
+            organisation_count=count_of(Organisation.topics.through.objects.all(), "topic"),
+            member_count=count_of(
+                Organisation.topics.through.objects.filter(
+                    Exists(
+                        Organisation.objects.current_members().filter(
+                            pk=OuterRef("organisation_id")
+                        )
+                    )
+                ),
+                "topic",
+            ),
+            conference_count=count_of(Conference.topics.through.objects.all(), "topic"),
+            session_count=count_of(Session.topics.through.objects.all(), "topic"),
+            agreement_count=count_of(
+                Agreement.topics.through.objects.filter(
+                    Exists(public_agreements.filter(pk=OuterRef("agreement_id")))
+                ),
+                "topic",
+            ),
+        ).prefetch_related(
             Prefetch(
                 "organisations",
-                queryset=Organisation.objects.for_cards(),
+                queryset=Organisation.objects.for_cards().order_by("name", "pk")[:limit],
                 to_attr="tagged_organisations",
             ),
             Prefetch(
                 "conferences",
-                queryset=Conference.objects.order_by("-start_date", "-pk"),
+                queryset=Conference.objects.order_by("-start_date", "-pk")[:limit],
                 to_attr="tagged_conferences",
             ),
             Prefetch(
                 "sessions",
                 queryset=Session.objects.select_related("conference").order_by(
                     "-conference__start_date", "conference_id", "day", "start_time", "order", "pk"
-                ),
+                )[:limit],
                 to_attr="tagged_sessions",
             ),
             Prefetch(
                 "agreements",
-                queryset=Agreement.objects.public()
-                .order_by(F("signed_on").desc(nulls_last=True), "title")
-                .prefetch_related(
+                queryset=public_agreements.order_by(
+                    F("signed_on").desc(nulls_last=True), "title", "pk"
+                ).prefetch_related(
                     Prefetch(
                         "parties", queryset=AgreementParty.objects.select_related("organisation")
                     )
-                ),
+                )[:limit],
                 to_attr="tagged_agreements",
             ),
         )
