@@ -100,8 +100,10 @@ def date_order_constraint(start: str, end: str, name: str) -> models.CheckConstr
     )
 
 
-# How many of each kind of record a topic's page lists before linking to the full list.
+# How many of each kind of record a topic's or division's page lists before linking to the
+# full list.
 TOPIC_PAGE_LIMIT = 12
+DIVISION_PAGE_LIMIT = 24
 
 
 class TopicQuerySet(models.QuerySet):
@@ -217,7 +219,8 @@ class DivisionQuerySet(models.QuerySet):
     def for_profile(self) -> "DivisionQuerySet":
         from conferences.models import Conference
 
-        return self.prefetch_related(
+        limit = DIVISION_PAGE_LIMIT
+        return self.with_counts().prefetch_related(
             Prefetch(
                 "offices",
                 queryset=Office.objects.current().select_related("person__affiliation"),
@@ -225,12 +228,12 @@ class DivisionQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "organisations",
-                queryset=Organisation.objects.for_directory(),
+                queryset=Organisation.objects.for_directory().order_by("name", "pk")[:limit],
                 to_attr="member_organisations",
             ),
             Prefetch(
                 "conferences",
-                queryset=Conference.objects.order_by("-start_date", "-pk"),
+                queryset=Conference.objects.order_by("-start_date", "-pk")[:limit],
                 to_attr="conference_list",
             ),
         )

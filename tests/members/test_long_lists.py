@@ -1,11 +1,18 @@
-"""A topic's page lists the first few of each kind, with counts and links to the full lists."""
+"""Topic and division pages list the first few of each kind, with counts and links to the
+full lists."""
 
 import re
 
 import pytest
 
 from members import models
-from tests.factories import AgreementFactory, ConferenceFactory, SessionFactory, TopicFactory
+from tests.factories import (
+    AgreementFactory,
+    ConferenceFactory,
+    DivisionFactory,
+    SessionFactory,
+    TopicFactory,
+)
 from tests.members.test_views import member
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +67,18 @@ def test_topic_page_without_more_to_see_has_no_links(client):
 
     assert "Organisations (1)" in content
     assert "See all" not in content
+
+
+def test_division_page_cuts_its_member_list_and_links_to_the_directory(client, monkeypatch):
+    monkeypatch.setattr(models, "DIVISION_PAGE_LIMIT", 2)
+    europe = DivisionFactory(name="Europe", slug="europe")
+    for name in ("Alpha Park", "Beta Park", "Gamma Park"):
+        member(name=name, division=europe)
+
+    response = client.get(europe.get_absolute_url())
+
+    content = text(response.content.decode())
+    assert "Members (3)" in content
+    assert "Beta Park" in content and "Gamma Park" not in content
+    assert "See all 3 members in the directory" in content
+    assert 'href="/members/?division=europe"' in response.content.decode()
