@@ -6,6 +6,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from members.countries import country_choices
 from members.models import Division, Topic
 
 from .models import Conference, Session
@@ -111,7 +112,7 @@ class CountryFilter(django_filters.CharFilter):
     field_class = CountryCodeField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", lambda: [(code, name) for code, name in countries])
+        kwargs.setdefault("choices", country_choices)
         super().__init__(*args, **kwargs)
 
 

@@ -6,10 +6,10 @@ import django_filters
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from conferences.models import Appearance, Conference
 
+from .countries import country_choices
 from .models import Division, Membership, Organisation, Person, Topic, joins_many
 
 # The most choices a facet over a growing table (conferences, organisations) offers.
@@ -129,7 +129,7 @@ class OrganisationFilter(FacetedFilterSet):
         max_length=200,
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=countries, empty_label=_("All countries")
+        label=_("Country"), choices=country_choices, empty_label=_("All countries")
     )
     division = django_filters.ModelChoiceFilter(
         label=_("Division"),
@@ -207,7 +207,7 @@ class PersonFilter(FacetedFilterSet):
         distinct=True,
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=countries, empty_label=_("All countries")
+        label=_("Country"), choices=country_choices, empty_label=_("All countries")
     )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
