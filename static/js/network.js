@@ -14,8 +14,6 @@
   }
   var text = JSON.parse(textSource.textContent);
   var status = document.getElementById("network-status");
-  // The biggest organisations carry their name; the others show it under the pointer.
-  var LABELLED = 12;
 
   function say(message) {
     status.textContent = message;
@@ -41,8 +39,10 @@
     var ranked = network.nodes.slice().sort(function (a, b) {
       return b.agreement_count - a.agreement_count;
     });
+    // The biggest organisations carry their name (fewer on a phone); the others show it
+    // under the pointer.
     var labelled = {};
-    ranked.slice(0, LABELLED).forEach(function (node) {
+    ranked.slice(0, container.clientWidth < 600 ? 6 : 12).forEach(function (node) {
       labelled[node.slug] = true;
     });
     var elements = network.nodes.map(function (node) {
@@ -147,6 +147,12 @@
       }
     });
     layout.one("layoutstop", function () {
+      // Names keep a readable size when the whole graph is fitted in small.
+      var scale = Math.max(1, 1 / cy.zoom());
+      cy.style()
+        .selector("node")
+        .style({ "font-size": 12 * scale, "text-max-width": 150 * scale + "px", "text-margin-y": 3 * scale })
+        .update();
       var links = cy.edges().length;
       container.setAttribute("data-nodes-drawn", String(cy.nodes().length));
       say(text.drawn.replace("{nodes}", cy.nodes().length.toLocaleString()).replace("{links}", links.toLocaleString()));
