@@ -104,6 +104,10 @@ def pick_endpoints() -> list[Endpoint]:
             note=api_note,
         ),
         Endpoint("api-conference", reverse("api:conference-detail", args=[conference.slug])),
+        # The insight pages: aggregates, the bounded network and the map's points.
+        Endpoint("figures", reverse("figures")),
+        Endpoint("network", reverse("agreements:network")),
+        Endpoint("member-map-data", reverse("members:member-map-data")),
     ]
 
 
