@@ -1,7 +1,6 @@
 import datetime
 
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,6 +20,7 @@ from config.rest.serializers import (
     absolute,
     api_url,
     expand_to,
+    reverse_one,
 )
 from members.models import Division, Organisation, Person, Topic
 
@@ -247,7 +247,7 @@ class EditionField(serializers.Field):
             "id": pk,
             "slug": slug,
             "name": getattr(conference, f"{self.direction}_edition_title"),
-            "url": absolute(self.context, reverse("api:conference-detail", kwargs={"slug": slug})),
+            "url": absolute(self.context, reverse_one("api:conference-detail", "slug", slug)),
         }
 
 

@@ -6,7 +6,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_countries.serializers import CountryFieldMixin
@@ -68,7 +69,7 @@ class ReferenceField(serializers.SlugRelatedField):
             "id": obj.pk,
             "slug": obj.slug,
             "name": str(getattr(obj, self.label_attribute)),
-            "url": absolute(self.context, reverse(self.view_name, kwargs={"slug": obj.slug})),
+            "url": absolute(self.context, reverse_one(self.view_name, "slug", obj.slug)),
         }
 
     def to_internal_value(self, data):
@@ -159,8 +160,33 @@ def as_serializer_errors(error: DjangoValidationError) -> dict:
 
 
 def absolute(context: dict, url: str) -> str:
+    """`url` with the request's scheme and host (worked out once per answer)."""
     request = context.get("request")
-    return request.build_absolute_uri(url) if request is not None else url
+    if request is None:
+        return url
+    if not url.startswith("/") or url.startswith("//"):
+        return request.build_absolute_uri(url)
+    if "origin" not in context:
+        context["origin"] = request.build_absolute_uri("/")[:-1]
+    return context["origin"] + url
+
+
+# A placeholder that every URL converter of the API's routes accepts (slugs and ids alike).
+_PLACEHOLDER = "9876543210123456789"
+_url_patterns: dict[tuple[str, str, str], str] = {}
+
+
+def reverse_one(view_name: str, lookup: str, value) -> str:
+    """`reverse(view_name, kwargs={lookup: value})`, resolved once per route.
+
+    A list of 50 records with their references reverses a thousand URLs; Django's reverse()
+    matches the route each time, which was a tenth of such an answer's time.
+    """
+    key = (view_name, lookup, get_script_prefix())
+    pattern = _url_patterns.get(key)
+    if pattern is None:
+        pattern = _url_patterns[key] = reverse(view_name, kwargs={lookup: _PLACEHOLDER})
+    return pattern.replace(_PLACEHOLDER, iri_to_uri(str(value)).replace("/", "%2F"), 1)
 
 
 @extend_schema_field({"type": "string", "format": "uri"})
@@ -190,7 +216,7 @@ class ApiUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, obj):
-        url = reverse(self.view_name, kwargs={self.lookup: getattr(obj, self.lookup)})
+        url = reverse_one(self.view_name, self.lookup, getattr(obj, self.lookup))
         return absolute(self.context, f"{url}?{self.query}" if self.query else url)
 
 
