@@ -191,7 +191,12 @@ class NetworkForm(forms.Form):
         cleaned_data = super().clean()
         first, last = cleaned_data.get("year_from"), cleaned_data.get("year_to")
         if first is not None and last is not None and last < first:
-            self.add_error("year_to", _("The last year cannot be before the first year."))
+            self.add_error(
+                "year_to",
+                forms.ValidationError(
+                    _("The last year cannot be before the first year."), code="before_year_from"
+                ),
+            )
         return cleaned_data
 
 

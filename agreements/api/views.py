@@ -80,6 +80,7 @@ class KeptFilterBackend(DjangoFilterBackend):
         return view.filterset
 
 
+@extend_validation_errors(["before_year_from"], "year_to", ["list"])
 @extend_schema(
     responses=NetworkSerializer,
     description=gettext_lazy(

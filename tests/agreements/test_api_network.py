@@ -7,7 +7,7 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from agreements.models import Agreement
-from tests.api_support import error_attrs
+from tests.api_support import error_attrs, errors
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -350,6 +350,17 @@ def test_network_refuses_a_bad_parameter_naming_it(api_client, query, attr):
     response = api_client.get(NETWORK_URL, query)
 
     assert error_attrs(response) == [attr]
+
+
+def test_network_refuses_a_year_range_that_ends_before_it_starts(api_client, schema):
+    response = api_client.get(NETWORK_URL, {"year_from": "2024", "year_to": "2020"})
+
+    assert errors(response) == [("year_to", "before_year_from")]
+    assert response.json()["errors"][0]["detail"] == (
+        "The last year cannot be before the first year."
+    )
+    component = schema["components"]["schemas"]["NetworkListYearToErrorComponent"]
+    assert "before_year_from" in component["properties"]["code"]["enum"]
 
 
 def test_network_is_json_only(api_client):

@@ -402,3 +402,11 @@ def test_network_page_query_budget_past_the_cap(client, django_assert_num_querie
         response = client.get(NETWORK_URL)
 
     assert len(table_rows(response)) == 5
+
+
+def test_agreement_list_links_to_the_network(client):
+    body = client.get(reverse("agreements:agreement-list")).content.decode()
+
+    assert (
+        f'<a href="{NETWORK_URL}">See who cooperates with whom: the cooperation network</a>' in body
+    )
