@@ -48,8 +48,9 @@ def partner_suggestions(
     if not topic_ids or limit < 1:
         return []
 
+    its_agreements = AgreementParty.objects.filter(organisation=organisation).values("agreement")
     in_agreement_with_it = AgreementParty.objects.filter(
-        organisation=OuterRef("pk"), agreement__parties__organisation=organisation
+        organisation=OuterRef("pk"), agreement__in=its_agreements
     )
     same_division = (
         Q(division=organisation.division_id)
@@ -71,6 +72,7 @@ def partner_suggestions(
             ),
         )
         .select_related("division")
+        .only("name", "slug", "city", "country", "division__name", "division__slug")
         .prefetch_related(
             Prefetch(
                 "topics",

@@ -21,7 +21,7 @@
   }
 
   function fill(template, count) {
-    return template.replace("{count}", count.toLocaleString());
+    return template.replace("{count}", String(count));
   }
 
   function getJson(url) {
@@ -76,7 +76,7 @@
     var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
     var pixels = { small: 34, medium: 42, large: 52 }[size];
     var label = document.createElement("span");
-    label.textContent = count.toLocaleString();
+    label.textContent = String(count);
     var hint = document.createElement("span");
     hint.className = "visually-hidden";
     hint.textContent = " " + fill(text.cluster, count);
