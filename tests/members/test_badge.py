@@ -119,8 +119,17 @@ def test_badge_follows_the_membership_at_once(client):
     assert texts(get_badge(client, park))[1] == "NOT A CURRENT IASP MEMBER"
 
 
-def test_badge_of_an_unknown_organisation_is_not_found(client):
-    response = client.get("/organisations/nowhere/badge.svg")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organisations/nowhere/badge.svg",
+        "/organisations/%3Cscript%3E/badge.svg",
+        "/organisations/nul%00inside/badge.svg",
+        "/organisations/" + "x" * 5000 + "/badge.svg",
+    ],
+)
+def test_badge_of_an_unknown_organisation_is_not_found(client, path):
+    response = client.get(path)
 
     assert response.status_code == 404
 
