@@ -4,6 +4,7 @@ Bounded for any number of agreements: only the organisations that signed the mos
 are drawn, with the edges among them, in a fixed number of queries (counts in SQL).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -74,7 +75,7 @@ def cooperation_network(agreements: QuerySet[Agreement], *, limit: int) -> Netwo
     )
 
 
-def edges_among(agreements: QuerySet[Agreement], shown: dict[int, Organisation]):
+def edges_among(agreements: QuerySet[Agreement], shown: dict[int, Organisation]) -> Iterator[Edge]:
     """One edge per two parties in `shown` of each of `agreements` two or more of them signed."""
     if len(shown) < 2:
         return

@@ -28,9 +28,8 @@ class AgreementListView(FilterView):
     paginate_by = 20
 
 
-# Colour-blind-safe colours (Okabe and Ito), in the order of the map of members, so that a
-# division keeps its colour on both; static/css/network.css defines `.division-colour-<n>`
-# for each, and `.division-colour-none`.
+# Colour-blind-safe colours (Okabe and Ito), the palette of the map of members; static/css/
+# network.css defines `.division-colour-<n>` for each, and `.division-colour-none`.
 PALETTE_SIZE = 8
 
 
