@@ -12,6 +12,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rest_framework.exceptions import AuthenticationFailed
 
+from config.pagination import CappedPaginator
 from config.rest.authentication import ApiTokenAuthentication
 from members.models import Division
 
@@ -26,6 +27,7 @@ class AgreementListView(FilterView):
     template_name = "agreements/agreement_list.html"
     context_object_name = "agreements"
     paginate_by = 20
+    paginator_class = CappedPaginator
 
 
 # Colour-blind-safe colours (Okabe and Ito), the palette of the map of members; static/css/

@@ -16,6 +16,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
+from config.pagination import CappedPaginator
+
 from .filters import OrganisationFilter, PersonFilter
 from .models import Division, Organisation, Person, Topic
 from .suggestions import partner_suggestions
@@ -104,6 +106,7 @@ class OrganisationListView(ListView):
 
     template_name = "members/organisation_list.html"
     paginate_by = 24
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.filterset = OrganisationFilter(
@@ -156,6 +159,7 @@ class OrganisationDetailView(DetailView):
 class PersonListView(ListView):
     template_name = "members/person_list.html"
     paginate_by = 30
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.filterset = PersonFilter(
@@ -280,6 +284,7 @@ class MemberMapView(ListView):
 
     template_name = "members/member_map.html"
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return (

@@ -78,3 +78,22 @@ def test_api_schema_documents_the_capped_count(api_client):
 
     assert page["properties"]["count_capped"]["type"] == "boolean"
     assert "count_capped" in page["required"]
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [("/members/", "members"), ("/people/", "people"), ("/agreements/", "agreements")],
+)
+def test_public_lists_say_more_than_the_cap(client, monkeypatch, url, words):
+    from tests.factories import AgreementFactory, MembershipFactory, PersonFactory
+
+    monkeypatch.setattr(CappedPaginator, "count_cap", 2)
+    for _number in range(3):
+        MembershipFactory()
+        PersonFactory()
+        AgreementFactory()
+
+    content = client.get(url).content.decode()
+
+    assert f"More than 2 {words}" in content
+    assert f"3 {words}" not in content
