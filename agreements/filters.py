@@ -1,12 +1,14 @@
+from collections.abc import Iterable
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 
 from conferences.models import Conference
+from members.countries import country_choices
 from members.models import Division, Organisation, Topic
 
 from .models import Agreement, AgreementParty
@@ -67,7 +69,7 @@ class AgreementFilter(django_filters.FilterSet):
         empty_label=_("All focus areas"),
     )
     country = django_filters.ChoiceFilter(
-        choices=lambda: list(countries),
+        choices=country_choices,
         method="filter_country",
         label=_("Country of a party"),
         empty_label=_("All countries"),
@@ -81,8 +83,9 @@ class AgreementFilter(django_filters.FilterSet):
         distinct=False,
         label=_("Parties"),
         help_text=_(
-            "To choose several, hold Ctrl (⌘ on a Mac). With several, only the agreements "
-            "they all signed are listed."
+            "The parties of the agreements listed. To choose several, hold Ctrl (⌘ on a Mac): "
+            "only the agreements they all signed are then listed. Every organisation's own "
+            "page links to its agreements."
         ),
     )
     kind = django_filters.ChoiceFilter(
@@ -101,6 +104,21 @@ class AgreementFilter(django_filters.FilterSet):
             Exists(
                 AgreementParty.objects.filter(agreement=OuterRef("pk"), organisation__country=value)
             )
+        )
+
+    def offer_parties(self, agreements: Iterable[Agreement]) -> None:
+        """Offer as parties those chosen and those of the `agreements` listed.
+
+        Any organisation with a public agreement is accepted, but listing them all made the
+        page a hundred kilobytes of options at ten thousand organisations.
+        """
+        chosen = self.form.cleaned_data.get("party") or [] if self.form.is_valid() else []
+        offered = {organisation.slug: organisation.name for organisation in chosen}
+        for agreement in agreements:
+            for party in agreement.parties.all():
+                offered.setdefault(party.organisation.slug, party.organisation.name)
+        self.form.fields["party"].widget.choices = sorted(
+            offered.items(), key=lambda choice: (choice[1].casefold(), choice[0])
         )
 
 
@@ -247,7 +265,7 @@ class NetworkFilter(AgreementApiFilter):
         help_text=_("Slug of a division: the agreements with at least one party in it."),
     )
     country = django_filters.ChoiceFilter(
-        choices=lambda: list(countries),
+        choices=country_choices,
         method="filter_country",
         label=_("Country of a party"),
         empty_label=_("All countries"),

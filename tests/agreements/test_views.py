@@ -8,6 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from agreements.models import Agreement
+from agreements.views import AgreementListView
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -197,6 +198,28 @@ def test_agreement_list_private_party_is_not_offered_as_a_filter(client):
     )
 
 
+def party_options(response) -> list[str]:
+    field = response.content.decode().split('name="party"')[1].split("</select>")[0]
+    return re.findall(r'<option value="([^"]+)"', field)
+
+
+def test_agreement_list_offers_the_parties_listed_and_those_chosen(client, monkeypatch):
+    monkeypatch.setattr(AgreementListView, "paginate_by", 1)
+    old_park, new_park, partner = (
+        OrganisationFactory(name=name, slug=slug)
+        for name, slug in (("Old Park", "old"), ("New Park", "new"), ("Partner", "partner"))
+    )
+    agreement_between(old_park, partner, title="Old", signed_on=datetime.date(2020, 1, 1))
+    agreement_between(new_park, partner, title="New", signed_on=datetime.date(2025, 1, 1))
+
+    assert party_options(client.get(LIST_URL)) == ["new", "partner"]
+    assert party_options(client.get(LIST_URL, {"page": 2})) == ["old", "partner"]
+    chosen = client.get(LIST_URL, {"party": "old"})
+    assert listed_titles(chosen) == ["Old"]
+    assert party_options(chosen) == ["old", "partner"]
+    assert 'value="old" selected' in chosen.content.decode()
+
+
 def test_agreement_list_leaves_out_drafts_and_non_public_agreements(client):
     agreement_between(OrganisationFactory(), OrganisationFactory(), title="Public one")
     agreement_between(
@@ -274,9 +297,9 @@ def test_agreement_list_query_count_does_not_grow_with_the_results(
     conference = ConferenceFactory()
     Agreement.objects.update(signed_at_conference=conference)
 
-    # Filter choices (topic, party), count, page, parties, topics; a filtered request
-    # also checks the chosen topic and parties exist.
-    with django_assert_num_queries(8 if query else 6):
+    # Topic choices, count, page, parties, topics (the parties offered are those listed);
+    # a filtered request also checks the chosen topic and parties exist.
+    with django_assert_num_queries(7 if query else 5):
         response = client.get(f"{LIST_URL}{query}")
 
     assert len(listed_titles(response)) == count
