@@ -14,7 +14,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from config.pagination import CappedPaginator
 from config.rest.authentication import ApiTokenAuthentication
-from members.models import Division
+from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 
 from .filters import AgreementFilter, NetworkPageFilter
 from .models import DOCUMENT_FOLDER, Agreement
@@ -28,11 +28,6 @@ class AgreementListView(FilterView):
     context_object_name = "agreements"
     paginate_by = 20
     paginator_class = CappedPaginator
-
-
-# Colour-blind-safe colours (Okabe and Ito), the palette of the map of members; static/css/
-# network.css defines `.division-colour-<n>` for each, and `.division-colour-none`.
-PALETTE_SIZE = 8
 
 
 class AgreementNetworkView(FilterView):
@@ -74,24 +69,26 @@ class AgreementNetworkView(FilterView):
 
     @staticmethod
     def legend(network: Network) -> list[dict[str, Any]]:
-        """The divisions of the organisations shown, each with its colour and number of them.
-
-        A division's colour follows its place among all divisions, whatever the filters.
-        """
+        """The divisions of the organisations shown, each with its colour and number of them."""
         shown = Counter(node.division_id for node in network.nodes)
         legend = [
             {
                 "slug": division.slug,
                 "name": division.name,
-                "colour": str(index % PALETTE_SIZE),
+                "colour": division.colour,
                 "count": shown[division.pk],
             }
-            for index, division in enumerate(Division.objects.order_by("name", "pk"))
+            for division in coloured_divisions()
             if shown[division.pk]
         ]
         if shown[None]:
             legend.append(
-                {"slug": "", "name": _("No division"), "colour": "none", "count": shown[None]}
+                {
+                    "slug": "",
+                    "name": _("No division"),
+                    "colour": NO_DIVISION_COLOUR,
+                    "count": shown[None],
+                }
             )
         return legend
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -19,7 +19,8 @@ from django_countries import countries
 from config.pagination import CappedPaginator
 
 from .filters import OrganisationFilter, PersonFilter
-from .models import Division, Organisation, Person, Topic
+from .models import Division, Organisation, Person, Topic, count_of
+from .palette import NO_DIVISION_COLOUR, coloured_divisions
 from .suggestions import partner_suggestions
 
 # The boxes logos are drawn in: a directory card (.card__logo is 7.5rem tall) and a profile.
@@ -228,46 +229,56 @@ class TopicDetailView(DetailView):
         return context
 
 
-# Colour-blind-safe colours for the divisions on the map (Okabe and Ito); static/css/
-# member-map.css defines `.division-colour-<n>` for each, and `.division-colour-none`.
-MAP_PALETTE_SIZE = 8
-
-
 def current_members_on_map() -> Any:
     return Organisation.objects.current_members().filter(
         latitude__isnull=False, longitude__isnull=False
     )
 
 
-def map_legend() -> list[dict[str, Any]]:
-    """The divisions of the members on the map, each with its colour and number of members."""
-    rows = (
-        current_members_on_map()
-        .values("division_id", "division__name")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    rows = sorted(rows, key=lambda row: (row["division_id"] is None, row["division__name"] or ""))
-    return [
+def map_legend(mapped_count: int) -> list[dict[str, Any]]:
+    """The divisions of the `mapped_count` members on the map, each with its colour and number
+    of members; members without a division last."""
+    divisions = coloured_divisions(on_map=count_of(current_members_on_map(), "division"))
+    legend = [
         {
-            "division_id": row["division_id"],
-            "name": row["division__name"] or gettext("No division"),
-            "count": row["count"],
-            "colour": "none" if row["division_id"] is None else str(index % MAP_PALETTE_SIZE),
+            "division_id": division.pk,
+            "name": division.name,
+            "count": division.on_map,
+            "colour": division.colour,
         }
-        for index, row in enumerate(rows)
+        for division in divisions
+        if division.on_map
     ]
+    without_division = mapped_count - sum(row["count"] for row in legend)
+    if without_division:
+        legend.append(
+            {
+                "division_id": None,
+                "name": gettext("No division"),
+                "count": without_division,
+                "colour": NO_DIVISION_COLOUR,
+            }
+        )
+    return legend
 
 
 def members_by_country() -> list[dict[str, Any]]:
-    """Current members counted per country, most members first."""
+    """Current members counted per country, most members first, with how many are on the map."""
     directory = reverse("members:organisation-list")
-    rows = Organisation.objects.current_members().values("country").annotate(count=Count("pk"))
+    rows = (
+        Organisation.objects.current_members()
+        .values("country")
+        .annotate(
+            count=Count("pk"),
+            mapped=Count("pk", filter=Q(latitude__isnull=False, longitude__isnull=False)),
+        )
+    )
     counted = [
         {
             "code": row["country"],
             "name": countries.name(row["country"]) or row["country"],
             "count": row["count"],
+            "mapped": row["mapped"],
             "url": f"{directory}?country={row['country']}",
         }
         for row in rows.order_by()
@@ -297,9 +308,9 @@ class MemberMapView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         by_country = members_by_country()
-        legend = map_legend()
         member_count = sum(row["count"] for row in by_country)
-        mapped_count = sum(row["count"] for row in legend)
+        mapped_count = sum(row["mapped"] for row in by_country)
+        legend = map_legend(mapped_count)
         context.update(
             countries=by_country,
             legend=legend,

@@ -35,6 +35,8 @@ PUBLIC_PARAMETERS = {
     "/people/": ["q", "conference", "country", "organisation", "page"],
     "/conferences/": ["kind", "division", "year", "country", "topic", "page"],
     "/agreements/": ["year", "topic", "country", "party", "kind", "status", "page"],
+    "/agreements/network/": ["year_from", "year_to", "topic", "division", "country"],
+    "/members/map/": ["page"],
     "/divisions/": ["page"],
     "/topics/": ["page"],
     "/conferences/upcoming.ics": ["page"],
@@ -48,7 +50,7 @@ API_PARAMETERS = {
     "/api/v1/people/": ["organisation", "role", "search", "modified_since"],
     "/api/v1/memberships/": ["current", "started_after", "status", "page"],
     "/api/v1/agreements/": ["party", "year", "signed_after", "status", "search", "ordering"],
-    "/api/v1/network/": ["party", "year_from", "division", "search", "format"],
+    "/api/v1/network/": ["party", "year_from", "division", "search", "format", "limit"],
     "/api/v1/topics/": ["search", "ordering", "modified_since", "page_size"],
 }
 DETAIL_PATHS = [

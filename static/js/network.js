@@ -19,7 +19,7 @@
     status.textContent = message;
   }
 
-  // The legend, rendered by the page, says which colour each division has (network.css).
+  // The legend, rendered by the page, says which colour each division has (site.css).
   var colours = {};
   Array.prototype.forEach.call(section.querySelectorAll(".network-legend [data-division]"), function (item) {
     var swatch = item.querySelector(".network-legend__swatch");

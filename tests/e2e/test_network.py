@@ -116,6 +116,37 @@ def test_visitor_sees_the_network_drawn(network_site, page, viewport):
     assert page.console_errors == []
 
 
+def legend_colours(page, selector: str) -> dict[str, str]:
+    """Each division in a legend and the colour its swatch is painted in."""
+    return page.evaluate(
+        """(selector) => Object.fromEntries(Array.from(document.querySelectorAll(selector)).map(
+            (swatch) => [swatch.parentElement.firstChild.nextSibling.textContent.trim(),
+                         getComputedStyle(swatch).backgroundColor.replace(/ /g, '')]))""",
+        selector,
+    )
+
+
+def test_network_and_map_draw_a_division_in_the_same_colour(network_site, page, viewport):
+    page.goto(f"{network_site.url}/agreements/network/")
+    page.locator("#network-graph[data-nodes-drawn]").wait_for()
+    in_network = legend_colours(page, ".network-legend__swatch")
+    zstip = page.evaluate(
+        """(slug) => document.getElementById('network-graph')._cyreg.cy.getElementById(slug)
+            .style('background-color').replace(/ /g, '')""",
+        ZSTIP,
+    )
+
+    page.goto(f"{network_site.url}/members/map/")
+    on_map = legend_colours(page, ".map-legend__swatch")
+
+    shared = sorted(set(in_network) & set(on_map))
+    assert shared == ["Asia Pacific", "Europe", "Latin America"]
+    assert {name: in_network[name] for name in shared} == {name: on_map[name] for name in shared}
+    assert zstip == on_map["Europe"]
+    assert len(set(in_network.values())) == len(in_network)
+    assert page.console_errors == []
+
+
 def test_visitor_selects_a_node_and_opens_its_organisation(network_site, page, viewport):
     page.goto(f"{network_site.url}/agreements/network/")
     graph = page.locator("#network-graph[data-nodes-drawn]")

@@ -8,7 +8,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from members.models import Membership, Organisation
-from tests.factories import DivisionFactory, MembershipFactory, OrganisationFactory
+from tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    DivisionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,12 +148,46 @@ def test_member_map_legend_colours_divisions_of_mapped_members(client):
         r'<li data-division="(\d*)" data-colour="(\w+)" data-name="([^"]+)">.*?\((\d+)\)',
         content,
     )
+    # Colours follow the place among all divisions, so Africa keeps colour 0 to itself.
     assert legend == [
-        (str(asia.pk), "0", "Asia Pacific", "1"),
-        (str(europe.pk), "1", "Europe", "2"),
+        (str(asia.pk), "1", "Asia Pacific", "1"),
+        (str(europe.pk), "2", "Europe", "2"),
         ("", "none", "No division", "1"),
     ]
     assert "1 member has no location yet and is only in the tables." in content
+
+
+def test_member_map_legend_colours_wrap_around_the_palette(client):
+    divisions = [DivisionFactory(name=f"Division {number:02}") for number in range(10)]
+    member(division=divisions[1])
+    member(division=divisions[9])
+
+    content = client.get(MAP).content.decode()
+
+    assert re.findall(r'<li data-division="\d*" data-colour="(\w+)"', content) == ["1", "1"]
+    assert "division-colour-1" in content
+
+
+def test_member_map_and_network_give_a_division_the_same_colour(client):
+    africa, asia, europe = (
+        DivisionFactory(name=name) for name in ["Africa", "Asia Pacific", "Europe"]
+    )
+    # On the map only Asia Pacific and Europe; in the network only Africa and Europe.
+    member(division=asia)
+    lyon = member(division=europe)
+    cairo = OrganisationFactory(division=africa)
+    agreement = AgreementFactory()
+    for order, party in enumerate([lyon, cairo]):
+        AgreementPartyFactory(agreement=agreement, organisation=party, order=order)
+
+    swatch = r'__swatch division-colour-(\w+)" aria-hidden="true"></span>([^<]+) <span'
+    map_page = client.get(MAP).content.decode()
+    network_page = client.get(reverse("agreements:network")).content.decode()
+    on_map = {name: colour for colour, name in re.findall(swatch, map_page)}
+    in_network = {name: colour for colour, name in re.findall(swatch, network_page)}
+
+    assert on_map == {"Asia Pacific": "1", "Europe": "2"}
+    assert in_network == {"Africa": "0", "Europe": "2"}
 
 
 def test_member_map_loads_only_the_sites_own_scripts_and_styles(client):
