@@ -29,6 +29,11 @@ class AgreementListView(FilterView):
     paginate_by = 20
     paginator_class = CappedPaginator
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        self.filterset.offer_parties(context["agreements"])
+        return context
+
 
 class AgreementNetworkView(FilterView):
     """The cooperation network: a graph drawn in the browser from the API's network, and the
