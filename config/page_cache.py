@@ -13,10 +13,13 @@ or stored in the cache.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from .changes import records_changed_at
 
@@ -26,12 +29,22 @@ SKIPPED_PREFIXES = ("/api/", "/admin/", "/healthz", "/bench/", "/agreements/docu
 KEPT_HEADERS = (
     "Content-Type",
     "Content-Disposition",
+    "Content-Encoding",
     "Content-Language",
     "Last-Modified",
     "Link",
     "Vary",
     "Allow",
 )
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Bodies shorter than this are sent as they are (as GZipMiddleware does).
+MIN_COMPRESSED_LENGTH = 200
+
+
+def wants_gzip(request: HttpRequest) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
@@ -55,9 +68,11 @@ def is_cacheable_response(response: HttpResponse) -> bool:
 
 
 def cache_key(request: HttpRequest, variant: str = "") -> str:
-    """The answer's key: the change clock, the address and, for the API, the format."""
+    """The answer's key: the change clock, the address, whether the caller takes gzip and,
+    for the API, the format."""
     version = records_changed_at().timestamp()
-    raw = f"{request.get_full_path()}\n{variant}"
+    encoding = "gzip" if wants_gzip(request) else "identity"
+    raw = f"{request.get_full_path()}\n{variant}\n{encoding}"
     return f"page:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -69,20 +84,37 @@ def cached_response(key: str) -> HttpResponse | None:
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
+    response["Content-Length"] = str(len(content))
     response["X-Cache"] = "hit"
     return response
 
 
-def store_response(key: str, response: HttpResponse) -> HttpResponse:
+def store_response(key: str, response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """Keep `response` under `key`, compressed once when the caller takes gzip: a large
+    answer compressed again on every hit cost more than building a small one."""
     if is_cacheable_response(response):
         if callable(getattr(response, "render", None)):
             response = response.render()
+        if wants_gzip(request) and not response.has_header("Content-Encoding"):
+            compress(response)
         headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
         cache.set(
             key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
         )
         response["X-Cache"] = "miss"
     return response
+
+
+def compress(response: HttpResponse) -> None:
+    if len(response.content) < MIN_COMPRESSED_LENGTH:
+        return
+    compressed = compress_string(response.content)
+    if len(compressed) >= len(response.content):
+        return
+    response.content = compressed
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(compressed))
+    patch_vary_headers(response, ("Accept-Encoding",))
 
 
 class PageCacheMiddleware:
@@ -96,4 +128,4 @@ class PageCacheMiddleware:
         cached = cached_response(key)
         if cached is not None:
             return cached
-        return store_response(key, self.get_response(request))
+        return store_response(key, self.get_response(request), request)

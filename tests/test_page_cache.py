@@ -1,6 +1,7 @@
 """Cached answers for anonymous callers: served without a query, dropped at the first change."""
 
 import gzip
+import json
 
 import pytest
 from rest_framework.test import APIClient
@@ -121,3 +122,36 @@ def test_unchanged_page_answers_304_to_its_etag(client, park):
     response = client.get("/members/", HTTP_IF_NONE_MATCH=etag)
 
     assert response.status_code == 304
+
+
+def test_cached_page_is_kept_compressed_for_callers_that_take_gzip(client, park, monkeypatch):
+    calls = []
+    original = gzip.compress
+    monkeypatch.setattr(
+        "django.utils.text.gzip_compress", lambda *a, **k: calls.append(1) or original(*a)
+    )
+    first = client.get("/members/", HTTP_ACCEPT_ENCODING="gzip, br")
+    second = client.get("/members/", HTTP_ACCEPT_ENCODING="gzip")
+    plain = client.get("/members/")
+
+    assert (first["X-Cache"], second["X-Cache"], plain["X-Cache"]) == ("miss", "hit", "miss")
+    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in second["Vary"]
+    assert second.content == first.content
+    assert int(second["Content-Length"]) == len(second.content)
+    assert "Chiang Mai Science Park" in gzip.decompress(second.content).decode()
+    assert not plain.has_header("Content-Encoding")
+    assert "Chiang Mai Science Park" in plain.content.decode()
+    assert len(calls) == 1  # compressed once, on the miss
+
+
+def test_cached_api_answer_is_kept_compressed(park):
+    api = APIClient()
+    first = api.get("/api/v1/organisations/", HTTP_ACCEPT_ENCODING="gzip")
+    second = api.get("/api/v1/organisations/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second["Content-Encoding"] == "gzip"
+    assert second["ETag"] == first["ETag"]
+    body = json.loads(gzip.decompress(second.content))
+    assert [row["name"] for row in body["results"]] == ["Chiang Mai Science Park"]

@@ -71,7 +71,7 @@ class ConditionalMixin:
         # Stored copies are checked with the server before reuse: cheap with the validators.
         response.headers.setdefault("Cache-Control", "no-cache")
         if getattr(self, "cache_key", None) and "X-Cache" not in response:
-            response = page_cache.store_response(self.cache_key, response)
+            response = page_cache.store_response(self.cache_key, response, request._request)
         return response
 
 
