@@ -1,3 +1,4 @@
+import copy
 from collections.abc import Iterable
 
 import django_filters
@@ -320,13 +321,7 @@ class NetworkPageFilter(NetworkFilter):
     offered there (and are ignored when sent).
     """
 
-    topic = django_filters.ModelChoiceFilter(
-        field_name="topics",
-        to_field_name="slug",
-        queryset=topic_choices,
-        label=_("Focus area"),
-        empty_label=_("All focus areas"),
-    )
+    topic = copy.deepcopy(AgreementFilter.base_filters["topic"])
     # Not offered on the page.
     party = year = signed_after = signed_before = status = kind = conference = limit = None
 

@@ -212,3 +212,13 @@ def api_token(**kwargs):
     kwargs.setdefault("organisation", OrganisationFactory())
     token, _key = issue_api_token(**kwargs)
     return token
+
+
+def agreement_between(*organisations, topics=(), **kwargs) -> Agreement:
+    """An agreement signed by `organisations`, in that order, on `topics`."""
+    agreement = AgreementFactory(**kwargs)
+    for order, organisation in enumerate(organisations):
+        AgreementPartyFactory(agreement=agreement, organisation=organisation, order=order)
+    if topics:
+        agreement.topics.set(topics)
+    return agreement

@@ -73,10 +73,28 @@ def generate_dataset(
                 model.objects.using(using).bulk_create(rows, batch_size=BATCH_SIZE)
                 counts[model._meta.label] += len(rows)
         reset_sequences(using)
+    refresh_statistics(using)
     records_changed()
     for model in dataset_models(history=False):  # tables left empty at this scale, too
         counts.setdefault(model._meta.label, 0)
     return dict(counts)
+
+
+def refresh_statistics(using: str) -> None:
+    """Give PostgreSQL the new tables' statistics and visibility maps at once.
+
+    Right after a bulk load the planner still believes the tables empty (one query planned
+    that way took 1.4 s instead of 10 ms) and index-only scans read the table anyway, until
+    autovacuum comes round. Outside a transaction, since VACUUM cannot run in one.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not connection.get_autocommit():
+        return
+    tables = [model._meta.db_table for model in dataset_models(history=False)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM (ANALYZE) " + ", ".join(connection.ops.quote_name(table) for table in tables)
+        )
 
 
 def built_ahead(items: Iterator[T], depth: int = 4) -> Iterator[T]:

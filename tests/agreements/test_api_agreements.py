@@ -18,6 +18,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     TopicFactory,
+    agreement_between,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +29,6 @@ BASE = "http://testserver"
 
 def detail_url(agreement: Agreement) -> str:
     return reverse("api:agreement-detail", kwargs={"slug": agreement.slug})
-
-
-def agreement_between(*organisations, topics=(), **kwargs) -> Agreement:
-    agreement = AgreementFactory(**kwargs)
-    for order, organisation in enumerate(organisations):
-        AgreementPartyFactory(agreement=agreement, organisation=organisation, order=order)
-    agreement.topics.set(topics)
-    return agreement
 
 
 def pdf(name: str = "signed.pdf") -> ContentFile:

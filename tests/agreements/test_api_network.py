@@ -9,13 +9,13 @@ from drf_spectacular.generators import SchemaGenerator
 from agreements.models import Agreement
 from tests.api_support import error_attrs, errors
 from tests.factories import (
-    AgreementFactory,
     AgreementPartyFactory,
     ConferenceFactory,
     DivisionFactory,
     MembershipFactory,
     OrganisationFactory,
     TopicFactory,
+    agreement_between,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.django_db
 NETWORK_URL = reverse("api:network-list")
 BASE = "http://testserver"
 EMPTY = {"nodes": [], "edges": [], "organisation_count": 0, "agreement_count": 0}
-
-
-def agreement_between(*organisations, topics=(), **kwargs) -> Agreement:
-    agreement = AgreementFactory(**kwargs)
-    for order, organisation in enumerate(organisations):
-        AgreementPartyFactory(agreement=agreement, organisation=organisation, order=order)
-    agreement.topics.set(topics)
-    return agreement
 
 
 def edges(response) -> set[tuple[str, str, str]]:

@@ -14,6 +14,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     TopicFactory,
+    agreement_between,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +24,6 @@ LIST_URL = reverse("api:agreement-list")
 
 def detail_url(slug: str) -> str:
     return reverse("api:agreement-detail", kwargs={"slug": slug})
-
-
-def agreement_between(*organisations, topics=(), **kwargs) -> Agreement:
-    agreement = AgreementFactory(**kwargs)
-    for order, organisation in enumerate(organisations):
-        AgreementPartyFactory(agreement=agreement, organisation=organisation, order=order)
-    agreement.topics.set(topics)
-    return agreement
 
 
 def party_slugs(agreement: Agreement) -> list[str]:

@@ -10,25 +10,16 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from tests.factories import (
-    AgreementFactory,
-    AgreementPartyFactory,
     DivisionFactory,
     MembershipFactory,
     OrganisationFactory,
     TopicFactory,
+    agreement_between,
 )
 
 pytestmark = pytest.mark.django_db
 
 NETWORK_URL = reverse("agreements:network")
-
-
-def agreement_between(*organisations, topics=(), **kwargs) -> Agreement:
-    agreement = AgreementFactory(**kwargs)
-    for order, organisation in enumerate(organisations):
-        AgreementPartyFactory(agreement=agreement, organisation=organisation, order=order)
-    agreement.topics.set(topics)
-    return agreement
 
 
 def table_rows(response) -> list[tuple[str, ...]]:

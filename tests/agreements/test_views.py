@@ -16,6 +16,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     TopicFactory,
+    agreement_between,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +28,6 @@ def png(width: int, height: int) -> ContentFile:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (11, 85, 99)).save(buffer, format="PNG")
     return ContentFile(buffer.getvalue(), name="logo.png")
-
-
-def agreement_between(*organisations, **kwargs) -> Agreement:
-    agreement = AgreementFactory(**kwargs)
-    for order, organisation in enumerate(organisations):
-        AgreementPartyFactory(agreement=agreement, organisation=organisation, order=order)
-    return agreement
 
 
 def listed_titles(response) -> list[str]:

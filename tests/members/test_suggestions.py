@@ -8,12 +8,11 @@ from agreements.models import Agreement
 from members.models import Membership, Organisation
 from members.suggestions import partner_suggestions
 from tests.factories import (
-    AgreementFactory,
-    AgreementPartyFactory,
     DivisionFactory,
     MembershipFactory,
     OrganisationFactory,
     TopicFactory,
+    agreement_between,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +42,6 @@ def suggested(organisation: Organisation) -> list[str]:
         suggestion.organisation.name
         for suggestion in partner_suggestions(organisation=with_topics(organisation))
     ]
-
-
-def agreement_between(*organisations, **kwargs) -> Agreement:
-    agreement = AgreementFactory(**kwargs)
-    for order, organisation in enumerate(organisations):
-        AgreementPartyFactory(agreement=agreement, organisation=organisation, order=order)
-    return agreement
 
 
 def partners_section(response) -> str:
