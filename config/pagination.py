@@ -47,16 +47,13 @@ class CappedPaginator(Paginator):
         return min(self.count, self.count_cap)
 
     def validate_number(self, number) -> int:
-        if not self.count_is_capped:
-            return super().validate_number(number)
         try:
             return super().validate_number(number)
         except EmptyPage:
             # Past the counted pages: served if rows are there (page() checks).
-            number = int(number)
-            if number < 1:
+            if not self.count_is_capped or int(number) < 1:
                 raise
-            return number
+            return int(number)
 
     def page(self, number) -> Page:
         if not self.count_is_capped:
