@@ -6,12 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.admin import (
-    HTTPS_URL_FIELDS,
-    HistoryAdmin,
-    ImportExportAdminMixin,
-    SubquerySearchMixin,
-)
+from core.admin import HTTPS_URL_FIELDS, HistoryAdmin, ImportExportAdminMixin, SubquerySearchMixin
 
 from .forms import AgreementPartyFormSet
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from conferences.models import Conference
-from members.countries import country_choices
+from core.countries import country_choices
 from members.models import Division, Organisation, Topic
 
 from .models import Agreement, AgreementParty

@@ -10,14 +10,9 @@ from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
 from conferences.models import Conference
-from members.models import (
-    Membership,
-    Organisation,
-    Person,
-    Topic,
-    date_order_constraint,
-    unique_upload_name,
-)
+from core.db.constraints import date_order_constraint
+from core.db.uploads import unique_upload_name
+from members.models import Membership, Organisation, Person, Topic
 
 from .storage import document_storage
 from .validators import validate_pdf_upload

@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from import_export import fields
 
 from conferences.models import Conference
+from core.resources import CountryWidget, PortalResource, SlugListWidget, SlugWidget
 from members.models import Organisation, Topic
-from members.resources import CountryWidget, PortalResource, SlugListWidget, SlugWidget
 
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
 from .services import record_agreement

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members.validators import is_stored
+from core.validators import is_stored
 
 
 def validate_pdf_upload(upload) -> None:

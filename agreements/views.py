@@ -12,8 +12,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rest_framework.exceptions import AuthenticationFailed
 
-from config.pagination import CappedPaginator
-from config.rest.authentication import ApiTokenAuthentication
+from core.pagination import CappedPaginator
+from core.rest.authentication import ApiTokenAuthentication
 from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 
 from .filters import AgreementFilter, NetworkPageFilter

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from members.admin import (
+from core.admin import (
     HTTPS_URL_FIELDS,
     HistoryAdmin,
     ImportExportAdminMixin,

@@ -6,7 +6,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from members.countries import country_choices
+from core.countries import country_choices
 from members.models import Division, Topic
 
 from .models import Conference, Session

@@ -12,14 +12,9 @@ from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
-from members.models import (
-    Division,
-    Organisation,
-    Person,
-    Topic,
-    unique_upload_name,
-)
-from members.validators import validate_image_upload
+from core.db.uploads import unique_upload_name
+from core.validators import validate_image_upload
+from members.models import Division, Organisation, Person, Topic
 
 from .validators import validate_time_zone
 

@@ -1,7 +1,7 @@
 from import_export import fields
 
+from core.resources import CountryWidget, PortalResource, SlugListWidget, SlugWidget
 from members.models import Division, Organisation, Topic
-from members.resources import CountryWidget, PortalResource, SlugListWidget, SlugWidget
 
 from .models import Conference
 

@@ -8,9 +8,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Appearance, Conference
+from core.countries import country_choices
+from core.db.counts import joins_many
 
-from .countries import country_choices
-from .models import Division, Membership, Organisation, Person, Topic, joins_many
+from .models import Division, Membership, Organisation, Person, Topic
 
 # The most choices a facet over a growing table (conferences, organisations) offers.
 FACET_LIMIT = 40

@@ -1,13 +1,10 @@
 import datetime
-import secrets
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -16,25 +13,20 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Lower
-from django.db.models.sql import Query
-from django.db.models.sql.datastructures import Join
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
-from .validators import validate_image_upload, validate_ror_id, validate_wikidata_id
+from core.db.constraints import coordinate_constraints, date_order_constraint
+from core.db.counts import count_of
+from core.db.uploads import unique_upload_name
+from core.validators import validate_image_upload
 
-
-def unique_upload_name(folder: str, instance: models.Model, filename: str) -> str:
-    """`<folder>/<slug>-<random>.<ext>`: never the client's file name, never a collision."""
-    stem = slugify(getattr(instance, "slug", "") or getattr(instance, "name", "")) or "file"
-    suffix = PurePath(filename).suffix.lower()[:6]
-    return f"{folder}/{stem[:60]}-{secrets.token_hex(4)}{suffix}"
+from .validators import validate_ror_id, validate_wikidata_id
 
 
 def organisation_logo_path(instance: models.Model, filename: str) -> str:
@@ -43,61 +35,6 @@ def organisation_logo_path(instance: models.Model, filename: str) -> str:
 
 def person_photo_path(instance: models.Model, filename: str) -> str:
     return unique_upload_name("people/photos", instance, filename)
-
-
-def coordinate_constraints(prefix: str) -> list[models.BaseConstraint]:
-    """Latitude and longitude are both set or both empty, and lie on the globe."""
-    return [
-        models.CheckConstraint(
-            condition=Q(latitude__isnull=True, longitude__isnull=True)
-            | Q(latitude__isnull=False, longitude__isnull=False),
-            name=f"{prefix}_coordinates_both_or_neither",
-        ),
-        models.CheckConstraint(
-            condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-            name=f"{prefix}_latitude_range",
-        ),
-        models.CheckConstraint(
-            condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-            name=f"{prefix}_longitude_range",
-        ),
-    ]
-
-
-def joins_many(query: Query) -> bool:
-    """Whether the query joins a to-many relation, so that a row can repeat."""
-    return any(
-        getattr(join.join_field, "one_to_many", False) or join.join_field.many_to_many
-        for join in query.alias_map.values()
-        if isinstance(join, Join)
-    )
-
-
-def count_of(queryset: models.QuerySet, related: str) -> Coalesce:
-    """For an annotation: how many rows of `queryset` point at the outer row through `related`.
-
-    A correlated subquery per count, so that several counts never multiply each other's joins.
-    Rows are counted as they come unless `queryset` joins a to-many relation (DISTINCT costs
-    a sort of every row counted).
-    """
-    filtered = queryset.filter(**{related: OuterRef("pk")}).order_by()
-    counted = (
-        filtered.values(related)
-        .annotate(count=Count("pk", distinct=joins_many(filtered.query)))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
-
-
-def date_order_constraint(start: str, end: str, name: str) -> models.CheckConstraint:
-    """`end` is empty or not before `start`."""
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True})
-        | Q(**{f"{start}__isnull": True})
-        | Q(**{f"{end}__gte": F(start)}),
-        name=name,
-        violation_error_message=_("The end date cannot be before the start date."),
-    )
 
 
 # How many of each kind of record a topic's or division's page lists before linking to the

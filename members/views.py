@@ -16,10 +16,11 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
-from config.pagination import CappedPaginator
+from core.db.counts import count_of
+from core.pagination import CappedPaginator
 
 from .filters import OrganisationFilter, PersonFilter
-from .models import Division, Organisation, Person, Topic, count_of
+from .models import Division, Organisation, Person, Topic
 from .palette import NO_DIVISION_COLOUR, coloured_divisions
 from .suggestions import partner_suggestions
 

@@ -33,7 +33,7 @@ def api_client():
 @pytest.fixture
 def partner_token(db):
     """A partner's read token; `.key` holds the key to send."""
-    from config.services import issue_api_token
+    from portal.services import issue_api_token
     from tests.factories import OrganisationFactory
 
     token, key = issue_api_token(name="Partner site", organisation=OrganisationFactory())
@@ -43,8 +43,8 @@ def partner_token(db):
 
 @pytest.fixture
 def staff_token(db, staff_user):
-    from config.models import ApiToken
-    from config.services import issue_api_token
+    from portal.models import ApiToken
+    from portal.services import issue_api_token
 
     token, key = issue_api_token(name="Staff import", access=ApiToken.Access.WRITE, user=staff_user)
     token.key = key

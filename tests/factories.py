@@ -206,7 +206,7 @@ def person_with_photo(**kwargs) -> Person:
 
 def api_token(**kwargs):
     """A partner's read token, made as the admin makes it (only the key's hash is stored)."""
-    from config.services import issue_api_token
+    from portal.services import issue_api_token
 
     kwargs.setdefault("name", "Partner website")
     kwargs.setdefault("organisation", OrganisationFactory())

@@ -23,9 +23,9 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db.models.fields.files import FieldFile
 
 from agreements.models import Agreement
-from config.models import ApiToken
-from config.templatetags.site import rendition
+from core.templatetags.site import rendition
 from members.models import Organisation
+from portal.models import ApiToken
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,

@@ -8,12 +8,12 @@ from django.db.models import Count, F, Q
 
 from agreements.models import Agreement
 from conferences.models import Conference, Quote, Session
-from config.changes import records_changed_at
-from config.dataset import AS_OF, dataset_models, generate_dataset
-from config.dataset.builder import DatasetBuilder
-from config.dataset.vocabulary import COUNTRIES
-from config.models import ApiToken
+from core.changes import records_changed_at
 from members.models import Membership, Organisation, Person
+from ops.dataset import AS_OF, dataset_models, generate_dataset
+from ops.dataset.builder import DatasetBuilder
+from ops.dataset.vocabulary import COUNTRIES
+from portal.models import ApiToken
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from agreements.models import Agreement
 from conferences.models import Conference
-from config.figures import build_figures
 from members.models import Division, Membership
+from portal.figures import build_figures
 from tests.factories import (
     AgreementFactory,
     ConferenceFactory,
@@ -474,7 +474,7 @@ def test_a_membership_that_ends_is_not_counted_once_its_day_has_passed(known, mo
     Membership.objects.filter(organisation=lapsing).update(ended_on=timezone.localdate())
     build_figures(["members-per-country"])  # cached today, with New Zealand
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    monkeypatch.setattr("config.figures.timezone.localdate", lambda: tomorrow)
+    monkeypatch.setattr("portal.figures.timezone.localdate", lambda: tomorrow)
 
     (built,) = build_figures(["members-per-country"])
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.paginator import EmptyPage
 
-from config.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 from members.models import Organisation
 from tests.factories import OrganisationFactory
 

@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from config.templatetags.site import rendition
+from core.templatetags.site import rendition
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

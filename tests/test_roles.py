@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from config.roles import EDITORS, VIEWERS, ensure_staff_groups
 from members.models import Organisation
+from portal.roles import EDITORS, VIEWERS, ensure_staff_groups
 from tests.factories import OrganisationFactory, UserFactory
 from tests.test_history import organisation_form
 from tests.test_import_export import (

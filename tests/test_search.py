@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement
-from config.search import MAX_QUERY_LENGTH, RESULTS_PER_TYPE
+from portal.search import MAX_QUERY_LENGTH, RESULTS_PER_TYPE
 from tests.factories import (
     AgreementFactory,
     ConferenceFactory,

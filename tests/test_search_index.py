@@ -6,8 +6,8 @@ from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Concat
 
-from config.db.search_document import search_document
-from config.search import SEARCH_CONFIG, SEARCH_TYPES, search
+from core.db.search_document import search_document
+from portal.search import SEARCH_CONFIG, SEARCH_TYPES, search
 from tests.factories import (
     AgreementFactory,
     ConferenceFactory,

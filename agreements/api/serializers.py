@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from conferences.models import Conference
-from config.rest.serializers import (
+from core.rest.serializers import (
     ExpandedLinkSerializer,
     Expansion,
     NestedField,

@@ -5,12 +5,12 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from config.rest.filters import (
+from core.rest.filters import (
     SearchFilter,
 )
-from config.rest.permissions import is_staff_caller
-from config.rest.renderers import JSONRenderer
-from config.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
+from core.rest.permissions import is_staff_caller
+from core.rest.renderers import JSONRenderer
+from core.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
 
 from ..filters import AgreementApiFilter, NetworkFilter
 from ..models import Agreement

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from config.db.search_document import AddSearchDocument
+from core.db.search_document import AddSearchDocument
 
 
 class Migration(migrations.Migration):

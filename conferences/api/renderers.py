@@ -1,7 +1,7 @@
 from icalendar import Calendar
 from rest_framework import renderers
 
-from config.rest.renderers import CSVRenderer
+from core.rest.renderers import CSVRenderer
 
 
 class ICalendarRenderer(renderers.BaseRenderer):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
-from config.rest.serializers import (
+from core.rest.serializers import (
     REFERENCE_SCHEMA,
     ApiUrlField,
     ExpandedLinkSerializer,

@@ -10,7 +10,7 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from icalendar import Calendar
 from rest_framework.response import Response
 
-from config.rest.viewsets import PortalViewSet, PortalWriteViewSet
+from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
 
 from .. import calendar
 from ..filters import ConferenceApiFilter, SessionFilter

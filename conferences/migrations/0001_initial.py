@@ -6,7 +6,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
-import members.validators
+import core.validators
 import model_utils.fields
 from django.db import migrations, models
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('participant_count_is_minimum', models.BooleanField(default=False, help_text="Tick when the organisers reported 'more than' this number.", verbose_name='at least this many')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('registration_open', 'Registration open'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=20, verbose_name='status')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('cover_image', models.ImageField(blank=True, height_field='cover_height', upload_to=conferences.models.conference_cover_path, validators=[members.validators.ImageUploadValidator()], verbose_name='cover image', width_field='cover_width')),
+                ('cover_image', models.ImageField(blank=True, height_field='cover_height', upload_to=conferences.models.conference_cover_path, validators=[core.validators.ImageUploadValidator()], verbose_name='cover image', width_field='cover_width')),
                 ('cover_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('cover_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('report', models.TextField(blank=True, help_text="The organisers' account of the event.", verbose_name='post-event report')),

@@ -5,7 +5,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
-import members.validators
+import core.validators
 import model_utils.fields
 import simple_history.models
 from django.conf import settings
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 ('participant_count_is_minimum', models.BooleanField(default=False, help_text="Tick when the organisers reported 'more than' this number.", verbose_name='at least this many')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('registration_open', 'Registration open'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=20, verbose_name='status')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('cover_image', models.TextField(blank=True, max_length=100, validators=[members.validators.ImageUploadValidator()], verbose_name='cover image')),
+                ('cover_image', models.TextField(blank=True, max_length=100, validators=[core.validators.ImageUploadValidator()], verbose_name='cover image')),
                 ('cover_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('cover_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('report', models.TextField(blank=True, help_text="The organisers' account of the event.", verbose_name='post-event report')),

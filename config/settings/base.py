@@ -83,10 +83,12 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
-    "config.apps.PortalConfig",
+    "core",
+    "portal",
     "members",
     "conferences",
     "agreements",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +99,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Whole answers for anonymous callers, until a record changes (config/page_cache.py).
-    "config.page_cache.PageCacheMiddleware",
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,7 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "config.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -235,10 +237,13 @@ LOGGING = {
 SITE_NAME = env("SITE_NAME", "Science Parks Portal")
 
 # The partner API: /api/v1/, documented at /api/v1/docs/.
+# The model of partner and staff API tokens, read by the API's authentication (core/rest/).
+API_TOKEN_MODEL = "portal.ApiToken"
+
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["config.rest.authentication.ApiTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["config.rest.permissions.ReadOnlyUnlessStaffToken"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.rest.throttling.CallerRateThrottle"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.rest.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.rest.permissions.ReadOnlyUnlessStaffToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.rest.throttling.CallerRateThrottle"],
     # Requests per caller: anonymous (by address), partner token, staff token. "none": no limit.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", "120/minute"),
@@ -247,17 +252,17 @@ REST_FRAMEWORK = {
     },
     # Behind a proxy, the number of proxies whose X-Forwarded-For entries are trusted.
     "NUM_PROXIES": int(env("TRUSTED_PROXY_COUNT", "0")),
-    "DEFAULT_RENDERER_CLASSES": ["config.rest.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["core.rest.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "config.rest.pagination.PagePagination",
+    "DEFAULT_PAGINATION_CLASS": "core.rest.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "config.rest.filters.ModifiedSinceFilter",
-        "config.rest.filters.SearchFilter",
-        "config.rest.filters.StrictOrderingFilter",
+        "core.rest.filters.ModifiedSinceFilter",
+        "core.rest.filters.SearchFilter",
+        "core.rest.filters.StrictOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "config.rest.schema.PortalAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.rest.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from conferences.models import Appearance
-from config.rest.serializers import (
+from core.rest.serializers import (
     Expansion,
     ImageField,
     LinkedReferenceField,

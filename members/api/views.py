@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 
-from config.rest.viewsets import PortalViewSet, PortalWriteViewSet
+from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
 
 from ..filters import MembershipFilter, OrganisationApiFilter, PersonApiFilter
 from ..models import Division, Membership, Organisation, Person, Topic

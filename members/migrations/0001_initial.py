@@ -6,7 +6,7 @@ import django.db.models.functions.text
 import django.utils.timezone
 import django_countries.fields
 import members.models
-import members.validators
+import core.validators
 import model_utils.fields
 from django.db import migrations, models
 
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
                 ('contact_email', models.EmailField(blank=True, help_text='For staff only; never shown publicly.', max_length=254, verbose_name='contact e-mail')),
-                ('logo', models.ImageField(blank=True, height_field='logo_height', upload_to=members.models.organisation_logo_path, validators=[members.validators.ImageUploadValidator()], verbose_name='logo', width_field='logo_width')),
+                ('logo', models.ImageField(blank=True, height_field='logo_height', upload_to=members.models.organisation_logo_path, validators=[core.validators.ImageUploadValidator()], verbose_name='logo', width_field='logo_width')),
                 ('logo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('description', models.TextField(blank=True, verbose_name='description')),
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
                 ('job_title', models.CharField(blank=True, max_length=200, verbose_name='job title')),
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
-                ('photo', models.ImageField(blank=True, height_field='photo_height', upload_to=members.models.person_photo_path, validators=[members.validators.ImageUploadValidator()], verbose_name='photo', width_field='photo_width')),
+                ('photo', models.ImageField(blank=True, height_field='photo_height', upload_to=members.models.person_photo_path, validators=[core.validators.ImageUploadValidator()], verbose_name='photo', width_field='photo_width')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('bio', models.TextField(blank=True, verbose_name='short biography')),

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
-import members.validators
+import core.validators
 import model_utils.fields
 import simple_history.models
 from django.conf import settings
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
                 ('contact_email', models.EmailField(blank=True, help_text='For staff only; never shown publicly.', max_length=254, verbose_name='contact e-mail')),
-                ('logo', models.TextField(blank=True, max_length=100, validators=[members.validators.ImageUploadValidator()], verbose_name='logo')),
+                ('logo', models.TextField(blank=True, max_length=100, validators=[core.validators.ImageUploadValidator()], verbose_name='logo')),
                 ('logo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('description', models.TextField(blank=True, verbose_name='description')),
@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=200, verbose_name='slug')),
                 ('job_title', models.CharField(blank=True, max_length=200, verbose_name='job title')),
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
-                ('photo', models.TextField(blank=True, max_length=100, validators=[members.validators.ImageUploadValidator()], verbose_name='photo')),
+                ('photo', models.TextField(blank=True, max_length=100, validators=[core.validators.ImageUploadValidator()], verbose_name='photo')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('bio', models.TextField(blank=True, verbose_name='short biography')),

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from config.models import ApiToken, hash_key
-from config.services import issue_api_token, revoke_api_token
+from core.rest.authentication import hash_key
+from portal.models import ApiToken
+from portal.services import issue_api_token, revoke_api_token
 from tests.api_support import errors
 from tests.factories import OrganisationFactory, TopicFactory, UserFactory
 

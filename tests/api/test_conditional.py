@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.utils.http import http_date
 
-from config.changes import CLOCK_KEY
+from core.changes import CLOCK_KEY
 from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from config.models import ApiToken, hash_key
+from core.rest.authentication import hash_key
+from portal.models import ApiToken
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from members.validators import validate_image_upload, validate_ror_id, validate_wikidata_id
+from core.validators import validate_image_upload
+from members.validators import validate_ror_id, validate_wikidata_id
 
 
 def image_bytes(image_format: str, size: tuple[int, int] = (8, 8), mode: str = "RGB") -> bytes:

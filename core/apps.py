@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The kernel every app uses: REST plumbing, page cache and change clock, admin mixins."""
+
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from django.db.models import signals
+
+        from .changes import records_changed
+
+        for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
+            signal.connect(records_changed, dispatch_uid=f"records-changed-{signal!r}")

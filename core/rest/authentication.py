@@ -1,0 +1,76 @@
+import hashlib
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+
+def token_model():
+    """The model of API tokens, named by settings.API_TOKEN_MODEL as AUTH_USER_MODEL names users.
+
+    The kernel reads a token only through what it says of itself (`can_write`, `user`,
+    `is_expired`, `revoked_at`, `record_use()`), never through the app that issues it.
+    """
+    return apps.get_model(settings.API_TOKEN_MODEL, require_ready=False)
+
+
+def hash_key(key: str) -> str:
+    # The keys are long random strings, so a fast hash is enough: nothing to brute-force.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <key>` (or `Token <key>`).
+
+    A partner's read token authenticates no user: it only identifies the caller for rate
+    limits. A write token acts as its staff member.
+    """
+
+    keywords = ("bearer", "token")
+
+    def authenticate(self, request):
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower().decode(errors="replace") not in self.keywords:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Send the header as “Bearer <key>”."))
+        try:
+            key = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        token = token_model().objects.select_related("user").filter(key_hash=hash_key(key)).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("This token has been revoked."))
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(_("This token has expired."))
+        user = AnonymousUser()
+        if token.can_write:
+            if not (token.user.is_active and token.user.is_staff):
+                raise exceptions.AuthenticationFailed(_("This token's staff account is inactive."))
+            user = token.user
+        token.record_use()
+        return user, token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ApiTokenAuthentication
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": _(
+                "Optional. Anonymous callers read all public data at a lower rate. Partners "
+                "get a token from the association's staff and send it as "
+                "“Authorization: Bearer <key>”; staff tokens may also write."
+            ),
+        }

@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.http import Http404
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core import page_cache
+from core.changes import last_modified
+
+from .filters import check_parameters
+from .permissions import is_staff_caller
+from .renderers import CSVRenderer, JSONRenderer
+
+
+class Answered(Exception):
+    """Raised while checking a request, to answer it at once (304, or a cached answer)."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+class ConditionalMixin:
+    """Conditional requests and cached answers, checked before any query is run.
+
+    `Last-Modified` comes from the portal's change clock, so `If-Modified-Since` is answered
+    with a 304 without building anything. `ETag` (a hash of the body) and `If-None-Match`
+    are handled for every GET by Django's ConditionalGetMiddleware. Answers that are the same
+    for every anonymous or partner caller are kept in the cache under the change clock, so a
+    change to any record makes them stale at once (config/page_cache.py).
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.cache_key = None
+        self.last_modified = None
+        if request.method not in ("GET", "HEAD"):
+            return
+        self.last_modified = last_modified()
+        if self.last_modified is not None and "HTTP_IF_NONE_MATCH" not in request.META:
+            response = get_conditional_response(
+                request._request, last_modified=int(self.last_modified.timestamp())
+            )
+            if response is not None:
+                raise Answered(response)
+        if settings.PAGE_CACHE_SECONDS and not is_staff_caller(request):
+            self.cache_key = page_cache.cache_key(
+                request._request, variant=request.accepted_renderer.format
+            )
+            cached = page_cache.cached_response(self.cache_key)
+            if cached is not None:
+                raise Answered(cached)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Answered):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and getattr(response, "accepted_renderer", None):
+            # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = response.accepted_renderer.media_type
+        if getattr(self, "last_modified", None) is not None and response.status_code == 200:
+            response.headers.setdefault("Last-Modified", http_date(self.last_modified.timestamp()))
+        patch_vary_headers(response, ["Accept", "Authorization"])
+        # Stored copies are checked with the server before reuse: cheap with the validators.
+        response.headers.setdefault("Cache-Control", "no-cache")
+        if getattr(self, "cache_key", None) and "X-Cache" not in response:
+            response = page_cache.store_response(self.cache_key, response, request._request)
+        return response
+
+
+class StrictRequestMixin:
+    """Parameters the endpoint does not take, and formats it does not offer, are 400s."""
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise ValidationError(
+                {"format": [_("Choose one of: %(formats)s.") % {"formats": formats}]},
+                code="invalid_choice",
+            ) from None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_parameters(request, self)
+
+
+class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """A read endpoint: list and detail by slug, with expansion and audience-aware fields.
+
+    Subclasses set `serializer_class` (the list shape), optionally `detail_serializer_class`,
+    and `get_queryset()` returning the model's `for_api()`-style QuerySet.
+    """
+
+    lookup_field = "slug"
+    # Any path segment reaches the view, so that a malformed slug gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
+    detail_serializer_class = None
+    write_serializer_class = None
+    # Formats besides JSON: lists also come as CSV; calendars add iCalendar.
+    list_renderer_classes = (CSVRenderer,)
+    detail_renderer_classes = ()
+
+    def get_renderers(self):
+        extra = self.list_renderer_classes if self.action == "list" else ()
+        if self.action == "retrieve":
+            extra = self.detail_renderer_classes
+        return [JSONRenderer(), *(renderer() for renderer in extra)]
+
+    @property
+    def expansions(self):
+        return self.get_serializer_class().expansions()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.expand = self.parse_expand(request)
+
+    def parse_expand(self, request) -> tuple[str, ...]:
+        raw = request.query_params.get("expand")
+        if raw is None:
+            return ()
+        names = tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
+        allowed = self.expansions
+        wrong = [name for name in names if name not in allowed]
+        if wrong or not names:
+            raise ValidationError(
+                {
+                    "expand": [
+                        _("Expand one or more of: %(names)s.")
+                        % {"names": ", ".join(sorted(allowed)) or _("nothing here")}
+                    ]
+                },
+                code="invalid_choice",
+            )
+        return names
+
+    @property
+    def staff(self) -> bool:
+        return is_staff_caller(self.request)
+
+    def get_object(self):
+        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
+            # PostgreSQL refuses a NUL in a query; no record has one in its slug.
+            raise Http404
+        return super().get_object()
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update") and self.write_serializer_class:
+            return self.write_serializer_class
+        if self.action != "list" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["expand"] = getattr(self, "expand", ())
+        context["staff"] = self.staff
+        return context
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        for name in getattr(self, "expand", ()):
+            queryset = self.expansions[name].load(queryset)
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if (
+            getattr(request, "accepted_renderer", None)
+            and request.accepted_renderer.format == "csv"
+        ):
+            filename = f"{self.basename}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class PortalWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSet):
+    """A read endpoint that staff tokens may also create and update records through.
+
+    Responses to writes use the detail shape.
+    """
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_create(serializer)
+        return self.detail_response(instance, status=201)
+
+    def perform_create(self, serializer):
+        return serializer.save()
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_update(serializer)
+        return self.detail_response(instance, status=200)
+
+    def perform_update(self, serializer):
+        return serializer.save()
+
+    def detail_response(self, instance, *, status: int):
+        fresh = self.get_queryset().get(pk=instance.pk)
+        serializer_class = self.detail_serializer_class or self.serializer_class
+        data = serializer_class(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status)

@@ -1,0 +1,392 @@
+"""The Figures page: members, agreements and conferences counted, as charts, tables and CSV.
+
+Each figure is one GROUP BY query whose rows are cached under the change clock
+(config/changes.py) and the day, so a change to any record is counted on the next request
+and, while nothing changes, the page and its CSV files run no query at all. Only the
+language-neutral counts are cached; names of countries and headings are given per request.
+"""
+
+import csv
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+from django_countries import countries
+
+from agreements.models import Agreement
+from conferences.models import Conference
+from core.changes import records_changed_at
+from core.rest.renderers import cell
+from members.models import Organisation
+
+# The country and topic charts show the largest ones; their tables list them all.
+CHART_TOP = 15
+
+
+@dataclass
+class Row:
+    label: str
+    values: list[int]
+    url: str = ""
+
+
+@dataclass
+class Figure:
+    """One figure as the page draws it: a chart, its table, and its CSV."""
+
+    name: str
+    title: str
+    note: str
+    headings: list[str]
+    rows: list[Row]
+    total: Row | None = None
+    chart: dict = field(default_factory=dict)
+    csv_header: list[str] = field(default_factory=list)
+    csv_rows: list[list] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def csv_filename(self) -> str:
+        return f"{self.name}.csv"
+
+
+# Counting: one aggregate query each, answering plain tuples (what the cache keeps).
+
+
+def count_members_per_division(today: datetime.date) -> list[tuple[str | None, str | None, int]]:
+    """(division slug, division name, members); None for members without a division."""
+    return list(
+        Organisation.objects.current_members(on=today)
+        .order_by()
+        .values_list("division__slug", "division__name")
+        .annotate(count=Count("pk"))
+    )
+
+
+def count_members_per_country(today: datetime.date) -> list[tuple[str, int]]:
+    return list(
+        Organisation.objects.current_members(on=today)
+        .order_by()
+        .values_list("country")
+        .annotate(count=Count("pk"))
+    )
+
+
+def count_agreements_per_year(today: datetime.date) -> list[tuple[int, int]]:
+    return list(
+        Agreement.objects.public()
+        .filter(signed_on__isnull=False)
+        .order_by()
+        .annotate(year=ExtractYear("signed_on"))
+        .values_list("year")
+        .annotate(count=Count("pk"))
+    )
+
+
+def count_agreements_per_topic(today: datetime.date) -> list[tuple[str | None, str | None, int]]:
+    """(topic slug, topic name, agreements); None counts the agreements without a topic."""
+    return list(
+        Agreement.objects.public()
+        .order_by()
+        .values_list("topics__slug", "topics__name")
+        .annotate(count=Count("pk"))
+    )
+
+
+def count_conferences_per_year(today: datetime.date) -> list[tuple[int, str, int]]:
+    """(year of the start, kind, conferences), cancelled conferences left out."""
+    return list(
+        Conference.objects.exclude(status=Conference.Status.CANCELLED)
+        .order_by()
+        .annotate(year=ExtractYear("start_date"))
+        .values_list("year", "kind")
+        .annotate(count=Count("pk"))
+    )
+
+
+# Building: the counted rows as titles, table rows, chart data and CSV, in the visitor's language.
+
+
+def link(url_name: str, **params) -> str:
+    return f"{reverse(url_name)}?{urlencode(params)}"
+
+
+def bar_chart(labels: list[str], datasets: list[dict], *, horizontal: bool, stacked=False) -> dict:
+    return {
+        "labels": labels,
+        "datasets": datasets,
+        "horizontal": horizontal,
+        "stacked": stacked,
+    }
+
+
+def summarise(title: str, rows: list[Row], *, count: int = 3) -> str:
+    """What the chart shows, in words, for a screen reader (the canvas's `aria-label`)."""
+    largest = sorted(rows, key=lambda row: -row.values[-1])[:count]
+    items = ", ".join(f"{row.label} ({row.values[-1]})" for row in largest)
+    return _("%(title)s, bar chart. Largest: %(items)s. The table below lists every value.") % {
+        "title": title,
+        "items": items,
+    }
+
+
+def members_per_division_figure(counted) -> Figure:
+    title = _("Members per division")
+    no_division = _("No division")
+    ordered = sorted(counted, key=lambda item: (-item[2], item[1] is None, item[1] or ""))
+    rows = [
+        Row(
+            label=name or no_division,
+            values=[count],
+            url=link("members:organisation-list", division=slug) if slug else "",
+        )
+        for slug, name, count in ordered
+    ]
+    return Figure(
+        name="members-per-division",
+        title=title,
+        note=_("Organisations with a current membership, by the division they belong to."),
+        headings=[_("Division"), _("Members")],
+        rows=rows,
+        total=Row(_("Total"), [sum(count for *_rest, count in counted)]),
+        chart=bar_chart(
+            [row.label for row in rows],
+            [{"label": _("Members"), "data": [row.values[0] for row in rows]}],
+            horizontal=True,
+        ),
+        csv_header=["division", "division_slug", "members"],
+        csv_rows=[[name or no_division, slug or "", count] for slug, name, count in ordered],
+        summary=summarise(title, rows),
+    )
+
+
+def members_per_country_figure(counted) -> Figure:
+    title = _("Members per country")
+    named = sorted(
+        ((code, countries.name(code) or code, count) for code, count in counted),
+        key=lambda item: (-item[2], item[1]),
+    )
+    rows = [
+        Row(label=name, values=[count], url=link("members:organisation-list", country=code))
+        for code, name, count in named
+    ]
+    shown, others = rows[:CHART_TOP], rows[CHART_TOP:]
+    labels = [row.label for row in shown]
+    data = [row.values[0] for row in shown]
+    if others:
+        labels.append(
+            _("Other countries (%(count)s)") % {"count": len(others)},
+        )
+        data.append(sum(row.values[0] for row in others))
+    return Figure(
+        name="members-per-country",
+        title=title,
+        note=_(
+            "Organisations with a current membership, by country. The chart shows the "
+            "%(top)s countries with most members and the others together; the table lists "
+            "every country."
+        )
+        % {"top": CHART_TOP},
+        headings=[_("Country"), _("Members")],
+        rows=rows,
+        total=Row(_("Total"), [sum(count for _code, count in counted)]),
+        chart=bar_chart(labels, [{"label": _("Members"), "data": data}], horizontal=True),
+        csv_header=["country_code", "country", "members"],
+        csv_rows=[[code, name, count] for code, name, count in named],
+        summary=summarise(title, rows),
+    )
+
+
+def every_year(years) -> list[int]:
+    """From the first year to the last, the years without any record included."""
+    years = [year for year in years if year is not None]
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def agreements_per_year_figure(counted) -> Figure:
+    title = _("Agreements per year")
+    per_year = {year: count for year, count in counted if year is not None}
+    years = every_year(per_year)
+    rows = [
+        Row(
+            label=str(year),
+            values=[per_year.get(year, 0)],
+            url=link("agreements:agreement-list", year=year) if year in per_year else "",
+        )
+        for year in years
+    ]
+    return Figure(
+        name="agreements-per-year",
+        title=title,
+        note=_("Public cooperation agreements by the year they were signed."),
+        headings=[_("Year"), _("Agreements")],
+        rows=rows,
+        total=Row(_("Total"), [sum(per_year.values())]),
+        chart=bar_chart(
+            [row.label for row in rows],
+            [{"label": _("Agreements"), "data": [row.values[0] for row in rows]}],
+            horizontal=False,
+        ),
+        csv_header=["year", "agreements"],
+        csv_rows=[[year, per_year.get(year, 0)] for year in years],
+        summary=summarise(title, rows),
+    )
+
+
+def agreements_per_topic_figure(counted) -> Figure:
+    title = _("Agreements per topic")
+    ordered = sorted(
+        (item for item in counted if item[0] is not None), key=lambda item: (-item[2], item[1])
+    )
+    untagged = sum(count for slug, _name, count in counted if slug is None)
+    rows = [
+        Row(label=name, values=[count], url=link("agreements:agreement-list", topic=slug))
+        for slug, name, count in ordered
+    ]
+    csv_rows = [[name, slug, count] for slug, name, count in ordered]
+    if untagged:
+        rows.append(Row(label=_("No focus area"), values=[untagged]))
+        csv_rows.append([_("No focus area"), "", untagged])
+    charted = rows[: min(CHART_TOP, len(ordered))]
+    return Figure(
+        name="agreements-per-topic",
+        title=title,
+        note=_(
+            "Public cooperation agreements by focus area; an agreement with several focus "
+            "areas counts for each. The chart shows the %(top)s topics with most agreements; "
+            "the table lists them all."
+        )
+        % {"top": CHART_TOP},
+        headings=[_("Topic"), _("Agreements")],
+        rows=rows,
+        chart=bar_chart(
+            [row.label for row in charted],
+            [{"label": _("Agreements"), "data": [row.values[0] for row in charted]}],
+            horizontal=True,
+        ),
+        csv_header=["topic", "topic_slug", "agreements"],
+        csv_rows=csv_rows,
+        summary=summarise(title, rows[: len(ordered)]),
+    )
+
+
+def conferences_per_year_figure(counted) -> Figure:
+    title = _("Conferences per year")
+    kinds = list(Conference.Kind)
+    per_year: dict[int, dict[str, int]] = {}
+    for year, kind, count in counted:
+        if year is not None:
+            per_year.setdefault(year, {})[kind] = count
+    years = every_year(per_year)
+    table = [[per_year.get(year, {}).get(kind, 0) for kind in kinds] for year in years]
+    rows = [
+        Row(
+            label=str(year),
+            values=[*values, sum(values)],
+            url=link("conferences:conference-list", year=year) if year in per_year else "",
+        )
+        for year, values in zip(years, table, strict=True)
+    ]
+    totals = [sum(values[index] for values in table) for index in range(len(kinds))]
+    # Kinds without any conference are left out of the chart (an empty legend entry says little).
+    shown = [index for index, total in enumerate(totals) if total]
+    return Figure(
+        name="conferences-per-year",
+        title=title,
+        note=_(
+            "World, division and other conferences by the year they start, planned ones "
+            "included; cancelled conferences are not counted."
+        ),
+        headings=[_("Year"), *(kind.label for kind in kinds), _("Total")],
+        rows=rows,
+        total=Row(_("Total"), [*totals, sum(totals)]),
+        chart=bar_chart(
+            [row.label for row in rows],
+            [
+                {"label": str(kinds[index].label), "data": [values[index] for values in table]}
+                for index in shown
+            ],
+            horizontal=False,
+            stacked=True,
+        ),
+        csv_header=["year", *(kind.value for kind in kinds), "total"],
+        csv_rows=[[year, *values, sum(values)] for year, values in zip(years, table, strict=True)],
+        summary=summarise(title, rows),
+    )
+
+
+@dataclass(frozen=True)
+class FigureKind:
+    count: Callable[[datetime.date], list[tuple]]
+    build: Callable[[list[tuple]], Figure]
+
+
+FIGURES = {
+    "members-per-division": FigureKind(count_members_per_division, members_per_division_figure),
+    "members-per-country": FigureKind(count_members_per_country, members_per_country_figure),
+    "agreements-per-year": FigureKind(count_agreements_per_year, agreements_per_year_figure),
+    "agreements-per-topic": FigureKind(count_agreements_per_topic, agreements_per_topic_figure),
+    "conferences-per-year": FigureKind(count_conferences_per_year, conferences_per_year_figure),
+}
+
+
+def counted_rows(names: list[str]) -> dict[str, list[tuple]]:
+    """Each named figure's counted rows: from the cache, or counted now and cached."""
+    today = timezone.localdate()
+    if not settings.PAGE_CACHE_SECONDS:
+        return {name: FIGURES[name].count(today) for name in names}
+    # The day is in the key too: a membership that ends today stops counting tomorrow.
+    version = f"{records_changed_at().timestamp()}:{today.isoformat()}"
+    keys = {name: f"figures:{version}:{name}" for name in names}
+    found = cache.get_many(keys.values())
+    counted, missing = {}, {}
+    for name, key in keys.items():
+        if key in found:
+            counted[name] = found[key]
+        else:
+            counted[name] = missing[key] = FIGURES[name].count(today)
+    if missing:
+        cache.set_many(missing, settings.PAGE_CACHE_SECONDS)
+    return counted
+
+
+def build_figures(names: list[str]) -> list[Figure]:
+    counted = counted_rows(names)
+    return [FIGURES[name].build(counted[name]) for name in names]
+
+
+class FiguresView(TemplateView):
+    template_name = "figures.html"
+
+    def get_context_data(self, **kwargs):
+        figures = build_figures(list(FIGURES))
+        return super().get_context_data(
+            figures=figures,
+            charts={figure.name: figure.chart for figure in figures if figure.rows},
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+@require_safe
+def figure_csv(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in FIGURES:
+        raise Http404(_("There is no such figure."))
+    (figure,) = build_figures([name])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{figure.csv_filename}"'
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(figure.csv_header)
+    writer.writerows([cell(value) for value in row] for row in figure.csv_rows)
+    return response
