@@ -1,4 +1,4 @@
--- wrk's summary as one JSON line (after the marker BENCH_JSON), read by bench/run.py.
+-- wrk's summary as one JSON line (after the marker BENCH_JSON), read by bench/measure.py.
 -- Latencies in microseconds; errors.status counts responses with a status of 400 or more.
 
 local function number(value)
