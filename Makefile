@@ -15,7 +15,7 @@ help:
 	@echo "make run     serve the portal with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test    run the whole test suite, browser tests included (honours DATABASE_URL)"
 	@echo "make e2e     run only the browser tests"
-	@echo "make lint    ruff check and format check"
+	@echo "make lint    ruff check and format check, and the layers (import-linter)"
 	@echo "make format  apply ruff fixes and formatting"
 	@echo "make check   Django system checks and missing migrations"
 	@echo "make serve   production server: collectstatic, migrate, gunicorn (needs SECRET_KEY...)"
@@ -71,6 +71,7 @@ e2e: install browser
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -6,7 +6,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import HTTPS_URL_FIELDS, HistoryAdmin, ImportExportAdminMixin, SubquerySearchMixin
+from core.admin import (
+    HTTPS_URL_FIELDS,
+    HistoryAdmin,
+    ImportExportAdminMixin,
+    SubquerySearchMixin,
+    name_protecting_rows,
+)
+from members.models import Organisation, Person
 
 from .forms import AgreementPartyFormSet
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
@@ -140,3 +147,11 @@ class AgreementPartyAdmin(HistoryAdmin):
             )
             return redirect("admin:agreements_agreement_change", party.agreement_id)
         return super().delete_view(request, object_id, extra_context)
+
+
+name_protecting_rows(
+    AgreementParty, protects=Organisation, shown_as="agreement", label=_("Party to the agreement")
+)
+name_protecting_rows(
+    AgreementParty, protects=Person, shown_as="agreement", label=_("Signatory of the agreement")
+)

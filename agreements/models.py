@@ -37,6 +37,12 @@ class AgreementQuerySet(models.QuerySet):
             queryset = queryset.filter(parties__organisation=organisation)
         return queryset.distinct()
 
+    def with_parties(self) -> "AgreementQuerySet":
+        """Each agreement's parties with their organisations."""
+        return self.prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
+        )
+
     def for_admin_list(self) -> "AgreementQuerySet":
         return self.select_related("signed_at_conference").annotate(party_count=Count("parties"))
 

@@ -10,7 +10,9 @@ from core.admin import (
     ImportExportAdminMixin,
     ProtectedDeletionAdminMixin,
     SubquerySearchMixin,
+    name_protecting_rows,
 )
+from members.models import Organisation, Person
 
 from .forms import QuoteInlineFormSet
 from .models import Appearance, Award, Conference, ConferenceHost, Decision, Quote, Session
@@ -259,3 +261,11 @@ class QuoteAdmin(HistoryAdmin):
     @admin.display(description=_("quote"), ordering="text")
     def excerpt(self, quote: Quote) -> str:
         return quote.text if len(quote.text) <= 80 else f"{quote.text[:79]}…"
+
+
+name_protecting_rows(
+    ConferenceHost, protects=Organisation, shown_as="conference", label=_("Host of the conference")
+)
+name_protecting_rows(
+    Appearance, protects=Person, shown_as="session", label=_("Taking part in the session")
+)

@@ -4,6 +4,8 @@ from . import feeds, views
 
 app_name = "conferences"
 
+# A conference's own page also shows the agreements signed at it: portal/urls.py adds it
+# to this namespace.
 urlpatterns = [
     path("conferences/", views.ConferenceListView.as_view(), name="conference-list"),
     path("conferences/feed.atom", feeds.ConferenceFeed(), name="conference-feed"),
@@ -11,11 +13,6 @@ urlpatterns = [
         "conferences/upcoming.ics",
         views.UpcomingCalendarView.as_view(),
         name="upcoming-calendar",
-    ),
-    path(
-        "conferences/<slug:slug>/",
-        views.ConferenceDetailView.as_view(),
-        name="conference-detail",
     ),
     path(
         "conferences/<slug:slug>/calendar.ics",

@@ -9,9 +9,9 @@ from rest_framework import routers
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from agreements.api.views import ROUTES as AGREEMENT_ROUTES
-from conferences.api.views import ROUTES as CONFERENCE_ROUTES
-from members.api.views import ROUTES as MEMBER_ROUTES
+from portal.api.agreements.views import ROUTES as AGREEMENT_ROUTES
+from portal.api.conferences.views import ROUTES as CONFERENCE_ROUTES
+from portal.api.members.views import ROUTES as MEMBER_ROUTES
 
 
 class PortalRouter(routers.DefaultRouter):

@@ -7,9 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api", "api"))),
     path("", include("portal.urls")),
-    path("", include("conferences.urls")),
-    path("", include("members.urls")),
-    path("agreements/", include("agreements.urls")),
 ]
 
 if settings.DEBUG:

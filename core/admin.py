@@ -137,13 +137,21 @@ class ImportExportAdminMixin(ImportExportMixin):
         return super().process_result(result, request)
 
 
+# How the delete page names a row of a link table that keeps a record from being deleted: as
+# the record the row belongs to (a party as its agreement). The apps that own the link tables
+# say so in their admin modules, with `name_protecting_rows()`.
+PROTECTING_ROWS: dict[tuple[type[models.Model], type[models.Model]], tuple[str, str]] = {}
+
+
+def name_protecting_rows(
+    row_model: type[models.Model], *, protects: type[models.Model], shown_as: str, label: str
+) -> None:
+    """Rows of `row_model` that keep a `protects` record are shown as their `shown_as`."""
+    PROTECTING_ROWS[(row_model, protects)] = (shown_as, label)
+
+
 class ProtectedDeletionAdminMixin:
-    """The delete page says that the record cannot be deleted, and which records keep it.
-
-    `protected_by` shows a link row as the record it belongs to: a party as its agreement.
-    """
-
-    protected_by: dict[type[models.Model], tuple[str, str]] = {}
+    """The delete page says that the record cannot be deleted, and which records keep it."""
 
     def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -166,8 +174,8 @@ class ProtectedDeletionAdminMixin:
         return deleted, counts, perms_needed, protected
 
     def describe_protected(self, obj: models.Model) -> str:
-        if type(obj) in self.protected_by:
-            attribute, label = self.protected_by[type(obj)]
+        if (type(obj), self.model) in PROTECTING_ROWS:
+            attribute, label = PROTECTING_ROWS[(type(obj), self.model)]
             record = getattr(obj, attribute)
         else:
             record, label = obj, capfirst(obj._meta.verbose_name)

@@ -4,8 +4,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from agreements.models import AgreementParty
-from conferences.models import Appearance, ConferenceHost
 from core.admin import (
     HTTPS_URL_FIELDS,
     PREVIEW_SIZE,
@@ -109,10 +107,6 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [OrganisationResource]
-    protected_by = {
-        AgreementParty: ("agreement", _("Party to the agreement")),
-        ConferenceHost: ("conference", _("Host of the conference")),
-    }
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = [
         "logo_thumbnail",
@@ -197,10 +191,6 @@ class OfficeInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [PersonResource]
-    protected_by = {
-        AgreementParty: ("agreement", _("Signatory of the agreement")),
-        Appearance: ("session", _("Taking part in the session")),
-    }
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["photo_thumbnail", "name", "job_title", "affiliation", "country"]
     list_display_links = ["name"]

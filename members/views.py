@@ -1,6 +1,4 @@
 import hashlib
-import unicodedata
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -9,98 +7,26 @@ from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import ListView
 from django_countries import countries
 
 from core.db.counts import count_of
 from core.pagination import CappedPaginator
 
-from .filters import OrganisationFilter, PersonFilter
-from .models import Division, Organisation, Person, Topic
+from .badges import (
+    BADGE_CSP,
+    BADGE_HEIGHT,
+    BADGE_MAX_AGE,
+    BADGE_WIDTH,
+    badge_name_lines,
+)
+from .filters import OrganisationFilter
+from .logos import CARD_LOGO_BOX, fit_logos
+from .models import Organisation
 from .palette import NO_DIVISION_COLOUR, coloured_divisions
-from .suggestions import partner_suggestions
-
-# The boxes logos are drawn in: a directory card (.card__logo is 7.5rem tall) and a profile.
-CARD_LOGO_BOX = (176, 120)
-PROFILE_LOGO_BOX = (240, 160)
-
-
-def fit_logos(organisations: Iterable[Organisation], box: tuple[int, int]) -> None:
-    """Give each logo the width and height it is shown at, so the page does not jump as it loads.
-
-    Sets `logo_size` to (width, height), scaled down to fit `box`, or None without a logo.
-    """
-    max_width, max_height = box
-    for organisation in organisations:
-        width, height = organisation.logo_width, organisation.logo_height
-        if not (organisation.logo and width and height):
-            organisation.logo_size = None
-            continue
-        scale = min(1, max_width / width, max_height / height)
-        organisation.logo_size = (max(1, round(width * scale)), max(1, round(height * scale)))
-
-
-def same_as(organisation: Organisation) -> list[str]:
-    links = []
-    if organisation.ror_id:
-        links.append(f"https://ror.org/{organisation.ror_id}")
-    if organisation.wikidata_id:
-        links.append(f"https://www.wikidata.org/wiki/{organisation.wikidata_id}")
-    return links
-
-
-def organisation_json_ld(organisation: Organisation, request: HttpRequest) -> dict[str, Any]:
-    page = request.build_absolute_uri(organisation.get_absolute_url())
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "@id": page,
-        "name": organisation.name,
-        "url": organisation.website or page,
-    }
-    if organisation.short_name:
-        data["alternateName"] = organisation.short_name
-    if organisation.logo:
-        data["logo"] = request.build_absolute_uri(organisation.logo.url)
-    address = {"@type": "PostalAddress", "addressCountry": organisation.country.code}
-    if organisation.city:
-        address["addressLocality"] = organisation.city
-    data["address"] = address
-    if organisation.description:
-        data["description"] = organisation.description
-    if links := same_as(organisation):
-        data["sameAs"] = links
-    return data
-
-
-def person_json_ld(person: Person, request: HttpRequest) -> dict[str, Any]:
-    page = request.build_absolute_uri(person.get_absolute_url())
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Person",
-        "@id": page,
-        "name": person.name,
-        "url": page,
-    }
-    if person.honorific:
-        data["honorificPrefix"] = person.honorific
-    if person.job_title:
-        data["jobTitle"] = person.job_title
-    if person.affiliation:
-        data["affiliation"] = {
-            "@type": "Organization",
-            "name": person.affiliation.name,
-            "url": request.build_absolute_uri(person.affiliation.get_absolute_url()),
-        }
-    if person.photo:
-        data["image"] = request.build_absolute_uri(person.photo.url)
-    if person.website:
-        data["sameAs"] = [person.website]
-    return data
 
 
 class OrganisationListView(ListView):
@@ -121,112 +47,6 @@ class OrganisationListView(ListView):
         self.filterset.count_facets()
         fit_logos(context["object_list"], CARD_LOGO_BOX)
         context["filter"] = self.filterset
-        return context
-
-
-class OrganisationDetailView(DetailView):
-    """Any organisation, member or not: partners, hosts and places visited have pages too."""
-
-    template_name = "members/organisation_detail.html"
-
-    def get_queryset(self):
-        return Organisation.objects.for_profile()
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        organisation = self.object
-        fit_logos([organisation], PROFILE_LOGO_BOX)
-        context.update(
-            membership=next(iter(organisation.current_memberships), None),
-            agreements=[
-                {
-                    "agreement": party.agreement,
-                    "partners": [
-                        other.organisation
-                        for other in party.agreement.parties.all()
-                        if other.organisation_id != organisation.pk
-                    ],
-                }
-                for party in organisation.public_agreement_parties
-            ],
-            meta_image=organisation.logo.url if organisation.logo else "",
-            json_ld=organisation_json_ld(organisation, self.request),
-            partner_suggestions=partner_suggestions(organisation=organisation),
-        )
-        if context["membership"]:
-            context.update(badge_embed(organisation, self.request))
-        return context
-
-
-class PersonListView(ListView):
-    template_name = "members/person_list.html"
-    paginate_by = 30
-    paginator_class = CappedPaginator
-
-    def get_queryset(self):
-        self.filterset = PersonFilter(
-            self.request.GET, queryset=Person.objects.for_cards(), request=self.request
-        )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        self.filterset.count_facets()
-        context["filter"] = self.filterset
-        return context
-
-
-class PersonDetailView(DetailView):
-    template_name = "members/person_detail.html"
-
-    def get_queryset(self):
-        return Person.objects.for_profile()
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        person = self.object
-        context.update(
-            meta_image=person.photo.url if person.photo else "",
-            json_ld=person_json_ld(person, self.request),
-        )
-        return context
-
-
-class DivisionListView(ListView):
-    template_name = "members/division_list.html"
-
-    def get_queryset(self):
-        return Division.objects.with_counts()
-
-
-class DivisionDetailView(DetailView):
-    template_name = "members/division_detail.html"
-
-    def get_queryset(self):
-        return Division.objects.for_profile()
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        fit_logos(self.object.member_organisations, CARD_LOGO_BOX)
-        return context
-
-
-class TopicListView(ListView):
-    template_name = "members/topic_list.html"
-
-    def get_queryset(self):
-        return Topic.objects.with_counts()
-
-
-class TopicDetailView(DetailView):
-    template_name = "members/topic_detail.html"
-
-    def get_queryset(self):
-        return Topic.objects.for_profile()
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        fit_logos(self.object.tagged_organisations, CARD_LOGO_BOX)
         return context
 
 
@@ -361,79 +181,6 @@ class MemberMapDataView(View):
 
 
 # The embeddable badge: its size is fixed, so that the snippet can give width and height.
-BADGE_WIDTH = 320
-BADGE_HEIGHT = 96
-# Name lines, in the width of an average Latin letter at the name's size (wide East Asian
-# characters count twice): two lines, then an ellipsis.
-BADGE_LINE_WIDTH = 28
-BADGE_NAME_LINES = 2
-# Minutes, not hours: a lapsed membership shows on embedding sites within five minutes.
-BADGE_MAX_AGE = 300
-# The badge is a picture: nothing to load, run or frame when it is opened on its own.
-BADGE_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-
-
-def _text_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def badge_name_lines(
-    name: str, *, width: int = BADGE_LINE_WIDTH, lines: int = BADGE_NAME_LINES
-) -> list[str]:
-    """`name` wrapped at word boundaries into at most `lines` lines; "…" ends a cut name."""
-    pieces: list[str] = []
-    for word in name.split():
-        # A word wider than a line (or a name without spaces) is cut into line-wide pieces.
-        while _text_width(word) > width:
-            cut = len(word)
-            while _text_width(word[:cut]) > width:
-                cut -= 1
-            pieces.append(word[:cut])
-            word = word[cut:]
-        pieces.append(word)
-    wrapped: list[str] = []
-    for piece in pieces:
-        if wrapped and _text_width(f"{wrapped[-1]} {piece}") <= width:
-            wrapped[-1] = f"{wrapped[-1]} {piece}"
-        else:
-            wrapped.append(piece)
-    if len(wrapped) <= lines:
-        return wrapped
-    kept = wrapped[:lines]
-    last = kept[-1]
-    while last and _text_width(last) + 1 > width:
-        last = last[:-1]
-    kept[-1] = f"{last.rstrip(' ,;:–-')}…"
-    return kept
-
-
-def badge_alt(organisation: Organisation) -> str:
-    return gettext("%(name)s, member of %(association)s") % {
-        "name": organisation.name,
-        "association": settings.ASSOCIATION_SHORT_NAME,
-    }
-
-
-def badge_embed(organisation: Organisation, request: HttpRequest) -> dict[str, Any]:
-    """The badge as a member's profile shows it, with the HTML to paste into another site."""
-    badge_url = reverse("members:organisation-badge", kwargs={"slug": organisation.slug})
-    snippet = format_html(
-        '<a href="{}"><img src="{}" alt="{}" width="{}" height="{}"></a>',
-        request.build_absolute_uri(organisation.get_absolute_url()),
-        request.build_absolute_uri(badge_url),
-        badge_alt(organisation),
-        BADGE_WIDTH,
-        BADGE_HEIGHT,
-    )
-    return {
-        "badge_url": badge_url,
-        "badge_alt": badge_alt(organisation),
-        "badge_width": BADGE_WIDTH,
-        "badge_height": BADGE_HEIGHT,
-        "badge_snippet": str(snippet),
-    }
-
-
 class OrganisationBadgeView(View):
     """An SVG badge with the organisation's live membership status, for other sites to embed.
 

@@ -146,7 +146,7 @@ def test_health_check_reports_database_and_cache(client):
 
 @pytest.mark.django_db
 def test_health_check_is_503_when_the_database_is_down(client):
-    with mock.patch("portal.views.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch("core.views.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
 
     assert response.status_code == 503
@@ -155,7 +155,7 @@ def test_health_check_is_503_when_the_database_is_down(client):
 
 @pytest.mark.django_db
 def test_health_check_is_503_when_the_cache_is_down(client):
-    with mock.patch("portal.views.cache.set", side_effect=ConnectionError("redis down")):
+    with mock.patch("core.views.cache.set", side_effect=ConnectionError("redis down")):
         response = client.get("/healthz")
 
     assert response.status_code == 503

@@ -275,7 +275,7 @@ DRF_STANDARDIZED_ERRORS = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
-    "DESCRIPTION": (BASE_DIR / "config" / "api_guide.md").read_text(encoding="utf-8"),
+    "DESCRIPTION": (BASE_DIR / "portal" / "api" / "guide.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from members.badges import badge_name_lines
 from members.models import Membership, Organisation
-from members.views import badge_name_lines
 from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

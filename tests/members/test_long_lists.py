@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from members import models
+from portal import selectors
 from tests.factories import (
     AgreementFactory,
     ConferenceFactory,
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def limit_of_two(monkeypatch):
-    monkeypatch.setattr(models, "TOPIC_PAGE_LIMIT", 2)
+    monkeypatch.setattr(selectors, "TOPIC_PAGE_LIMIT", 2)
 
 
 def text(html: str) -> str:
@@ -70,7 +70,7 @@ def test_topic_page_without_more_to_see_has_no_links(client):
 
 
 def test_division_page_cuts_its_member_list_and_links_to_the_directory(client, monkeypatch):
-    monkeypatch.setattr(models, "DIVISION_PAGE_LIMIT", 2)
+    monkeypatch.setattr(selectors, "DIVISION_PAGE_LIMIT", 2)
     europe = DivisionFactory(name="Europe", slug="europe")
     for name in ("Alpha Park", "Beta Park", "Gamma Park"):
         member(name=name, division=europe)

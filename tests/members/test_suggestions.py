@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from agreements.models import Agreement
 from members.models import Membership, Organisation
-from members.suggestions import partner_suggestions
+from portal.suggestions import partner_suggestions
 from tests.factories import (
     DivisionFactory,
     MembershipFactory,

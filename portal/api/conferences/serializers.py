@@ -7,6 +7,15 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
+from conferences.models import (
+    Appearance,
+    Award,
+    Conference,
+    ConferenceHost,
+    Decision,
+    Quote,
+    Session,
+)
 from core.rest.serializers import (
     REFERENCE_SCHEMA,
     ApiUrlField,
@@ -23,16 +32,7 @@ from core.rest.serializers import (
     reverse_one,
 )
 from members.models import Division, Organisation, Person, Topic
-
-from ..models import (
-    Appearance,
-    Award,
-    Conference,
-    ConferenceHost,
-    Decision,
-    Quote,
-    Session,
-)
+from portal import selectors
 
 
 class LocalDateTimeField(serializers.DateTimeField):
@@ -56,7 +56,7 @@ class ConferenceHostSerializer(PortalSerializer):
 
 class ExpandedConferenceHostSerializer(ExpandedLinkSerializer):
     expanded_fields = {
-        "organisation": NestedField("members.api.serializers.OrganisationSerializer")
+        "organisation": NestedField("portal.api.members.serializers.OrganisationSerializer")
     }
 
     class Meta(ConferenceHostSerializer.Meta):
@@ -131,21 +131,21 @@ class ConferenceSerializer(PortalSerializer):
         read_only_fields = fields
         expansions = {
             "division": Expansion(
-                serializer="members.api.serializers.DivisionSerializer",
-                load=expand_to("division", Division.objects.with_counts(), "expanded_division"),
+                serializer="portal.api.members.serializers.DivisionSerializer",
+                load=expand_to("division", selectors.divisions_with_counts(), "expanded_division"),
                 source="expanded_division",
                 help_text=_("the division as in /divisions/"),
             ),
             "hosts": Expansion(
-                serializer="conferences.api.serializers.ExpandedConferenceHostSerializer",
+                serializer="portal.api.conferences.serializers.ExpandedConferenceHostSerializer",
                 load=load_hosts,
                 many=True,
                 source="expanded_host_links",
                 help_text=_("each host's organisation as in /organisations/"),
             ),
             "topics": Expansion(
-                serializer="members.api.serializers.TopicSerializer",
-                load=expand_to("topics", Topic.objects.with_counts(), "expanded_topics"),
+                serializer="portal.api.members.serializers.TopicSerializer",
+                load=expand_to("topics", selectors.topics_with_counts(), "expanded_topics"),
                 many=True,
                 source="expanded_topics",
                 help_text=_("the topics as in /topics/"),
@@ -387,7 +387,7 @@ class SessionSpeakerSerializer(PortalSerializer):
 
 
 class ExpandedSpeakerSerializer(ExpandedLinkSerializer):
-    expanded_fields = {"person": NestedField("members.api.serializers.PersonSerializer")}
+    expanded_fields = {"person": NestedField("portal.api.members.serializers.PersonSerializer")}
 
     class Meta(SessionSpeakerSerializer.Meta):
         pass
@@ -445,13 +445,13 @@ class SessionSerializer(PortalSerializer):
         read_only_fields = fields
         expansions = {
             "conference": Expansion(
-                serializer="conferences.api.serializers.ConferenceSerializer",
+                serializer="portal.api.conferences.serializers.ConferenceSerializer",
                 load=expand_to("conference", Conference.objects.for_api(), "expanded_conference"),
                 source="expanded_conference",
                 help_text=_("the conference as in /conferences/"),
             ),
             "speakers": Expansion(
-                serializer="conferences.api.serializers.ExpandedSpeakerSerializer",
+                serializer="portal.api.conferences.serializers.ExpandedSpeakerSerializer",
                 load=load_speakers,
                 many=True,
                 source="expanded_appearances",

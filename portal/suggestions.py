@@ -8,8 +8,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
 from agreements.models import AgreementParty
-
-from .models import Organisation, Topic
+from members.models import Organisation, Topic
 
 SUGGESTION_LIMIT = 5
 

@@ -13,8 +13,8 @@ from core.rest.serializers import (
     api_url,
     expand_to,
 )
-
-from ..models import Division, Membership, Office, Organisation, Person, Topic
+from members.models import Division, Membership, Office, Organisation, Person, Topic
+from portal import selectors
 
 COORDINATES_BOTH_OR_NEITHER = _("Give both latitude and longitude, or neither.")
 
@@ -130,14 +130,14 @@ class OrganisationSerializer(PortalSerializer):
         private_fields = ["contact_email"]
         expansions = {
             "division": Expansion(
-                serializer="members.api.serializers.DivisionSerializer",
-                load=expand_to("division", Division.objects.with_counts(), "expanded_division"),
+                serializer="portal.api.members.serializers.DivisionSerializer",
+                load=expand_to("division", selectors.divisions_with_counts(), "expanded_division"),
                 source="expanded_division",
                 help_text=_("the division as in /divisions/"),
             ),
             "topics": Expansion(
-                serializer="members.api.serializers.TopicSerializer",
-                load=expand_to("topics", Topic.objects.with_counts(), "expanded_topics"),
+                serializer="portal.api.members.serializers.TopicSerializer",
+                load=expand_to("topics", selectors.topics_with_counts(), "expanded_topics"),
                 many=True,
                 source="expanded_topics",
                 help_text=_("the topics as in /topics/"),
@@ -330,7 +330,7 @@ class PersonSerializer(PortalSerializer):
         private_fields = ["email"]
         expansions = {
             "affiliation": Expansion(
-                serializer="members.api.serializers.OrganisationSerializer",
+                serializer="portal.api.members.serializers.OrganisationSerializer",
                 load=expand_to(
                     "affiliation", Organisation.objects.for_api(), "expanded_affiliation"
                 ),
@@ -439,7 +439,7 @@ class MembershipSerializer(PortalSerializer):
         private_fields = ["notes"]
         expansions = {
             "organisation": Expansion(
-                serializer="members.api.serializers.OrganisationSerializer",
+                serializer="portal.api.members.serializers.OrganisationSerializer",
                 load=expand_to(
                     "organisation", Organisation.objects.for_api(), "expanded_organisation"
                 ),

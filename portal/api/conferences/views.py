@@ -10,11 +10,12 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from icalendar import Calendar
 from rest_framework.response import Response
 
+from conferences import calendar
+from conferences.filters import ConferenceApiFilter, SessionFilter
+from conferences.models import Conference, Session
 from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
+from portal import selectors
 
-from .. import calendar
-from ..filters import ConferenceApiFilter, SessionFilter
-from ..models import Conference, Session
 from .renderers import ICalendarRenderer, LinkRowsCSVRenderer
 from .serializers import (
     ConferenceDetailSerializer,
@@ -95,7 +96,7 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
             return Conference.objects.for_calendar()
         if self.action == "list":
             return Conference.objects.for_api()
-        return Conference.objects.for_api_detail()
+        return selectors.with_public_agreements(Conference.objects.for_api_detail())
 
     def list_calendar(self, conferences) -> Calendar:
         return calendar.upcoming_calendar(conferences, request=self.request)

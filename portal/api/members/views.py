@@ -2,9 +2,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 
 from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
+from members.filters import MembershipFilter, OrganisationApiFilter
+from members.models import Membership, Organisation, Person
+from portal import selectors
+from portal.filters import PersonApiFilter
 
-from ..filters import MembershipFilter, OrganisationApiFilter, PersonApiFilter
-from ..models import Division, Membership, Organisation, Person, Topic
 from .serializers import (
     DivisionSerializer,
     MembershipSerializer,
@@ -26,7 +28,7 @@ class TopicViewSet(PortalViewSet):
     ordering_fields = ["name", "modified"]
 
     def get_queryset(self):
-        return Topic.objects.with_counts()
+        return selectors.topics_with_counts()
 
 
 class DivisionViewSet(PortalViewSet):
@@ -37,7 +39,7 @@ class DivisionViewSet(PortalViewSet):
     ordering_fields = ["name", "modified"]
 
     def get_queryset(self):
-        return Division.objects.with_counts()
+        return selectors.divisions_with_counts()
 
 
 def slug_filters(*names: str):
@@ -81,7 +83,7 @@ class OrganisationViewSet(PortalWriteViewSet):
     def get_queryset(self):
         if self.action == "list":
             return Organisation.objects.for_api()
-        return Organisation.objects.for_api_detail()
+        return selectors.organisations_in_full()
 
 
 @answered_with(PersonDetailSerializer)
@@ -102,7 +104,7 @@ class PersonViewSet(PortalWriteViewSet):
     def get_queryset(self):
         if self.action == "list":
             return Person.objects.for_api()
-        return Person.objects.for_api_detail()
+        return selectors.people_in_full()
 
 
 @slug_filters("organisation")

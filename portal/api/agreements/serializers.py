@@ -8,6 +8,8 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from agreements.models import MINIMUM_PARTIES, Agreement, AgreementParty
+from agreements.services import record_agreement, update_agreement
 from conferences.models import Conference
 from core.rest.serializers import (
     ExpandedLinkSerializer,
@@ -22,9 +24,7 @@ from core.rest.serializers import (
     expand_to,
 )
 from members.models import Organisation, Topic
-
-from ..models import MINIMUM_PARTIES, Agreement, AgreementParty
-from ..services import record_agreement, update_agreement
+from portal import selectors
 
 
 @contextmanager
@@ -80,7 +80,7 @@ class ExpandedPartySerializer(ExpandedLinkSerializer):
     signatory = ReferenceField("api:person-detail", read_only=True, allow_null=True)
     expanded_fields = {
         "organisation": NestedField(
-            "members.api.serializers.OrganisationSerializer", source="expanded_organisation"
+            "portal.api.members.serializers.OrganisationSerializer", source="expanded_organisation"
         )
     }
 
@@ -169,7 +169,7 @@ class AgreementSerializer(PortalSerializer):
         private_fields = ["is_public", "document_is_public"]
         expansions = {
             "parties": Expansion(
-                serializer="agreements.api.serializers.ExpandedPartySerializer",
+                serializer="portal.api.agreements.serializers.ExpandedPartySerializer",
                 load=expand_to(
                     "parties__organisation",
                     Organisation.objects.for_api(),
@@ -179,14 +179,14 @@ class AgreementSerializer(PortalSerializer):
                 help_text=gettext_lazy("each party's organisation as in /organisations/"),
             ),
             "topics": Expansion(
-                serializer="members.api.serializers.TopicSerializer",
-                load=expand_to("topics", Topic.objects.with_counts(), "expanded_topics"),
+                serializer="portal.api.members.serializers.TopicSerializer",
+                load=expand_to("topics", selectors.topics_with_counts(), "expanded_topics"),
                 many=True,
                 source="expanded_topics",
                 help_text=gettext_lazy("the focus areas as in /topics/"),
             ),
             "signed_at_conference": Expansion(
-                serializer="conferences.api.serializers.ConferenceSerializer",
+                serializer="portal.api.conferences.serializers.ConferenceSerializer",
                 load=expand_to(
                     "signed_at_conference", Conference.objects.for_api(), "expanded_conference"
                 ),

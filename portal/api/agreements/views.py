@@ -5,6 +5,9 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
+from agreements.filters import AgreementApiFilter, NetworkFilter
+from agreements.models import Agreement
+from agreements.network import cooperation_network
 from core.rest.filters import (
     SearchFilter,
 )
@@ -12,9 +15,6 @@ from core.rest.permissions import is_staff_caller
 from core.rest.renderers import JSONRenderer
 from core.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
 
-from ..filters import AgreementApiFilter, NetworkFilter
-from ..models import Agreement
-from ..network import cooperation_network
 from .serializers import (
     AgreementCSVSerializer,
     AgreementDetailSerializer,

@@ -1,8 +1,10 @@
+"""Conferences and their hosts."""
+
 import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
@@ -14,9 +16,11 @@ from simple_history.models import HistoricalRecords
 
 from core.db.uploads import unique_upload_name
 from core.validators import validate_image_upload
-from members.models import Division, Organisation, Person, Topic
+from members.models import Division, Organisation, Topic
 
-from .validators import validate_time_zone
+from ..validators import validate_time_zone
+from .outcomes import Award, Decision, Quote
+from .programme import Session
 
 
 def conference_cover_path(instance: models.Model, filename: str) -> str:
@@ -47,9 +51,6 @@ class ConferenceQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "ConferenceQuerySet":
-        # agreements.models imports this module, so the import waits until the call.
-        from agreements.models import Agreement, AgreementParty
-
         return self.select_related("division").prefetch_related(
             Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
             "topics",
@@ -68,15 +69,6 @@ class ConferenceQuerySet(models.QuerySet):
                 Award.objects.select_related("recipient_person", "recipient_organisation"),
             ),
             Prefetch("quotes", Quote.objects.select_related("person", "session")),
-            Prefetch(
-                "agreements",
-                Agreement.objects.public()
-                .order_by("signed_on", "title")
-                .prefetch_related(
-                    Prefetch("parties", AgreementParty.objects.select_related("organisation"))
-                ),
-                to_attr="public_agreements",
-            ),
         )
 
     def for_api(self) -> "ConferenceQuerySet":
@@ -88,8 +80,6 @@ class ConferenceQuerySet(models.QuerySet):
 
     def for_api_detail(self) -> "ConferenceQuerySet":
         """The API's full conference: for_api() with the programme, outcomes and editions."""
-        from agreements.models import Agreement
-
         return (
             self.for_api()
             .with_editions()
@@ -109,11 +99,6 @@ class ConferenceQuerySet(models.QuerySet):
                     Award.objects.select_related("recipient_person", "recipient_organisation"),
                 ),
                 Prefetch("quotes", Quote.objects.select_related("person", "session")),
-                Prefetch(
-                    "agreements",
-                    Agreement.objects.public().order_by("signed_on", "title", "pk"),
-                    to_attr="public_agreements",
-                ),
             )
         )
 
@@ -375,340 +360,3 @@ class ConferenceHost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
-
-
-class SessionQuerySet(models.QuerySet):
-    def for_admin_list(self) -> "SessionQuerySet":
-        return self.select_related("conference").annotate(appearance_count=Count("appearances"))
-
-    def in_programme_order(self) -> "SessionQuerySet":
-        """Whole-day items open each day, on every database (NULL sorts differently)."""
-        return self.order_by("day", F("start_time").asc(nulls_first=True), "order", "pk")
-
-    def with_speakers(self) -> "SessionQuerySet":
-        return self.prefetch_related(
-            Prefetch("appearances", Appearance.objects.select_related("person__affiliation"))
-        )
-
-    def for_api(self) -> "SessionQuerySet":
-        """What the API's session shape (and its calendar) needs."""
-        return self.select_related("conference").prefetch_related(
-            "topics",
-            Prefetch("appearances", Appearance.objects.select_related("person")),
-            Prefetch("organisations_visited", Organisation.objects.order_by("name", "pk")),
-        )
-
-    def for_programme(self) -> "SessionQuerySet":
-        return (
-            self.in_programme_order()
-            .with_speakers()
-            .prefetch_related("topics", "organisations_visited")
-        )
-
-
-class Session(TimeStampedModel):
-    """One item of a conference programme.
-
-    Times are wall-clock times in the conference's time zone: that is how organisers announce
-    them and how visitors read them. A session without times is a whole-day item.
-    """
-
-    class Kind(models.TextChoices):
-        TRAINING = "training", _("Pre-conference training")
-        TECHNICAL_VISIT = "technical_visit", _("Technical visit")
-        OPENING = "opening", _("Opening ceremony")
-        PLENARY = "plenary", _("Plenary session")
-        PARALLEL = "parallel", _("Parallel session")
-        GENERAL_ASSEMBLY = "general_assembly", _("General Assembly")
-        CLOSING = "closing", _("Closing ceremony")
-        SOCIAL = "social", _("Social event")
-        OTHER = "other", _("Other")
-
-    conference = models.ForeignKey(
-        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="sessions"
-    )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=250)
-    description = models.TextField(_("description"), blank=True)
-    day = models.DateField(_("day"))
-    start_time = models.TimeField(_("start time"), null=True, blank=True)
-    end_time = models.TimeField(_("end time"), null=True, blank=True)
-    location = models.CharField(_("room or place"), max_length=250, blank=True)
-    order = models.PositiveSmallIntegerField(
-        _("order"), default=0, help_text=_("Orders items of the same day and start time.")
-    )
-    topics = models.ManyToManyField(
-        Topic, verbose_name=_("topics"), related_name="sessions", blank=True
-    )
-    organisations_visited = models.ManyToManyField(
-        Organisation,
-        verbose_name=_("organisations visited"),
-        related_name="visits",
-        blank=True,
-        help_text=_("For technical visits."),
-    )
-
-    objects = SessionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[topics, organisations_visited])
-
-    class Meta:
-        ordering = ["day", "start_time", "order", "pk"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(start_time__isnull=False),
-                name="session_end_needs_start",
-                violation_error_message=_("An end time needs a start time."),
-            ),
-            models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(end_time__gt=F("start_time")),
-                name="session_end_after_start",
-                violation_error_message=_("The session must end after it starts."),
-            ),
-            models.CheckConstraint(condition=~Q(title=""), name="session_title_not_blank"),
-        ]
-        indexes = [models.Index(fields=["conference", "day", "start_time"])]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return f"{self.conference.get_absolute_url()}#session-{self.pk}"
-
-    @property
-    def starts_at(self) -> datetime.datetime | None:
-        if self.start_time is None:
-            return None
-        return datetime.datetime.combine(self.day, self.start_time, tzinfo=self.conference.zone)
-
-    @property
-    def ends_at(self) -> datetime.datetime | None:
-        if self.end_time is None:
-            return None
-        return datetime.datetime.combine(self.day, self.end_time, tzinfo=self.conference.zone)
-
-    def clean(self) -> None:
-        errors = {}
-        if self.end_time and not self.start_time:
-            errors["start_time"] = _("An end time needs a start time.")
-        elif self.end_time and self.start_time and self.end_time <= self.start_time:
-            errors["end_time"] = _("The session must end after it starts.")
-        try:
-            conference = self.conference
-        except Conference.DoesNotExist:
-            conference = None
-        if (
-            self.day
-            and conference is not None
-            and conference.start_date
-            and conference.end_date
-            and not conference.start_date <= self.day <= conference.end_date
-        ):
-            errors["day"] = _("The day must fall within the conference, %(start)s to %(end)s.") % {
-                "start": conference.start_date,
-                "end": conference.end_date,
-            }
-        if errors:
-            raise ValidationError(errors)
-
-
-class Appearance(models.Model):
-    """A person's part in a session."""
-
-    class Role(models.TextChoices):
-        OPENING_ADDRESS = "opening_address", _("Opening address")
-        KEYNOTE = "keynote", _("Keynote")
-        SPEAKER = "speaker", _("Speaker")
-        MODERATOR = "moderator", _("Moderator")
-        PANELLIST = "panellist", _("Panellist")
-        TRAINER = "trainer", _("Trainer")
-        HOST = "host", _("Host")
-
-    session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="appearances"
-    )
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="appearances"
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
-    capacity = models.CharField(
-        _("in the capacity of"),
-        max_length=250,
-        blank=True,
-        help_text=_("Title and affiliation at the time, e.g. Director, CMU STeP."),
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("appearance")
-        verbose_name_plural = _("appearances")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "person", "role"],
-                name="appearance_unique",
-                violation_error_message=_("This person already has this role in the session."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} — {self.get_role_display()}"
-
-
-class Decision(TimeStampedModel):
-    """A decision taken at a conference, such as the General Assembly's choice of next host."""
-
-    class Kind(models.TextChoices):
-        NEXT_HOST = "next_host", _("Next host chosen")
-        OTHER = "other", _("Other decision")
-
-    conference = models.ForeignKey(
-        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="decisions"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=250)
-    text = models.TextField(_("text"), blank=True)
-    host_city = models.CharField(_("host city"), max_length=120, blank=True)
-    host_country = CountryField(_("host country"), blank=True)
-    host_organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("host organisation"),
-        on_delete=models.PROTECT,
-        related_name="host_decisions",
-        null=True,
-        blank=True,
-    )
-    host_year = models.PositiveSmallIntegerField(
-        _("year"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1950), MaxValueValidator(2200)],
-    )
-    resulting_conference = models.ForeignKey(
-        Conference,
-        verbose_name=_("resulting conference"),
-        on_delete=models.SET_NULL,
-        related_name="decided_by",
-        null=True,
-        blank=True,
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["conference", "pk"]
-        verbose_name = _("decision")
-        verbose_name_plural = _("decisions")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="other")
-                | (~Q(host_country="") & ~Q(host_city="") & Q(host_year__isnull=False)),
-                name="decision_next_host_complete",
-                violation_error_message=_(
-                    "A choice of next host needs the city, the country and the year."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(host_year__isnull=True) | Q(host_year__gte=1950, host_year__lte=2200),
-                name="decision_host_year_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def clean(self) -> None:
-        if self.kind != self.Kind.NEXT_HOST:
-            return
-        errors = {}
-        for field in ("host_city", "host_country", "host_year"):
-            if not getattr(self, field):
-                errors[field] = _("Needed when the decision chooses the next host.")
-        if errors:
-            raise ValidationError(errors)
-
-
-class Award(TimeStampedModel):
-    conference = models.ForeignKey(
-        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="awards"
-    )
-    name = models.CharField(_("award"), max_length=200)
-    recipient_person = models.ForeignKey(
-        Person,
-        verbose_name=_("recipient (person)"),
-        on_delete=models.PROTECT,
-        related_name="awards",
-        null=True,
-        blank=True,
-    )
-    recipient_organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("recipient (organisation)"),
-        on_delete=models.PROTECT,
-        related_name="awards",
-        null=True,
-        blank=True,
-    )
-    citation = models.TextField(_("citation"), blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["conference", "pk"]
-        verbose_name = _("award")
-        verbose_name_plural = _("awards")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(recipient_person__isnull=True) | Q(recipient_organisation__isnull=True),
-                name="award_single_recipient",
-                violation_error_message=_(
-                    "An award goes to a person or to an organisation, not both."
-                ),
-            ),
-            models.CheckConstraint(condition=~Q(name=""), name="award_name_not_blank"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def recipient(self) -> Person | Organisation | None:
-        return self.recipient_person or self.recipient_organisation
-
-
-class Quote(TimeStampedModel):
-    conference = models.ForeignKey(
-        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="quotes"
-    )
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="quotes"
-    )
-    session = models.ForeignKey(
-        Session,
-        verbose_name=_("session"),
-        on_delete=models.SET_NULL,
-        related_name="quotes",
-        null=True,
-        blank=True,
-    )
-    text = models.TextField(_("quote"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["conference", "pk"]
-        verbose_name = _("quote")
-        verbose_name_plural = _("quotes")
-        constraints = [
-            models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_blank"),
-        ]
-
-    def __str__(self) -> str:
-        return f"“{self.text[:60]}” — {self.person}"
-
-    def clean(self) -> None:
-        if self.session_id and self.session.conference_id != self.conference_id:
-            raise ValidationError({"session": _("Choose a session of this conference.")})

@@ -1,0 +1,16 @@
+from .conference import Conference, ConferenceHost, ConferenceQuerySet, conference_cover_path
+from .outcomes import Award, Decision, Quote
+from .programme import Appearance, Session, SessionQuerySet
+
+__all__ = [
+    "Appearance",
+    "Award",
+    "Conference",
+    "ConferenceHost",
+    "ConferenceQuerySet",
+    "Decision",
+    "Quote",
+    "Session",
+    "SessionQuerySet",
+    "conference_cover_path",
+]

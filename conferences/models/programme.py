@@ -1,0 +1,199 @@
+"""The programme: sessions and who appears in them."""
+
+import datetime
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from model_utils.models import TimeStampedModel
+from simple_history.models import HistoricalRecords
+
+from members.models import Organisation, Person, Topic
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_admin_list(self) -> "SessionQuerySet":
+        return self.select_related("conference").annotate(appearance_count=Count("appearances"))
+
+    def in_programme_order(self) -> "SessionQuerySet":
+        """Whole-day items open each day, on every database (NULL sorts differently)."""
+        return self.order_by("day", F("start_time").asc(nulls_first=True), "order", "pk")
+
+    def with_speakers(self) -> "SessionQuerySet":
+        return self.prefetch_related(
+            Prefetch("appearances", Appearance.objects.select_related("person__affiliation"))
+        )
+
+    def for_api(self) -> "SessionQuerySet":
+        """What the API's session shape (and its calendar) needs."""
+        return self.select_related("conference").prefetch_related(
+            "topics",
+            Prefetch("appearances", Appearance.objects.select_related("person")),
+            Prefetch("organisations_visited", Organisation.objects.order_by("name", "pk")),
+        )
+
+    def for_programme(self) -> "SessionQuerySet":
+        return (
+            self.in_programme_order()
+            .with_speakers()
+            .prefetch_related("topics", "organisations_visited")
+        )
+
+
+class Session(TimeStampedModel):
+    """One item of a conference programme.
+
+    Times are wall-clock times in the conference's time zone: that is how organisers announce
+    them and how visitors read them. A session without times is a whole-day item.
+    """
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Pre-conference training")
+        TECHNICAL_VISIT = "technical_visit", _("Technical visit")
+        OPENING = "opening", _("Opening ceremony")
+        PLENARY = "plenary", _("Plenary session")
+        PARALLEL = "parallel", _("Parallel session")
+        GENERAL_ASSEMBLY = "general_assembly", _("General Assembly")
+        CLOSING = "closing", _("Closing ceremony")
+        SOCIAL = "social", _("Social event")
+        OTHER = "other", _("Other")
+
+    conference = models.ForeignKey(
+        "conferences.Conference",
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    day = models.DateField(_("day"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    location = models.CharField(_("room or place"), max_length=250, blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Orders items of the same day and start time.")
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="sessions", blank=True
+    )
+    organisations_visited = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisations visited"),
+        related_name="visits",
+        blank=True,
+        help_text=_("For technical visits."),
+    )
+
+    objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics, organisations_visited])
+
+    class Meta:
+        ordering = ["day", "start_time", "order", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=False),
+                name="session_end_needs_start",
+                violation_error_message=_("An end time needs a start time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(end_time__gt=F("start_time")),
+                name="session_end_after_start",
+                violation_error_message=_("The session must end after it starts."),
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="session_title_not_blank"),
+        ]
+        indexes = [models.Index(fields=["conference", "day", "start_time"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.conference.get_absolute_url()}#session-{self.pk}"
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        if self.start_time is None:
+            return None
+        return datetime.datetime.combine(self.day, self.start_time, tzinfo=self.conference.zone)
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.end_time is None:
+            return None
+        return datetime.datetime.combine(self.day, self.end_time, tzinfo=self.conference.zone)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.end_time and not self.start_time:
+            errors["start_time"] = _("An end time needs a start time.")
+        elif self.end_time and self.start_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The session must end after it starts.")
+        try:
+            conference = self.conference
+        except ObjectDoesNotExist:
+            conference = None
+        if (
+            self.day
+            and conference is not None
+            and conference.start_date
+            and conference.end_date
+            and not conference.start_date <= self.day <= conference.end_date
+        ):
+            errors["day"] = _("The day must fall within the conference, %(start)s to %(end)s.") % {
+                "start": conference.start_date,
+                "end": conference.end_date,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Appearance(models.Model):
+    """A person's part in a session."""
+
+    class Role(models.TextChoices):
+        OPENING_ADDRESS = "opening_address", _("Opening address")
+        KEYNOTE = "keynote", _("Keynote")
+        SPEAKER = "speaker", _("Speaker")
+        MODERATOR = "moderator", _("Moderator")
+        PANELLIST = "panellist", _("Panellist")
+        TRAINER = "trainer", _("Trainer")
+        HOST = "host", _("Host")
+
+    session = models.ForeignKey(
+        "conferences.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="appearances",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="appearances"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+    capacity = models.CharField(
+        _("in the capacity of"),
+        max_length=250,
+        blank=True,
+        help_text=_("Title and affiliation at the time, e.g. Director, CMU STeP."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person", "role"],
+                name="appearance_unique",
+                violation_error_message=_("This person already has this role in the session."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}"

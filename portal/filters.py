@@ -1,0 +1,117 @@
+"""Filters of lists that cross apps: people by the conferences they took part in."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from conferences.models import Appearance, Conference
+from core.countries import country_choices
+from core.filters import FACET_LIMIT, Facet, FacetedFilterSet, documented
+from members.filters import COUNTRY_HELP
+from members.models import Organisation, Person
+
+
+def recent_conferences_with_speakers(limit: int) -> QuerySet:
+    """The slugs of the latest conferences with anyone on their programme."""
+    on_programme = Appearance.objects.filter(session__conference=OuterRef("pk"))
+    return (
+        Conference.objects.filter(Exists(on_programme))
+        .order_by("-start_date", "title")
+        .values_list("slug", flat=True)[:limit]
+    )
+
+
+class PersonFilter(FacetedFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name"),
+        method="search",
+        widget=forms.SearchInput,
+        max_length=200,
+    )
+    conference = django_filters.ModelChoiceFilter(
+        label=_("Conference"),
+        field_name="appearances__session__conference",
+        queryset=Conference.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All conferences"),
+        distinct=True,
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=country_choices, empty_label=_("All countries")
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="affiliation",
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All organisations"),
+    )
+
+    facets = {
+        "conference": Facet(
+            "appearances__session__conference__slug",
+            "appearances__session__conference__title",
+            order_by=(
+                "-appearances__session__conference__start_date",
+                "appearances__session__conference__title",
+            ),
+            limit=FACET_LIMIT,
+            offered=lambda: recent_conferences_with_speakers(FACET_LIMIT),
+        ),
+        "country": Facet("country"),
+        "organisation": Facet(
+            "affiliation__slug",
+            "affiliation__name",
+            order_by=("-facet_count", "affiliation__name"),
+            limit=FACET_LIMIT,
+        ),
+    }
+
+    class Meta:
+        model = Person
+        fields = ["q", "conference", "country", "organisation"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(name__icontains=value)
+
+
+class PersonApiFilter(PersonFilter):
+    """The people page's filters for the API, with `role=`.
+
+    `conference` and `role` together mean one appearance: that role at that conference.
+    """
+
+    q = None
+    conference = documented(
+        PersonFilter.base_filters["conference"],
+        _("People appearing in a session of this conference (its slug)."),
+    )
+    country = documented(PersonFilter.base_filters["country"], COUNTRY_HELP)
+    organisation = documented(
+        PersonFilter.base_filters["organisation"],
+        _("People affiliated to this organisation (its slug)."),
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Appearance.Role.choices,
+        help_text=_("People with this role in a session (at that conference, with conference)."),
+    )
+
+    # Filters that select people through their appearances, with the lookup on Appearance.
+    appearance_lookups = {"conference": "session__conference", "role": "role"}
+
+    class Meta:
+        model = Person
+        fields = ["conference", "country", "organisation", "role"]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        appearance = {}
+        for name, value in self.form.cleaned_data.items():
+            if name not in self.appearance_lookups:
+                queryset = self.filters[name].filter(queryset, value)
+            elif value not in (None, ""):
+                appearance[self.appearance_lookups[name]] = value
+        if appearance:
+            people = Appearance.objects.filter(**appearance).values("person")
+            queryset = queryset.filter(pk__in=people)
+        return queryset

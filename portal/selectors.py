@@ -1,0 +1,210 @@
+"""Records of one app with what the higher apps say about them, for the pages and API shapes
+that show both: a topic with what is tagged with it, an organisation with the conferences it
+hosted and the agreements it signed, a person with their appearances.
+
+Each function starts from the lower app's own QuerySet and adds the higher apps' reads
+(`conferences.selectors`, `agreements.selectors`), so that no lower app imports a higher one.
+"""
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+
+from agreements import selectors as agreement_reads
+from conferences import selectors as programme_reads
+from conferences.models import Conference
+from core.db.counts import count_of
+from members.models import Division, Membership, Office, Organisation, Person, Topic
+
+# How many of each kind of record a topic's or division's page lists before linking to the
+# full list.
+TOPIC_PAGE_LIMIT = 12
+DIVISION_PAGE_LIMIT = 24
+
+
+def topics_with_counts(topics: QuerySet[Topic] | None = None) -> QuerySet[Topic]:
+    """Topics with how many organisations, sessions and public agreements carry each."""
+    topics = Topic.objects.all() if topics is None else topics
+    return topics.annotate(
+        organisation_count=count_of(Organisation.topics.through.objects.all(), "topic"),
+        session_count=count_of(programme_reads.session_topic_links(), "topic"),
+        agreement_count=count_of(agreement_reads.public_topic_links(), "topic"),
+    )
+
+
+def topics_with_tagged_records() -> QuerySet[Topic]:
+    """Topics with how much is tagged with each, and the first TOPIC_PAGE_LIMIT of each kind.
+
+    Each count links to the full, paged list.
+    """
+    limit = TOPIC_PAGE_LIMIT
+    return topics_with_counts(
+        Topic.objects.annotate(
+            member_count=count_of(
+                Organisation.topics.through.objects.filter(
+                    Exists(
+                        Organisation.objects.current_members().filter(
+                            pk=OuterRef("organisation_id")
+                        )
+                    )
+                ),
+                "topic",
+            ),
+            conference_count=count_of(programme_reads.conference_topic_links(), "topic"),
+        )
+    ).prefetch_related(
+        Prefetch(
+            "organisations",
+            queryset=Organisation.objects.for_cards().order_by("name", "pk")[:limit],
+            to_attr="tagged_organisations",
+        ),
+        Prefetch(
+            "conferences",
+            queryset=programme_reads.conferences_newest_first()[:limit],
+            to_attr="tagged_conferences",
+        ),
+        Prefetch(
+            "sessions",
+            queryset=programme_reads.sessions_newest_first()[:limit],
+            to_attr="tagged_sessions",
+        ),
+        Prefetch(
+            "agreements",
+            queryset=agreement_reads.public_agreements_newest_first()[:limit],
+            to_attr="tagged_agreements",
+        ),
+    )
+
+
+def divisions_with_counts() -> QuerySet[Division]:
+    """Divisions with how many current members and conferences each has."""
+    return Division.objects.annotate(
+        member_count=count_of(Organisation.objects.current_members(), "division"),
+        conference_count=count_of(Conference.objects.all(), "division"),
+    )
+
+
+def divisions_with_members_and_conferences() -> QuerySet[Division]:
+    """Divisions with their counts, office holders and first DIVISION_PAGE_LIMIT members and
+    conferences."""
+    limit = DIVISION_PAGE_LIMIT
+    return divisions_with_counts().prefetch_related(
+        Prefetch(
+            "offices",
+            queryset=Office.objects.current().select_related("person__affiliation"),
+            to_attr="current_offices",
+        ),
+        Prefetch(
+            "organisations",
+            queryset=Organisation.objects.for_directory().order_by("name", "pk")[:limit],
+            to_attr="member_organisations",
+        ),
+        Prefetch(
+            "conferences",
+            queryset=programme_reads.conferences_newest_first()[:limit],
+            to_attr="conference_list",
+        ),
+    )
+
+
+def organisations_in_full() -> QuerySet[Organisation]:
+    """The API's whole organisation: memberships, people, conferences hosted, agreements."""
+    return Organisation.objects.for_api().prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.order_by("-started_on", "-pk"),
+            to_attr="membership_history",
+        ),
+        Prefetch("people", queryset=Person.objects.order_by("name", "pk"), to_attr="person_list"),
+        Prefetch(
+            "hosted_conferences",
+            queryset=programme_reads.conferences_newest_first(),
+            to_attr="conferences_hosted",
+        ),
+        Prefetch(
+            "agreement_parties",
+            queryset=agreement_reads.public_party_rows(),
+            to_attr="public_agreement_parties",
+        ),
+    )
+
+
+def organisations_with_activity() -> QuerySet[Organisation]:
+    """An organisation's page: membership, hosting, visits received, people, agreements."""
+    return Organisation.objects.select_related("division").prefetch_related(
+        "topics",
+        Prefetch(
+            "memberships", queryset=Membership.objects.current(), to_attr="current_memberships"
+        ),
+        Prefetch(
+            "conference_host_links",
+            queryset=programme_reads.host_rows_newest_first(),
+            to_attr="hosting",
+        ),
+        Prefetch(
+            "visits", queryset=programme_reads.visits_newest_first(), to_attr="visits_received"
+        ),
+        Prefetch(
+            "people", queryset=Person.objects.with_current_offices(), to_attr="affiliated_people"
+        ),
+        Prefetch(
+            "agreement_parties",
+            queryset=agreement_reads.public_party_rows_with_parties(),
+            to_attr="public_agreement_parties",
+        ),
+    )
+
+
+def people_in_full() -> QuerySet[Person]:
+    """The API's whole person: offices, appearances and awards."""
+    return Person.objects.for_api().prefetch_related(
+        Prefetch(
+            "offices",
+            queryset=Office.objects.for_titles().order_by(
+                F("started_on").desc(nulls_last=True), "pk"
+            ),
+            to_attr="office_list",
+        ),
+        Prefetch(
+            "appearances",
+            queryset=programme_reads.appearances_newest_conference_first(),
+            to_attr="appearance_list",
+        ),
+        Prefetch("awards", queryset=programme_reads.awards_newest_first(), to_attr="award_list"),
+    )
+
+
+def people_with_activity(on=None) -> QuerySet[Person]:
+    """A person's page: offices held now and before, appearances, quotes and awards."""
+    return (
+        Person.objects.select_related("affiliation")
+        .with_current_offices(on=on)
+        .prefetch_related(
+            Prefetch(
+                "offices", queryset=Office.objects.past(on=on).for_titles(), to_attr="past_offices"
+            ),
+            Prefetch(
+                "appearances",
+                # Grouped by conference on the page: newest conference first, then programme.
+                queryset=programme_reads.appearances_newest_conference_first(),
+                to_attr="conference_appearances",
+            ),
+            Prefetch(
+                "quotes", queryset=programme_reads.quotes_newest_first(), to_attr="quote_list"
+            ),
+            Prefetch(
+                "awards", queryset=programme_reads.awards_newest_first(), to_attr="award_list"
+            ),
+        )
+    )
+
+
+def with_public_agreements(
+    conferences: QuerySet[Conference], *, with_parties: bool = False
+) -> QuerySet[Conference]:
+    """Conferences with the public agreements signed at each (`public_agreements`), first
+    signed first; with their parties for a page that names them."""
+    agreements = agreement_reads.public_agreements_in_signing_order()
+    if with_parties:
+        agreements = agreements.with_parties()
+    return conferences.prefetch_related(
+        Prefetch("agreements", agreements, to_attr="public_agreements")
+    )

@@ -1,0 +1,37 @@
+"""A conference's page: its programme, speakers and outcomes, and the agreements signed at it."""
+
+import itertools
+from typing import Any
+
+from django.views.generic import DetailView
+
+from conferences.models import Conference
+from conferences.structured_data import event_json_ld, meta_description, speakers_of
+
+from .. import selectors
+
+
+class ConferenceDetailView(DetailView):
+    template_name = "conferences/conference_detail.html"
+
+    def get_queryset(self):
+        return selectors.with_public_agreements(Conference.objects.for_detail(), with_parties=True)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        conference = self.object
+        sessions = list(conference.sessions.all())
+        series = Conference.objects.for_list().in_series_of(conference)
+        context.update(
+            programme=[
+                (day, list(items))
+                for day, items in itertools.groupby(sessions, key=lambda s: s.day)
+            ],
+            speakers=speakers_of(sessions),
+            hosts=list(conference.host_links.all()),
+            previous_edition=series.before(conference).first(),
+            next_edition=series.after(conference).first(),
+            structured_data=event_json_ld(conference, sessions, self.request),
+            meta_description=meta_description(conference),
+        )
+        return context

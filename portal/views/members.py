@@ -1,0 +1,122 @@
+"""Pages of members' records that show what the other apps say about them: an organisation's
+profile, people, divisions and topics."""
+
+from typing import Any
+
+from django.views.generic import DetailView, ListView
+
+from core.pagination import CappedPaginator
+from members.badges import badge_embed
+from members.logos import CARD_LOGO_BOX, PROFILE_LOGO_BOX, fit_logos
+from members.models import Person
+from members.structured_data import organisation_json_ld, person_json_ld
+
+from .. import selectors
+from ..filters import PersonFilter
+from ..suggestions import partner_suggestions
+
+
+class OrganisationDetailView(DetailView):
+    """Any organisation, member or not: partners, hosts and places visited have pages too."""
+
+    template_name = "members/organisation_detail.html"
+
+    def get_queryset(self):
+        return selectors.organisations_with_activity()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        organisation = self.object
+        fit_logos([organisation], PROFILE_LOGO_BOX)
+        context.update(
+            membership=next(iter(organisation.current_memberships), None),
+            agreements=[
+                {
+                    "agreement": party.agreement,
+                    "partners": [
+                        other.organisation
+                        for other in party.agreement.parties.all()
+                        if other.organisation_id != organisation.pk
+                    ],
+                }
+                for party in organisation.public_agreement_parties
+            ],
+            meta_image=organisation.logo.url if organisation.logo else "",
+            json_ld=organisation_json_ld(organisation, self.request),
+            partner_suggestions=partner_suggestions(organisation=organisation),
+        )
+        if context["membership"]:
+            context.update(badge_embed(organisation, self.request))
+        return context
+
+
+class PersonListView(ListView):
+    template_name = "members/person_list.html"
+    paginate_by = 30
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        self.filterset = PersonFilter(
+            self.request.GET, queryset=Person.objects.for_cards(), request=self.request
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        self.filterset.count_facets()
+        context["filter"] = self.filterset
+        return context
+
+
+class PersonDetailView(DetailView):
+    template_name = "members/person_detail.html"
+
+    def get_queryset(self):
+        return selectors.people_with_activity()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        context.update(
+            meta_image=person.photo.url if person.photo else "",
+            json_ld=person_json_ld(person, self.request),
+        )
+        return context
+
+
+class DivisionListView(ListView):
+    template_name = "members/division_list.html"
+
+    def get_queryset(self):
+        return selectors.divisions_with_counts()
+
+
+class DivisionDetailView(DetailView):
+    template_name = "members/division_detail.html"
+
+    def get_queryset(self):
+        return selectors.divisions_with_members_and_conferences()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        fit_logos(self.object.member_organisations, CARD_LOGO_BOX)
+        return context
+
+
+class TopicListView(ListView):
+    template_name = "members/topic_list.html"
+
+    def get_queryset(self):
+        return selectors.topics_with_counts()
+
+
+class TopicDetailView(DetailView):
+    template_name = "members/topic_detail.html"
+
+    def get_queryset(self):
+        return selectors.topics_with_tagged_records()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        fit_logos(self.object.tagged_organisations, CARD_LOGO_BOX)
+        return context
