@@ -2,14 +2,14 @@
 
 import pytest
 
-from members import filters
+from portal import filters
 from tests.factories import (
     AppearanceFactory,
     ConferenceFactory,
     OrganisationFactory,
     PersonFactory,
 )
-from tests.members.test_views import PEOPLE, options
+from tests.members.pages import PEOPLE, options
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tests.factories import (
     SessionFactory,
     TopicFactory,
 )
-from tests.members.test_views import member
+from tests.members.pages import member
 
 pytestmark = pytest.mark.django_db
 

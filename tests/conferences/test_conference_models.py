@@ -1,5 +1,6 @@
+"""Conference and ConferenceHost: constraints, clean(), querysets, deletion, time zones."""
+
 import datetime
-import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,36 +18,19 @@ from conferences.models import (
 )
 from conferences.validators import validate_time_zone
 from members.models import Organisation, Person
+from tests.conferences.model_support import conference, unsaved_conference
 from tests.constraints import violates
 from tests.factories import (
     AppearanceFactory,
     AwardFactory,
-    ConferenceFactory,
     ConferenceHostFactory,
     DecisionFactory,
     DivisionFactory,
-    OrganisationFactory,
-    PersonFactory,
     QuoteFactory,
     SessionFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-_slugs = itertools.count(1)
-
-
-def conference(**kwargs) -> Conference:
-    """A conference with a slug of its own, so explicit editions never collide on the slug."""
-    kwargs.setdefault("slug", f"conference-{next(_slugs)}")
-    if kwargs.get("kind") == Conference.Kind.DIVISION:
-        kwargs.setdefault("division", DivisionFactory())
-    return ConferenceFactory(**kwargs)
-
-
-def unsaved_conference(**kwargs) -> Conference:
-    kwargs.setdefault("slug", f"conference-{next(_slugs)}")
-    return ConferenceFactory.build(**kwargs)
 
 
 # Conference constraints
@@ -248,236 +232,6 @@ def test_conference_upcoming_defaults_to_today():
     )
     assert list(Conference.objects.upcoming()) == [ending_today]
     assert list(Conference.objects.past()) == [ended]
-
-
-# Session
-
-
-def test_session_starts_at_is_aware_in_the_conference_zone():
-    session = SessionFactory(
-        conference=conference(time_zone="Asia/Shanghai"),
-        start_time=datetime.time(9, 0),
-        end_time=datetime.time(10, 30),
-    )
-    session.refresh_from_db()
-    utc = datetime.UTC
-    assert session.starts_at == datetime.datetime(2025, 9, 15, 1, 0, tzinfo=utc)
-    assert session.starts_at.utcoffset() == datetime.timedelta(hours=8)
-    assert session.ends_at == datetime.datetime(2025, 9, 15, 2, 30, tzinfo=utc)
-
-
-def test_session_without_times_has_no_start_or_end():
-    session = SessionFactory(start_time=None, end_time=None)
-    assert (session.starts_at, session.ends_at) == (None, None)
-
-
-def test_session_end_without_start_refused():
-    session = SessionFactory()
-    with violates("session_end_needs_start"):
-        Session.objects.filter(pk=session.pk).update(start_time=None)
-
-
-@pytest.mark.parametrize("end_time", [datetime.time(9, 0), datetime.time(8, 59)])
-def test_session_end_not_after_start_refused(end_time):
-    session = SessionFactory(start_time=datetime.time(9, 0), end_time=datetime.time(10, 0))
-    with violates("session_end_after_start"):
-        Session.objects.filter(pk=session.pk).update(end_time=end_time)
-
-
-@pytest.mark.parametrize(
-    ("start_time", "end_time"),
-    [(None, None), (datetime.time(9, 0), None), (datetime.time(9, 0), datetime.time(9, 1))],
-)
-def test_session_times_accepted(start_time, end_time):
-    session = SessionFactory(start_time=start_time, end_time=end_time)
-    session.refresh_from_db()
-    assert (session.start_time, session.end_time) == (start_time, end_time)
-
-
-def test_session_title_blank_refused():
-    session = SessionFactory()
-    with violates("session_title_not_blank"):
-        Session.objects.filter(pk=session.pk).update(title="")
-
-
-@pytest.mark.parametrize("day", [datetime.date(2025, 9, 14), datetime.date(2025, 9, 20)])
-def test_session_full_clean_refuses_day_outside_the_conference(day):
-    event = conference(start_date=datetime.date(2025, 9, 15), end_date=datetime.date(2025, 9, 19))
-    session = SessionFactory.build(conference=event, day=day)
-    with pytest.raises(ValidationError) as info:
-        session.full_clean()
-    assert info.value.message_dict == {
-        "day": ["The day must fall within the conference, 2025-09-15 to 2025-09-19."]
-    }
-
-
-@pytest.mark.parametrize("day", [datetime.date(2025, 9, 15), datetime.date(2025, 9, 19)])
-def test_session_full_clean_accepts_first_and_last_day(day):
-    event = conference(start_date=datetime.date(2025, 9, 15), end_date=datetime.date(2025, 9, 19))
-    SessionFactory.build(conference=event, day=day).full_clean()
-
-
-@pytest.mark.parametrize("end_time", [datetime.time(9, 0), datetime.time(8, 0)])
-def test_session_full_clean_refuses_end_not_after_start(end_time):
-    session = SessionFactory.build(
-        conference=conference(), start_time=datetime.time(9, 0), end_time=end_time
-    )
-    with pytest.raises(ValidationError) as info:
-        session.full_clean()
-    assert info.value.message_dict == {"end_time": ["The session must end after it starts."]}
-
-
-def test_session_full_clean_refuses_end_without_start():
-    session = SessionFactory.build(
-        conference=conference(), start_time=None, end_time=datetime.time(10, 0)
-    )
-    with pytest.raises(ValidationError) as info:
-        session.full_clean()
-    assert info.value.message_dict == {"start_time": ["An end time needs a start time."]}
-
-
-def test_session_full_clean_without_conference_names_only_the_conference():
-    session = Session(kind=Session.Kind.PLENARY, title="Opening", day=datetime.date(2025, 9, 15))
-    with pytest.raises(ValidationError) as info:
-        session.full_clean()
-    assert set(info.value.message_dict) == {"conference"}
-
-
-# Appearance
-
-
-def test_appearance_same_role_twice_refused():
-    appearance = AppearanceFactory()
-    with violates(
-        "appearance_unique",
-        sqlite="conferences_appearance.session_id, conferences_appearance.person_id",
-    ):
-        AppearanceFactory(session=appearance.session, person=appearance.person)
-
-
-def test_appearance_second_role_in_the_same_session_accepted():
-    appearance = AppearanceFactory(role=Appearance.Role.SPEAKER)
-    AppearanceFactory(
-        session=appearance.session, person=appearance.person, role=Appearance.Role.MODERATOR
-    )
-    assert appearance.session.appearances.count() == 2
-
-
-def test_person_delete_with_appearance_is_protected():
-    appearance = AppearanceFactory()
-    with pytest.raises(ProtectedError):
-        appearance.person.delete()
-    assert Person.objects.filter(pk=appearance.person_id).exists()
-    assert Appearance.objects.filter(pk=appearance.pk).exists()
-
-
-# Decision
-
-
-@pytest.mark.parametrize("missing", [{"host_city": ""}, {"host_country": ""}, {"host_year": None}])
-def test_decision_next_host_incomplete_refused(missing):
-    decision = DecisionFactory(kind=Decision.Kind.NEXT_HOST)
-    with violates("decision_next_host_complete"):
-        Decision.objects.filter(pk=decision.pk).update(**missing)
-
-
-def test_decision_other_kind_without_host_accepted():
-    decision = DecisionFactory(
-        kind=Decision.Kind.OTHER, host_city="", host_country="", host_year=None
-    )
-    decision.full_clean()
-    assert Decision.objects.get() == decision
-
-
-@pytest.mark.parametrize("year", [1949, 2201])
-def test_decision_host_year_out_of_range_refused(year):
-    decision = DecisionFactory()
-    with violates("decision_host_year_range"):
-        Decision.objects.filter(pk=decision.pk).update(host_year=year)
-
-
-@pytest.mark.parametrize("year", [1950, 2200])
-def test_decision_host_year_at_the_bounds_accepted(year):
-    decision = DecisionFactory(host_year=year)
-    decision.refresh_from_db()
-    assert decision.host_year == year
-
-
-@pytest.mark.parametrize("field", ["host_city", "host_country", "host_year"])
-def test_decision_full_clean_next_host_needs_city_country_year(field):
-    decision = DecisionFactory.build(conference=conference(), kind=Decision.Kind.NEXT_HOST)
-    setattr(decision, field, None if field == "host_year" else "")
-    with pytest.raises(ValidationError) as info:
-        decision.full_clean()
-    assert info.value.message_dict == {field: ["Needed when the decision chooses the next host."]}
-
-
-def test_decision_resulting_conference_delete_leaves_the_decision():
-    decision = DecisionFactory(resulting_conference=conference())
-    decision.resulting_conference.delete()
-    decision.refresh_from_db()
-    assert decision.resulting_conference is None
-
-
-# Award
-
-
-def test_award_two_recipients_refused():
-    award = AwardFactory(recipient_person=PersonFactory())
-    with violates("award_single_recipient"):
-        Award.objects.filter(pk=award.pk).update(recipient_organisation=OrganisationFactory())
-
-
-@pytest.mark.parametrize("recipient", ["person", "organisation", None])
-def test_award_one_or_no_recipient_accepted(recipient):
-    award = AwardFactory(
-        recipient_person=PersonFactory() if recipient == "person" else None,
-        recipient_organisation=OrganisationFactory() if recipient == "organisation" else None,
-    )
-    award.refresh_from_db()
-    assert (award.recipient is None) == (recipient is None)
-
-
-def test_award_full_clean_refuses_two_recipients():
-    award = AwardFactory.build(
-        conference=conference(),
-        recipient_person=PersonFactory(),
-        recipient_organisation=OrganisationFactory(),
-    )
-    with pytest.raises(ValidationError) as info:
-        award.full_clean()
-    assert info.value.messages == ["An award goes to a person or to an organisation, not both."]
-
-
-def test_award_name_blank_refused():
-    award = AwardFactory()
-    with violates("award_name_not_blank"):
-        Award.objects.filter(pk=award.pk).update(name="")
-
-
-# Quote
-
-
-def test_quote_text_blank_refused():
-    quote = QuoteFactory()
-    with violates("quote_text_not_blank"):
-        Quote.objects.filter(pk=quote.pk).update(text="")
-
-
-def test_quote_full_clean_refuses_session_of_another_conference():
-    quote = QuoteFactory.build(
-        conference=conference(), person=PersonFactory(), session=SessionFactory()
-    )
-    with pytest.raises(ValidationError) as info:
-        quote.full_clean()
-    assert info.value.message_dict == {"session": ["Choose a session of this conference."]}
-
-
-def test_quote_full_clean_accepts_session_of_its_conference():
-    session = SessionFactory()
-    QuoteFactory.build(
-        conference=session.conference, person=PersonFactory(), session=session
-    ).full_clean()
 
 
 # Deleting

@@ -1,3 +1,5 @@
+"""A conference's page: programme, speakers, hosts, outcomes, agreements, JSON-LD, queries."""
+
 import datetime
 import json
 import re
@@ -5,9 +7,9 @@ import re
 import factory
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from conferences.models import Appearance, Conference, ConferenceHost, Session
+from tests.conferences.pages import detail_url, page_body
 from tests.factories import (
     AgreementPartyFactory,
     AppearanceFactory,
@@ -26,29 +28,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = reverse("conferences:conference-list")
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
-
-
-def detail_url(conference: Conference) -> str:
-    return reverse("conferences:conference-detail", kwargs={"slug": conference.slug})
-
-
-def page_body(response) -> str:
-    """The visible page, without the head (where JSON-LD repeats titles)."""
-    html = response.content.decode()
-    return html[html.index("<main") :]
-
-
-def days_from_today(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-def dated_conference(start_in_days: int, length: int = 3, **kwargs) -> Conference:
-    start = days_from_today(start_in_days)
-    return ConferenceFactory(
-        start_date=start, end_date=start + datetime.timedelta(days=length - 1), **kwargs
-    )
 
 
 @pytest.fixture
@@ -123,14 +103,6 @@ def test_detail_beijing_shows_edition_dates_and_place(client, beijing):
     assert html.count("<h1") == 1
 
 
-def test_detail_does_not_repeat_an_edition_label_the_title_holds(client):
-    conference = ConferenceFactory(edition=44, title="44th World Conference in Dhahran")
-
-    html = page_body(client.get(detail_url(conference)))
-
-    assert html.count("44th World Conference") == 2  # the breadcrumb and the heading
-
-
 def test_detail_programme_items_fall_under_their_day(client, beijing):
     html = page_body(client.get(detail_url(beijing)))
 
@@ -182,43 +154,6 @@ def test_detail_speaker_photo_has_size_alt_and_lazy_loading(client):
     assert 'height="64"' in image
     assert 'loading="lazy"' in image
     assert 'alt="Photo of Ana Photo"' in image
-
-
-def test_detail_month_precision_shows_only_the_month(client):
-    conference = ConferenceFactory(
-        start_date=datetime.date(2026, 10, 1),
-        end_date=datetime.date(2026, 10, 31),
-        date_precision=Conference.DatePrecision.MONTH,
-        status=Conference.Status.PLANNED,
-    )
-
-    html = client.get(detail_url(conference)).content.decode()
-
-    assert "October 2026" in html
-    assert "1 October" not in html
-    assert "exact dates to be announced" in html
-
-
-def test_detail_year_precision_shows_only_the_year(client):
-    conference = ConferenceFactory(
-        start_date=datetime.date(2027, 1, 1),
-        end_date=datetime.date(2027, 12, 31),
-        date_precision=Conference.DatePrecision.YEAR,
-    )
-
-    html = client.get(detail_url(conference)).content.decode()
-
-    assert "<strong>2027</strong>" in html
-
-
-def test_detail_dates_across_months(client):
-    conference = ConferenceFactory(
-        start_date=datetime.date(2024, 9, 30), end_date=datetime.date(2024, 10, 3)
-    )
-
-    html = client.get(detail_url(conference)).content.decode()
-
-    assert "30 September – 3 October 2024" in html
 
 
 def test_detail_shows_hosts_with_roles_division_and_topics(client):
@@ -299,52 +234,6 @@ def test_detail_shows_report_and_calendar_link(client, beijing):
     assert "Post-event report" in html
     assert "A record attendance." in html
     assert 'href="/conferences/iasp-2025-beijing/calendar.ics"' in html
-
-
-def test_detail_links_previous_and_next_edition_of_the_series(client):
-    division = DivisionFactory()
-    first = ConferenceFactory(edition=1, start_date=datetime.date(2023, 5, 1))
-    second = ConferenceFactory(edition=2, start_date=datetime.date(2024, 5, 1))
-    third = ConferenceFactory(edition=3, start_date=datetime.date(2025, 5, 1))
-    ConferenceFactory(
-        kind=Conference.Kind.DIVISION,
-        division=division,
-        edition=1,
-        title="Division meeting between",
-        slug="division-between",
-        start_date=datetime.date(2024, 8, 1),
-    )
-    for conference in (first, second, third):
-        conference.end_date = conference.start_date
-        conference.save()
-
-    html = client.get(detail_url(second)).content.decode()
-
-    assert f'<a href="{detail_url(first)}" rel="prev">' in html
-    assert f'<a href="{detail_url(third)}" rel="next">' in html
-    assert "Division meeting between" not in html
-
-
-def test_detail_division_series_stays_within_its_division(client):
-    division, other = DivisionFactory(), DivisionFactory()
-    kwargs = {"kind": Conference.Kind.DIVISION}
-    earlier = ConferenceFactory(
-        division=division, edition=1, slug="d-1", start_date=datetime.date(2022, 3, 1), **kwargs
-    )
-    ConferenceFactory(
-        division=other, edition=1, slug="o-1", start_date=datetime.date(2023, 3, 1), **kwargs
-    )
-    current = ConferenceFactory(
-        division=division, edition=2, slug="d-2", start_date=datetime.date(2024, 3, 1), **kwargs
-    )
-    for conference in (earlier, current):
-        conference.end_date = conference.start_date
-        conference.save()
-
-    html = client.get(detail_url(current)).content.decode()
-
-    assert f'<a href="{detail_url(earlier)}" rel="prev">' in html
-    assert 'rel="next"' not in html
 
 
 def test_detail_json_ld_is_an_event_with_sub_events(client, beijing):
@@ -430,163 +319,6 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries, count):
     html = response.content.decode()
     assert html.count('<img class="avatar"') == count * count
     assert html.count("<blockquote>") == count
-
-
-def test_list_separates_upcoming_from_past(client):
-    dated_conference(200, title="Later upcoming", slug="later")
-    dated_conference(20, title="Soon upcoming", slug="soon")
-    dated_conference(-1, length=2, title="Ends today", slug="today")
-    dated_conference(-400, title="Last year", slug="last-year")
-    dated_conference(-40, title="Last month", slug="last-month")
-
-    html = client.get(LIST_URL).content.decode()
-
-    upcoming, past = html.split('id="past-heading"')
-    order = [upcoming.index(title) for title in ("Ends today", "Soon upcoming", "Later upcoming")]
-    assert order == sorted(order)
-    assert "Last month" not in upcoming
-    assert past.index("Last month") < past.index("Last year")
-    assert "Soon upcoming" not in past
-    assert "2 past conferences" in past
-
-
-def test_list_shows_cards_with_dates_and_place(client):
-    ConferenceFactory(edition=42, title="IASP 2025 Beijing")
-
-    html = client.get(LIST_URL).content.decode()
-
-    assert "42nd World Conference" in html
-    assert "15–19 September 2025</time> · Beijing, China" in html
-
-
-def test_list_empty_says_so(client):
-    html = client.get(LIST_URL).content.decode()
-
-    assert "No conferences have been recorded yet." in html
-
-
-def test_list_filter_by_kind(client):
-    ConferenceFactory(title="A world one")
-    ConferenceFactory(
-        kind=Conference.Kind.DIVISION, division=DivisionFactory(), title="A division one"
-    )
-
-    html = client.get(LIST_URL, {"kind": "division"}).content.decode()
-
-    assert "A division one" in html
-    assert "A world one" not in html
-
-
-def test_list_filter_by_year(client):
-    ConferenceFactory(
-        title="In 2019", start_date=datetime.date(2019, 6, 1), end_date=datetime.date(2019, 6, 3)
-    )
-    ConferenceFactory(title="In 2025")
-
-    html = client.get(LIST_URL, {"year": "2019"}).content.decode()
-
-    assert "In 2019" in html
-    assert "In 2025" not in html
-    assert '<option value="2025">2025</option>' in html
-
-
-def test_list_filter_by_country(client):
-    ConferenceFactory(title="In China", country="CN")
-    ConferenceFactory(title="In Spain", country="ES", city="Málaga")
-
-    html = client.get(LIST_URL, {"country": "ES"}).content.decode()
-
-    assert "In Spain" in html
-    assert "In China" not in html
-    assert '<option value="CN">China</option>' in html
-
-
-def test_list_filter_by_division(client):
-    division = DivisionFactory(slug="europe")
-    ConferenceFactory(kind=Conference.Kind.DIVISION, division=division, title="European one")
-    ConferenceFactory(kind=Conference.Kind.DIVISION, division=DivisionFactory(), title="Other one")
-
-    html = client.get(LIST_URL, {"division": "europe"}).content.decode()
-
-    assert "European one" in html
-    assert "Other one" not in html
-
-
-def test_list_filter_by_topic_of_conference_or_session(client):
-    topic = TopicFactory(slug="ai")
-    ConferenceFactory(title="Tagged conference").topics.add(topic)
-    SessionFactory(conference=ConferenceFactory(title="Tagged session")).topics.add(topic)
-    ConferenceFactory(title="Untagged")
-
-    html = client.get(LIST_URL, {"topic": "ai"}).content.decode()
-
-    assert "Tagged conference" in html
-    assert "Tagged session" in html
-    assert "Untagged" not in html
-
-
-def test_list_filter_without_match_says_so(client):
-    ConferenceFactory(country="CN")
-
-    html = client.get(LIST_URL, {"kind": "other"}).content.decode()
-
-    assert "No conferences match these filters." in html
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"kind": "party"},
-        {"year": "abc"},
-        {"year": "1800"},
-        {"country": "ZZ"},
-        {"division": "nowhere"},
-        {"topic": "nothing"},
-        {"kind": "world", "year": "x" * 500},
-    ],
-)
-def test_list_invalid_filter_shows_error_not_500(client, params):
-    ConferenceFactory(title="Should not be listed")
-
-    response = client.get(LIST_URL, params)
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert 'class="errorlist"' in html
-    assert "Select a valid choice" in html
-    assert "Should not be listed" not in html
-
-
-def test_list_pagination_keeps_filters(client):
-    for number in range(21):
-        dated_conference(-100 - number * 10, title=f"Past {number}", slug=f"past-{number}")
-
-    html = client.get(LIST_URL, {"kind": "world"}).content.decode()
-    assert 'href="?kind=world&amp;page=2" rel="next"' in html
-    assert "Page 1 of 2" in html
-
-    second = client.get(LIST_URL, {"kind": "world", "page": 2}).content.decode()
-    assert "Past 20" in second
-    assert "Past 0" not in second
-    assert 'id="upcoming-heading"' not in second
-    assert 'href="?kind=world&amp;page=1" rel="prev"' in second
-
-
-@pytest.mark.parametrize("count", [1, 25])
-def test_list_query_count_is_fixed(client, django_assert_num_queries, count):
-    for number in range(count):
-        dated_conference(
-            -100 - number * 10,
-            kind=Conference.Kind.DIVISION,
-            division=DivisionFactory(),
-            slug=f"past-{number}",
-        )
-        dated_conference(100 + number * 10, slug=f"upcoming-{number}").topics.add(TopicFactory())
-
-    with django_assert_num_queries(6):
-        response = client.get(LIST_URL)
-
-    assert response.content.decode().count('class="card"') == min(count, 20) + count
 
 
 def test_detail_lists_the_organisations_taking_part(client):

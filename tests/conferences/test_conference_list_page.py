@@ -1,0 +1,182 @@
+"""The list of conferences: upcoming and past, filters, paging and queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conferences.models import Conference
+from tests.factories import ConferenceFactory, DivisionFactory, SessionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("conferences:conference-list")
+
+
+def days_from_today(days: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def dated_conference(start_in_days: int, length: int = 3, **kwargs) -> Conference:
+    start = days_from_today(start_in_days)
+    return ConferenceFactory(
+        start_date=start, end_date=start + datetime.timedelta(days=length - 1), **kwargs
+    )
+
+
+def test_list_separates_upcoming_from_past(client):
+    dated_conference(200, title="Later upcoming", slug="later")
+    dated_conference(20, title="Soon upcoming", slug="soon")
+    dated_conference(-1, length=2, title="Ends today", slug="today")
+    dated_conference(-400, title="Last year", slug="last-year")
+    dated_conference(-40, title="Last month", slug="last-month")
+
+    html = client.get(LIST_URL).content.decode()
+
+    upcoming, past = html.split('id="past-heading"')
+    order = [upcoming.index(title) for title in ("Ends today", "Soon upcoming", "Later upcoming")]
+    assert order == sorted(order)
+    assert "Last month" not in upcoming
+    assert past.index("Last month") < past.index("Last year")
+    assert "Soon upcoming" not in past
+    assert "2 past conferences" in past
+
+
+def test_list_shows_cards_with_dates_and_place(client):
+    ConferenceFactory(edition=42, title="IASP 2025 Beijing")
+
+    html = client.get(LIST_URL).content.decode()
+
+    assert "42nd World Conference" in html
+    assert "15–19 September 2025</time> · Beijing, China" in html
+
+
+def test_list_empty_says_so(client):
+    html = client.get(LIST_URL).content.decode()
+
+    assert "No conferences have been recorded yet." in html
+
+
+def test_list_filter_by_kind(client):
+    ConferenceFactory(title="A world one")
+    ConferenceFactory(
+        kind=Conference.Kind.DIVISION, division=DivisionFactory(), title="A division one"
+    )
+
+    html = client.get(LIST_URL, {"kind": "division"}).content.decode()
+
+    assert "A division one" in html
+    assert "A world one" not in html
+
+
+def test_list_filter_by_year(client):
+    ConferenceFactory(
+        title="In 2019", start_date=datetime.date(2019, 6, 1), end_date=datetime.date(2019, 6, 3)
+    )
+    ConferenceFactory(title="In 2025")
+
+    html = client.get(LIST_URL, {"year": "2019"}).content.decode()
+
+    assert "In 2019" in html
+    assert "In 2025" not in html
+    assert '<option value="2025">2025</option>' in html
+
+
+def test_list_filter_by_country(client):
+    ConferenceFactory(title="In China", country="CN")
+    ConferenceFactory(title="In Spain", country="ES", city="Málaga")
+
+    html = client.get(LIST_URL, {"country": "ES"}).content.decode()
+
+    assert "In Spain" in html
+    assert "In China" not in html
+    assert '<option value="CN">China</option>' in html
+
+
+def test_list_filter_by_division(client):
+    division = DivisionFactory(slug="europe")
+    ConferenceFactory(kind=Conference.Kind.DIVISION, division=division, title="European one")
+    ConferenceFactory(kind=Conference.Kind.DIVISION, division=DivisionFactory(), title="Other one")
+
+    html = client.get(LIST_URL, {"division": "europe"}).content.decode()
+
+    assert "European one" in html
+    assert "Other one" not in html
+
+
+def test_list_filter_by_topic_of_conference_or_session(client):
+    topic = TopicFactory(slug="ai")
+    ConferenceFactory(title="Tagged conference").topics.add(topic)
+    SessionFactory(conference=ConferenceFactory(title="Tagged session")).topics.add(topic)
+    ConferenceFactory(title="Untagged")
+
+    html = client.get(LIST_URL, {"topic": "ai"}).content.decode()
+
+    assert "Tagged conference" in html
+    assert "Tagged session" in html
+    assert "Untagged" not in html
+
+
+def test_list_filter_without_match_says_so(client):
+    ConferenceFactory(country="CN")
+
+    html = client.get(LIST_URL, {"kind": "other"}).content.decode()
+
+    assert "No conferences match these filters." in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "party"},
+        {"year": "abc"},
+        {"year": "1800"},
+        {"country": "ZZ"},
+        {"division": "nowhere"},
+        {"topic": "nothing"},
+        {"kind": "world", "year": "x" * 500},
+    ],
+)
+def test_list_invalid_filter_shows_error_not_500(client, params):
+    ConferenceFactory(title="Should not be listed")
+
+    response = client.get(LIST_URL, params)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="errorlist"' in html
+    assert "Select a valid choice" in html
+    assert "Should not be listed" not in html
+
+
+def test_list_pagination_keeps_filters(client):
+    for number in range(21):
+        dated_conference(-100 - number * 10, title=f"Past {number}", slug=f"past-{number}")
+
+    html = client.get(LIST_URL, {"kind": "world"}).content.decode()
+    assert 'href="?kind=world&amp;page=2" rel="next"' in html
+    assert "Page 1 of 2" in html
+
+    second = client.get(LIST_URL, {"kind": "world", "page": 2}).content.decode()
+    assert "Past 20" in second
+    assert "Past 0" not in second
+    assert 'id="upcoming-heading"' not in second
+    assert 'href="?kind=world&amp;page=1" rel="prev"' in second
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_list_query_count_is_fixed(client, django_assert_num_queries, count):
+    for number in range(count):
+        dated_conference(
+            -100 - number * 10,
+            kind=Conference.Kind.DIVISION,
+            division=DivisionFactory(),
+            slug=f"past-{number}",
+        )
+        dated_conference(100 + number * 10, slug=f"upcoming-{number}").topics.add(TopicFactory())
+
+    with django_assert_num_queries(6):
+        response = client.get(LIST_URL)
+
+    assert response.content.decode().count('class="card"') == min(count, 20) + count

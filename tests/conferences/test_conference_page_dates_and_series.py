@@ -1,0 +1,102 @@
+"""A conference page's dates and edition, and its links along the series."""
+
+import datetime
+
+import pytest
+
+from conferences.models import Conference
+from tests.conferences.pages import detail_url, page_body
+from tests.factories import ConferenceFactory, DivisionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_detail_does_not_repeat_an_edition_label_the_title_holds(client):
+    conference = ConferenceFactory(edition=44, title="44th World Conference in Dhahran")
+
+    html = page_body(client.get(detail_url(conference)))
+
+    assert html.count("44th World Conference") == 2  # the breadcrumb and the heading
+
+
+def test_detail_month_precision_shows_only_the_month(client):
+    conference = ConferenceFactory(
+        start_date=datetime.date(2026, 10, 1),
+        end_date=datetime.date(2026, 10, 31),
+        date_precision=Conference.DatePrecision.MONTH,
+        status=Conference.Status.PLANNED,
+    )
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    assert "October 2026" in html
+    assert "1 October" not in html
+    assert "exact dates to be announced" in html
+
+
+def test_detail_year_precision_shows_only_the_year(client):
+    conference = ConferenceFactory(
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        date_precision=Conference.DatePrecision.YEAR,
+    )
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    assert "<strong>2027</strong>" in html
+
+
+def test_detail_dates_across_months(client):
+    conference = ConferenceFactory(
+        start_date=datetime.date(2024, 9, 30), end_date=datetime.date(2024, 10, 3)
+    )
+
+    html = client.get(detail_url(conference)).content.decode()
+
+    assert "30 September – 3 October 2024" in html
+
+
+def test_detail_links_previous_and_next_edition_of_the_series(client):
+    division = DivisionFactory()
+    first = ConferenceFactory(edition=1, start_date=datetime.date(2023, 5, 1))
+    second = ConferenceFactory(edition=2, start_date=datetime.date(2024, 5, 1))
+    third = ConferenceFactory(edition=3, start_date=datetime.date(2025, 5, 1))
+    ConferenceFactory(
+        kind=Conference.Kind.DIVISION,
+        division=division,
+        edition=1,
+        title="Division meeting between",
+        slug="division-between",
+        start_date=datetime.date(2024, 8, 1),
+    )
+    for conference in (first, second, third):
+        conference.end_date = conference.start_date
+        conference.save()
+
+    html = client.get(detail_url(second)).content.decode()
+
+    assert f'<a href="{detail_url(first)}" rel="prev">' in html
+    assert f'<a href="{detail_url(third)}" rel="next">' in html
+    assert "Division meeting between" not in html
+
+
+def test_detail_division_series_stays_within_its_division(client):
+    division, other = DivisionFactory(), DivisionFactory()
+    kwargs = {"kind": Conference.Kind.DIVISION}
+    earlier = ConferenceFactory(
+        division=division, edition=1, slug="d-1", start_date=datetime.date(2022, 3, 1), **kwargs
+    )
+    ConferenceFactory(
+        division=other, edition=1, slug="o-1", start_date=datetime.date(2023, 3, 1), **kwargs
+    )
+    current = ConferenceFactory(
+        division=division, edition=2, slug="d-2", start_date=datetime.date(2024, 3, 1), **kwargs
+    )
+    for conference in (earlier, current):
+        conference.end_date = conference.start_date
+        conference.save()
+
+    html = client.get(detail_url(current)).content.decode()
+
+    assert f'<a href="{detail_url(earlier)}" rel="prev">' in html
+    assert 'rel="next"' not in html
