@@ -9,16 +9,16 @@ running a query when nothing changed. With several processes the cache must be s
 import datetime
 import math
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 CLOCK_KEY = "portal:records-changed-at"
-WATCHED_APPS = {"members", "conferences", "agreements"}
 
 
 def records_changed(**kwargs) -> None:
     sender = kwargs.get("sender")
-    if sender is not None and sender._meta.app_label not in WATCHED_APPS:
+    if sender is not None and sender._meta.app_label not in settings.RECORD_APPS:
         return
     cache.set(CLOCK_KEY, timezone.now().timestamp(), None)
 

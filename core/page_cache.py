@@ -1,13 +1,13 @@
 """Whole answers cached for anonymous visitors and API callers, until a record changes.
 
-Every key holds the portal's change clock (config/changes.py), so a staff edit, saved
+Every key holds the portal's change clock (core/changes.py), so a staff edit, saved
 anywhere, makes every cached answer stale at once: the next request builds a fresh one. Old
 entries are never read again and expire on their own (PAGE_CACHE_SECONDS).
 
 Pages: only what is the same for every anonymous visitor is cached: GET or HEAD, no session
 cookie, a 200 answer with no cookie and not marked private. The middleware sits inside CORS,
 conditional-GET and security middleware, so their headers (and 304 answers) still apply to a
-cached answer. The API caches its answers itself (config/rest/viewsets.py), after access,
+cached answer. The API caches its answers itself (core/rest/viewsets.py), after access,
 rate limits and parameters are checked; staff tokens, which see more, are never served from
 or stored in the cache.
 """

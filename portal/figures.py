@@ -1,7 +1,7 @@
 """The Figures page: members, agreements and conferences counted, as charts, tables and CSV.
 
 Each figure is one GROUP BY query whose rows are cached under the change clock
-(config/changes.py) and the day, so a change to any record is counted on the next request
+(core/changes.py) and the day, so a change to any record is counted on the next request
 and, while nothing changes, the page and its CSV files run no query at all. Only the
 language-neutral counts are cached; names of countries and headings are given per request.
 """

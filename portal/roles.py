@@ -6,6 +6,7 @@ removes what a group should not have, and can run any number of times.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -17,8 +18,6 @@ from simple_history.models import HistoricalChanges
 EDITORS = "Editors"
 VIEWERS = "Viewers"
 
-# The apps whose records staff edit.
-RECORD_APPS = ("members", "conferences", "agreements")
 
 # Actions per role: on the records, and on their change history (the history page, reverting).
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -29,7 +28,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 
 def record_models() -> list[type[models.Model]]:
     """Every model of the record apps, history models included, as the code defines them now."""
-    return [model for label in RECORD_APPS for model in apps.get_app_config(label).get_models()]
+    return [
+        model for label in settings.RECORD_APPS for model in apps.get_app_config(label).get_models()
+    ]
 
 
 def role_permissions(role: str, using: str = DEFAULT_DB_ALIAS) -> models.QuerySet[Permission]:
@@ -49,7 +50,7 @@ def role_permissions(role: str, using: str = DEFAULT_DB_ALIAS) -> models.QuerySe
 def ensure_staff_groups(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     """Create or correct the role groups; how many permissions each now has."""
     # Permissions of new models are otherwise made only after the last migration has run.
-    for label in RECORD_APPS:
+    for label in settings.RECORD_APPS:
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     counts = {}
     for role in ROLES:

@@ -2,7 +2,7 @@
 
 On PostgreSQL it uses full-text search with the "english" configuration (stemming, so
 "parks" finds "park"; not accent-insensitive, which would need the unaccent extension), on
-each table's stored, GIN-indexed `search_document` (config/db/search_document.py).
+each table's stored, GIN-indexed `search_document` (core/db/search_document.py).
 Elsewhere (SQLite in development and tests) every word of the query must occur, case-insensitively,
 in one of the same fields. Both backends read the fields from SEARCH_TYPES and run one query per
 type, whatever the number of matches.

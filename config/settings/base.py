@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "ops",
 ]
 
+# The apps whose records staff keep: their changes move the change clock (core/changes.py)
+# and the staff roles cover their models (portal/roles.py).
+RECORD_APPS = ("members", "conferences", "agreements")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,7 +102,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    # Whole answers for anonymous callers, until a record changes (config/page_cache.py).
+    # Whole answers for anonymous callers, until a record changes (core/page_cache.py).
     "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

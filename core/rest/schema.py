@@ -99,7 +99,7 @@ class PortalAutoSchema(AutoSchema):
         return ValidationErrorSerializer
 
     def _get_extra_validation_errors(self) -> dict[str, set[str]]:
-        """The 400s of the parameters every endpoint shares (see config/rest/filters.py)."""
+        """The 400s of the parameters every endpoint shares (see core/rest/filters.py)."""
         errors = dict(super()._get_extra_validation_errors())
         if self.method != "GET":
             return errors

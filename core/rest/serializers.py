@@ -52,7 +52,7 @@ REFERENCE_SCHEMA = {
 class ReferenceField(serializers.SlugRelatedField):
     """A related record as `{"id", "slug", "name", "url"}`; written as its slug.
 
-    The schema shows each direction as it is (config/rest/schema.py).
+    The schema shows each direction as it is (core/rest/schema.py).
     """
 
     def __init__(self, view_name: str, *, label_attribute: str = "name", **kwargs):

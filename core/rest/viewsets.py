@@ -30,7 +30,7 @@ class ConditionalMixin:
     with a 304 without building anything. `ETag` (a hash of the body) and `If-None-Match`
     are handled for every GET by Django's ConditionalGetMiddleware. Answers that are the same
     for every anonymous or partner caller are kept in the cache under the change clock, so a
-    change to any record makes them stale at once (config/page_cache.py).
+    change to any record makes them stale at once (core/page_cache.py).
     """
 
     def initial(self, request, *args, **kwargs):

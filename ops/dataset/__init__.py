@@ -13,10 +13,11 @@ from queue import Full, Queue
 from typing import TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
-from core.changes import WATCHED_APPS, records_changed
+from core.changes import records_changed
 
 from .builder import DatasetBuilder
 from .rows import AS_OF, MIN_SCALE, Sizes
@@ -46,7 +47,7 @@ def dataset_models(*, history: bool = True) -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in WATCHED_APPS
+        if model._meta.app_label in settings.RECORD_APPS
         and (history or not model.__name__.startswith("Historical"))
     ]
 
