@@ -18,6 +18,7 @@ from members.models import Organisation, Person
 from .forms import AgreementPartyFormSet
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
 from .resources import AgreementResource
+from .services import set_agreement_visibility
 
 
 class AgreementPartyInline(admin.TabularInline):
@@ -82,19 +83,24 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     def party_names(self, agreement: Agreement) -> str:
         return "; ".join(party.organisation.display_name for party in agreement.parties.all())
 
-    @admin.action(description=_("Show the selected agreements to visitors"))
+    @admin.action(permissions=["change"], description=_("Show the selected agreements to visitors"))
     def make_public(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
-        self._set_public(request, queryset, is_public=True)
+        self._set_public(request, queryset, public=True)
 
-    @admin.action(description=_("Hide the selected agreements from visitors"))
+    @admin.action(
+        permissions=["change"], description=_("Hide the selected agreements from visitors")
+    )
     def make_private(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
-        self._set_public(request, queryset, is_public=False)
+        self._set_public(request, queryset, public=False)
 
     def _set_public(
-        self, request: HttpRequest, queryset: QuerySet[Agreement], *, is_public: bool
+        self, request: HttpRequest, queryset: QuerySet[Agreement], *, public: bool
     ) -> None:
-        count = Agreement.objects.filter(pk__in=queryset.values("pk")).update(is_public=is_public)
-        if is_public:
+        # Without the changelist's annotations and prefetches: the service saves each row.
+        agreements = list(Agreement.objects.filter(pk__in=queryset.values("pk")))
+        set_agreement_visibility(agreements=agreements, public=public, changed_by=request.user)
+        count = len(agreements)
+        if public:
             message = ngettext(
                 "%(count)d agreement is now public.", "%(count)d agreements are now public.", count
             )

@@ -105,7 +105,12 @@ class Agreement(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=300, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=300,
+        unique=True,
+        error_messages={"unique": _("An agreement with this slug exists.")},
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SIGNED
     )
@@ -183,6 +188,11 @@ class Agreement(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:agreement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def party_organisations(self) -> list[Organisation]:
+        """The organisations that signed, in the document's order; reads the parties prefetched."""
+        return [party.organisation for party in self.parties.all()]
 
     @property
     def is_in_force(self) -> bool:

@@ -1,6 +1,11 @@
+"""Every write to agreements: the API, the admin's bulk actions, imports and the demo loader
+call these. The model checks its own fields (`full_clean`: the slug's uniqueness, dates,
+document); the rules across records (the parties) and the defaults live here, once."""
+
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -12,21 +17,111 @@ from members.models import Organisation, Topic
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
 
 
-def _check_parties(parties: Sequence[Organisation]) -> None:
+def _default_status(signed_on: datetime.date | None) -> str:
+    """Without a status, an agreement with a signing date is signed and one without a draft."""
+    return Agreement.Status.SIGNED if signed_on else Agreement.Status.DRAFT
+
+
+def _party_errors(parties: Sequence[Organisation]) -> list[ValidationError]:
     if len(parties) < MINIMUM_PARTIES:
-        raise ValidationError(
-            {"parties": _("An agreement needs at least two parties.")}, code="too_few_parties"
-        )
+        return [
+            ValidationError(_("An agreement needs at least two parties."), code="too_few_parties")
+        ]
     if any(party.pk is None for party in parties):
-        raise ValidationError(
-            {"parties": _("Save every party before recording the agreement.")},
-            code="unsaved_party",
-        )
+        return [
+            ValidationError(
+                _("Save every party before recording the agreement."), code="unsaved_party"
+            )
+        ]
     if len({party.pk for party in parties}) != len(parties):
-        raise ValidationError(
-            {"parties": _("The same organisation cannot sign an agreement twice.")},
-            code="duplicate_party",
+        return [
+            ValidationError(
+                _("The same organisation cannot sign an agreement twice."), code="duplicate_party"
+            )
+        ]
+    return []
+
+
+def _slug_from_title_error(slug: str, error: ValidationError) -> ValidationError:
+    """The model's complaint about a slug the caller did not give, said about the title."""
+    if error.code == "blank":
+        return ValidationError(_("Give a slug: none can be made from this title."), code="required")
+    if error.code == "unique":
+        return ValidationError(
+            _("An agreement with the slug “%s” exists: give another.") % slug, code="unique"
         )
+    return error
+
+
+def _check(
+    agreement: Agreement,
+    *,
+    parties: Sequence[Organisation] | None,
+    fields_changed: bool = True,
+    slug_from_title: bool = False,
+) -> None:
+    """The model's checks and the parties' together: one ValidationError naming each field."""
+    errors: dict[str, list[ValidationError]] = {}
+    if fields_changed:
+        try:
+            agreement.full_clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if slug_from_title and "slug" in errors:
+        errors["slug"] = [_slug_from_title_error(agreement.slug, e) for e in errors["slug"]]
+    if parties is not None and (party_errors := _party_errors(parties)):
+        errors["parties"] = party_errors
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_agreement(
+    *,
+    title: str,
+    kind: str,
+    parties: Sequence[Organisation],
+    signed_on: datetime.date | None = None,
+    effective_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+    slug: str = "",
+    status: str = "",
+    signed_at_conference: Conference | None = None,
+    signed_city: str = "",
+    signed_country: str = "",
+    summary: str = "",
+    topics: Iterable[Topic] = (),
+    source_url: str = "",
+    is_public: bool = True,
+    document_is_public: bool = False,
+) -> Agreement:
+    """Record a new agreement; a slug that is taken is refused, its agreement left alone.
+
+    Without a slug, one is made from the title; without a status, see `_default_status`.
+    Parties are kept in the order given.
+    """
+    parties = list(parties)
+    agreement = Agreement(
+        slug=slug or slugify(title),
+        title=title,
+        kind=kind,
+        status=status or _default_status(signed_on),
+        signed_on=signed_on,
+        effective_on=effective_on,
+        expires_on=expires_on,
+        signed_at_conference=signed_at_conference,
+        signed_city=signed_city,
+        signed_country=signed_country,
+        summary=summary,
+        source_url=source_url,
+        is_public=is_public,
+        document_is_public=document_is_public,
+    )
+    _check(agreement, parties=parties, slug_from_title=not slug)
+    agreement.save()
+    _sync_parties(agreement, parties)
+    agreement.topics.set(topics)
+    return agreement
 
 
 @transaction.atomic
@@ -50,17 +145,12 @@ def record_agreement(
 ) -> Agreement:
     """Create the agreement, or bring the one with this slug in line with the arguments.
 
-    Parties are kept in the order given. A second call with the same arguments writes nothing,
-    so imports and the demo loader can run repeatedly. Without a status, an agreement with a
-    signing date is signed and one without is a draft.
+    For imports and the demo loader, which may run repeatedly: a second call with the same
+    arguments writes nothing. Otherwise as `create_agreement` and `update_agreement`.
     """
-    parties = list(parties)
-    _check_parties(parties)
-    slug = slug or slugify(title)
-    values = {
+    fields = {
         "title": title,
         "kind": kind,
-        "status": status or (Agreement.Status.SIGNED if signed_on else Agreement.Status.DRAFT),
         "signed_on": signed_on,
         "effective_on": effective_on,
         "expires_on": expires_on,
@@ -71,23 +161,16 @@ def record_agreement(
         "source_url": source_url,
         "is_public": is_public,
     }
-
-    agreement = Agreement.objects.select_for_update().filter(slug=slug).first()
-    if agreement is None:
-        agreement = Agreement(slug=slug, **values)
-        agreement.full_clean()
-        agreement.save()
-    else:
-        changed = [name for name, value in values.items() if getattr(agreement, name) != value]
-        if changed:
-            for name in changed:
-                setattr(agreement, name, values[name])
-            agreement.full_clean()
-            agreement.save(update_fields=changed)
-
-    _sync_parties(agreement, parties)
-    agreement.topics.set(topics)
-    return agreement
+    existing = Agreement.objects.select_for_update().filter(slug=slug or slugify(title)).first()
+    if existing is None:
+        return create_agreement(slug=slug, status=status, parties=parties, topics=topics, **fields)
+    return update_agreement(
+        agreement=existing,
+        parties=parties,
+        topics=topics,
+        status=status or _default_status(signed_on),
+        **fields,
+    )
 
 
 # What update_agreement may change besides parties and topics.
@@ -129,12 +212,10 @@ def update_agreement(
         raise TypeError(f"update_agreement() cannot change: {', '.join(sorted(unknown))}")
     if parties is not None:
         parties = list(parties)
-        _check_parties(parties)
     changed = [name for name, value in changes.items() if getattr(agreement, name) != value]
     for name in changed:
         setattr(agreement, name, changes[name])
-    if changed:
-        agreement.full_clean()
+    _check(agreement, parties=parties, fields_changed=bool(changed))
     links_changed = False
     if parties is not None:
         links_changed |= _sync_parties(agreement, parties)
@@ -147,6 +228,30 @@ def update_agreement(
         # A new party or topic moves `modified` too, so that partners syncing see it.
         agreement.save(update_fields=changed or ["modified"])
     return agreement
+
+
+@transaction.atomic
+def set_agreement_visibility(
+    *,
+    agreements: Iterable[Agreement],
+    public: bool,
+    changed_by: AbstractBaseUser | None,
+) -> list[Agreement]:
+    """Show the agreements to visitors or hide them; those that change, returned.
+
+    Each is saved on its own rather than in one UPDATE, so that its history records who did it
+    and the change clock moves (partners' conditional requests then see the change).
+    """
+    changed = []
+    for agreement in agreements:
+        if agreement.is_public == public:
+            continue
+        agreement.is_public = public
+        if changed_by is not None:
+            agreement._history_user = changed_by
+        agreement.save(update_fields=["is_public"])
+        changed.append(agreement)
+    return changed
 
 
 def _sync_parties(agreement: Agreement, parties: Sequence[Organisation]) -> bool:

@@ -2,9 +2,12 @@ import datetime
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.cache import cache
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty
+from core.changes import CLOCK_KEY, records_changed_at
+from portal.roles import EDITORS, VIEWERS
 from tests.admin_support import inline_rows
 from tests.factories import (
     AgreementFactory,
@@ -13,6 +16,7 @@ from tests.factories import (
     PersonFactory,
     bilateral_agreement,
 )
+from tests.test_roles import staff_in
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +230,86 @@ def test_agreement_action_sets_visibility(staff_client, action, before, after):
     chosen.refresh_from_db()
     other.refresh_from_db()
     assert (chosen.is_public, other.is_public) == (after, before)
+
+
+VISIBILITY_ACTIONS = [("make_public", False, True), ("make_private", True, False)]
+
+
+def run_action(client, action: str, *agreements: Agreement):
+    return client.post(
+        admin_url("agreement", "changelist"),
+        {"action": action, ACTION_CHECKBOX_NAME: [agreement.pk for agreement in agreements]},
+    )
+
+
+@pytest.mark.parametrize(("action", "before", "after"), VISIBILITY_ACTIONS)
+def test_agreement_action_records_a_history_row_by_the_user(
+    staff_client, staff_user, action, before, after
+):
+    agreement = bilateral_agreement(is_public=before)
+    rows_before = agreement.history.count()
+
+    run_action(staff_client, action, agreement)
+
+    assert agreement.history.count() == rows_before + 1
+    latest = agreement.history.first()
+    assert (latest.is_public, latest.history_user) == (after, staff_user)
+
+
+@pytest.mark.parametrize(("action", "before", "after"), VISIBILITY_ACTIONS)
+def test_agreement_action_moves_the_change_clock(staff_client, action, before, after):
+    agreement = bilateral_agreement(is_public=before)
+    stamp = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    cache.set(CLOCK_KEY, stamp.timestamp(), None)
+
+    run_action(staff_client, action, agreement)
+
+    assert records_changed_at() > stamp
+
+
+def test_agreement_action_writes_nothing_for_agreements_already_so(staff_client):
+    shown = bilateral_agreement(is_public=True)
+    hidden = bilateral_agreement(is_public=False)
+    rows_before = shown.history.count()
+
+    response = run_action(staff_client, "make_public", shown, hidden)
+
+    assert shown.history.count() == rows_before
+    hidden.refresh_from_db()
+    assert hidden.is_public is True
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert messages == ["2 agreements are now public."]
+
+
+@pytest.mark.parametrize(("action", "before", "after"), VISIBILITY_ACTIONS)
+def test_agreement_action_is_not_offered_to_a_viewer_who_cannot_run_it(
+    client, action, before, after
+):
+    agreement = bilateral_agreement(is_public=before)
+    client.force_login(staff_in(VIEWERS))
+
+    changelist = client.get(admin_url("agreement", "changelist"))
+    run_action(client, action, agreement)
+
+    assert changelist.status_code == 200
+    assert f'value="{action}"' not in changelist.text
+    agreement.refresh_from_db()
+    assert agreement.is_public is before
+    assert agreement.history.count() == 1
+
+
+@pytest.mark.parametrize(("action", "before", "after"), VISIBILITY_ACTIONS)
+def test_agreement_action_is_run_by_an_editor(client, action, before, after):
+    agreement = bilateral_agreement(is_public=before)
+    client.force_login(staff_in(EDITORS))
+
+    changelist = client.get(admin_url("agreement", "changelist"))
+    response = run_action(client, action, agreement)
+
+    assert f'value="{action}"' in changelist.text
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.is_public is after
 
 
 def test_agreement_delete_action_removes_agreement_and_parties(staff_client):

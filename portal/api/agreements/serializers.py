@@ -1,15 +1,13 @@
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from agreements.models import MINIMUM_PARTIES, Agreement, AgreementParty
-from agreements.services import record_agreement, update_agreement
+from agreements.models import Agreement, AgreementParty
+from agreements.services import create_agreement, update_agreement
 from conferences.models import Conference
 from core.rest.serializers import (
     ExpandedLinkSerializer,
@@ -33,8 +31,7 @@ def service_errors():
     try:
         yield
     except DjangoValidationError as error:
-        errors = as_serializer_errors(error) if hasattr(error, "error_dict") else error.messages
-        raise serializers.ValidationError(errors) from None
+        raise serializers.ValidationError(as_serializer_errors(error)) from None
 
 
 @extend_schema_field({"type": "string", "pattern": "^([A-Z]{2})?$"})
@@ -212,7 +209,8 @@ class AgreementWriteSerializer(PortalSerializer):
     """What staff send to record or change an agreement; parties and topics by slug.
 
     The signed document is uploaded in the admin; `document_is_public` may be changed here
-    once it is there.
+    once it is there. The rules are the model's and the services' (agreements/services.py);
+    what they refuse comes back as a 400 naming the field.
     """
 
     slug = serializers.SlugField(
@@ -274,60 +272,15 @@ class AgreementWriteSerializer(PortalSerializer):
             "document_is_public",
         ]
 
-    def validate_slug(self, slug: str) -> str:
-        # Here rather than as a field validator: those run even on a slug the field refused.
-        others = Agreement.objects.filter(slug=slug)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(
-                _("An agreement with this slug exists."), code="unique"
-            )
-        return slug
-
-    def validate_parties(self, parties: list[Organisation]) -> list[Organisation]:
-        if len(parties) < MINIMUM_PARTIES:
-            raise serializers.ValidationError(
-                _("An agreement needs at least two parties."), code="too_few_parties"
-            )
-        if len({party.pk for party in parties}) != len(parties):
-            raise serializers.ValidationError(
-                _("The same organisation cannot sign an agreement twice."),
-                code="duplicate_party",
-            )
-        return parties
-
     def validate(self, attrs):
-        if self.instance is None:
-            if "slug" not in attrs:
-                attrs["slug"] = slug = slugify(attrs.get("title", ""))
-                if not slug:
-                    raise serializers.ValidationError(
-                        {"slug": [_("Give a slug: none can be made from this title.")]},
-                        code="required",
-                    )
-                if Agreement.objects.filter(slug=slug).exists():
-                    raise serializers.ValidationError(
-                        {
-                            "slug": [
-                                _("An agreement with the slug “%s” exists: give another.") % slug
-                            ]
-                        },
-                        code="unique",
-                    )
-            # As the service would: a signing date makes it signed, none a draft.
-            if "status" not in attrs:
-                attrs["status"] = (
-                    Agreement.Status.SIGNED if attrs.get("signed_on") else Agreement.Status.DRAFT
-                )
-        return super().validate(attrs)
+        # The services check (the model's full_clean once their defaults are in, the parties
+        # too) and create() and update() translate; PortalSerializer's own full_clean here
+        # would check each rule a second time, before those defaults.
+        return attrs
 
     def create(self, validated_data):
-        # record_agreement would update an agreement with the same slug; the model's
-        # uniqueness check in validate() has refused that already.
-        validated_data.pop("document_is_public", None)  # no document yet: validate() saw to it
         with service_errors():
-            return record_agreement(**validated_data)
+            return create_agreement(**validated_data)
 
     def update(self, instance, validated_data):
         with service_errors():
