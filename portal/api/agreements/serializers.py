@@ -209,9 +209,11 @@ class AgreementWriteSerializer(PortalSerializer):
     """What staff send to record or change an agreement; parties and topics by slug.
 
     The signed document is uploaded in the admin; `document_is_public` may be changed here
-    once it is there. The rules are the model's and the services' (agreements/services.py);
-    what they refuse comes back as a 400 naming the field.
+    once it is there.
     """
+
+    # The rules are the model's and the service's (agreements/services.py): this serializer
+    # translates what they refuse into a 400 naming the field, and checks nothing itself.
 
     slug = serializers.SlugField(
         max_length=300,
