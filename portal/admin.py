@@ -73,7 +73,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             messages.WARNING,
         )
 
-    @admin.action(description=_("Revoke the selected tokens"))
+    @admin.action(permissions=["change"], description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         tokens = list(queryset.filter(revoked_at__isnull=True))
         for token in tokens:
