@@ -1,4 +1,4 @@
-"""Paths, the issue's targets and the small helpers every bench module uses."""
+"""Paths, the targets and the small helpers every bench module uses."""
 
 import subprocess
 import sys
@@ -9,7 +9,7 @@ BENCH = ROOT / "bench"
 PYTHON = sys.executable
 MANAGE = [PYTHON, "manage.py"]
 
-# The issue's targets, per cache mode.
+# The targets, per cache mode.
 MIN_CEILING_RATIO = {"on": 0.25, "off": 0.04}
 API_LIST_P99_MS = 100
 

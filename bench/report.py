@@ -102,7 +102,7 @@ def build_report(
 
 
 def check_targets(report: dict) -> list[dict]:
-    """The issue's targets for this cache mode, each passed or missed, with the misses named."""
+    """The targets for this cache mode, each passed or missed, with the misses named."""
     rows = [row for row in report["endpoints"] if not row["ceiling"]]
     minimum = MIN_CEILING_RATIO[report["cache"]]
     slow = [row for row in rows if row["ceiling_ratio"] < minimum]
