@@ -207,9 +207,6 @@ class PersonAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAd
         (_("Staff only"), {"fields": ["email"]}),
     ]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
-        return super().get_queryset(request).for_admin_list()
-
     @admin.display(description=_("photo"), empty_value="")
     def photo_thumbnail(self, person: Person) -> str:
         return person_photo(person)

@@ -14,13 +14,14 @@ from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
+from core.db.constraints import ConstraintErrorFields
 from core.db.uploads import unique_upload_name
 from core.validators import validate_image_upload
 from members.models import Division, Organisation, Topic
 
 from ..validators import validate_time_zone
 from .outcomes import Award, Decision, Quote
-from .programme import Session
+from .programme import Session, SessionQuerySet
 
 
 def conference_cover_path(instance: models.Model, filename: str) -> str:
@@ -50,27 +51,6 @@ class ConferenceQuerySet(models.QuerySet):
             Prefetch("sessions", Session.objects.in_programme_order().with_speakers())
         )
 
-    def for_detail(self) -> "ConferenceQuerySet":
-        return self.select_related("division").prefetch_related(
-            Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
-            "topics",
-            Prefetch(
-                "participating_organisations",
-                Organisation.objects.order_by("name"),
-                to_attr="participants",
-            ),
-            Prefetch("sessions", Session.objects.for_programme()),
-            Prefetch(
-                "decisions",
-                Decision.objects.select_related("host_organisation", "resulting_conference"),
-            ),
-            Prefetch(
-                "awards",
-                Award.objects.select_related("recipient_person", "recipient_organisation"),
-            ),
-            Prefetch("quotes", Quote.objects.select_related("person", "session")),
-        )
-
     def for_api(self) -> "ConferenceQuerySet":
         """What the API's conference shape needs: division, hosts in order, topics."""
         return self.select_related("division").prefetch_related(
@@ -78,8 +58,17 @@ class ConferenceQuerySet(models.QuerySet):
             "topics",
         )
 
+    def for_detail(self) -> "ConferenceQuerySet":
+        """The conference's page: the record in full, with speakers and topics of sessions."""
+        return self.in_full(sessions=Session.objects.for_programme())
+
     def for_api_detail(self) -> "ConferenceQuerySet":
-        """The API's full conference: for_api() with the programme, outcomes and editions."""
+        """The API's full conference: its sessions are references to /sessions/."""
+        return self.in_full(sessions=Session.objects.in_programme_order())
+
+    def in_full(self, *, sessions: SessionQuerySet) -> "ConferenceQuerySet":
+        """for_api() with the editions around it, the organisations taking part, the
+        programme (`sessions` says what each session brings along) and the outcomes."""
         return (
             self.for_api()
             .with_editions()
@@ -89,7 +78,7 @@ class ConferenceQuerySet(models.QuerySet):
                     Organisation.objects.order_by("name", "pk"),
                     to_attr="participants",
                 ),
-                Prefetch("sessions", Session.objects.in_programme_order()),
+                Prefetch("sessions", sessions),
                 Prefetch(
                     "decisions",
                     Decision.objects.select_related("host_organisation", "resulting_conference"),
@@ -102,10 +91,15 @@ class ConferenceQuerySet(models.QuerySet):
             )
         )
 
-    def with_editions(self) -> "ConferenceQuerySet":
-        """`previous_edition_{id,slug,title}` and `next_edition_…`: in_series_of() in SQL.
+    def for_links(self) -> "ConferenceQuerySet":
+        """What a link to a conference shows: its title, its address and its dates."""
+        return self.only("slug", "title", "start_date", "end_date", "date_precision")
 
-        Null when the conference opens or closes its series, or belongs to none.
+    def with_editions(self) -> "ConferenceQuerySet":
+        """`previous_edition_{id,slug,title}` and `next_edition_…`, in start date order.
+
+        A series is the world conferences, or one division's conferences; other events
+        belong to none. Null when the conference opens or closes its series, or has none.
         """
         series = (
             Conference.objects.filter(kind=OuterRef("kind"))
@@ -129,29 +123,8 @@ class ConferenceQuerySet(models.QuerySet):
             }
         )
 
-    def in_series_of(self, conference: "Conference") -> "ConferenceQuerySet":
-        """The other editions of `conference`'s series: world conferences, or one division's."""
-        if conference.kind == Conference.Kind.OTHER:
-            return self.none()
-        series = self.filter(kind=conference.kind).exclude(pk=conference.pk)
-        if conference.kind == Conference.Kind.DIVISION:
-            series = series.filter(division_id=conference.division_id)
-        return series
 
-    def before(self, conference: "Conference") -> "ConferenceQuerySet":
-        start = conference.start_date
-        return self.filter(
-            Q(start_date__lt=start) | Q(start_date=start, pk__lt=conference.pk)
-        ).order_by("-start_date", "-pk")
-
-    def after(self, conference: "Conference") -> "ConferenceQuerySet":
-        start = conference.start_date
-        return self.filter(
-            Q(start_date__gt=start) | Q(start_date=start, pk__gt=conference.pk)
-        ).order_by("start_date", "pk")
-
-
-class Conference(TimeStampedModel):
+class Conference(ConstraintErrorFields, TimeStampedModel):
     class Kind(models.TextChoices):
         WORLD = "world", _("World conference")
         DIVISION = "division", _("Division conference")
@@ -254,6 +227,9 @@ class Conference(TimeStampedModel):
     objects = ConferenceQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[topics, participating_organisations])
 
+    # The world editions' constraint is on the edition alone: Django names the field itself.
+    constraint_error_fields = {"conference_division_edition_unique": "edition"}
+
     class Meta:
         ordering = ["-start_date"]
         verbose_name = _("conference")
@@ -278,12 +254,14 @@ class Conference(TimeStampedModel):
                 fields=["edition"],
                 condition=Q(kind="world", edition__isnull=False),
                 name="conference_world_edition_unique",
+                violation_error_code="unique",
                 violation_error_message=_("A world conference with this edition exists."),
             ),
             models.UniqueConstraint(
                 fields=["division", "edition"],
                 condition=Q(kind="division", edition__isnull=False),
                 name="conference_division_edition_unique",
+                violation_error_code="unique",
                 violation_error_message=_(
                     "A conference of this division with this edition exists."
                 ),

@@ -1,5 +1,6 @@
 import copy
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -142,6 +143,16 @@ class PortalSerializer(CountryFieldMixin, serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(as_serializer_errors(error)) from None
         return attrs
+
+
+@contextmanager
+def service_errors():
+    """A service's ValidationError as the API's 400, naming the field."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        errors = as_serializer_errors(error) if hasattr(error, "error_dict") else error.messages
+        raise serializers.ValidationError(errors) from None
 
 
 def as_serializer_errors(error: DjangoValidationError) -> dict:

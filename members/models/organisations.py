@@ -21,7 +21,12 @@ from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
-from core.db.constraints import coordinate_constraints, date_order_constraint
+from core.db.constraints import (
+    ConstraintErrorFields,
+    coordinate_constraints,
+    date_order_constraint,
+    missing_coordinate,
+)
 from core.db.uploads import unique_upload_name
 from core.validators import validate_image_upload
 
@@ -66,7 +71,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.select_related("division").prefetch_related("topics").with_membership()
 
 
-class Organisation(TimeStampedModel):
+class Organisation(ConstraintErrorFields, TimeStampedModel):
     """A science park, innovation district, university, agency or other body.
 
     Not every organisation is a member: partner parks, hosts and places visited on technical
@@ -142,28 +147,42 @@ class Organisation(TimeStampedModel):
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[topics])
 
+    constraint_error_fields = {
+        "organisation_name_country_unique": "name",
+        "organisation_coordinates_both_or_neither": missing_coordinate,
+    }
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # The record's own rules first, then those comparing it with other records: the
+        # API lists the errors of a refused write in this order.
         constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_blank"),
+            models.CheckConstraint(condition=~Q(country=""), name="organisation_country_set"),
+            *coordinate_constraints("organisation"),
             models.UniqueConstraint(
                 Lower("name"),
                 F("country"),
                 name="organisation_name_country_unique",
+                violation_error_code="unique",
                 violation_error_message=_("An organisation with this name exists in this country."),
             ),
             models.UniqueConstraint(
-                fields=["ror_id"], condition=~Q(ror_id=""), name="organisation_ror_id_unique"
+                fields=["ror_id"],
+                condition=~Q(ror_id=""),
+                name="organisation_ror_id_unique",
+                violation_error_code="unique",
+                violation_error_message=_("Another organisation has this ROR ID."),
             ),
             models.UniqueConstraint(
                 fields=["wikidata_id"],
                 condition=~Q(wikidata_id=""),
                 name="organisation_wikidata_id_unique",
+                violation_error_code="unique",
+                violation_error_message=_("Another organisation has this Wikidata ID."),
             ),
-            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_blank"),
-            models.CheckConstraint(condition=~Q(country=""), name="organisation_country_set"),
-            *coordinate_constraints("organisation"),
         ]
         indexes = [models.Index(fields=["country", "kind"])]
 

@@ -29,9 +29,6 @@ def person_photo_path(instance: models.Model, filename: str) -> str:
 
 
 class PersonQuerySet(models.QuerySet):
-    def for_admin_list(self) -> "PersonQuerySet":
-        return self.select_related("affiliation")
-
     def for_cards(self) -> "PersonQuerySet":
         return self.select_related("affiliation")
 

@@ -21,7 +21,10 @@ class ConferenceDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         conference = self.object
         sessions = list(conference.sessions.all())
-        series = Conference.objects.for_list().in_series_of(conference)
+        # for_detail() found the neighbours in the series (with_editions()); one query loads
+        # what their links show.
+        edition_ids = {conference.previous_edition_id, conference.next_edition_id} - {None}
+        editions = Conference.objects.for_links().in_bulk(edition_ids) if edition_ids else {}
         context.update(
             programme=[
                 (day, list(items))
@@ -29,8 +32,8 @@ class ConferenceDetailView(DetailView):
             ],
             speakers=speakers_of(sessions),
             hosts=list(conference.host_links.all()),
-            previous_edition=series.before(conference).first(),
-            next_edition=series.after(conference).first(),
+            previous_edition=editions.get(conference.previous_edition_id),
+            next_edition=editions.get(conference.next_edition_id),
             structured_data=event_json_ld(conference, sessions, self.request),
             meta_description=meta_description(conference),
         )

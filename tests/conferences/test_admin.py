@@ -179,6 +179,25 @@ def test_conference_add_world_edition_taken_shows_error(staff_client):
 
     assert response.status_code == 200
     assert "A world conference with this edition exists." in response.text
+    assert response.context["adminform"].form.errors == {
+        "edition": ["A world conference with this edition exists."]
+    }
+    assert Conference.objects.count() == 1
+
+
+def test_conference_add_division_edition_taken_shows_error_beside_the_edition(staff_client):
+    europe = DivisionFactory()
+    ConferenceFactory(kind=Conference.Kind.DIVISION, division=europe, edition=7, slug="eu-7")
+
+    response = staff_client.post(
+        admin_url("conference", "add"),
+        conference_data(kind=Conference.Kind.DIVISION, division=europe.pk, edition="7"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "edition": ["A conference of this division with this edition exists."]
+    }
     assert Conference.objects.count() == 1
 
 

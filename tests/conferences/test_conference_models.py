@@ -191,7 +191,19 @@ def test_conference_full_clean_refuses_duplicate_world_edition():
     conference(kind=Conference.Kind.WORLD, edition=503)
     with pytest.raises(ValidationError) as info:
         unsaved_conference(kind=Conference.Kind.WORLD, edition=503).full_clean()
-    assert info.value.messages == ["A world conference with this edition exists."]
+    assert info.value.message_dict == {"edition": ["A world conference with this edition exists."]}
+    assert info.value.error_dict["edition"][0].code == "unique"
+
+
+def test_conference_full_clean_reports_duplicate_division_edition_on_the_edition():
+    division = DivisionFactory()
+    conference(kind=Conference.Kind.DIVISION, division=division, edition=1)
+    with pytest.raises(ValidationError) as info:
+        unsaved_conference(kind=Conference.Kind.DIVISION, division=division, edition=1).full_clean()
+    assert info.value.message_dict == {
+        "edition": ["A conference of this division with this edition exists."]
+    }
+    assert info.value.error_dict["edition"][0].code == "unique"
 
 
 def test_conference_full_clean_accepts_valid_division_conference():

@@ -75,9 +75,41 @@ def test_detail_links_previous_and_next_edition_of_the_series(client):
 
     html = client.get(detail_url(second)).content.decode()
 
-    assert f'<a href="{detail_url(first)}" rel="prev">' in html
-    assert f'<a href="{detail_url(third)}" rel="next">' in html
+    assert (
+        f'<a href="{detail_url(first)}" rel="prev">{first.title}</a> '
+        '<span class="muted">(1 May 2023)</span>'
+    ) in html
+    assert (
+        f'<a href="{detail_url(third)}" rel="next">{third.title}</a> '
+        '<span class="muted">(1 May 2025)</span>'
+    ) in html
     assert "Division meeting between" not in html
+
+
+def test_detail_edition_link_shows_dates_as_precisely_as_known(client):
+    current = ConferenceFactory(edition=1, start_date=datetime.date(2024, 5, 1))
+    ConferenceFactory(
+        edition=2,
+        title="Next one",
+        start_date=datetime.date(2026, 10, 1),
+        end_date=datetime.date(2026, 10, 31),
+        date_precision=Conference.DatePrecision.MONTH,
+    )
+
+    html = client.get(detail_url(current)).content.decode()
+
+    assert 'rel="next">Next one</a> <span class="muted">(October 2026)</span>' in html
+    assert 'rel="prev"' not in html
+
+
+def test_detail_of_an_event_outside_any_series_links_no_edition(client):
+    ConferenceFactory(edition=1, start_date=datetime.date(2023, 5, 1))
+    event = ConferenceFactory(kind=Conference.Kind.OTHER, edition=None)
+
+    html = client.get(detail_url(event)).content.decode()
+
+    assert 'rel="prev"' not in html
+    assert 'rel="next"' not in html
 
 
 def test_detail_division_series_stays_within_its_division(client):

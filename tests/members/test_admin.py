@@ -204,6 +204,28 @@ def test_organisation_add_with_name_taken_in_the_country_shows_error(staff_clien
 
     assert response.status_code == 200
     assert "An organisation with this name exists in this country." in response.text
+    assert response.context["adminform"].form.errors == {
+        "name": ["An organisation with this name exists in this country."]
+    }
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"ror_id": "05dxps055"}, {"ror_id": ["Another organisation has this ROR ID."]}),
+        ({"wikidata_id": "Q42"}, {"wikidata_id": ["Another organisation has this Wikidata ID."]}),
+        ({"latitude": "18.8"}, {"longitude": ["Give both latitude and longitude, or neither."]}),
+        ({"longitude": "98.9"}, {"latitude": ["Give both latitude and longitude, or neither."]}),
+    ],
+)
+def test_organisation_add_shows_each_constraint_beside_its_field(staff_client, fields, errors):
+    OrganisationFactory(ror_id="05dxps055", wikidata_id="Q42")
+
+    response = staff_client.post(admin_url("organisation", "add"), organisation_data(**fields))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == errors
     assert Organisation.objects.count() == 1
 
 

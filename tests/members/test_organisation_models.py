@@ -75,8 +75,51 @@ def test_organisation_full_clean_reports_duplicate_name_in_country():
     with pytest.raises(ValidationError) as info:
         duplicate.full_clean()
     assert info.value.message_dict == {
-        NON_FIELD_ERRORS: ["An organisation with this name exists in this country."]
+        "name": ["An organisation with this name exists in this country."]
     }
+    assert [error.code for error in info.value.error_dict["name"]] == ["unique"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("ror_id", "05dxps055", "Another organisation has this ROR ID."),
+        ("wikidata_id", "Q42", "Another organisation has this Wikidata ID."),
+    ],
+)
+def test_organisation_full_clean_reports_a_taken_identifier_on_its_field(field, value, message):
+    OrganisationFactory(**{field: value})
+    duplicate = OrganisationFactory.build(division=None, **{field: value})
+    with pytest.raises(ValidationError) as info:
+        duplicate.full_clean()
+    assert info.value.message_dict == {field: [message]}
+    assert [error.code for error in info.value.error_dict[field]] == ["unique"]
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "missing"),
+    [(Decimal("10.5"), None, "longitude"), (None, Decimal("10.5"), "latitude")],
+)
+def test_organisation_full_clean_reports_half_coordinates_on_the_missing_one(
+    latitude, longitude, missing
+):
+    organisation = OrganisationFactory.build(division=None, latitude=latitude, longitude=longitude)
+    with pytest.raises(ValidationError) as info:
+        organisation.full_clean()
+    assert info.value.message_dict == {missing: ["Give both latitude and longitude, or neither."]}
+    assert [error.code for error in info.value.error_dict[missing]] == ["both_or_neither"]
+
+
+def test_organisation_full_clean_reports_each_rule_once_on_its_field():
+    OrganisationFactory(name="Taiwan Science Park", country="TW")
+    duplicate = OrganisationFactory.build(
+        name="Taiwan Science Park", country="TW", division=None, latitude=Decimal("1")
+    )
+    with pytest.raises(ValidationError) as info:
+        duplicate.full_clean()
+    # The record's own rules first, then those comparing it with others (Meta.constraints).
+    assert list(info.value.message_dict) == ["longitude", "name"]
+    assert NON_FIELD_ERRORS not in info.value.message_dict
 
 
 def test_organisation_full_clean_accepts_same_name_in_another_country():

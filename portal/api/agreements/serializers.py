@@ -1,6 +1,3 @@
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -18,20 +15,11 @@ from core.rest.serializers import (
     WebUrlField,
     absolute,
     api_url,
-    as_serializer_errors,
     expand_to,
+    service_errors,
 )
 from members.models import Organisation, Topic
-from portal import selectors
-
-
-@contextmanager
-def service_errors():
-    """A service's ValidationError as the API's 400, naming the field."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise serializers.ValidationError(as_serializer_errors(error)) from None
+from portal.api.members.serializers import topics_expansion
 
 
 @extend_schema_field({"type": "string", "pattern": "^([A-Z]{2})?$"})
@@ -175,13 +163,7 @@ class AgreementSerializer(PortalSerializer):
                 many=True,
                 help_text=gettext_lazy("each party's organisation as in /organisations/"),
             ),
-            "topics": Expansion(
-                serializer="portal.api.members.serializers.TopicSerializer",
-                load=expand_to("topics", selectors.topics_with_counts(), "expanded_topics"),
-                many=True,
-                source="expanded_topics",
-                help_text=gettext_lazy("the focus areas as in /topics/"),
-            ),
+            "topics": topics_expansion(gettext_lazy("the focus areas as in /topics/")),
             "signed_at_conference": Expansion(
                 serializer="portal.api.conferences.serializers.ConferenceSerializer",
                 load=expand_to(

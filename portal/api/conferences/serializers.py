@@ -4,8 +4,6 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
-from rest_framework.settings import api_settings
 
 from conferences.models import (
     Appearance,
@@ -16,6 +14,7 @@ from conferences.models import (
     Quote,
     Session,
 )
+from conferences.services import create_conference, update_conference
 from core.rest.serializers import (
     REFERENCE_SCHEMA,
     ApiUrlField,
@@ -30,9 +29,13 @@ from core.rest.serializers import (
     api_url,
     expand_to,
     reverse_one,
+    service_errors,
 )
 from members.models import Division, Organisation, Person, Topic
-from portal import selectors
+from portal.api.members.serializers import (
+    division_expansion,
+    topics_expansion,
+)
 
 
 class LocalDateTimeField(serializers.DateTimeField):
@@ -130,12 +133,7 @@ class ConferenceSerializer(PortalSerializer):
         ]
         read_only_fields = fields
         expansions = {
-            "division": Expansion(
-                serializer="portal.api.members.serializers.DivisionSerializer",
-                load=expand_to("division", selectors.divisions_with_counts(), "expanded_division"),
-                source="expanded_division",
-                help_text=_("the division as in /divisions/"),
-            ),
+            "division": division_expansion(_("the division as in /divisions/")),
             "hosts": Expansion(
                 serializer="portal.api.conferences.serializers.ExpandedConferenceHostSerializer",
                 load=load_hosts,
@@ -143,13 +141,7 @@ class ConferenceSerializer(PortalSerializer):
                 source="expanded_host_links",
                 help_text=_("each host's organisation as in /organisations/"),
             ),
-            "topics": Expansion(
-                serializer="portal.api.members.serializers.TopicSerializer",
-                load=expand_to("topics", selectors.topics_with_counts(), "expanded_topics"),
-                many=True,
-                source="expanded_topics",
-                help_text=_("the topics as in /topics/"),
-            ),
+            "topics": topics_expansion(_("the topics as in /topics/")),
         }
 
 
@@ -345,33 +337,13 @@ class ConferenceWriteSerializer(PortalSerializer):
         # unique-together check would wrongly require a division of world conferences.
         validators = []
 
-    # Django reports these conditional constraints as non-field errors; the caller would
-    # change the edition.
-    edition_constraints = ("conference_world_edition_unique", "conference_division_edition_unique")
+    def create(self, validated_data):
+        with service_errors():
+            return create_conference(**validated_data)
 
-    def validate(self, attrs):
-        try:
-            return super().validate(attrs)
-        except serializers.ValidationError as error:
-            raise serializers.ValidationError(self.with_edition_errors(error.detail)) from None
-
-    def with_edition_errors(self, errors: dict) -> dict:
-        messages = {
-            str(constraint.violation_error_message)
-            for constraint in Conference._meta.constraints
-            if constraint.name in self.edition_constraints
-        }
-        general = errors.get(api_settings.NON_FIELD_ERRORS_KEY, [])
-        edition = [ErrorDetail(str(error), code="unique") for error in general if error in messages]
-        if not edition:
-            return errors
-        errors = {**errors, "edition": [*errors.get("edition", []), *edition]}
-        rest = [error for error in general if error not in messages]
-        if rest:
-            errors[api_settings.NON_FIELD_ERRORS_KEY] = rest
-        else:
-            del errors[api_settings.NON_FIELD_ERRORS_KEY]
-        return errors
+    def update(self, instance, validated_data):
+        with service_errors():
+            return update_conference(conference=instance, **validated_data)
 
 
 # Sessions

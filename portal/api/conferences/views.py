@@ -65,7 +65,7 @@ WRITES = ["create", "update", "partial_update"]
 
 
 # Codes the schema cannot find by itself: a function validator's, the edition's uniqueness
-# (reported on the field by the write serializer) and any other rule of the model's.
+# (which the model reports on the field) and any other rule of the model's.
 @extend_validation_errors(["invalid_time_zone"], field_name="time_zone", actions=WRITES)
 @extend_validation_errors(["unique"], field_name="edition", actions=WRITES)
 @extend_validation_errors(["invalid"], field_name="non_field_errors", actions=WRITES)

@@ -1,6 +1,5 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
 from conferences.models import Appearance
 from core.rest.serializers import (
@@ -12,11 +11,32 @@ from core.rest.serializers import (
     WebUrlField,
     api_url,
     expand_to,
+    service_errors,
 )
 from members.models import Division, Membership, Office, Organisation, Person, Topic
+from members.services import create_organisation, create_person, update_organisation, update_person
 from portal import selectors
 
-COORDINATES_BOTH_OR_NEITHER = _("Give both latitude and longitude, or neither.")
+
+def division_expansion(help_text: str) -> Expansion:
+    """`?expand=division`: the record's division as /divisions/ shows it."""
+    return Expansion(
+        serializer="portal.api.members.serializers.DivisionSerializer",
+        load=expand_to("division", selectors.divisions_with_counts(), "expanded_division"),
+        source="expanded_division",
+        help_text=help_text,
+    )
+
+
+def topics_expansion(help_text: str) -> Expansion:
+    """`?expand=topics`: the record's topics as /topics/ shows them."""
+    return Expansion(
+        serializer="portal.api.members.serializers.TopicSerializer",
+        load=expand_to("topics", selectors.topics_with_counts(), "expanded_topics"),
+        many=True,
+        source="expanded_topics",
+        help_text=help_text,
+    )
 
 
 class TopicSerializer(PortalSerializer):
@@ -129,19 +149,8 @@ class OrganisationSerializer(PortalSerializer):
         read_only_fields = fields
         private_fields = ["contact_email"]
         expansions = {
-            "division": Expansion(
-                serializer="portal.api.members.serializers.DivisionSerializer",
-                load=expand_to("division", selectors.divisions_with_counts(), "expanded_division"),
-                source="expanded_division",
-                help_text=_("the division as in /divisions/"),
-            ),
-            "topics": Expansion(
-                serializer="portal.api.members.serializers.TopicSerializer",
-                load=expand_to("topics", selectors.topics_with_counts(), "expanded_topics"),
-                many=True,
-                source="expanded_topics",
-                help_text=_("the topics as in /topics/"),
-            ),
+            "division": division_expansion(_("the division as in /divisions/")),
+            "topics": topics_expansion(_("the topics as in /topics/")),
         }
 
     def get_is_member(self, organisation) -> bool:
@@ -228,55 +237,13 @@ class OrganisationWriteSerializer(PortalSerializer):
             "wikidata_id",
         ]
 
-        # Rules of the model's constraints, which Django would report without naming a
-        # field; the codes here also put them in the API schema.
-        extra_kwargs = {
-            "name": {
-                "error_messages": {
-                    "unique": _("An organisation with this name exists in this country.")
-                }
-            },
-            "ror_id": {"error_messages": {"unique": _("Another organisation has this ROR ID.")}},
-            "wikidata_id": {
-                "error_messages": {"unique": _("Another organisation has this Wikidata ID.")}
-            },
-            "latitude": {"error_messages": {"both_or_neither": COORDINATES_BOTH_OR_NEITHER}},
-            "longitude": {"error_messages": {"both_or_neither": COORDINATES_BOTH_OR_NEITHER}},
-        }
+    def create(self, validated_data):
+        with service_errors():
+            return create_organisation(**validated_data)
 
-    def validate(self, attrs):
-        errors = {**self.coordinate_errors(attrs), **self.uniqueness_errors(attrs)}
-        if errors:
-            raise serializers.ValidationError(errors)
-        return super().validate(attrs)
-
-    def current(self, attrs, name):
-        if name in attrs:
-            return attrs[name]
-        return getattr(self.instance, name, None)
-
-    def error(self, field: str, code: str) -> dict[str, list[ErrorDetail]]:
-        return {field: [ErrorDetail(self.fields[field].error_messages[code], code=code)]}
-
-    def coordinate_errors(self, attrs) -> dict:
-        latitude, longitude = self.current(attrs, "latitude"), self.current(attrs, "longitude")
-        if (latitude is None) == (longitude is None):
-            return {}
-        return self.error("longitude" if longitude is None else "latitude", "both_or_neither")
-
-    def uniqueness_errors(self, attrs) -> dict:
-        others = Organisation.objects.all()
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        errors = {}
-        name, country = self.current(attrs, "name"), self.current(attrs, "country")
-        if name and country and others.filter(name__iexact=name, country=country).exists():
-            errors |= self.error("name", "unique")
-        for field in ("ror_id", "wikidata_id"):
-            value = self.current(attrs, field)
-            if value and others.filter(**{field: value}).exists():
-                errors |= self.error(field, "unique")
-        return errors
+    def update(self, instance, validated_data):
+        with service_errors():
+            return update_organisation(organisation=instance, **validated_data)
 
 
 class OfficeSerializer(serializers.ModelSerializer):
@@ -411,6 +378,14 @@ class PersonWriteSerializer(PortalSerializer):
             "email",
             "website",
         ]
+
+    def create(self, validated_data):
+        with service_errors():
+            return create_person(**validated_data)
+
+    def update(self, instance, validated_data):
+        with service_errors():
+            return update_person(person=instance, **validated_data)
 
 
 class MembershipSerializer(PortalSerializer):

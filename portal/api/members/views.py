@@ -64,6 +64,13 @@ def answered_with(detail_serializer):
     )
 
 
+WRITES = ["create", "update", "partial_update"]
+
+
+# Codes of the model's constraints, which the model reports on these fields (full_clean()).
+@extend_validation_errors(["unique"], field_name="name", actions=WRITES)
+@extend_validation_errors(["both_or_neither"], field_name="latitude", actions=WRITES)
+@extend_validation_errors(["both_or_neither"], field_name="longitude", actions=WRITES)
 @answered_with(OrganisationDetailSerializer)
 @slug_filters("division", "topic")
 class OrganisationViewSet(PortalWriteViewSet):

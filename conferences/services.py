@@ -1,0 +1,96 @@
+"""Every write to conferences but the admin's, whose forms save the model directly: the API
+calls these. The model checks its own rules (`full_clean`: its fields, `clean()`, and its
+constraints, each reported on its field); the links are set once the record is saved."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from core.db.writes import set_fields
+from members.models import Organisation, Topic
+
+from .models import Conference
+
+# What the services may set on a conference besides its topics and the organisations taking
+# part. Cover images: in the admin; hosts, the programme and outcomes: in the admin's inlines.
+CONFERENCE_FIELDS = frozenset(
+    {
+        "kind",
+        "edition",
+        "title",
+        "slug",
+        "theme",
+        "description",
+        "start_date",
+        "end_date",
+        "date_precision",
+        "city",
+        "country",
+        "venue",
+        "time_zone",
+        "status",
+        "division",
+        "participant_count",
+        "participant_count_is_minimum",
+        "website",
+        "report",
+    }
+)
+
+
+@transaction.atomic
+def create_conference(
+    *,
+    kind: str,
+    title: str,
+    slug: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    country: str,
+    topics: Iterable[Topic] | None = None,
+    participating_organisations: Iterable[Organisation] | None = None,
+    **fields: object,
+) -> Conference:
+    """Record a new conference; `fields` are any others of CONFERENCE_FIELDS."""
+    conference = Conference(
+        kind=kind,
+        title=title,
+        slug=slug,
+        start_date=start_date,
+        end_date=end_date,
+        country=country,
+    )
+    set_fields(conference, fields, allowed=CONFERENCE_FIELDS)
+    conference.full_clean()
+    conference.save()
+    _set_links(conference, topics, participating_organisations)
+    return conference
+
+
+@transaction.atomic
+def update_conference(
+    *,
+    conference: Conference,
+    topics: Iterable[Topic] | None = None,
+    participating_organisations: Iterable[Organisation] | None = None,
+    **changes: object,
+) -> Conference:
+    """Change the given fields, and the topics or organisations taking part when given."""
+    set_fields(conference, changes, allowed=CONFERENCE_FIELDS)
+    conference.full_clean()
+    conference.save()
+    _set_links(conference, topics, participating_organisations)
+    return conference
+
+
+def _set_links(
+    conference: Conference,
+    topics: Iterable[Topic] | None,
+    participating_organisations: Iterable[Organisation] | None,
+) -> None:
+    """Those given replace the conference's; those left out (None) stay as they are."""
+    if topics is not None:
+        conference.topics.set(topics)
+    if participating_organisations is not None:
+        conference.participating_organisations.set(participating_organisations)
