@@ -134,6 +134,8 @@ def agreement_document(request, filename: str):
 
     Anyone else gets the same 404 as for a file that does not exist.
     """
+    if "\x00" in filename:  # no stored name has one; the database would refuse to compare it
+        raise Http404
     agreement = get_object_or_404(Agreement, document=f"{DOCUMENT_FOLDER}/{filename}")
     public = agreement.document_is_public and (
         Agreement.objects.public().filter(pk=agreement.pk).exists()

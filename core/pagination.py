@@ -13,6 +13,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 COUNT_CAP = 10_000
+# The last page any list can have: beyond it the offset overflows the database's integers
+# (PostgreSQL's bigint), so such a page is simply empty.
+MAX_PAGE = 10**9
 
 
 class CappedPage(Page):
@@ -51,7 +54,7 @@ class CappedPaginator(Paginator):
             return super().validate_number(number)
         except EmptyPage:
             # Past the counted pages: served if rows are there (page() checks).
-            if not self.count_is_capped or int(number) < 1:
+            if not self.count_is_capped or not 1 <= int(number) <= MAX_PAGE:
                 raise
             return int(number)
 

@@ -127,3 +127,15 @@ def test_api_write_with_garbage_bodies_is_a_400(demo, staff_api_client):
         )
         assert response.status_code == 400, body
         assert response.json()["type"] in {"validation_error", "client_error"}
+
+
+@pytest.mark.parametrize("ordering", ["--name", "---name", "-", "--"])
+def test_api_ordering_with_more_than_one_minus_is_a_400_naming_it(demo, client, ordering):
+    response = client.get("/api/v1/organisations/", {"ordering": ordering})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "ordering"
+
+
+def test_a_document_name_with_a_nul_byte_is_not_found(demo, client):
+    assert client.get("/agreements/documents/x.pdf%00").status_code == 404

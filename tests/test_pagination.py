@@ -97,3 +97,15 @@ def test_public_lists_say_more_than_the_cap(client, monkeypatch, url, words):
 
     assert f"More than 2 {words}" in content
     assert f"3 {words}" not in content
+
+
+@pytest.mark.parametrize("page", ["9223372036854775807", "1000000001"])
+def test_a_page_past_any_list_is_empty_not_an_error(
+    seven_organisations, cap_of_four, client, api_client, page
+):
+    paginator = CappedPaginator(Organisation.objects.order_by("name"), 3)
+    with pytest.raises(EmptyPage):
+        paginator.page(page)
+    # The offset would overflow the database's integers: a page past the end, not a 500.
+    assert client.get("/members/", {"page": page}).status_code == 404
+    assert api_client.get("/api/v1/organisations/", {"page": page}).status_code == 404

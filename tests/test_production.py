@@ -74,6 +74,9 @@ def test_gunicorn_loads_the_application_with_its_settings(tmp_path):
     assert config["workers"] == "3"
     assert config["timeout"] == "30"
     assert config["accesslog"] == "-"
+    # What the README tells an operator is what the server does.
+    readme = " ".join((REPO / "README.md").read_text().split())
+    assert f"recycles workers every {int(config['max_requests']):,} requests" in readme
 
 
 EXPECTED_CSP = {

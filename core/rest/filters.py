@@ -102,7 +102,8 @@ class StrictOrderingFilter(filters.OrderingFilter):
         if raw is not None:
             fields = [term.strip() for term in raw.split(",") if term.strip()]
             allowed = {name for name, _label in self.get_valid_fields(queryset, view, {})}
-            wrong = [term for term in fields if term.lstrip("-") not in allowed]
+            # One "-" reverses a field; "--title" names no field.
+            wrong = [term for term in fields if term.removeprefix("-") not in allowed]
             if wrong or not fields:
                 raise ValidationError(
                     {
