@@ -11,7 +11,7 @@ from core import page_cache
 from core.changes import last_modified
 
 from .filters import check_parameters
-from .permissions import is_staff_caller
+from .permissions import is_staff_caller, may_read_private
 from .renderers import CSVRenderer, JSONRenderer
 
 
@@ -144,7 +144,10 @@ class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModel
 
     @property
     def staff(self) -> bool:
-        return is_staff_caller(self.request)
+        """Whether the caller reads as staff: private fields shown, as in the admin."""
+        meta = getattr(self.get_serializer_class(), "Meta", None)
+        model = getattr(meta, "model", None) or self.get_queryset().model
+        return may_read_private(self.request, model)
 
     def get_object(self):
         if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):

@@ -136,3 +136,21 @@ def test_partner_token_needs_an_owner_organisation():
         issue_api_token(name="Nobody's")
 
     assert "api_token_has_owner" in str(raised.value) or "owner organisation" in str(raised.value)
+
+
+def test_a_staff_token_without_view_permission_reads_only_what_visitors_read(api_client):
+    from agreements.models import Agreement
+    from portal.models import ApiToken
+    from portal.services import issue_api_token
+    from tests.factories import AgreementFactory, UserFactory
+
+    hidden = AgreementFactory(is_public=False)
+    shown = AgreementFactory()
+    no_group = UserFactory(is_staff=True)  # staff status, but no role and no permission
+    _token, key = issue_api_token(name="Ungrouped", access=ApiToken.Access.WRITE, user=no_group)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    listed = [row["slug"] for row in api_client.get("/api/v1/agreements/").json()["results"]]
+    assert listed == [shown.slug]
+    assert api_client.get(f"/api/v1/agreements/{hidden.slug}/").status_code == 404
+    assert Agreement.objects.filter(pk=hidden.pk, is_public=False).exists()

@@ -11,7 +11,7 @@ from agreements.network import cooperation_network
 from core.rest.filters import (
     SearchFilter,
 )
-from core.rest.permissions import is_staff_caller
+from core.rest.permissions import may_read_private
 from core.rest.renderers import JSONRenderer
 from core.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
 
@@ -27,8 +27,8 @@ AGREEMENT_SEARCH_FIELDS = ["title", "summary", "parties__organisation__name"]
 
 
 def visible_agreements(request):
-    """Staff tokens see every agreement; everyone else only the public ones."""
-    if is_staff_caller(request):
+    """Staff who may view agreements in the admin see every one; everyone else the public ones."""
+    if may_read_private(request, Agreement):
         return Agreement.objects.all()
     return Agreement.objects.public()
 
