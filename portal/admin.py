@@ -1,3 +1,4 @@
+from axes.admin import AccessAttemptAdmin
 from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,10 @@ from .services import issue_api_token, revoke_api_token
 admin.site.site_header = f"{settings.ASSOCIATION_SHORT_NAME} · {settings.SITE_NAME}"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Records"
+
+# django-axes's clean-up of expired login attempts declares no permission, so the admin would
+# offer it to anyone who sees the list: it deletes attempts, so it takes the delete permission.
+AccessAttemptAdmin.cleanup_expired_attempts.allowed_permissions = ("delete",)
 
 
 @admin.register(ApiToken)

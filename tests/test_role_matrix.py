@@ -1,0 +1,103 @@
+"""Every role on every admin page and every bulk action: anonymous visitors, Viewers, Editors,
+superusers. A new model admin or action is covered here as soon as it is registered."""
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import RequestFactory
+
+from portal.roles import EDITORS, VIEWERS
+from tests.admin_support import ADMIN_PAGES, admin_url
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = list(ADMIN_PAGES)
+PAGE_IDS = [f"{app_label}.{model_name}" for app_label, model_name in PAGES]
+ROLES = ["anonymous", VIEWERS, EDITORS, "superuser"]
+
+
+def user_for(role: str):
+    if role == "anonymous":
+        return None
+    if role == "superuser":
+        return UserFactory(is_staff=True, is_superuser=True)
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def is_record(app_label: str) -> bool:
+    return app_label in settings.RECORD_APPS
+
+
+def expected(role: str, app_label: str, view: str) -> int:
+    """The status a role gets on an admin page: 302 to the login, 403, or 200."""
+    if role == "anonymous":
+        return 302
+    if role == "superuser":
+        return 200
+    if not is_record(app_label):
+        return 403  # users, groups and API tokens stay with superusers
+    if view == "changelist":
+        return 200
+    return 200 if role == EDITORS else 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("app_label", "model_name"), PAGES, ids=PAGE_IDS)
+def test_every_role_on_every_admin_page(client, role, app_label, model_name):
+    user = user_for(role)
+    if user is not None:
+        client.force_login(user)
+
+    outcome = {
+        view: client.get(admin_url(app_label, model_name, view)).status_code
+        for view in ("changelist", "add")
+    }
+
+    assert outcome == {
+        "changelist": expected(role, app_label, "changelist"),
+        "add": expected(role, app_label, "add"),
+    }
+
+
+def registered_actions():
+    for model, model_admin in admin.site._registry.items():
+        for action in model_admin.actions or ():
+            function = getattr(model_admin, action) if isinstance(action, str) else action
+            yield model, model_admin, function
+
+
+def test_every_bulk_action_declares_the_permission_it_needs():
+    undeclared = [
+        f"{model._meta.label}.{function.__name__}"
+        for model, _admin, function in registered_actions()
+        if not getattr(function, "allowed_permissions", ())
+    ]
+
+    assert undeclared == []
+
+
+@pytest.mark.parametrize("role", [VIEWERS, EDITORS, "superuser"])
+def test_each_role_is_offered_exactly_the_actions_its_permissions_allow(role):
+    user = user_for(role)
+    request = RequestFactory().get("/admin/")
+    request.user = user
+
+    offered = {
+        (model._meta.label, name)
+        for model, model_admin in admin.site._registry.items()
+        for name in model_admin.get_actions(request)
+    }
+
+    if role == VIEWERS:
+        assert offered == set()
+    elif role == EDITORS:
+        assert offered, "editors keep the records: some bulk actions must be offered"
+        assert {label.split(".")[0] for label, _name in offered} <= set(settings.RECORD_APPS)
+        assert ("agreements.Agreement", "make_private") in offered
+    else:
+        assert ("portal.ApiToken", "revoke") in offered
+        assert ("agreements.Agreement", "make_public") in offered
