@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from conferences.models import Conference
 from core.db.constraints import date_order_constraint
 from core.db.uploads import unique_upload_name
+from core.validators import validate_single_line
 from members.models import Membership, Organisation, Person, Topic
 
 from .storage import document_storage
@@ -24,7 +25,8 @@ DOCUMENT_FOLDER = "agreements/documents"
 
 
 def agreement_document_path(instance: models.Model, filename: str) -> str:
-    return unique_upload_name(DOCUMENT_FOLDER, instance, filename)
+    # The validator admits a PDF only, read by a parser: the client's name never decides.
+    return unique_upload_name(DOCUMENT_FOLDER, instance, extension=".pdf")
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -104,7 +106,7 @@ class Agreement(TimeStampedModel):
         TERMINATED = "terminated", _("Terminated")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=300,
@@ -123,7 +125,9 @@ class Agreement(TimeStampedModel):
         null=True,
         blank=True,
     )
-    signed_city = models.CharField(_("signed in (city)"), max_length=120, blank=True)
+    signed_city = models.CharField(
+        _("signed in (city)"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     signed_country = CountryField(_("signed in (country)"), blank=True)
     effective_on = models.DateField(_("effective from"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
@@ -227,7 +231,9 @@ class AgreementParty(models.Model):
         on_delete=models.PROTECT,
         related_name="agreement_parties",
     )
-    reference_number = models.CharField(_("reference number"), max_length=100, blank=True)
+    reference_number = models.CharField(
+        _("reference number"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     signatory = models.ForeignKey(
         Person,
         verbose_name=_("signatory"),

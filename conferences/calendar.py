@@ -1,6 +1,7 @@
 """iCalendar files: one conference's programme, and the upcoming conferences to subscribe to."""
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -16,13 +17,22 @@ from .templatetags.conference_tags import date_range
 ONE_DAY = datetime.timedelta(days=1)
 
 
+def one_line(text: str) -> str:
+    """`text` with its line breaks and other control characters as single spaces.
+
+    New records cannot hold them (core.validators.validate_single_line); one saved before that
+    rule must still give a calendar, whose one-line properties refuse a bare line break.
+    """
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
+
+
 def new_calendar(name: str, description: str = "") -> Calendar:
     cal = Calendar()
     cal.add("prodid", f"-//{settings.ASSOCIATION_SHORT_NAME}//{settings.SITE_NAME}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     if description:
         cal.add("x-wr-caldesc", description)
     return cal
@@ -35,7 +45,7 @@ def uid_domain(request: HttpRequest) -> str:
 
 def place_of(conference: Conference) -> str:
     parts = (conference.venue, conference.city, conference.country.name)
-    return ", ".join(part for part in parts if part)
+    return ", ".join(one_line(part) for part in parts if part)
 
 
 def conference_status(conference: Conference) -> str:
@@ -53,7 +63,7 @@ def conference_event(conference: Conference, *, request: HttpRequest) -> Event:
     event.add("dtstamp", conference.modified)
     event.add("dtstart", conference.start_date)
     event.add("dtend", conference.end_date + ONE_DAY)
-    event.add("summary", conference.title)
+    event.add("summary", one_line(conference.title))
     event.add("status", conference_status(conference))
     # A conference is news, not an appointment: it should not mark the days as busy.
     event.add("transp", "TRANSPARENT")
@@ -81,9 +91,12 @@ def session_event(session: Session, *, request: HttpRequest) -> Event:
         event.add("dtstart", session.starts_at)
         if session.ends_at is not None:
             event.add("dtend", session.ends_at)
-    event.add("summary", session.title)
+    event.add("summary", one_line(session.title))
     event.add("categories", [session.get_kind_display()])
-    event.add("location", ", ".join(p for p in (session.location, place_of(conference)) if p))
+    event.add(
+        "location",
+        ", ".join(p for p in (one_line(session.location), place_of(conference)) if p),
+    )
     event.add("url", request.build_absolute_uri(session.get_absolute_url()))
     if conference.status == Conference.Status.CANCELLED:
         event.add("status", "CANCELLED")

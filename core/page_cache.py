@@ -4,38 +4,43 @@ Every key holds the portal's change clock (core/changes.py), so a staff edit, sa
 anywhere, makes every cached answer stale at once: the next request builds a fresh one. Old
 entries are never read again and expire on their own (PAGE_CACHE_SECONDS).
 
-Pages: only what is the same for every anonymous visitor is cached: GET or HEAD, no session
-cookie, a 200 answer with no cookie and not marked private. The middleware sits inside CORS,
-conditional-GET and security middleware, so their headers (and 304 answers) still apply to a
-cached answer. The API caches its answers itself (core/rest/viewsets.py), after access,
-rate limits and parameters are checked; staff tokens, which see more, are never served from
-or stored in the cache.
+Pages: only what is the same for every anonymous visitor is cached: GET or HEAD, no
+authorization header, a 200 answer with no cookie and not marked private. A session cookie
+passes the cache by only when its session holds a login or messages: a stale or made-up one
+is served like any visitor. The middleware sits inside CORS, conditional-GET and security
+middleware, so their headers (and 304 answers) still apply to a cached answer; the headers
+added inside it are kept with the answer. The API caches its answers itself
+(core/rest/viewsets.py), after access, rate limits and parameters are checked; staff tokens,
+which see more, are never served from or stored in the cache.
+
+The key holds all an answer depends on: the scheme and host (absolute links), the path and
+query, whether the caller takes gzip and, for the API, the media type negotiated with its
+parameters (`Accept: application/json; indent=4`). When the cache does not answer, pages
+are built for every request (core/cache.py).
 """
 
 import hashlib
 import re
+from importlib import import_module
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth import SESSION_KEY
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
+from .cache import cache_is_down, safe_get, safe_set
 from .changes import records_changed_at
 
 # The API caches its own answers, after checking access, rate limits and parameters.
 SKIPPED_PREFIXES = ("/api/", "/admin/", "/healthz", "/bench/", "/agreements/documents/")
-# Headers a cached answer keeps; the outer middleware add their own again.
-KEPT_HEADERS = (
-    "Content-Type",
-    "Content-Disposition",
-    "Content-Encoding",
-    "Content-Language",
-    "Last-Modified",
-    "Link",
-    "Vary",
-    "Allow",
-)
+# Headers a cached answer does not keep: about this one sending, or counted again.
+UNKEPT_HEADERS = {"date", "age", "expires", "content-length", "x-cache", "set-cookie"}
+# What a session holds that makes a page its own: a login, or messages to show.
+PRIVATE_SESSION_KEYS = (SESSION_KEY, SessionStorage.session_key)
 
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -51,33 +56,71 @@ def is_cacheable_request(request: HttpRequest) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.path.startswith(SKIPPED_PREFIXES)
     )
+
+
+def has_private_session(request: HttpRequest) -> bool:
+    """Whether the caller's cookies hold a login or messages: one read of the session, made
+    only for a caller sending a session cookie, and no read for a key that cannot be one."""
+    if messages_cookie_is_signed(request):
+        return True
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    if session.session_key is None:  # malformed: the store would not even look it up
+        return False
+    return any(name in session for name in PRIVATE_SESSION_KEYS)
+
+
+def messages_cookie_is_signed(request: HttpRequest) -> bool:
+    value = request.COOKIES.get(CookieStorage.cookie_name)
+    if not value:
+        return False
+    try:
+        signing.get_cookie_signer(salt=CookieStorage.key_salt).unsign(value)
+    except signing.BadSignature:
+        return False
+    return True
 
 
 def is_cacheable_response(response: HttpResponse) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        and not sets_cookies(response)
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
     )
 
 
-def cache_key(request: HttpRequest, variant: str = "") -> str:
-    """The answer's key: the change clock, the address, whether the caller takes gzip and,
-    for the API, the format."""
+def sets_cookies(response: HttpResponse) -> bool:
+    """Whether the answer sets a cookie; dropping a stale session cookie does not count (the
+    copy kept has no cookies, and the caller sent one that holds nothing)."""
+    return any(
+        not (name == settings.SESSION_COOKIE_NAME and not morsel.value and morsel["max-age"] == 0)
+        for name, morsel in response.cookies.items()
+    )
+
+
+def cache_key(request: HttpRequest, variant: str = "") -> str | None:
+    """The answer's key, None while the cache does not answer (see the module's doc)."""
     version = records_changed_at().timestamp()
+    if cache_is_down():
+        return None
     encoding = "gzip" if wants_gzip(request) else "identity"
-    raw = f"{request.get_full_path()}\n{variant}\n{encoding}"
+    raw = "\n".join(
+        (request.scheme, request.get_host(), request.get_full_path(), variant, encoding)
+    )
     return f"page:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def cached_response(key: str) -> HttpResponse | None:
-    stored = cache.get(key)
+def cached_response(key: str | None) -> HttpResponse | None:
+    if key is None:
+        return None
+    stored = safe_get(key)
     if stored is None:
         return None
     status, headers, content = stored
@@ -89,19 +132,22 @@ def cached_response(key: str) -> HttpResponse | None:
     return response
 
 
-def store_response(key: str, response: HttpResponse, request: HttpRequest) -> HttpResponse:
+def store_response(key: str | None, response: HttpResponse, request: HttpRequest) -> HttpResponse:
     """Keep `response` under `key`, compressed once when the caller takes gzip: a large
     answer compressed again on every hit cost more than building a small one."""
-    if is_cacheable_response(response):
+    if key is not None and is_cacheable_response(response):
         if callable(getattr(response, "render", None)):
             response = response.render()
         if wants_gzip(request) and not response.has_header("Content-Encoding"):
             compress(response)
-        headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-        cache.set(
-            key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
-        )
-        response["X-Cache"] = "miss"
+        headers = [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in UNKEPT_HEADERS
+        ]
+        stored = (response.status_code, headers, response.content)
+        if safe_set(key, stored, settings.PAGE_CACHE_SECONDS):
+            response["X-Cache"] = "miss"
     return response
 
 
@@ -122,7 +168,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_cacheable_request(request):
+        if not is_cacheable_request(request) or has_private_session(request):
             return self.get_response(request)
         key = cache_key(request)
         cached = cached_response(key)

@@ -82,3 +82,31 @@ def is_stored(file) -> bool:
 
 
 validate_image_upload = ImageUploadValidator()
+
+
+# The Unicode control characters (category Cc: C0, DEL, C1) and the line and paragraph
+# separators, which end a line as surely as LF does (str.splitlines() splits on them).
+CONTROL_CHARACTERS = frozenset(map(chr, [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]))
+
+
+@deconstructible
+class SingleLineValidator:
+    """Refuse control characters (LF, CR, TAB, NUL, DEL, the C1 range) and line separators.
+
+    A one-line value goes into page titles, CSV cells, iCalendar lines and e-mail headers,
+    where a line break is a 500 or an injection. TAB is refused too: in a name it is never
+    meant (a paste from a spreadsheet), it shows as nothing on a page and splits a TSV export.
+    """
+
+    message = _("Enter a single line without control characters (such as line breaks or tabs).")
+    code = "control_characters"
+
+    def __call__(self, value: str) -> None:
+        if not CONTROL_CHARACTERS.isdisjoint(str(value)):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SingleLineValidator)
+
+
+validate_single_line = SingleLineValidator()

@@ -12,7 +12,12 @@ logger = logging.getLogger(__name__)
 
 @never_cache
 def healthz(request):
-    """For load balancers and monitors: 200 when the database and the cache answer, else 503."""
+    """For load balancers and monitors: 503 when the database does not answer, else 200.
+
+    A cache that does not answer is reported ("cache": "unavailable", "status": "degraded")
+    but keeps the 200: the portal serves without it (core/cache.py), and a cache shared by
+    every app server would otherwise take them all out of rotation at once.
+    """
     checks = {"database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -27,10 +32,13 @@ def healthz(request):
     except Exception:  # any backend's own errors (Redis connection, timeout, ...)
         logger.exception("Health check: the cache does not answer")
         checks["cache"] = "unavailable"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
-    )
+    if checks["database"] != "ok":
+        status, code = "unavailable", 503
+    elif checks["cache"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **checks}, status=code)
 
 
 def ceiling(request):

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from django_countries import countries
 
 from agreements.models import Agreement
 from conferences.models import Conference
+from core.cache import safe_get_many, safe_set_many
 from core.changes import records_changed_at
 from core.rest.renderers import cell
 from members.models import Organisation
@@ -349,7 +349,7 @@ def counted_rows(names: list[str]) -> dict[str, list[tuple]]:
     # The day is in the key too: a membership that ends today stops counting tomorrow.
     version = f"{records_changed_at().timestamp()}:{today.isoformat()}"
     keys = {name: f"figures:{version}:{name}" for name in names}
-    found = cache.get_many(keys.values())
+    found = safe_get_many(keys.values())
     counted, missing = {}, {}
     for name, key in keys.items():
         if key in found:
@@ -357,7 +357,7 @@ def counted_rows(names: list[str]) -> dict[str, list[tuple]]:
         else:
             counted[name] = missing[key] = FIGURES[name].count(today)
     if missing:
-        cache.set_many(missing, settings.PAGE_CACHE_SECONDS)
+        safe_set_many(missing, settings.PAGE_CACHE_SECONDS)
     return counted
 
 

@@ -155,3 +155,138 @@ def test_cached_api_answer_is_kept_compressed(park):
     assert second["ETag"] == first["ETag"]
     body = json.loads(gzip.decompress(second.content))
     assert [row["name"] for row in body["results"]] == ["Chiang Mai Science Park"]
+
+
+# Headers: a cached answer carries exactly what the freshly built one carried.
+
+PER_REQUEST_HEADERS = {"Date", "Age", "Expires", "X-Cache"}
+
+
+def comparable_headers(response) -> dict[str, str]:
+    return {
+        name: value for name, value in response.headers.items() if name not in PER_REQUEST_HEADERS
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/members/",
+        "/organisations/cm-park/",
+        "/sitemap.xml",
+        "/api/v1/organisations/",
+        "/api/v1/organisations/?format=csv",
+        "/api/v1/organisations/cm-park/",
+    ],
+)
+def test_a_cached_answer_carries_the_headers_of_the_fresh_one(client, park, url):
+    first = client.get(url)
+    second = client.get(url)
+
+    assert (first.status_code, first["X-Cache"], second["X-Cache"]) == (200, "miss", "hit")
+    assert comparable_headers(second) == comparable_headers(first)
+    assert second.content == first.content
+
+
+def test_a_cached_page_keeps_x_frame_options_and_the_sitemap_its_robots_tag(client, park):
+    for _ in range(2):
+        page = client.get("/members/")
+        sitemap = client.get("/sitemap.xml")
+
+    assert (page["X-Cache"], sitemap["X-Cache"]) == ("hit", "hit")
+    assert page["X-Frame-Options"] == "DENY"
+    assert sitemap["X-Robots-Tag"] == "noindex, noodp, noarchive"
+
+
+# The key: everything the answer depends on.
+
+
+def test_pages_for_two_hosts_are_cached_apart(client, park, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org", "parks.example.net"]
+
+    client.get("/sitemap.xml", HTTP_HOST="portal.example.org")
+    other = client.get("/sitemap.xml", HTTP_HOST="parks.example.net")
+    again = client.get("/sitemap.xml", HTTP_HOST="parks.example.net")
+
+    assert other["X-Cache"] == "miss"
+    assert "http://parks.example.net/organisations/cm-park/" in other.content.decode()
+    assert "portal.example.org" not in other.content.decode()
+    assert again["X-Cache"] == "hit"
+
+
+def test_api_answers_for_two_hosts_are_cached_apart(api_client, park, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org", "parks.example.net"]
+    api_client.get("/api/v1/organisations/?page_size=1", HTTP_HOST="portal.example.org")
+
+    other = api_client.get("/api/v1/organisations/?page_size=1", HTTP_HOST="parks.example.net")
+
+    assert other["X-Cache"] == "miss"
+    assert "portal.example.org" not in other.content.decode()
+
+
+def test_api_answers_indented_on_request_are_cached_apart(api_client, park):
+    indented = api_client.get("/api/v1/organisations/", HTTP_ACCEPT="application/json; indent=8")
+    plain = api_client.get("/api/v1/organisations/", HTTP_ACCEPT="application/json")
+    again = api_client.get("/api/v1/organisations/?format=json")
+
+    assert b'\n        "count"' in indented.content
+    assert plain["X-Cache"] == "miss"
+    assert b"\n" not in plain.content
+    assert again.content == plain.content
+
+
+# Sessions: only a session that really holds a login or messages passes the cache by.
+
+
+def test_a_junk_session_cookie_is_served_from_the_cache(client, park):
+    client.cookies["sessionid"] = "junk-not-a-session"
+
+    first = client.get("/members/")
+    second = client.get("/members/")
+
+    assert (first.status_code, second["X-Cache"]) == (200, "hit")
+    assert "Chiang Mai Science Park" in second.content.decode()
+
+
+def test_a_session_cookie_of_no_login_is_served_from_the_cache(client, park):
+    client.cookies["sessionid"] = "abcdefghijklmnopqrstuvwxyz012345"  # well formed, unknown
+    client.get("/members/")
+
+    assert client.get("/members/")["X-Cache"] == "hit"
+
+
+def test_logged_in_staff_get_fresh_pages_after_anonymous_visits(staff_client, park):
+    from django.test import Client
+
+    Client().get("/members/")
+    Client().get("/members/")
+    park.name = "Renamed Park"
+    park.save(update_fields=["name"])  # moves the clock: the anonymous copy is for before
+    Client().get("/members/")
+
+    response = staff_client.get("/members/")
+    again = staff_client.get("/members/")
+
+    assert "X-Cache" not in response and "X-Cache" not in again
+    assert "Renamed Park" in again.content.decode()
+
+
+def test_pages_seen_by_staff_are_not_kept_for_visitors(staff_client, park):
+    from django.test import Client
+
+    staff_client.get("/members/")
+
+    assert Client().get("/members/")["X-Cache"] == "miss"
+
+
+def test_a_session_holding_messages_passes_the_cache_by(client, park):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["_messages"] = "[]"
+    session.save()
+    client.get("/members/")
+    client.cookies["sessionid"] = session.session_key
+
+    assert "X-Cache" not in client.get("/members/")

@@ -157,12 +157,28 @@ def test_health_check_is_503_when_the_database_is_down(client):
 
 
 @pytest.mark.django_db
-def test_health_check_is_503_when_the_cache_is_down(client):
+def test_health_check_stays_200_but_says_degraded_when_only_the_cache_is_down(client):
     with mock.patch("core.views.cache.set", side_effect=ConnectionError("redis down")):
         response = client.get("/healthz")
 
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+
+
+@pytest.mark.django_db
+def test_health_check_is_503_when_database_and_cache_are_down(client):
+    with (
+        mock.patch("core.views.connection.cursor", side_effect=DatabaseError("down")),
+        mock.patch("core.views.cache.set", side_effect=ConnectionError("redis down")),
+    ):
+        response = client.get("/healthz")
+
     assert response.status_code == 503
-    assert response.json()["cache"] == "unavailable"
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "cache": "unavailable",
+    }
 
 
 @pytest.mark.django_db

@@ -58,3 +58,50 @@ def test_rendition_of_a_missing_file_falls_back_to_the_original_url(settings, tm
         rendition(organisation.logo, "144x144")
         == f"{settings.MEDIA_URL}organisations/logos/gone.png"
     )
+
+
+def test_rendition_of_a_png_uploaded_as_pdf_is_named_png(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    logo = png(300, 300)
+    logo.name = "logo.pdf"
+    organisation = OrganisationFactory(logo=logo)
+
+    url = rendition(organisation.logo, "144x144")
+
+    assert url.endswith(".png")
+    with default_storage.open(url.removeprefix(settings.MEDIA_URL)) as stored:
+        assert Image.open(stored).format == "PNG"
+
+
+def test_renditions_are_removed_with_the_replaced_image(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    organisation = OrganisationFactory(logo=png(300, 300))
+    small = rendition(organisation.logo, "144x144").removeprefix(settings.MEDIA_URL)
+    large = rendition(organisation.logo, "352x240").removeprefix(settings.MEDIA_URL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.logo = png(200, 200)
+        organisation.save()
+
+    assert not default_storage.exists(small)
+    assert not default_storage.exists(large)
+    assert default_storage.exists(
+        rendition(organisation.logo, "144x144").removeprefix(settings.MEDIA_URL)
+    )
+
+
+def test_renditions_of_an_image_still_referenced_are_kept(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    organisation = OrganisationFactory(logo=png(300, 300))
+    small = rendition(organisation.logo, "144x144").removeprefix(settings.MEDIA_URL)
+    OrganisationFactory(logo=organisation.logo.name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.logo = png(200, 200)
+        organisation.save()
+
+    assert default_storage.exists(small)

@@ -15,8 +15,8 @@ from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
 from core.db.constraints import ConstraintErrorFields
-from core.db.uploads import unique_upload_name
-from core.validators import validate_image_upload
+from core.db.uploads import image_upload_name
+from core.validators import validate_image_upload, validate_single_line
 from members.models import Division, Organisation, Topic
 
 from ..validators import validate_time_zone
@@ -25,7 +25,7 @@ from .programme import Session, SessionQuerySet
 
 
 def conference_cover_path(instance: models.Model, filename: str) -> str:
-    return unique_upload_name("conferences/covers", instance, filename)
+    return image_upload_name("conferences/covers", instance, filename, field="cover_image")
 
 
 class ConferenceQuerySet(models.QuerySet):
@@ -149,9 +149,11 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
         validators=[MinValueValidator(1)],
         help_text=_("42 for the 42nd World Conference. Unique within a series."),
     )
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=250, unique=True)
-    theme = models.CharField(_("theme"), max_length=300, blank=True)
+    theme = models.CharField(
+        _("theme"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -165,14 +167,18 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
             "choose the precision; pages then show only the month or year."
         ),
     )
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    city = models.CharField(
+        _("city"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     country = CountryField(_("country"))
-    venue = models.CharField(_("venue"), max_length=250, blank=True)
+    venue = models.CharField(
+        _("venue"), max_length=250, blank=True, validators=[validate_single_line]
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
         default="UTC",
-        validators=[validate_time_zone],
+        validators=[validate_single_line, validate_time_zone],
         help_text=_("IANA name, e.g. Asia/Shanghai. Session times are in this zone."),
     )
     hosts = models.ManyToManyField(

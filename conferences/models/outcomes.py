@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_single_line
 from members.models import Organisation, Person
 
 
@@ -26,9 +27,11 @@ class Decision(TimeStampedModel):
         related_name="decisions",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     text = models.TextField(_("text"), blank=True)
-    host_city = models.CharField(_("host city"), max_length=120, blank=True)
+    host_city = models.CharField(
+        _("host city"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     host_country = CountryField(_("host country"), blank=True)
     host_organisation = models.ForeignKey(
         Organisation,
@@ -95,7 +98,7 @@ class Award(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="awards",
     )
-    name = models.CharField(_("award"), max_length=200)
+    name = models.CharField(_("award"), max_length=200, validators=[validate_single_line])
     recipient_person = models.ForeignKey(
         Person,
         verbose_name=_("recipient (person)"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_single_line
 from members.models import Organisation, Person, Topic
 
 
@@ -66,12 +67,14 @@ class Session(TimeStampedModel):
         related_name="sessions",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     description = models.TextField(_("description"), blank=True)
     day = models.DateField(_("day"))
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
-    location = models.CharField(_("room or place"), max_length=250, blank=True)
+    location = models.CharField(
+        _("room or place"), max_length=250, blank=True, validators=[validate_single_line]
+    )
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Orders items of the same day and start time.")
     )
@@ -178,6 +181,7 @@ class Appearance(models.Model):
         max_length=250,
         blank=True,
         help_text=_("Title and affiliation at the time, e.g. Director, CMU STeP."),
+        validators=[validate_single_line],
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

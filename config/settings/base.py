@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "conferences",
     "agreements",
     "ops",
+    "django_cleanup.apps.CleanupConfig",  # last: it connects to every model loaded before
 ]
 
 # The apps whose records staff keep: their changes move the change clock (core/changes.py)
@@ -167,6 +168,9 @@ if env("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("REDIS_URL"),
+            # A cache that does not answer must not hold a request up: a quarter of a second
+            # to connect or to answer, then the portal serves without it (core/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
@@ -257,7 +261,8 @@ REST_FRAMEWORK = {
     # Behind a proxy, the number of proxies whose X-Forwarded-For entries are trusted.
     "NUM_PROXIES": int(env("TRUSTED_PROXY_COUNT", "0")),
     "DEFAULT_RENDERER_CLASSES": ["core.rest.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, nesting past 64 levels a 400.
+    "DEFAULT_PARSER_CLASSES": ["core.rest.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.rest.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -272,6 +277,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_MAX_PAGE_SIZE = 200
+# The largest request body read into memory (an API write, an admin form without its files).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
 
 DRF_STANDARDIZED_ERRORS = {
     "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429"]
@@ -295,6 +302,8 @@ SPECTACULAR_SETTINGS = {
             *(f"ErrorCode{code}Enum" for code in (401, 403, 404, 405, 406, 415, 429)),
         ]
     }
+    # The 413 of a body over DATA_UPLOAD_MAX_MEMORY_SIZE (core/rest/parsers.py).
+    | {"ErrorCode413Enum": "core.rest.schema.ErrorCode413Enum.choices"}
     # The records' own choices: "kind", "status" and "role" mean different things per model.
     | {
         "ConferenceKindEnum": "conferences.models.Conference.Kind",

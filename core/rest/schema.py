@@ -1,14 +1,17 @@
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema
-from drf_standardized_errors.openapi_serializers import ValidationErrorEnum
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ValidationErrorEnum
 from drf_standardized_errors.openapi_utils import get_error_serializer
 from inflection import camelize
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 from .filters import ModifiedSinceFilter
+from .parsers import JSONParser, RequestTooLarge
+from .permissions import ReadOnlyUnlessStaffToken
 
 
 class UnknownParameterErrorSerializer(serializers.Serializer):
@@ -20,6 +23,21 @@ class UnknownParameterErrorSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "UnknownParameterError"
+
+
+class ErrorCode413Enum(TextChoices):
+    REQUEST_TOO_LARGE = RequestTooLarge.default_code
+
+
+class Error413Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode413Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse413Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error413Serializer(many=True)
 
 
 class PortalAutoSchema(AutoSchema):
@@ -63,6 +81,27 @@ class PortalAutoSchema(AutoSchema):
                 )
             )
         return parameters
+
+    def get_auth(self):
+        """Reads are open to anonymous callers: a token is an alternative, not a requirement.
+
+        drf-spectacular adds the empty requirement only for the permissions it knows
+        (AllowAny, IsAuthenticatedOrReadOnly).
+        """
+        auths = super().get_auth()
+        if (
+            self.method in permissions.SAFE_METHODS
+            and {} not in auths
+            and any(isinstance(p, ReadOnlyUnlessStaffToken) for p in self.view.get_permissions())
+        ):
+            auths.append({})
+        return auths
+
+    def _should_add_parse_error_response(self) -> bool:
+        parsers = self.view.get_parsers()
+        return super()._should_add_parse_error_response() or any(
+            isinstance(parser, JSONParser) for parser in parsers
+        )
 
     def _should_add_validation_error_response(self) -> bool:
         return self.method == "GET" or super()._should_add_validation_error_response()
@@ -120,6 +159,14 @@ class PortalAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        if (
+            direction == "response"
+            and self.method in ("POST", "PUT", "PATCH")
+            and any(isinstance(parser, JSONParser) for parser in self.view.get_parsers())
+        ):
+            responses.setdefault(
+                "413", self._get_response_for_code(ErrorResponse413Serializer, "413")
+            )
         if direction == "response" and self.method == "GET":
             responses.setdefault(
                 "304",

@@ -1,6 +1,8 @@
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.cache import safe_cache
+
 from .authentication import token_model
 
 
@@ -8,7 +10,11 @@ class CallerRateThrottle(SimpleRateThrottle):
     """One rate per kind of caller: anonymous by address, partner and staff tokens by token.
 
     Rates are read at each request, so settings changed at run time (and in tests) apply.
+    While the cache does not answer, no count is kept and every caller is let through: the
+    pages and answers are still served, slower, and the outage is logged (core/cache.py).
     """
+
+    cache = safe_cache
 
     def __init__(self):
         # The rate depends on the caller, known only in allow_request.

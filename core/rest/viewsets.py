@@ -47,8 +47,10 @@ class ConditionalMixin:
             if response is not None:
                 raise Answered(response)
         if settings.PAGE_CACHE_SECONDS and not is_staff_caller(request):
+            # The renderer's parameters shape the body too (`application/json; indent=4`).
             self.cache_key = page_cache.cache_key(
-                request._request, variant=request.accepted_renderer.format
+                request._request,
+                variant=f"{request.accepted_renderer.format}\n{request.accepted_media_type}",
             )
             cached = page_cache.cached_response(self.cache_key)
             if cached is not None:

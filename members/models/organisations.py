@@ -27,15 +27,15 @@ from core.db.constraints import (
     date_order_constraint,
     missing_coordinate,
 )
-from core.db.uploads import unique_upload_name
-from core.validators import validate_image_upload
+from core.db.uploads import image_upload_name
+from core.validators import validate_image_upload, validate_single_line
 
 from ..validators import validate_ror_id, validate_wikidata_id
 from .vocabulary import Division, Topic
 
 
 def organisation_logo_path(instance: models.Model, filename: str) -> str:
-    return unique_upload_name("organisations/logos", instance, filename)
+    return image_upload_name("organisations/logos", instance, filename, field="logo")
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -89,14 +89,20 @@ class Organisation(ConstraintErrorFields, TimeStampedModel):
         COMPANY = "company", _("Company")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     short_name = models.CharField(
-        _("short name"), max_length=40, blank=True, help_text=_("Acronym, e.g. CMU STeP.")
+        _("short name"),
+        max_length=40,
+        blank=True,
+        help_text=_("Acronym, e.g. CMU STeP."),
+        validators=[validate_single_line],
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     country = CountryField(_("country"))
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    city = models.CharField(
+        _("city"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=9,
@@ -139,9 +145,14 @@ class Organisation(ConstraintErrorFields, TimeStampedModel):
         null=True,
         blank=True,
     )
-    ror_id = models.CharField(_("ROR ID"), max_length=9, blank=True, validators=[validate_ror_id])
+    ror_id = models.CharField(
+        _("ROR ID"), max_length=9, blank=True, validators=[validate_single_line, validate_ror_id]
+    )
     wikidata_id = models.CharField(
-        _("Wikidata ID"), max_length=20, blank=True, validators=[validate_wikidata_id]
+        _("Wikidata ID"),
+        max_length=20,
+        blank=True,
+        validators=[validate_single_line, validate_wikidata_id],
     )
 
     objects = OrganisationQuerySet.as_manager()

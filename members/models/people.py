@@ -17,15 +17,15 @@ from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
 from core.db.constraints import date_order_constraint
-from core.db.uploads import unique_upload_name
-from core.validators import validate_image_upload
+from core.db.uploads import image_upload_name
+from core.validators import validate_image_upload, validate_single_line
 
 from .organisations import Organisation
 from .vocabulary import Division
 
 
 def person_photo_path(instance: models.Model, filename: str) -> str:
-    return unique_upload_name("people/photos", instance, filename)
+    return image_upload_name("people/photos", instance, filename, field="photo")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -50,11 +50,22 @@ class Person(TimeStampedModel):
     """A speaker, office holder, signatory or contact."""
 
     honorific = models.CharField(
-        _("honorific"), max_length=30, blank=True, help_text=_("e.g. Dr, Prof., Ms")
+        _("honorific"),
+        max_length=30,
+        blank=True,
+        help_text=_("e.g. Dr, Prof., Ms"),
+        validators=[validate_single_line],
     )
-    name = models.CharField(_("full name"), max_length=200, help_text=_("As the person writes it."))
+    name = models.CharField(
+        _("full name"),
+        max_length=200,
+        help_text=_("As the person writes it."),
+        validators=[validate_single_line],
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     affiliation = models.ForeignKey(
         Organisation,
         verbose_name=_("affiliation"),
@@ -128,7 +139,12 @@ class Office(TimeStampedModel):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="offices"
     )
-    title = models.CharField(_("title"), max_length=150, help_text=_("e.g. CEO, President"))
+    title = models.CharField(
+        _("title"),
+        max_length=150,
+        help_text=_("e.g. CEO, President"),
+        validators=[validate_single_line],
+    )
     body = models.CharField(_("held in"), max_length=20, choices=Body.choices)
     division = models.ForeignKey(
         Division,

@@ -153,7 +153,10 @@ def test_agreement_create_private_is_seen_by_staff_only(staff_api_client, parks,
         ({"topics": ["\x00"]}, [("topics", "invalid")]),
         ({"signed_at_conference": "beijing\x00"}, [("signed_at_conference", "invalid")]),
         ({"slug": "a\x00"}, [("slug", "null_characters_not_allowed"), ("slug", "invalid")]),
-        ({"title": "A\x00"}, [("title", "null_characters_not_allowed")]),
+        (
+            {"title": "A\x00"},
+            [("title", "control_characters"), ("title", "null_characters_not_allowed")],
+        ),
     ],
 )
 def test_agreement_create_refuses_invalid_data_naming_the_field(

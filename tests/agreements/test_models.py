@@ -19,6 +19,7 @@ from tests.factories import (
     SessionFactory,
     bilateral_agreement,
 )
+from tests.upload_support import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_agreement_full_clean_refuses_document_that_is_not_a_pdf():
 
 def test_agreement_full_clean_accepts_public_pdf_document():
     agreement = AgreementFactory.build(document_is_public=True)
-    agreement.document = SimpleUploadedFile("agreement.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    agreement.document = SimpleUploadedFile("agreement.pdf", pdf_bytes())
     agreement.full_clean()
 
 

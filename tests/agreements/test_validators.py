@@ -6,8 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from agreements.validators import validate_pdf_upload
+from tests.upload_support import pdf_bytes
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
+PDF = pdf_bytes()  # a PDF a parser reads: the validator opens it with pypdf
 
 
 def document(content: bytes, name: str) -> SimpleUploadedFile:

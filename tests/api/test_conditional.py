@@ -106,3 +106,28 @@ def test_error_responses_carry_no_last_modified(api_client):
 
     assert response.status_code == 400
     assert "Last-Modified" not in response
+
+
+def test_no_304_while_the_clock_cannot_be_read(api_client, monkeypatch):
+    import redis
+
+    from core import cache as safe
+
+    TopicFactory(slug="energy")
+    settle_clock()
+    last_modified = api_client.get("/api/v1/topics/")["Last-Modified"]
+
+    def refuse(*args, **kwargs):
+        raise redis.exceptions.TimeoutError("Timeout reading from socket")
+
+    safe.reset()
+    for method in ("get", "set", "add"):
+        monkeypatch.setattr(cache, method, refuse)
+    try:
+        response = api_client.get("/api/v1/topics/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    finally:
+        safe.reset()
+
+    assert response.status_code == 200
+    assert "Last-Modified" not in response
+    assert response.json()["results"][0]["slug"] == "energy"

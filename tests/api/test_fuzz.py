@@ -14,6 +14,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -66,7 +67,13 @@ def run(operation, mode: GenerationMode, headers: dict) -> None:
         response = case.call()
         case.validate_response(response, checks=CHECKS)
 
-    check()
+    try:
+        check()
+    except Unsatisfiable:
+        # A read whose only input is a free-text slug, with the token optional, has no
+        # invalid request to generate.
+        if mode is not GenerationMode.NEGATIVE:
+            raise
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "staff"])

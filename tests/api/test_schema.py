@@ -81,3 +81,46 @@ def test_docs_script_points_at_the_schema(client):
 
     assert response.status_code == 200
     assert "/api/v1/schema/" in response.content.decode()
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_reads_take_a_token_or_none_and_writes_a_token(schema):
+    security = {
+        (path, method): operation["security"] for path, method, operation in operations(schema)
+    }
+
+    assert security[("/api/v1/topics/", "get")] == [{"apiToken": []}, {}]
+    assert security[("/api/v1/organisations/", "post")] == [{"apiToken": []}]
+    for (path, method), requirement in security.items():
+        if method == "get":
+            assert requirement == [{"apiToken": []}, {}], path
+        else:
+            assert requirement == [{"apiToken": []}], (path, method)
+
+
+def test_writes_document_the_413_of_a_body_too_large(schema):
+    writes = [
+        (path, method, operation)
+        for path, method, operation in operations(schema)
+        if method in {"post", "put", "patch"}
+    ]
+    code = schema["components"]["schemas"]["Error413"]["properties"]["code"]
+
+    assert writes
+    for path, method, operation in writes:
+        assert "413" in operation["responses"], (path, method)
+    assert "413" not in schema["paths"]["/api/v1/topics/"]["get"]["responses"]
+    assert schema["components"]["schemas"][code["$ref"].split("/")[-1]]["enum"] == [
+        "request_too_large"
+    ]
+
+
+def test_one_line_fields_document_their_control_characters_error(schema):
+    component = schema["components"]["schemas"]["OrganisationsCreateNameErrorComponent"]
+
+    assert "control_characters" in component["properties"]["code"]["enum"]

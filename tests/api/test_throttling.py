@@ -48,3 +48,30 @@ def test_rate_none_means_unlimited(api_client):
         statuses = {api_client.get("/api/v1/topics/").status_code for _ in range(5)}
 
     assert statuses == {200}
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    import redis
+
+    from core import cache as safe
+
+    def refuse(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    safe.reset()
+    for method in ("get", "set", "add"):
+        monkeypatch.setattr(cache, method, refuse)
+    yield
+    safe.reset()
+
+
+def test_callers_are_let_through_and_the_outage_logged_when_the_cache_is_down(
+    api_client, cache_down, caplog
+):
+    TopicFactory()
+    with rates(anon="1/minute", partner="1/minute", staff="1/minute"):
+        statuses = [api_client.get("/api/v1/topics/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    assert "The cache does not answer" in caplog.text

@@ -1,0 +1,63 @@
+"""A body too large or nested too deep is refused as such (413, 400), never a 500."""
+
+import json
+
+import pytest
+from django.conf import settings
+
+from members.models import Organisation
+from tests.api_support import errors
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/organisations/"
+
+
+def post_raw(client, body: bytes):
+    return client.generic("POST", LIST, body, content_type="application/json")
+
+
+def test_body_over_the_upload_limit_is_a_413(staff_api_client):
+    body = json.dumps({"name": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}).encode()
+
+    response = post_raw(staff_api_client, body)
+
+    assert response.status_code == 413, response.content
+    assert response.json()["type"] == "client_error"
+    assert errors(response) == [(None, "request_too_large")]
+    assert not Organisation.objects.exists()
+
+
+def test_ten_megabyte_body_is_a_413(staff_api_client):
+    response = post_raw(staff_api_client, b'{"name": "' + b"x" * 10_000_000 + b'"}')
+
+    assert response.status_code == 413, response.content
+    assert errors(response) == [(None, "request_too_large")]
+
+
+@pytest.mark.parametrize("levels", [65, 50_000])
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_deeply_nested_body_is_a_400_parse_error(staff_api_client, opening, levels):
+    closing = "]" if opening == "[" else "}"
+    body = (opening * levels + "1" + closing * levels).encode()
+
+    response = post_raw(staff_api_client, body)
+
+    assert response.status_code == 400, response.content
+    assert errors(response) == [(None, "parse_error")]
+
+
+def test_nesting_at_the_limit_reaches_the_validation(staff_api_client):
+    body = b'{"name": "Park", "extra": ' + b"[" * 63 + b"1" + b"]" * 63 + b"}"  # 64 levels
+
+    response = post_raw(staff_api_client, body)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["type"] == "validation_error"
+
+
+def test_malformed_json_is_still_a_400_parse_error(staff_api_client):
+    response = post_raw(staff_api_client, b'{"name": ')
+
+    assert response.status_code == 400, response.content
+    assert errors(response) == [(None, "parse_error")]
