@@ -9,12 +9,13 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM_PATH := $(CHROMIUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve migrate demo test e2e lint format check backup restore bench
+.PHONY: help install browser run serve migrate demo test e2e fuzz lint format check backup restore bench
 
 help:
 	@echo "make run     serve the portal with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test    run the whole test suite, browser tests included (honours DATABASE_URL)"
 	@echo "make e2e     run only the browser tests"
+	@echo "make fuzz    hostile inputs at length: the whole corpus on every page and API operation"
 	@echo "make lint    ruff check and format check, and the layers (import-linter)"
 	@echo "make format  apply ruff fixes and formatting"
 	@echo "make check   Django system checks and missing migrations"
@@ -67,6 +68,12 @@ test: install browser
 
 e2e: install browser
 	$(BIN)/pytest tests/e2e
+
+# The long fuzzing run: the hostile walk with its whole corpus, Schemathesis with more examples.
+API_FUZZ_EXAMPLES ?= 200
+fuzz: install
+	HOSTILE_WALK_ALL=1 API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider \
+		tests/test_hostile_walk.py tests/api/test_fuzz.py tests/test_bad_input.py
 
 lint: install
 	$(BIN)/ruff check .

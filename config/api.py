@@ -23,6 +23,8 @@ class NotFoundView(APIView):
 
     schema = None
     throttle_classes = []
+    # Nothing here to read or write: no permission to check (a model permission needs a model).
+    permission_classes = []
 
     def get(self, request, *args, **kwargs):
         raise NotFound

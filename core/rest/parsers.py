@@ -49,6 +49,14 @@ class JSONParser(BaseParser):
             raise exceptions.ParseError(_("JSON parse error - %s") % exc) from None
         if depth(data) > MAX_JSON_DEPTH:
             raise self.too_deep()
+        try:
+            # JSON may escape half a UTF-16 pair ("\\ud800"), which is no text: an answer that
+            # quoted it back could not be encoded.
+            json.dumps(data, ensure_ascii=False).encode()
+        except UnicodeEncodeError:
+            raise exceptions.ParseError(
+                _("JSON parse error - a string holds a lone surrogate (\\ud800–\\udfff).")
+            ) from None
         return data
 
     @staticmethod

@@ -61,3 +61,22 @@ def test_malformed_json_is_still_a_400_parse_error(staff_api_client):
 
     assert response.status_code == 400, response.content
     assert errors(response) == [(None, "parse_error")]
+
+
+def test_a_lone_surrogate_in_a_string_is_a_400_parse_error(staff_api_client):
+    # Half a UTF-16 pair is valid JSON escaping but no text: quoting it back could not be encoded.
+    response = post_raw(staff_api_client, b'{"name": "Park", "kind": "\\ud800"}')
+
+    assert response.status_code == 400, response.content
+    assert errors(response) == [(None, "parse_error")]
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_write_to_an_address_no_route_matches_is_a_404(staff_api_client, method):
+    response = staff_api_client.generic(
+        method, "/api/v1/no-such-thing/", b"{}", content_type="application/json"
+    )
+
+    assert response.status_code == 404, response.content
+    assert response.json()["type"] == "client_error"
