@@ -141,7 +141,9 @@ class AgreementPartyAdmin(HistoryAdmin):
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
         party = self.get_object(request, unquote(object_id))
-        if party is not None and party.agreement.parties.count() <= MINIMUM_PARTIES:
+        # Without the delete permission, the 403 comes first (Django's own check, below).
+        keeps_minimum = party is not None and self.has_delete_permission(request, party)
+        if keeps_minimum and party.agreement.parties.count() <= MINIMUM_PARTIES:
             self.message_user(
                 request,
                 _(

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 
+from core.admin import ImportExportAdminMixin
 from portal.roles import EDITORS, VIEWERS
 from tests.admin_support import ADMIN_PAGES, admin_url
 from tests.factories import UserFactory
@@ -61,6 +62,50 @@ def test_every_role_on_every_admin_page(client, role, app_label, model_name):
         "changelist": expected(role, app_label, "changelist"),
         "add": expected(role, app_label, "add"),
     }
+
+
+OBJECT_VIEWS = ("change", "delete", "history")
+
+
+def expected_on_object(role: str, app_label: str, view: str) -> int:
+    if role == "anonymous":
+        return 302
+    if role == "superuser":
+        return 200
+    if not is_record(app_label):
+        return 403
+    if view == "delete":
+        return 200 if role == EDITORS else 403
+    return 200  # viewers read the form (read-only) and the history
+
+
+# A party of a two-party agreement is replaced on the agreement's page: whoever may delete it
+# is sent there (302) instead of to the confirmation page.
+KEPT_BY_THE_MINIMUM = {("agreements", "agreementparty", "delete")}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("app_label", "model_name"), PAGES, ids=PAGE_IDS)
+def test_every_role_on_every_record_page_and_import(client, role, app_label, model_name):
+    obj = ADMIN_PAGES[app_label, model_name].make()
+    model_admin = admin.site._registry[type(obj)]
+    user = user_for(role)
+    if user is not None:
+        client.force_login(user)
+
+    outcome = {
+        view: client.get(admin_url(app_label, model_name, view, obj.pk)).status_code
+        for view in OBJECT_VIEWS
+    }
+    wanted = {view: expected_on_object(role, app_label, view) for view in OBJECT_VIEWS}
+    for view in OBJECT_VIEWS:
+        if (app_label, model_name, view) in KEPT_BY_THE_MINIMUM and wanted[view] == 200:
+            wanted[view] = 302
+    if isinstance(model_admin, ImportExportAdminMixin):
+        outcome["import"] = client.get(admin_url(app_label, model_name, "import")).status_code
+        wanted["import"] = expected(role, app_label, "add")
+
+    assert outcome == wanted
 
 
 def registered_actions():
