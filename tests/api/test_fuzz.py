@@ -48,8 +48,11 @@ def without_empty_filters(check):
         try:
             return check(ctx, response, case)
         except AcceptedNegativeData as failure:
-            name = re.search(r"parameter `([^`]+)` in query", failure.message)
-            if name and (case.query or {}).get(name[1]) in ("", [""]):
+            # "parameter `x` in query", or "parameters `x`, `y` in query": all of them empty.
+            component = re.search(r"parameters? ((?:`[^`]+`(?:, )?)+) in query", failure.message)
+            names = re.findall(r"`([^`]+)`", component[1]) if component else []
+            query = case.query or {}
+            if names and all(query.get(name) in ("", [""]) for name in names):
                 return None
             raise
 
