@@ -139,3 +139,14 @@ def test_api_ordering_with_more_than_one_minus_is_a_400_naming_it(demo, client, 
 
 def test_a_document_name_with_a_nul_byte_is_not_found(demo, client):
     assert client.get("/agreements/documents/x.pdf%00").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["1447-12-08T04:59:20.161-22:40", "2025-01-31T12:00:00+23:59", "0001-01-01T00:00-05:00"],
+)
+def test_modified_since_with_any_offset_is_answered_not_an_error(demo, client, moment):
+    response = client.get("/api/v1/divisions/", {"modified_since": moment})
+
+    assert response.status_code in (200, 400)
+    assert response.status_code == 200 or response.json()["errors"][0]["attr"] == "modified_since"

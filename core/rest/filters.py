@@ -55,7 +55,11 @@ def parse_moment(raw: str) -> datetime.datetime | None:
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, datetime.UTC)
-    return moment
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 text may carry.
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # year 1 with a negative offset, year 9999 with a positive one
+        return None
 
 
 class ModifiedSinceFilter(filters.BaseFilterBackend):
