@@ -30,6 +30,8 @@ CONFERENCE_FIELDS = frozenset(
         "venue",
         "time_zone",
         "status",
+        "is_published",
+        "registration_url",
         "division",
         "participant_count",
         "participant_count_is_minimum",

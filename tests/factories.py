@@ -96,6 +96,7 @@ class ConferenceFactory(DjangoModelFactory):
         model = Conference
 
     kind = Conference.Kind.WORLD
+    is_published = True
     edition = factory.Sequence(lambda n: n + 1)
     title = factory.LazyAttribute(lambda o: f"World Conference {o.edition}")
     slug = factory.LazyAttribute(lambda o: f"world-conference-{o.edition}")

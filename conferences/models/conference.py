@@ -29,6 +29,13 @@ def conference_cover_path(instance: models.Model, filename: str) -> str:
 
 
 class ConferenceQuerySet(models.QuerySet):
+    def published(self) -> "ConferenceQuerySet":
+        """What visitors and partners see: drafts stay with staff."""
+        return self.filter(is_published=True)
+
+    def drafts(self) -> "ConferenceQuerySet":
+        return self.filter(is_published=False)
+
     def upcoming(self, today: datetime.date | None = None) -> "ConferenceQuerySet":
         today = today or timezone.localdate()
         return self.filter(end_date__gte=today).exclude(status=Conference.Status.CANCELLED)
@@ -142,6 +149,14 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
         YEAR = "year", _("Year only")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_(
+            "A draft is seen only by staff, on its page as a preview; visitors, feeds, "
+            "calendars, search and the API see the conference once it is published."
+        ),
+    )
     edition = models.PositiveSmallIntegerField(
         _("edition"),
         null=True,
@@ -213,6 +228,13 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     website = models.URLField(_("website"), blank=True)
+    registration_url = models.URLField(
+        _("registration address"),
+        blank=True,
+        help_text=_(
+            "Where to register. Pages show a 'Register' button while registration is open."
+        ),
+    )
     cover_image = models.ImageField(
         _("cover image"),
         upload_to=conference_cover_path,

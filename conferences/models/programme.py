@@ -14,6 +14,10 @@ from members.models import Organisation, Person, Topic
 
 
 class SessionQuerySet(models.QuerySet):
+    def published(self) -> "SessionQuerySet":
+        """Sessions visitors see: published, of a published conference."""
+        return self.filter(is_published=True, conference__is_published=True)
+
     def for_admin_list(self) -> "SessionQuerySet":
         return self.select_related("conference").annotate(appearance_count=Count("appearances"))
 
@@ -67,6 +71,14 @@ class Session(TimeStampedModel):
         related_name="sessions",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_(
+            "Untick to keep a session in preparation off the public programme. A session of a "
+            "draft conference is shown only once the conference is published."
+        ),
+    )
     title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     description = models.TextField(_("description"), blank=True)
     day = models.DateField(_("day"))

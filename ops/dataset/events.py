@@ -139,6 +139,7 @@ class EventBuilder(Builder):
                 participant_count=count,
                 participant_count_is_minimum=count is not None and rng.random() < 0.15,
                 status=status,
+                is_published=True,
                 website=f"https://events.example.org/{slug}/" if rng.random() < 0.6 else "",
                 report=(
                     f"{count} participants from {rng.randint(12, 70)} countries met in "

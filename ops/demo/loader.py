@@ -242,6 +242,7 @@ class _Loader:
                         "participant_count_is_minimum", False
                     ),
                     "status": entry["status"],
+                    "is_published": entry.get("is_published", True),
                     "report": entry.get("report", ""),
                 },
             )
