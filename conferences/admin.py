@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from core.admin import (
@@ -17,6 +18,7 @@ from members.models import Organisation, Person
 from .forms import QuoteInlineFormSet
 from .models import Appearance, Award, Conference, ConferenceHost, Decision, Quote, Session
 from .resources import ConferenceResource
+from .services import set_publication
 
 
 class ConferenceHostInline(admin.TabularInline):
@@ -85,9 +87,17 @@ class ConferenceAdmin(
         "dates",
         "place",
         "status",
+        "is_published",
         "session_count",
     ]
-    list_filter = ["kind", "status", "division", ("country", CountryFilter)]
+    list_filter = [
+        "is_published",
+        "kind",
+        "status",
+        "division",
+        ("country", CountryFilter),
+    ]
+    actions = ["publish", "unpublish"]
     list_select_related = ["division"]
     search_fields = ["title", "slug", "theme", "city", "venue", "hosts__name"]
     date_hierarchy = "start_date"
@@ -95,7 +105,21 @@ class ConferenceAdmin(
     autocomplete_fields = ["topics", "participating_organisations"]
     inlines = [ConferenceHostInline, SessionInline, DecisionInline, AwardInline, QuoteInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "edition", "division", "status", "theme"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "edition",
+                    "division",
+                    "status",
+                    "is_published",
+                    "theme",
+                ]
+            },
+        ),
         (
             _("When and where"),
             {
@@ -108,7 +132,10 @@ class ConferenceAdmin(
                 ]
             },
         ),
-        (_("Public page"), {"fields": ["description", "topics", "cover_image", "website"]}),
+        (
+            _("Public page"),
+            {"fields": ["description", "topics", "cover_image", "website", "registration_url"]},
+        ),
         (_("Who took part"), {"fields": ["participating_organisations"]}),
         (
             _("After the event"),
@@ -130,6 +157,40 @@ class ConferenceAdmin(
     @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, conference: Conference) -> int:
         return conference.session_count
+
+    @admin.action(permissions=["change"], description=_("Publish the selected conferences"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Conference]) -> None:
+        publish_selected(self, request, queryset, published=True)
+
+    @admin.action(
+        permissions=["change"], description=_("Take the selected conferences back to drafts")
+    )
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Conference]) -> None:
+        publish_selected(self, request, queryset, published=False)
+
+
+def publish_selected(
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, *, published: bool
+) -> None:
+    """The publishing actions of conferences and sessions, through the service."""
+    model = model_admin.model
+    # Without the changelist's annotations: the service saves each row.
+    records = list(model.objects.filter(pk__in=queryset.values("pk")))
+    changed = set_publication(records=records, published=published, changed_by=request.user)
+    values = {"count": len(changed)}
+    if published:
+        message = ngettext("%(count)d published.", "%(count)d published.", len(changed))
+    else:
+        message = ngettext(
+            "%(count)d taken back to drafts.", "%(count)d taken back to drafts.", len(changed)
+        )
+    unchanged = len(records) - len(changed)
+    if unchanged:
+        message += " " + ngettext(
+            "%(unchanged)d was already so.", "%(unchanged)d were already so.", unchanged
+        )
+        values["unchanged"] = unchanged
+    model_admin.message_user(request, message % values, messages.SUCCESS)
 
 
 @admin.register(ConferenceHost)
@@ -162,9 +223,11 @@ class SessionAdmin(SubquerySearchMixin, HistoryAdmin):
         "day",
         "start_time",
         "end_time",
+        "is_published",
         "appearance_count",
     ]
-    list_filter = ["kind", "conference__kind", "conference"]
+    list_filter = ["is_published", "kind", "conference__kind", "conference"]
+    actions = ["publish", "unpublish"]
     list_select_related = ["conference"]
     search_fields = [
         "title",
@@ -179,6 +242,7 @@ class SessionAdmin(SubquerySearchMixin, HistoryAdmin):
     fields = [
         "conference",
         "kind",
+        "is_published",
         "title",
         "description",
         "day",
@@ -195,6 +259,16 @@ class SessionAdmin(SubquerySearchMixin, HistoryAdmin):
     @admin.display(description=_("people"), ordering="appearance_count")
     def appearance_count(self, session: Session) -> int:
         return session.appearance_count
+
+    @admin.action(permissions=["change"], description=_("Publish the selected sessions"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        publish_selected(self, request, queryset, published=True)
+
+    @admin.action(
+        permissions=["change"], description=_("Hold the selected sessions back from the programme")
+    )
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        publish_selected(self, request, queryset, published=False)
 
 
 @admin.register(Appearance)

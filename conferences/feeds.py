@@ -23,7 +23,9 @@ class ConferenceFeed(Feed):
         return settings.ASSOCIATION_NAME
 
     def items(self):
-        return Conference.objects.for_feed().order_by("-start_date", "-pk")[:FEED_LENGTH]
+        return (
+            Conference.objects.published().for_feed().order_by("-start_date", "-pk")[:FEED_LENGTH]
+        )
 
     def item_title(self, item: Conference) -> str:
         return item.title

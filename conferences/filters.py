@@ -64,7 +64,8 @@ class ConferenceFilter(django_filters.FilterSet):
     def years_and_countries(self) -> tuple[list[int], list[str]]:
         if self._years_and_countries is None:
             pairs = (
-                Conference.objects.order_by()
+                Conference.objects.published()
+                .order_by()
                 .values_list(ExtractYear("start_date"), "country")
                 .distinct()
             )

@@ -1,16 +1,18 @@
-"""Every write to conferences but the admin's, whose forms save the model directly: the API
-calls these. The model checks its own rules (`full_clean`: its fields, `clean()`, and its
-constraints, each reported on its field); the links are set once the record is saved."""
+"""Writes to conferences: the API calls these, and the admin's actions (its forms save the
+model directly, with its history). The model checks its own rules (`full_clean`: its fields,
+`clean()`, and its constraints, each reported on its field); the links are set once the
+record is saved."""
 
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from core.db.writes import set_fields
 from members.models import Organisation, Topic
 
-from .models import Conference
+from .models import Conference, Session
 
 # What the services may set on a conference besides its topics and the organisations taking
 # part. Cover images: in the admin; hosts, the programme and outcomes: in the admin's inlines.
@@ -84,6 +86,29 @@ def update_conference(
     conference.save()
     _set_links(conference, topics, participating_organisations)
     return conference
+
+
+def set_publication(
+    *,
+    records: Iterable[Conference | Session],
+    published: bool,
+    changed_by: AbstractBaseUser | None = None,
+) -> list[Conference | Session]:
+    """Publish conferences or sessions, or take them back to drafts; those that change.
+
+    Each is saved on its own, so that its history says who did it and the change clock moves
+    (cached pages and partners' conditional requests then see it at once).
+    """
+    changed = []
+    for record in records:
+        if record.is_published == published:
+            continue
+        record.is_published = published
+        if changed_by is not None:
+            record._history_user = changed_by
+        record.save(update_fields=["is_published", "modified"])
+        changed.append(record)
+    return changed
 
 
 def _set_links(

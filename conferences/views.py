@@ -20,7 +20,7 @@ class ConferenceListView(ListView):
 
     def get_queryset(self):
         self.filterset = ConferenceFilter(
-            self.request.GET or None, queryset=Conference.objects.for_list()
+            self.request.GET or None, queryset=Conference.objects.published().for_list()
         )
         # An invalid filter lists nothing; the form shows why.
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -57,13 +57,13 @@ def load_choices(form) -> None:
 
 class ConferenceCalendarView(View):
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        conference = get_object_or_404(Conference.objects.for_calendar(), slug=slug)
+        conference = get_object_or_404(Conference.objects.published().for_calendar(), slug=slug)
         cal = calendar.conference_calendar(conference, request=request)
         return calendar.response(cal, filename=f"{conference.slug}.ics")
 
 
 class UpcomingCalendarView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        conferences = Conference.objects.upcoming().order_by("start_date", "pk")
+        conferences = Conference.objects.published().upcoming().order_by("start_date", "pk")
         cal = calendar.upcoming_calendar(conferences, request=request)
         return calendar.response(cal, filename="upcoming-conferences.ics")

@@ -107,7 +107,8 @@ def count_agreements_per_topic(today: datetime.date) -> list[tuple[str | None, s
 def count_conferences_per_year(today: datetime.date) -> list[tuple[int, str, int]]:
     """(year of the start, kind, conferences), cancelled conferences left out."""
     return list(
-        Conference.objects.exclude(status=Conference.Status.CANCELLED)
+        Conference.objects.published()
+        .exclude(status=Conference.Status.CANCELLED)
         .order_by()
         .annotate(year=ExtractYear("start_date"))
         .values_list("year", "kind")

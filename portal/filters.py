@@ -14,9 +14,12 @@ from members.models import Organisation, Person
 
 def recent_conferences_with_speakers(limit: int) -> QuerySet:
     """The slugs of the latest conferences with anyone on their programme."""
-    on_programme = Appearance.objects.filter(session__conference=OuterRef("pk"))
+    on_programme = Appearance.objects.filter(
+        session__conference=OuterRef("pk"), session__is_published=True
+    )
     return (
-        Conference.objects.filter(Exists(on_programme))
+        Conference.objects.published()
+        .filter(Exists(on_programme))
         .order_by("-start_date", "title")
         .values_list("slug", flat=True)[:limit]
     )
@@ -32,7 +35,7 @@ class PersonFilter(FacetedFilterSet):
     conference = django_filters.ModelChoiceFilter(
         label=_("Conference"),
         field_name="appearances__session__conference",
-        queryset=Conference.objects.all(),
+        queryset=Conference.objects.published(),
         to_field_name="slug",
         empty_label=_("All conferences"),
         distinct=True,

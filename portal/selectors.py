@@ -78,7 +78,7 @@ def divisions_with_counts() -> QuerySet[Division]:
     """Divisions with how many current members and conferences each has."""
     return Division.objects.annotate(
         member_count=count_of(Organisation.objects.current_members(), "division"),
-        conference_count=count_of(Conference.objects.all(), "division"),
+        conference_count=count_of(Conference.objects.published(), "division"),
     )
 
 

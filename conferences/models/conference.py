@@ -53,10 +53,11 @@ class ConferenceQuerySet(models.QuerySet):
     def for_feed(self) -> "ConferenceQuerySet":
         return self.select_related("division").prefetch_related("topics")
 
-    def for_calendar(self) -> "ConferenceQuerySet":
-        return self.prefetch_related(
-            Prefetch("sessions", Session.objects.in_programme_order().with_speakers())
-        )
+    def for_calendar(self, *, held_back_sessions: bool = False) -> "ConferenceQuerySet":
+        sessions = Session.objects.in_programme_order().with_speakers()
+        if not held_back_sessions:
+            sessions = sessions.filter(is_published=True)
+        return self.prefetch_related(Prefetch("sessions", sessions))
 
     def for_api(self) -> "ConferenceQuerySet":
         """What the API's conference shape needs: division, hosts in order, topics."""
@@ -69,9 +70,13 @@ class ConferenceQuerySet(models.QuerySet):
         """The conference's page: the record in full, with speakers and topics of sessions."""
         return self.in_full(sessions=Session.objects.for_programme())
 
-    def for_api_detail(self) -> "ConferenceQuerySet":
-        """The API's full conference: its sessions are references to /sessions/."""
-        return self.in_full(sessions=Session.objects.in_programme_order())
+    def for_api_detail(self, *, held_back_sessions: bool = False) -> "ConferenceQuerySet":
+        """The API's full conference: its sessions are references to /sessions/, those held
+        back only with `held_back_sessions` (for staff)."""
+        sessions = Session.objects.in_programme_order()
+        if not held_back_sessions:
+            sessions = sessions.filter(is_published=True)
+        return self.in_full(sessions=sessions)
 
     def in_full(self, *, sessions: SessionQuerySet) -> "ConferenceQuerySet":
         """for_api() with the editions around it, the organisations taking part, the

@@ -16,7 +16,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        upcoming = list(Conference.objects.upcoming(today).for_list().order_by("start_date")[:4])
+        upcoming = list(
+            Conference.objects.published().upcoming(today).for_list().order_by("start_date")[:4]
+        )
         next_conference = upcoming[0] if upcoming else None
         members = Organisation.objects.current_members(on=today)
         figures = members.aggregate(
@@ -26,7 +28,10 @@ class HomeView(TemplateView):
             next_conference=next_conference,
             days_to_go=days_until(next_conference, today),
             upcoming=upcoming[1:],
-            recent=Conference.objects.past(today).for_list().order_by("-start_date")[:3],
+            recent=Conference.objects.published()
+            .past(today)
+            .for_list()
+            .order_by("-start_date")[:3],
             latest_agreements=Agreement.objects.public().for_list()[:4],
             figures={
                 **figures,

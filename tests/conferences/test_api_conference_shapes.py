@@ -54,6 +54,8 @@ def test_list_shows_a_conference_with_every_field(api_client, beijing):
         "venue": "China National Convention Center",
         "time_zone": "Asia/Shanghai",
         "status": "held",
+        "is_published": True,
+        "registration_url": "",
         "division": None,
         "hosts": [
             {"organisation": reference("organisations", zgc), "role": "host"},

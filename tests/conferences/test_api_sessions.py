@@ -86,6 +86,7 @@ def test_list_shows_a_session_with_every_field(api_client, beijing, keynote):
         "id": keynote.pk,
         "conference": reference("conferences", beijing, "IASP 2025 Beijing"),
         "kind": "plenary",
+        "is_published": True,
         "title": "AI in science parks",
         "description": "How parks use AI.",
         "day": "2025-09-17",

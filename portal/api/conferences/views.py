@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from conferences import calendar
 from conferences.filters import ConferenceApiFilter, SessionFilter
 from conferences.models import Conference, Session
+from core.rest.permissions import may_read_private
 from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
 from portal import selectors
 
@@ -90,13 +91,17 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     ordering = ["-start_date", "-pk"]
 
     def get_queryset(self):
+        staff = may_read_private(self.request, Conference)
+        conferences = Conference.objects.all() if staff else Conference.objects.published()
         if self.wants_calendar:
             if self.action == "list":
-                return Conference.objects.all()
-            return Conference.objects.for_calendar()
+                return conferences
+            return conferences.for_calendar(held_back_sessions=staff)
         if self.action == "list":
-            return Conference.objects.for_api()
-        return selectors.with_public_agreements(Conference.objects.for_api_detail())
+            return conferences.for_api()
+        return selectors.with_public_agreements(
+            conferences.for_api_detail(held_back_sessions=staff)
+        )
 
     def list_calendar(self, conferences) -> Calendar:
         return calendar.upcoming_calendar(conferences, request=self.request)
@@ -136,7 +141,9 @@ class SessionViewSet(CalendarMixin, PortalViewSet):
     ordering = ["day", F("start_time").asc(nulls_first=True), "order", "pk"]
 
     def get_queryset(self):
-        return Session.objects.for_api()
+        if may_read_private(self.request, Session):
+            return Session.objects.for_api()
+        return Session.objects.published().for_api()
 
     def list_calendar(self, sessions) -> Calendar:
         return sessions_calendar(sessions, name=_("Sessions"), request=self.request)
