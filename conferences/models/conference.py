@@ -110,11 +110,12 @@ class ConferenceQuerySet(models.QuerySet):
     def with_editions(self) -> "ConferenceQuerySet":
         """`previous_edition_{id,slug,title}` and `next_edition_…`, in start date order.
 
-        A series is the world conferences, or one division's conferences; other events
-        belong to none. Null when the conference opens or closes its series, or has none.
+        A series is the world conferences, or one division's published conferences; other
+        events belong to none. Null when the conference opens or closes its series, or has none.
         """
         series = (
-            Conference.objects.filter(kind=OuterRef("kind"))
+            Conference.objects.published()
+            .filter(kind=OuterRef("kind"))
             .exclude(kind=Conference.Kind.OTHER)
             .filter(Q(kind=Conference.Kind.WORLD) | Q(division=OuterRef("division")))
         )

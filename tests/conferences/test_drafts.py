@@ -284,3 +284,18 @@ def test_the_admin_list_filters_drafts(staff_client, draft, live):
     body = staff_client.get(url).content.decode()
     assert "Secret Summit" in body
     assert "Open Forum" not in body
+
+
+def test_links_to_a_draft_from_public_records_are_left_out(client, draft, live):
+    from tests.factories import DecisionFactory, bilateral_agreement
+
+    DecisionFactory(conference=live, resulting_conference=draft)
+    agreement = bilateral_agreement(signed_at_conference=draft, is_public=True)
+    assert "Secret Summit" not in client.get(live.get_absolute_url()).content.decode()
+    body = client.get(agreement.get_absolute_url()).content.decode()
+    assert agreement.title in body
+    assert "Secret Summit" not in body
+
+    set_publication(records=[draft], published=True)
+    assert "Secret Summit" in client.get(live.get_absolute_url()).content.decode()
+    assert "Secret Summit" in client.get(agreement.get_absolute_url()).content.decode()
