@@ -1,12 +1,19 @@
-"""A conference's page: its programme, speakers and outcomes, and the agreements signed at it."""
+"""A conference's page: its programme, speakers and outcomes, and the agreements signed at it;
+a page per programme item."""
 
 import itertools
 from typing import Any
 
 from django.views.generic import DetailView
 
-from conferences.models import Conference
-from conferences.structured_data import event_json_ld, meta_description, speakers_of
+from conferences.models import Conference, Session
+from conferences.structured_data import (
+    event_json_ld,
+    meta_description,
+    session_meta_description,
+    session_page_json_ld,
+    speakers_of,
+)
 
 from .. import selectors
 
@@ -38,3 +45,47 @@ class ConferenceDetailView(DetailView):
             meta_description=meta_description(conference),
         )
         return context
+
+
+class SessionDetailView(DetailView):
+    """A programme item's own page. Visitors see published sessions of published conferences;
+    staff also see the others, as a preview marked as not public."""
+
+    template_name = "conferences/session_detail.html"
+    context_object_name = "session"
+
+    def get_queryset(self):
+        sessions = Session.objects.for_page()
+        if not self.request.user.is_staff:
+            sessions = sessions.published()
+        return sessions.filter(conference__slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        session = self.object
+        neighbours = Session.objects.filter(conference=session.conference_id)
+        if not self.request.user.is_staff:
+            neighbours = neighbours.published()
+        previous_session, next_session = programme_neighbours(session, neighbours)
+        context.update(
+            conference=session.conference,
+            appearances=list(session.appearances.all()),
+            is_preview=not (session.is_published and session.conference.is_published),
+            previous_session=previous_session,
+            next_session=next_session,
+            structured_data=session_page_json_ld(session, self.request),
+            meta_description=session_meta_description(session),
+        )
+        return context
+
+
+def programme_neighbours(session: Session, sessions) -> tuple[Session | None, Session | None]:
+    """The items before and after `session` in its programme's order, in one query."""
+    programme = list(sessions.in_programme_order().only("pk", "title", "day", "start_time"))
+    position = next(n for n, item in enumerate(programme) if item.pk == session.pk)
+    previous_session = programme[position - 1] if position > 0 else None
+    next_session = programme[position + 1] if position + 1 < len(programme) else None
+    for neighbour in (previous_session, next_session):
+        if neighbour is not None:
+            neighbour.conference = session.conference  # its address needs the slug
+    return previous_session, next_session
