@@ -5,13 +5,13 @@ from urllib.parse import urlencode
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rest_framework.exceptions import AuthenticationFailed
 
+from core.dates import date_text
 from core.pagination import CappedPaginator
 from core.rest.authentication import ApiTokenAuthentication
 from members.palette import NO_DIVISION_COLOUR, coloured_divisions
@@ -113,7 +113,7 @@ class AgreementDetailView(DetailView):
         names = get_text_list([party.organisation.name for party in parties], _("and"))
         values = {"kind": agreement.get_kind_display(), "parties": names}
         if agreement.signed_on:
-            values["date"] = date_format(agreement.signed_on)
+            values["date"] = date_text(agreement.signed_on)
             return _("%(kind)s between %(parties)s, signed on %(date)s.") % values
         return _("%(kind)s between %(parties)s.") % values
 

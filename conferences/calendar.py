@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Conference, Session
-from .templatetags.conference_tags import date_range
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -48,14 +47,6 @@ def place_of(conference: Conference) -> str:
     return ", ".join(one_line(part) for part in parts if part)
 
 
-def conference_status(conference: Conference) -> str:
-    if conference.status == Conference.Status.CANCELLED:
-        return "CANCELLED"
-    if conference.date_precision != Conference.DatePrecision.DAY:
-        return "TENTATIVE"
-    return "CONFIRMED"
-
-
 def conference_event(conference: Conference, *, request: HttpRequest) -> Event:
     """The whole conference as one all-day event; DTEND is exclusive, hence the extra day."""
     event = Event()
@@ -64,16 +55,12 @@ def conference_event(conference: Conference, *, request: HttpRequest) -> Event:
     event.add("dtstart", conference.start_date)
     event.add("dtend", conference.end_date + ONE_DAY)
     event.add("summary", one_line(conference.title))
-    event.add("status", conference_status(conference))
+    event.add("status", conference.state.ical_status)
     # A conference is news, not an appointment: it should not mark the days as busy.
     event.add("transp", "TRANSPARENT")
     event.add("location", place_of(conference))
     event.add("url", request.build_absolute_uri(conference.get_absolute_url()))
-    lines = [conference.theme]
-    if conference.date_precision != Conference.DatePrecision.DAY:
-        lines.append(_("Exact dates to be announced: %(when)s.") % {"when": date_range(conference)})
-    lines.append(conference.description)
-    description = "\n\n".join(line for line in lines if line)
+    description = "\n\n".join(line for line in (conference.theme, conference.description) if line)
     if description:
         event.add("description", description)
     return event
@@ -98,7 +85,7 @@ def session_event(session: Session, *, request: HttpRequest) -> Event:
         ", ".join(p for p in (one_line(session.location), place_of(conference)) if p),
     )
     event.add("url", request.build_absolute_uri(session.get_absolute_url()))
-    if conference.status == Conference.Status.CANCELLED:
+    if conference.state.is_cancelled:
         event.add("status", "CANCELLED")
     lines = [session.description]
     speakers = [
@@ -114,13 +101,16 @@ def session_event(session: Session, *, request: HttpRequest) -> Event:
 
 
 def conference_calendar(conference: Conference, *, request: HttpRequest) -> Calendar:
-    """One event per programme item; the whole conference when there is no programme yet."""
+    """One event per programme item; the whole conference when there is no programme yet
+    and its days are known. A conference known only by its month or year is no event
+    spanning the whole month or year (it would mark days it will not take): its calendar
+    holds no event until its days are announced."""
     cal = new_calendar(conference.title, conference.theme)
     cal.add("x-wr-timezone", conference.time_zone)
     sessions = list(conference.sessions.all())
     for session in sessions:
         cal.add_component(session_event(session, request=request))
-    if not sessions:
+    if not sessions and conference.state.in_calendars:
         cal.add_component(conference_event(conference, request=request))
     # VTIMEZONE rules only for the years around the conference keep the file small.
     cal.add_missing_timezones(
@@ -131,6 +121,8 @@ def conference_calendar(conference: Conference, *, request: HttpRequest) -> Cale
 
 
 def upcoming_calendar(conferences: Iterable[Conference], *, request: HttpRequest) -> Calendar:
+    """An all-day event per conference whose days are known; the others join the calendar
+    once their days are announced (subscribers see them at the next refresh)."""
     association = {"short": settings.ASSOCIATION_SHORT_NAME, "name": settings.ASSOCIATION_NAME}
     cal = new_calendar(
         _("%(short)s upcoming conferences") % association,
@@ -139,7 +131,8 @@ def upcoming_calendar(conferences: Iterable[Conference], *, request: HttpRequest
     cal.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT12H")
     for conference in conferences:
-        cal.add_component(conference_event(conference, request=request))
+        if conference.state.in_calendars:
+            cal.add_component(conference_event(conference, request=request))
     return cal
 
 

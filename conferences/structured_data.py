@@ -3,15 +3,13 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from core.dates import date_text, iso_date
 from members.structured_data import organisation_reference
 
 from .models import Conference, Session
 from .templatetags.conference_tags import date_range
-
-SCHEMA_EVENT_STATUS = {
-    Conference.Status.CANCELLED: "https://schema.org/EventCancelled",
-}
 
 
 class Speaker:
@@ -39,18 +37,10 @@ def speakers_of(sessions: list[Session]) -> list[Speaker]:
 
 def schema_date(conference: Conference, date) -> str:
     """ISO 8601 cut to what is known: "2025-09-15", "2026-10" or "2027"."""
-    if conference.date_precision == Conference.DatePrecision.YEAR:
-        return f"{date.year:04d}"
-    if conference.date_precision == Conference.DatePrecision.MONTH:
-        return f"{date.year:04d}-{date.month:02d}"
-    return date.isoformat()
+    return iso_date(date, conference.date_precision)
 
 
-def event_json_ld(
-    conference: Conference, sessions: list[Session], request: HttpRequest
-) -> dict[str, Any]:
-    """schema.org Event for the conference, with a subEvent per programme item."""
-    url = request.build_absolute_uri(conference.get_absolute_url())
+def place_json_ld(conference: Conference) -> dict[str, Any]:
     address = {"@type": "PostalAddress", "addressCountry": conference.country.code}
     if conference.city:
         address["addressLocality"] = conference.city
@@ -58,6 +48,14 @@ def event_json_ld(
     place["name"] = conference.venue or ", ".join(
         part for part in (conference.city, conference.country.name) if part
     )
+    return place
+
+
+def event_json_ld(
+    conference: Conference, sessions: list[Session], request: HttpRequest
+) -> dict[str, Any]:
+    """schema.org Event for the conference, with a subEvent per programme item."""
+    url = request.build_absolute_uri(conference.get_absolute_url())
     hosts = list(conference.host_links.all())
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -67,12 +65,11 @@ def event_json_ld(
         "name": conference.title,
         "startDate": schema_date(conference, conference.start_date),
         "endDate": schema_date(conference, conference.end_date),
-        "eventStatus": SCHEMA_EVENT_STATUS.get(
-            conference.status, "https://schema.org/EventScheduled"
-        ),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": place,
+        "location": place_json_ld(conference),
     }
+    if conference.state.schema_event_status:
+        data["eventStatus"] = conference.state.schema_event_status
     description = conference.theme or conference.description
     if description:
         data["description"] = description
@@ -126,6 +123,40 @@ def session_json_ld(session: Session, request: HttpRequest) -> dict[str, Any]:
     if performers:
         data["performer"] = performers
     return data
+
+
+def session_page_json_ld(session: Session, request: HttpRequest) -> dict[str, Any]:
+    """A session's own page: the session as an Event, part of its conference's."""
+    conference = session.conference
+    data = {"@context": "https://schema.org", **session_json_ld(session, request)}
+    data["@id"] = data["url"]
+    place = place_json_ld(conference)
+    if session.location:
+        place["name"] = f"{session.location}, {place['name']}"
+    data["location"] = place
+    data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
+    if conference.state.schema_event_status:
+        data["eventStatus"] = conference.state.schema_event_status
+    data["superEvent"] = {
+        "@type": "Event",
+        "@id": request.build_absolute_uri(conference.get_absolute_url()),
+        "name": conference.title,
+        "url": request.build_absolute_uri(conference.get_absolute_url()),
+    }
+    topics = [topic.name for topic in session.topics.all()]
+    if topics:
+        data["keywords"] = ", ".join(topics)
+    return data
+
+
+def session_meta_description(session: Session) -> str:
+    conference = session.conference
+    summary = _("%(kind)s at %(conference)s, %(day)s.") % {
+        "kind": session.get_kind_display(),
+        "conference": conference.title,
+        "day": date_text(session.day),
+    }
+    return f"{summary} {session.description}".strip()[:300]
 
 
 def meta_description(conference: Conference) -> str:

@@ -1,8 +1,9 @@
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
@@ -59,6 +60,9 @@ class ConferenceCalendarView(View):
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         conference = get_object_or_404(Conference.objects.published().for_calendar(), slug=slug)
         cal = calendar.conference_calendar(conference, request=request)
+        if not cal.walk("VEVENT"):
+            # Known only by its month or year, with no programme: nothing to add yet.
+            raise Http404(_("This conference has no days to add to a calendar yet."))
         return calendar.response(cal, filename=f"{conference.slug}.ics")
 
 

@@ -32,7 +32,6 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import NullIf
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -42,6 +41,7 @@ from django.views.generic import TemplateView
 
 from agreements.models import Agreement
 from conferences.models import Conference, Session
+from core.dates import YEAR, date_text
 from core.db.search_document import CONFIG, search_document
 from members.models import Organisation, Person
 
@@ -79,14 +79,14 @@ def _place(city: str, country) -> str:
 
 
 def _describe_conference(conference: Conference) -> str:
-    when = date_format(conference.start_date, "Y")
+    when = date_text(conference.start_date, YEAR)
     place = _place(conference.city, conference.country)
     return SNIPPET_SEPARATOR.join(part for part in (place, when) if part)
 
 
 def _describe_session(session: Session) -> str:
     return SNIPPET_SEPARATOR.join(
-        [session.get_kind_display(), session.conference.title, date_format(session.day)]
+        [session.get_kind_display(), session.conference.title, date_text(session.day)]
     )
 
 
@@ -102,7 +102,7 @@ def _describe_organisation(organisation: Organisation) -> str:
 def _describe_agreement(agreement: Agreement) -> str:
     parts = [agreement.get_kind_display()]
     if agreement.signed_on:
-        parts.append(date_format(agreement.signed_on))
+        parts.append(date_text(agreement.signed_on))
     return SNIPPET_SEPARATOR.join(parts)
 
 

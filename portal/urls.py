@@ -22,6 +22,11 @@ conference_pages = [
         conferences.ConferenceDetailView.as_view(),
         name="conference-detail",
     ),
+    path(
+        "conferences/<slug:slug>/sessions/<int:pk>/",
+        conferences.SessionDetailView.as_view(),
+        name="session-detail",
+    ),
 ]
 
 member_pages = [

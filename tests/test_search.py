@@ -83,7 +83,7 @@ def test_search_finds_a_session_by_title_and_links_into_the_programme(client):
 
     assert headings(response) == ["Sessions (1)"]
     href, title = result_links(response)[0]
-    assert href == f"{session.conference.get_absolute_url()}#session-{session.pk}"
+    assert href == session.get_absolute_url()
     assert title == "<mark>Financing</mark> deep tech ventures"
 
 

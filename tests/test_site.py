@@ -55,6 +55,67 @@ def test_home_gives_no_countdown_when_only_the_month_is_known(client):
     assert "days to go" not in hero
 
 
+def hero_of(response) -> str:
+    return response.content.decode().split('class="hero"')[1].split("</section>")[0]
+
+
+def test_home_next_conference_is_the_soonest_with_known_dates(client):
+    """A conference known only by its month comes after one whose days are known, even if
+    its month is sooner: its days may fall anywhere in it."""
+    this_month = timezone.localdate().replace(day=1) + datetime.timedelta(days=40)
+    ConferenceFactory(
+        title="Sometime next month",
+        slug="sometime",
+        start_date=this_month.replace(day=1),
+        end_date=this_month.replace(day=28),
+        date_precision=Conference.DatePrecision.MONTH,
+        status=Conference.Status.PLANNED,
+    )
+    upcoming_conference(90, title="Dated World Conference", slug="dated")
+
+    response = client.get("/")
+
+    hero = hero_of(response)
+    assert "Dated World Conference" in hero
+    assert '<span class="countdown">90</span> days to go' in hero
+    also = response.content.decode().split('id="upcoming"')[1]
+    assert "Sometime next month" in also
+
+
+def test_home_counts_a_single_day_to_go(client):
+    upcoming_conference(1, title="Tomorrow's World Conference")
+
+    assert '<span class="countdown">1</span> day to go' in hero_of(client.get("/"))
+
+
+def test_home_conference_under_way_has_no_countdown(client):
+    upcoming_conference(-1, title="Running World Conference", slug="running")
+
+    hero = hero_of(client.get("/"))
+
+    assert "Taking place now" in hero
+    assert "Running World Conference" in hero
+    assert "to go" not in hero
+
+
+def test_home_next_conference_offers_registration_while_open(client):
+    upcoming_conference(30, title="Open World Conference", registration_url="https://e.org/r")
+
+    hero = hero_of(client.get("/"))
+
+    assert 'href="https://e.org/r" rel="external">Register<span class="visually-hidden">' in hero
+
+
+def test_home_shows_no_draft_conference(client):
+    upcoming_conference(5, title="Draft World Conference", is_published=False)
+    upcoming_conference(50, title="Public World Conference")
+
+    content = client.get("/").content.decode()
+
+    assert "Public World Conference" in hero_of(client.get("/"))
+    assert "Draft World Conference" not in content
+
+
 def test_home_says_so_when_no_conference_is_announced(client):
     ConferenceFactory(start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2020, 1, 2))
     assert "No upcoming conference has been announced yet." in client.get("/").content.decode()

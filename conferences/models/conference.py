@@ -2,11 +2,12 @@
 
 import datetime
 import zoneinfo
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from core.db.uploads import image_upload_name
 from core.validators import validate_image_upload, validate_single_line
 from members.models import Division, Organisation, Topic
 
+from ..presenters import ConferenceState
 from ..validators import validate_time_zone
 from .outcomes import Award, Decision, Quote
 from .programme import Session, SessionQuerySet
@@ -43,6 +45,14 @@ class ConferenceQuerySet(models.QuerySet):
     def past(self, today: datetime.date | None = None) -> "ConferenceQuerySet":
         today = today or timezone.localdate()
         return self.filter(end_date__lt=today)
+
+    def soonest_known_first(self) -> "ConferenceQuerySet":
+        """Soonest first, those known to the day before those known only by month or year."""
+        return self.order_by(
+            Case(When(date_precision=Conference.DatePrecision.DAY, then=Value(0)), default=1),
+            "start_date",
+            "pk",
+        )
 
     def for_admin_list(self) -> "ConferenceQuerySet":
         return self.select_related("division").annotate(session_count=Count("sessions"))
@@ -315,6 +325,11 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("conferences:conference-detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def state(self) -> ConferenceState:
+        """What its status and dates let pages say and offer today (conferences/presenters.py)."""
+        return ConferenceState(self)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

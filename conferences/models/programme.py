@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
@@ -35,6 +36,15 @@ class SessionQuerySet(models.QuerySet):
         return self.select_related("conference").prefetch_related(
             "topics",
             Prefetch("appearances", Appearance.objects.select_related("person")),
+            Prefetch("organisations_visited", Organisation.objects.order_by("name", "pk")),
+        )
+
+    def for_page(self) -> "SessionQuerySet":
+        """A session's own page: its conference, speakers with their photos and
+        affiliations, topics and the organisations visited."""
+        return self.select_related("conference").prefetch_related(
+            Prefetch("appearances", Appearance.objects.select_related("person__affiliation")),
+            Prefetch("topics", Topic.objects.order_by("name", "pk")),
             Prefetch("organisations_visited", Organisation.objects.order_by("name", "pk")),
         )
 
@@ -127,7 +137,14 @@ class Session(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"{self.conference.get_absolute_url()}#session-{self.pk}"
+        return reverse(
+            "conferences:session-detail", kwargs={"slug": self.conference.slug, "pk": self.pk}
+        )
+
+    @property
+    def programme_anchor(self) -> str:
+        """Its place in the conference's programme (the anchor older links point to)."""
+        return f"session-{self.pk}"
 
     @property
     def starts_at(self) -> datetime.datetime | None:

@@ -4,10 +4,10 @@ import datetime
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import ordinal
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, Session
+from core.dates import date_range_text
 
 register = template.Library()
 register.filter("ordinal", ordinal)
@@ -15,23 +15,9 @@ register.filter("ordinal", ordinal)
 
 @register.filter
 def date_range(conference: Conference) -> str:
-    """ "15–19 September 2025", "October 2026" or "2027", as precisely as the dates are known."""
-    start, end = conference.start_date, conference.end_date
-    if conference.date_precision == Conference.DatePrecision.YEAR:
-        if start.year == end.year:
-            return str(start.year)
-        return _("%(start)s–%(end)s") % {"start": start.year, "end": end.year}
-    if conference.date_precision == Conference.DatePrecision.MONTH:
-        if (start.year, start.month) == (end.year, end.month):
-            return date_format(start, "F Y")
-        first = date_format(start, "F" if start.year == end.year else "F Y")
-        return _("%(start)s – %(end)s") % {"start": first, "end": date_format(end, "F Y")}
-    if start == end:
-        return date_format(start, "j F Y")
-    if (start.year, start.month) == (end.year, end.month):
-        return _("%(start)s–%(end)s") % {"start": start.day, "end": date_format(end, "j F Y")}
-    first = date_format(start, "j F" if start.year == end.year else "j F Y")
-    return _("%(start)s – %(end)s") % {"start": first, "end": date_format(end, "j F Y")}
+    """ "15–19 September 2025", "October 2026" or "2027", as precisely as the dates are known:
+    text for feeds and meta descriptions; pages write it with `{% when %}` (core/dates.py)."""
+    return date_range_text(conference.start_date, conference.end_date, conference.date_precision)
 
 
 @register.filter

@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image
 
+from core.dates import DAY, date_range_text, date_text, iso_date
+
 register = template.Library()
 
 # The characters that could end a <script> element or start markup inside it.
@@ -54,3 +56,21 @@ def rendition(image, box: str) -> str:
     except (OSError, ValueError):
         return image.url
     return storage.url(storage.save(target, ContentFile(buffer.getvalue())))
+
+
+@register.simple_tag
+def when(start, end=None, precision: str = DAY, weekday: bool = False) -> str:
+    """A date, or the range from `start` to `end`, as a `<time>` element written the one way
+    of the site (core/dates.py); `precision` is "day", "month" or "year". Nothing for no date.
+
+    `{% when agreement.signed_on %}`,
+    `{% when conference.start_date conference.end_date conference.date_precision %}`,
+    `{% when office.started_on as since %}` to use it inside a sentence.
+    """
+    if not start:
+        return ""
+    if end and end != start:
+        text = date_range_text(start, end, precision)
+    else:
+        text = date_text(start, precision, weekday=weekday)
+    return format_html('<time datetime="{}">{}</time>', iso_date(start, precision), text)

@@ -1,4 +1,5 @@
-"""A conference's page: its programme, speakers and outcomes, and the agreements signed at it."""
+"""A conference's page: its programme, speakers and outcomes, and the agreements signed at it;
+a page per programme item."""
 
 import itertools
 from typing import Any
@@ -7,10 +8,25 @@ from django.contrib.auth import get_permission_codename
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from conferences.models import Conference
-from conferences.structured_data import event_json_ld, meta_description, speakers_of
+from conferences.models import Conference, Session
+from conferences.structured_data import (
+    event_json_ld,
+    meta_description,
+    session_meta_description,
+    session_page_json_ld,
+    speakers_of,
+)
 
 from .. import selectors
+
+
+def may_preview(request, model) -> bool:
+    """Staff who may view the records in the admin see drafts on their real page."""
+    user = request.user
+    opts = model._meta
+    return user.is_staff and user.has_perm(
+        f"{opts.app_label}.{get_permission_codename('view', opts)}"
+    )
 
 
 class ConferenceDetailView(DetailView):
@@ -23,12 +39,7 @@ class ConferenceDetailView(DetailView):
         return selectors.with_public_agreements(conferences, with_parties=True)
 
     def is_preview_allowed(self) -> bool:
-        """Staff who may view conferences in the admin see drafts on their real page."""
-        user = self.request.user
-        opts = Conference._meta
-        return user.is_staff and user.has_perm(
-            f"{opts.app_label}.{get_permission_codename('view', opts)}"
-        )
+        return may_preview(self.request, Conference)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -71,3 +82,47 @@ class ConferenceDetailView(DetailView):
             else "",
         )
         return context
+
+
+class SessionDetailView(DetailView):
+    """A programme item's own page. Visitors see published sessions of published conferences;
+    staff also see the others, as a preview marked as not public."""
+
+    template_name = "conferences/session_detail.html"
+    context_object_name = "session"
+
+    def get_queryset(self):
+        sessions = Session.objects.for_page()
+        if not may_preview(self.request, Session):
+            sessions = sessions.published()
+        return sessions.filter(conference__slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        session = self.object
+        neighbours = Session.objects.filter(conference=session.conference_id)
+        if not may_preview(self.request, Session):
+            neighbours = neighbours.published()
+        previous_session, next_session = programme_neighbours(session, neighbours)
+        context.update(
+            conference=session.conference,
+            appearances=list(session.appearances.all()),
+            is_preview=not (session.is_published and session.conference.is_published),
+            previous_session=previous_session,
+            next_session=next_session,
+            structured_data=session_page_json_ld(session, self.request),
+            meta_description=session_meta_description(session),
+        )
+        return context
+
+
+def programme_neighbours(session: Session, sessions) -> tuple[Session | None, Session | None]:
+    """The items before and after `session` in its programme's order, in one query."""
+    programme = list(sessions.in_programme_order().only("pk", "title", "day", "start_time"))
+    position = next(n for n, item in enumerate(programme) if item.pk == session.pk)
+    previous_session = programme[position - 1] if position > 0 else None
+    next_session = programme[position + 1] if position + 1 < len(programme) else None
+    for neighbour in (previous_session, next_session):
+        if neighbour is not None:
+            neighbour.conference = session.conference  # its address needs the slug
+    return previous_session, next_session

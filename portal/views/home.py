@@ -16,8 +16,10 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
+        # The next conference is the soonest with known days; one known only by its month or
+        # year comes after them, whenever it may fall.
         upcoming = list(
-            Conference.objects.published().upcoming(today).for_list().order_by("start_date")[:4]
+            Conference.objects.published().upcoming(today).for_list().soonest_known_first()[:4]
         )
         next_conference = upcoming[0] if upcoming else None
         members = Organisation.objects.current_members(on=today)
@@ -26,12 +28,11 @@ class HomeView(TemplateView):
         )
         return super().get_context_data(
             next_conference=next_conference,
-            days_to_go=days_until(next_conference, today),
-            upcoming=upcoming[1:],
+            upcoming=sorted(upcoming[1:], key=lambda conference: conference.start_date),
             recent=Conference.objects.published()
             .past(today)
             .for_list()
-            .order_by("-start_date")[:3],
+            .order_by("-start_date", "-pk")[:3],
             latest_agreements=Agreement.objects.public().for_list()[:4],
             figures={
                 **figures,
@@ -40,11 +41,3 @@ class HomeView(TemplateView):
             },
             **kwargs,
         )
-
-
-def days_until(conference: Conference | None, today) -> int | None:
-    """Days to go, only when the exact start day is known and still ahead."""
-    if conference is None or conference.date_precision != Conference.DatePrecision.DAY:
-        return None
-    days = (conference.start_date - today).days
-    return days if days >= 0 else None

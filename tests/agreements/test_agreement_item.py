@@ -42,11 +42,11 @@ def test_agreement_item_short_form_names_the_organisations_after_the_label(agree
     )
 
     assert text(html) == (
-        "Three-way Memorandum of understanding · signed 19 Sep 2025 "
+        "Three-way Memorandum of understanding · signed 19 September 2025 "
         "Between Kista Science City, Third Park"
     )
     assert '<p class="card__meta">' in html
-    assert '<time datetime="2025-09-19">19 Sep 2025</time>' in html
+    assert '<time datetime="2025-09-19">19 September 2025</time>' in html
     assert '<a href="/organisations/kista/">Kista Science City</a>' in html
 
 
@@ -65,7 +65,7 @@ def test_agreement_item_short_form_options(agreement):
     )
 
     assert text(html) == (
-        "Three-way Memorandum of understanding · signed on 19 Sep 2025 "
+        "Three-way Memorandum of understanding · signed on 19 September 2025 "
         "Parties: Kista Science City (KSC); Third Park"
     )
     assert '<p class="muted">' in html
@@ -82,7 +82,7 @@ def test_agreement_item_short_form_without_organisations_has_no_party_line(agree
 def test_agreement_item_list_form_dates_in_the_same_format(agreement):
     html = render_to_string(ITEM, {"agreement": agreement})
 
-    assert '<time datetime="2025-09-19">19 Sep 2025</time>' in html
+    assert '<time datetime="2025-09-19">19 September 2025</time>' in html
     assert 'aria-label="Parties"' in html
 
 

@@ -58,7 +58,7 @@ def test_agreement_list_shows_each_agreement_with_its_parties_and_details(client
     assert listed_titles(response) == ["STeP and Taguspark cooperation"]
     assert f'<a href="{step.get_absolute_url()}">CMU Science and Technology Park</a>' in html
     assert f'<a href="{tsp.get_absolute_url()}">Taguspark</a>' in html
-    assert '<time datetime="2024-06-03">3 Jun 2024</time>' in html
+    assert '<time datetime="2024-06-03">3 June 2024</time>' in html
     assert "Lisbon, Portugal" in html
     assert '<span class="badge">Active</span>' in html
     assert "Smart cities" in html
@@ -336,9 +336,9 @@ def test_agreement_detail_shows_parties_dates_place_and_focus_areas(client):
     assert f'<a href="{signatory.get_absolute_url()}">Dr Anna Larsson</a>, CEO' in html
     assert f'<a href="{other.get_absolute_url()}">Kista Science City</a>' in html
     assert "Memorandum of understanding" in html
-    assert '<time datetime="2024-09-19">19 Sep 2024</time>' in html
-    assert '<time datetime="2024-10-01">1 Oct 2024</time>' in html
-    assert '<time datetime="2027-09-30">30 Sep 2027</time>' in html
+    assert '<time datetime="2024-09-19">19 September 2024</time>' in html
+    assert '<time datetime="2024-10-01">1 October 2024</time>' in html
+    assert '<time datetime="2027-09-30">30 September 2027</time>' in html
     assert "Nairobi, Kenya" in html
     assert '<a href="/conferences/wc41/">41st World Conference</a>' in html
     assert (
@@ -363,7 +363,7 @@ def test_agreement_detail_has_breadcrumbs_and_open_graph_tags(client):
     assert '<meta property="og:type" content="article">' in html
     assert (
         '<meta property="og:description" content="Cooperation agreement between Park One and '
-        'Park Two, signed on 19 Sep 2025.">' in html
+        'Park Two, signed on 19 September 2025.">' in html
     )
     assert f'<li><a href="{LIST_URL}">Agreements</a></li>' in html
     assert '<li aria-current="page">One and Two</li>' in html

@@ -7,6 +7,7 @@ import io
 import pytest
 from icalendar import Calendar
 
+from conferences.models import Conference
 from tests.api_support import error_attrs
 from tests.conferences import conference_api
 from tests.conferences.conference_api import LIST, dated, days_from_today, detail
@@ -124,6 +125,38 @@ def test_detail_ics_without_programme_is_the_whole_conference(api_client, beijin
     [event] = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["SUMMARY"]) == "IASP 2025 Beijing"
     assert event.start == datetime.date(2025, 9, 15)
+
+
+def test_list_ics_leaves_out_a_conference_known_only_by_its_year(api_client):
+    dated(10, slug="soon", title="Soon")
+    ConferenceFactory(
+        slug="somewhen",
+        title="Somewhen",
+        start_date=datetime.date(2030, 1, 1),
+        end_date=datetime.date(2030, 12, 31),
+        date_precision=Conference.DatePrecision.YEAR,
+        status=Conference.Status.PLANNED,
+    )
+
+    response = api_client.get(f"{LIST}?format=ics&when=upcoming")
+
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in events] == ["Soon"]
+
+
+def test_detail_ics_of_a_conference_known_only_by_its_month_has_no_event(api_client):
+    ConferenceFactory(
+        slug="somewhen",
+        start_date=datetime.date(2030, 10, 1),
+        end_date=datetime.date(2030, 10, 31),
+        date_precision=Conference.DatePrecision.MONTH,
+        status=Conference.Status.PLANNED,
+    )
+
+    response = api_client.get(f"{detail('somewhen')}?format=ics")
+
+    assert response.status_code == 200
+    assert Calendar.from_ical(response.content).walk("VEVENT") == []
 
 
 def test_unknown_format_names_the_parameter(api_client, beijing):

@@ -83,7 +83,7 @@ def test_conference_ics_session_details(client, beijing):
     assert str(opening["LOCATION"]) == "Main hall, CNCC, Beijing, China"
     assert (
         str(opening["URL"])
-        == f"http://testserver/conferences/iasp-2025-beijing/#session-{session.pk}"
+        == f"http://testserver/conferences/iasp-2025-beijing/sessions/{session.pk}/"
     )
     assert "Jane Example (Keynote), President, IASP" in str(opening["DESCRIPTION"])
 
@@ -172,19 +172,66 @@ def test_upcoming_ics_events_are_all_day_with_exclusive_end(client):
     assert str(event["TRANSP"]) == "TRANSPARENT"
 
 
-def test_upcoming_ics_month_precision_is_tentative(client):
+@pytest.mark.parametrize(
+    ("precision", "days"),
+    [(Conference.DatePrecision.MONTH, 30), (Conference.DatePrecision.YEAR, 364)],
+)
+def test_upcoming_ics_leaves_out_a_conference_known_only_by_month_or_year(client, precision, days):
+    """Not a month- or year-long event in the subscriber's calendar: it joins once its days
+    are known."""
     start = (timezone.localdate() + datetime.timedelta(days=400)).replace(day=1)
     ConferenceFactory(
+        title="Somewhen next year",
+        slug="somewhen",
         start_date=start,
-        end_date=start + datetime.timedelta(days=27),
-        date_precision=Conference.DatePrecision.MONTH,
+        end_date=start + datetime.timedelta(days=days),
+        date_precision=precision,
+        status=Conference.Status.PLANNED,
+    )
+    dated(60, title="Coming soon", slug="soon")
+
+    events = parse(client.get(UPCOMING_URL)).walk("VEVENT")
+
+    assert [str(event["SUMMARY"]) for event in events] == ["Coming soon"]
+
+
+def test_conference_ics_of_a_conference_known_only_by_its_year_is_not_found(client):
+    conference = ConferenceFactory(
+        slug="dhahran-2027",
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        date_precision=Conference.DatePrecision.YEAR,
         status=Conference.Status.PLANNED,
     )
 
-    [event] = parse(client.get(UPCOMING_URL)).walk("VEVENT")
+    response = client.get(ics_url(conference))
 
-    assert str(event["STATUS"]) == "TENTATIVE"
-    assert "Exact dates to be announced" in str(event["DESCRIPTION"])
+    assert response.status_code == 404
+    assert b"BEGIN:VEVENT" not in response.content
+
+
+def test_conference_ics_of_a_conference_known_by_its_month_gives_its_programme(client):
+    """Sessions have their own days, known even while the conference's are not."""
+    conference = ConferenceFactory(
+        start_date=datetime.date(2027, 10, 1),
+        end_date=datetime.date(2027, 10, 31),
+        date_precision=Conference.DatePrecision.MONTH,
+        status=Conference.Status.PLANNED,
+    )
+    SessionFactory(conference=conference, title="Opening", day=datetime.date(2027, 10, 12))
+
+    [event] = parse(client.get(ics_url(conference))).walk("VEVENT")
+
+    assert str(event["SUMMARY"]) == "Opening"
+    assert event.start.date() == datetime.date(2027, 10, 12)
+
+
+def test_conference_ics_of_a_cancelled_conference_says_so(client):
+    conference = ConferenceFactory(status=Conference.Status.CANCELLED)
+
+    [event] = parse(client.get(ics_url(conference))).walk("VEVENT")
+
+    assert str(event["STATUS"]) == "CANCELLED"
 
 
 @pytest.mark.parametrize("count", [1, 5])

@@ -110,7 +110,7 @@ def test_detail_programme_items_fall_under_their_day(client, beijing):
     tuesday = html.index("Tuesday 16 September 2025")
     wednesday = html.index("Wednesday 17 September 2025")
     assert monday < html.index("Visit to the Zhongguancun innovation hub") < tuesday
-    assert tuesday < html.index("Opening ceremony</h4>") < wednesday
+    assert tuesday < html.index("Opening ceremony</a></h4>") < wednesday
     assert wednesday < html.index("AI in science parks")
     assert "All day" in html
     assert "09:00–10:00" in html
@@ -121,8 +121,12 @@ def test_detail_programme_items_have_anchors_for_their_urls(client, beijing):
     html = client.get(detail_url(beijing)).content.decode()
 
     for session in beijing.sessions.all():
+        # Older links point to the anchors; the title links to the session's own page.
         assert f'id="session-{session.pk}"' in html
-        assert session.get_absolute_url().endswith(f"#session-{session.pk}")
+        assert (
+            session.get_absolute_url() == f"/conferences/iasp-2025-beijing/sessions/{session.pk}/"
+        )
+        assert f'<a href="{session.get_absolute_url()}">{session.title}</a>' in html
 
 
 def test_detail_shows_speakers_with_roles_and_visited_organisations(client, beijing):
@@ -225,7 +229,7 @@ def test_detail_lists_only_public_agreements_with_parties(client, beijing):
         assert party.organisation.name in html
 
 
-def test_detail_shows_report_and_calendar_link(client, beijing):
+def test_detail_shows_report_and_no_calendar_button_once_held(client, beijing):
     beijing.report = "A record attendance."
     beijing.save()
 
@@ -233,7 +237,8 @@ def test_detail_shows_report_and_calendar_link(client, beijing):
 
     assert "Post-event report" in html
     assert "A record attendance." in html
-    assert 'href="/conferences/iasp-2025-beijing/calendar.ics"' in html
+    assert "Add to your calendar" not in html
+    assert 'href="/conferences/iasp-2025-beijing/calendar.ics"' not in html
 
 
 def test_detail_json_ld_is_an_event_with_sub_events(client, beijing):

@@ -106,7 +106,7 @@ def test_organisation_page_shows_membership_division_topics_and_place(client):
 
     content = client.get(park.get_absolute_url()).content.decode()
 
-    assert "Member since 1 March 2019" in content
+    assert 'Member since <time datetime="2019-03-01">1 March 2019</time>' in content
     assert "Affiliated member" in content
     assert f'<a href="{europe.get_absolute_url()}">Europe</a>' in content
     assert f'href="{smart.get_absolute_url()}"' in content

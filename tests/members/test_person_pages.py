@@ -152,8 +152,8 @@ def test_person_page_lists_appearances_across_conferences_newest_first(client):
     assert content.index("World Conference 2025") < content.index("World Conference 2023")
     assert f'href="{older.get_absolute_url()}"' in content
     assert f'href="{newer.get_absolute_url()}"' in content
-    assert f'href="/conferences/{older.slug}/#session-{keynote.session.pk}"' in content
-    assert f'href="/conferences/{newer.slug}/#session-{panel.session.pk}"' in content
+    assert f'href="/conferences/{older.slug}/sessions/{keynote.session.pk}/"' in content
+    assert f'href="/conferences/{newer.slug}/sessions/{panel.session.pk}/"' in content
     assert "Keynote" in content
     assert "Panellist" in content
     assert "as President, IASP" in content
@@ -179,10 +179,13 @@ def test_person_page_lists_current_and_past_offices(client):
     assert "<h1>Dr Ada Chen</h1>" in content
     current, past = content.split("<h3>Current</h3>")[1].split("<h3>Past</h3>")
     assert "President, Europe" in current
-    assert "since 1 January 2022" in current
+    assert 'since <time datetime="2022-01-01">1 January 2022</time>' in current
     assert "Treasurer" not in current
     assert "Treasurer, IASP" in past
-    assert "1 January 2015 to 31 December 2019" in past
+    assert (
+        '<time datetime="2015-01-01">1 January 2015</time> to '
+        '<time datetime="2019-12-31">31 December 2019</time>'
+    ) in past
 
 
 def test_person_page_shows_affiliation_bio_and_quotes(client):
@@ -255,4 +258,4 @@ def test_person_page_query_count_is_fixed(client, django_assert_num_queries, cou
     with django_assert_num_queries(PERSON_QUERIES):
         response = client.get(person.get_absolute_url())
 
-    assert response.content.decode().count("#session-") == 2 * count
+    assert response.content.decode().count("/sessions/") == 2 * count
