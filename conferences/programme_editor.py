@@ -114,10 +114,10 @@ class SessionForm(forms.ModelForm):
             "start_time",
             "end_time",
             "location",
-            "topics",
-            "is_published",
-            "description",
             "order",
+            "is_published",
+            "topics",
+            "description",
         ]
         widgets = {
             "start_time": TIME_WIDGET,
@@ -131,6 +131,8 @@ class SessionForm(forms.ModelForm):
         # The day is checked against the conference's dates by the model.
         self.instance.conference = conference
         self.fields["day"].widget = day_field_widget(conference)
+        self.fields["order"].help_text = _("Among sessions at the same time.")
+        self.fields["is_published"].help_text = ""
         use_widget(
             self.fields["topics"],
             TopicsWidget(Session._meta.get_field("topics"), admin.site, labels=labels[Topic]),
@@ -141,14 +143,14 @@ class AppearanceForm(forms.ModelForm):
     """A speaker: a person chosen from the records, or a new one named here."""
 
     new_person_name = forms.CharField(
-        label=_("or a new person"),
+        label=_("Or a new person"),
         required=False,
         max_length=Person._meta.get_field("name").max_length,
         validators=Person._meta.get_field("name").validators,
         help_text=_("Full name, as the person writes it."),
     )
     new_person_affiliation = forms.ModelChoiceField(
-        label=_("affiliation of the new person"),
+        label=_("Affiliation of the new person"),
         queryset=Organisation.objects.all(),
         required=False,
     )
@@ -568,8 +570,10 @@ def programme_view(
     else:
         editor = ProgrammeEditor(conference, sessions, **permissions)
     context.update(editor=editor, days=editor.days(), media=model_admin.media + editor.media)
+    # The page's script labels the autocompletes once the admin's script has set them up.
     context["media"] += forms.Media(
-        js=["conferences/programme-editor.js"], css={"all": ["conferences/programme-editor.css"]}
+        js=["admin/js/autocomplete.js", "conferences/programme-editor.js"],
+        css={"all": ["conferences/programme-editor.css"]},
     )
     return TemplateResponse(request, "admin/conferences/conference/programme.html", context)
 

@@ -2,12 +2,41 @@
 // The programme editor: adds a session to a day, or a speaker to a session, from the page's
 // blank forms, and lets the admin's autocomplete take over the new fields.
 {
+    // The admin's autocomplete (select2) names its boxes after the choice made, so an empty
+    // one has no name: each is named by its field's label as well.
+    function labelAutocompletes(root) {
+        root.querySelectorAll('select.admin-autocomplete').forEach((select) => {
+            const label = document.querySelector('label[for="' + select.id + '"]');
+            const container = select.nextElementSibling;
+            if (!label || !container || !container.classList.contains('select2')) {
+                return;
+            }
+            label.id = label.id || select.id + '-label';
+            // A single choice's box reads as its label and the choice made.
+            const rendered = document.getElementById('select2-' + select.id + '-container');
+            const box = container.querySelector('.select2-selection');
+            if (rendered) {
+                rendered.setAttribute('aria-labelledby', label.id + ' ' + rendered.id);
+            }
+            if (box) {
+                box.setAttribute(
+                    'aria-labelledby',
+                    rendered ? label.id + ' ' + rendered.id : label.id
+                );
+            }
+            container.querySelectorAll('.select2-search__field').forEach((field) => {
+                field.setAttribute('aria-labelledby', label.id);
+            });
+        });
+    }
+
     function addFromTemplate(template, placeholder, total, container) {
         const index = total.value;
         container.insertAdjacentHTML('beforeend', template.innerHTML.replaceAll(placeholder, index));
         total.value = Number(index) + 1;
         const added = container.lastElementChild;
         added.dispatchEvent(new CustomEvent('formset:added', {bubbles: true}));
+        labelAutocompletes(added);
         return added;
     }
 
@@ -44,6 +73,9 @@
             first.focus();
         }
     }
+
+    // Runs after the admin's autocomplete.js (loaded before this file) has set them up.
+    django.jQuery(() => labelAutocompletes(document));
 
     document.addEventListener('click', (event) => {
         const session = event.target.closest('[data-add-session]');
