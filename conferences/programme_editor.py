@@ -226,11 +226,29 @@ class AppearanceFormSet(ExistingRowsFormSet):
             seen.add((person.pk, role))
 
 
+# Bounds on the forms a page may send (and the server build); far above any programme.
+MOST_SESSIONS = 400
+MOST_SPEAKERS = 60
+
 SessionFormSet = forms.modelformset_factory(
-    Session, form=SessionForm, formset=ExistingRowsFormSet, extra=0, can_delete=True
+    Session,
+    form=SessionForm,
+    formset=ExistingRowsFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MOST_SESSIONS,
+    absolute_max=MOST_SESSIONS,
+    validate_max=True,
 )
 SpeakerFormSet = forms.modelformset_factory(
-    Appearance, form=AppearanceForm, formset=AppearanceFormSet, extra=0, can_delete=True
+    Appearance,
+    form=AppearanceForm,
+    formset=AppearanceFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MOST_SPEAKERS,
+    absolute_max=MOST_SPEAKERS,
+    validate_max=True,
 )
 
 
@@ -296,7 +314,7 @@ class ProgrammeEditor:
         self.sessions = SessionFormSet(
             data,
             prefix="sessions",
-            queryset=Session.objects.none() if data is None and not sessions else None,
+            queryset=Session.objects.none(),
             form_kwargs={"conference": conference, "labels": self.labels},
         )
         # The formset reads the sessions fetched above, with their speakers and topics.

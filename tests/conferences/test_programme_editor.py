@@ -3,8 +3,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from conferences import services
 from conferences.models import Appearance, Session
 from members.models import Person
 from portal.roles import EDITORS, VIEWERS
@@ -669,3 +671,96 @@ def test_programme_read_only_page_query_count_is_fixed(client, django_assert_num
 
 PROGRAMME_QUERIES = 6
 READ_ONLY_QUERIES = 8
+
+
+def test_programme_of_forty_sessions_with_speakers_saves_in_one_form(staff_client):
+    conference = ConferenceFactory()
+    for n in range(40):
+        session = SessionFactory(conference=conference, day=conference.days[n % 5])
+        for role in (Appearance.Role.MODERATOR, Appearance.Role.SPEAKER, Appearance.Role.PANELLIST):
+            AppearanceFactory(session=session, role=role)
+    data = data_of(conference)
+    data["sessions-39-title"] = "The last one"
+
+    response = staff_client.post(programme_url(conference), data)
+
+    assert response.status_code == 302
+    assert Session.objects.filter(conference=conference, title="The last one").count() == 1
+
+
+def test_programme_refuses_more_speakers_than_a_session_may_have(staff_client):
+    session = SessionFactory()
+    people = PersonFactory.create_batch(61)
+
+    response = staff_client.post(
+        programme_url(session.conference),
+        programme_data(
+            [(session_values(session), [speaker_values(person=str(p.pk)) for p in people])]
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "Please submit at most 60 forms." in text_of(response)
+    assert not session.appearances.exists()
+
+
+# The services behind the page
+
+
+def test_copy_session_service_copies_speakers_topics_and_visits():
+    session = SessionFactory(kind=Session.Kind.TECHNICAL_VISIT, description="A tour.")
+    session.topics.set([TopicFactory()])
+    session.organisations_visited.set([OrganisationFactory()])
+    AppearanceFactory(session=session, role=Appearance.Role.HOST, capacity="Guide", order=3)
+    SessionFactory(conference=session.conference, day=datetime.date(2025, 9, 18), order=4)
+
+    copy = services.copy_session(session=session, day=datetime.date(2025, 9, 18))
+
+    assert (copy.kind, copy.description, copy.order) == (
+        Session.Kind.TECHNICAL_VISIT,
+        "A tour.",
+        5,
+    )
+    assert list(copy.topics.all()) == list(session.topics.all())
+    assert list(copy.organisations_visited.all()) == list(session.organisations_visited.all())
+    assert [(a.person, a.role, a.capacity, a.order) for a in copy.appearances.all()] == [
+        (a.person, a.role, a.capacity, a.order) for a in session.appearances.all()
+    ]
+    assert copy.history.earliest().history_type == "+"
+
+
+def test_copy_session_service_refuses_a_day_outside_the_conference():
+    session = SessionFactory()
+
+    with pytest.raises(ValidationError) as raised:
+        services.copy_session(session=session, day=datetime.date(2026, 1, 1))
+
+    assert "day" in raised.value.message_dict
+    assert Session.objects.count() == 1
+
+
+def test_reorder_sessions_service_refuses_sessions_of_several_days():
+    conference = ConferenceFactory()
+    first = SessionFactory(conference=conference)
+    other_day = SessionFactory(conference=conference, day=datetime.date(2025, 9, 16))
+
+    with pytest.raises(ValueError):
+        services.reorder_sessions(sessions=[other_day, first])
+
+
+def test_delete_session_service_keeps_the_people_and_the_history():
+    appearance = AppearanceFactory()
+    session_pk, appearance_pk = appearance.session_id, appearance.pk
+
+    services.delete_session(session=appearance.session)
+
+    assert Person.objects.filter(pk=appearance.person_id).exists()
+    assert Session.history.filter(id=session_pk, history_type="-").exists()
+    assert Appearance.history.filter(id=appearance_pk, history_type="-").exists()
+
+
+def test_create_speaker_service_makes_a_slug_of_any_name():
+    person = services.create_speaker(name="!!!")
+    second = services.create_speaker(name="¡¡¡")
+
+    assert (person.slug, second.slug) == ("person", "person-2")
