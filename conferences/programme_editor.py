@@ -531,6 +531,8 @@ def programme_view(
     conference = model_admin.get_object(request, unquote(object_id))
     if conference is None:
         raise Http404(gettext("No such conference."))
+    if not model_admin.has_view_permission(request, conference):
+        raise PermissionDenied
     can_edit = session_admin.has_change_permission(request)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
@@ -549,6 +551,7 @@ def programme_view(
     }
     if not can_edit:
         context["days"] = group_by_day(conference, sessions, lambda session: session.day)
+        context["media"] = forms.Media(css={"all": ["conferences/programme-editor.css"]})
         return TemplateResponse(
             request, "admin/conferences/conference/programme_readonly.html", context
         )

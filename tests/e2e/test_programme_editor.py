@@ -4,10 +4,12 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from conferences.models import Conference, Session
 from members.models import Organisation
+from portal.roles import VIEWERS, ensure_staff_groups
 from tests.e2e.conftest import axe_violations, format_violations, screenshot
 from tests.factories import StaffUserFactory
 
@@ -23,8 +25,11 @@ PROGRAMME = [
 ]
 
 
-def log_in(page: Page, url: str) -> None:
-    StaffUserFactory(username="editor", password=PASSWORD)
+def log_in(page: Page, url: str, role: str | None = None) -> None:
+    user = StaffUserFactory(username="editor", password=PASSWORD, is_superuser=role is None)
+    if role is not None:
+        ensure_staff_groups()  # a browser test's database is emptied after each test
+        user.groups.add(Group.objects.get(name=role))
     # The admin names no icon; the browser's own request for one is no error of the page.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page.goto(url + "/admin/login/")
@@ -148,3 +153,21 @@ def test_session_page_leads_back_to_the_programme(demo_site, page, viewport):
 
     expect(page).to_have_url(re.compile(rf"/conference/{session.conference_id}/programme/"))
     expect(page.locator(f"#session-{session.pk} > legend")).to_have_text(session.title)
+
+
+def test_viewer_reads_the_programme_without_forms(demo_site, page, viewport):
+    conference = Conference.objects.filter(sessions__appearances__isnull=False).first()
+    session = conference.sessions.filter(appearances__isnull=False).first()
+    log_in(page, demo_site.url, role=VIEWERS)
+
+    page.goto(f"{demo_site.url}/admin/conferences/conference/{conference.pk}/change/")
+    page.get_by_role("link", name="Programme", exact=True).click()
+
+    card = page.locator(f"#session-{session.pk}")
+    expect(card.get_by_role("heading", level=3)).to_have_text(session.title)
+    expect(card).to_contain_text(session.appearances.first().person.name)
+    expect(page.locator("form#programme-form")).to_have_count(0)
+    screenshot(page, "admin-programme-read-only", viewport)
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+    assert page.console_errors == []
