@@ -583,7 +583,8 @@ def programme_view(
                 }
         if saved:
             messages.success(request, gettext("The programme was saved."))
-            return HttpResponseRedirect(url)
+            moved = ACTION.match(request.POST.get("action", ""))
+            return HttpResponseRedirect(f"{url}#session-{moved['pk']}" if moved else url)
         messages.error(
             request, error or gettext("Nothing was saved: please correct the errors below.")
         )

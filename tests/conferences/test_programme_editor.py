@@ -381,6 +381,35 @@ def test_programme_duplicate_speaker_is_a_field_error(staff_client):
     assert session.title != "Renamed"
 
 
+def test_programme_roles_exchanged_between_two_rows_save_nothing_and_say_why(staff_client):
+    session = SessionFactory()
+    person = PersonFactory()
+    speaker = AppearanceFactory(session=session, person=person, role=Appearance.Role.SPEAKER)
+    moderator = AppearanceFactory(session=session, person=person, role=Appearance.Role.MODERATOR)
+
+    response = staff_client.post(
+        programme_url(session.conference),
+        programme_data(
+            [
+                (
+                    session_values(session),
+                    [
+                        speaker_values(speaker, role=Appearance.Role.MODERATOR),
+                        speaker_values(moderator, role=Appearance.Role.SPEAKER),
+                    ],
+                )
+            ]
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "Nothing was saved" in text_of(response)
+    assert sorted(session.appearances.values_list("pk", "role")) == [
+        (speaker.pk, "speaker"),
+        (moderator.pk, "moderator"),
+    ]
+
+
 def test_programme_speaker_needs_a_person_or_a_new_name(staff_client):
     session = SessionFactory()
     person = PersonFactory()
@@ -551,7 +580,7 @@ def test_programme_moving_a_session_up_exchanges_times_with_its_neighbour(staff_
         programme_url(conference), {**data_of(conference), "action": f"up:{second.pk}"}
     )
 
-    assert response.status_code == 302
+    assert response["Location"] == f"{programme_url(conference)}#session-{second.pk}"
     assert [
         (s.title, s.start_time, s.end_time, s.order)
         for s in Session.objects.filter(conference=conference).in_programme_order()
