@@ -793,3 +793,50 @@ def test_create_speaker_service_makes_a_slug_of_any_name():
     second = services.create_speaker(name="¡¡¡")
 
     assert (person.slug, second.slug) == ("person", "person-2")
+
+
+def test_programme_editor_of_the_editors_group_saves(client):
+    session = SessionFactory(title="Plenary")
+    editor = client_for(client, EDITORS)
+
+    response = editor.post(
+        programme_url(session.conference),
+        programme_data(
+            [(session_values(session, title="Renamed"), [speaker_values(new_person_name="Li Wei")])]
+        ),
+    )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.title == "Renamed"
+    assert [a.person.name for a in session.appearances.all()] == ["Li Wei"]
+
+
+def test_programme_staff_who_may_only_change_sessions_cannot_add_or_delete(client):
+    from django.contrib.auth.models import Permission
+
+    session = SessionFactory(title="Plenary")
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_conference", "change_session", "view_person", "change_appearance"]
+        )
+    )
+    client.force_login(user)
+
+    page = client.get(programme_url(session.conference)).content.decode()
+    response = client.post(
+        programme_url(session.conference),
+        programme_data(
+            [
+                (session_values(session, title="Renamed", DELETE="on"), []),
+                (session_values(title="Sneaked in"), []),
+            ]
+        ),
+    )
+
+    assert "Add a session on" not in page
+    assert "Delete this session" not in page
+    assert "Or a new person" not in page
+    assert "You may not add sessions." in text_of(response)
+    assert list(Session.objects.values_list("title", flat=True)) == ["Plenary"]
