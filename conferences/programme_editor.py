@@ -155,6 +155,8 @@ class AppearanceForm(forms.ModelForm):
         required=False,
     )
 
+    field_order = ["person", "new_person_name", "new_person_affiliation", "role", "capacity"]
+
     class Meta:
         model = Appearance
         fields = ["person", "role", "capacity", "order"]
