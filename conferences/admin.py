@@ -1,6 +1,10 @@
+import functools
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
@@ -17,6 +21,7 @@ from members.models import Organisation, Person
 
 from .forms import QuoteInlineFormSet
 from .models import Appearance, Award, Conference, ConferenceHost, Decision, Quote, Session
+from .programme_editor import programme_view
 from .resources import ConferenceResource
 from .services import set_publication
 
@@ -33,7 +38,7 @@ class ConferenceHostInline(admin.TabularInline):
 
 
 class SessionInline(admin.TabularInline):
-    """The programme at a glance; speakers are edited on each session's own page."""
+    """The programme at a glance; the programme editor edits it whole, with the speakers."""
 
     model = Session
     fields = ["day", "start_time", "end_time", "kind", "title", "location", "order"]
@@ -89,6 +94,7 @@ class ConferenceAdmin(
         "status",
         "is_published",
         "session_count",
+        "programme_link",
     ]
     list_filter = [
         "is_published",
@@ -157,6 +163,22 @@ class ConferenceAdmin(
     @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, conference: Conference) -> int:
         return conference.session_count
+
+    @admin.display(description=_("programme"))
+    def programme_link(self, conference: Conference) -> str:
+        url = reverse("admin:conferences_conference_programme", args=[conference.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Programme"))
+
+    def get_urls(self) -> list[URLPattern]:
+        view = functools.partial(programme_view, model_admin=self)
+        return [
+            path(
+                "<path:object_id>/programme/",
+                self.admin_site.admin_view(view),
+                name="conferences_conference_programme",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.action(permissions=["change"], description=_("Publish the selected conferences"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Conference]) -> None:

@@ -279,6 +279,8 @@ REST_FRAMEWORK = {
 API_MAX_PAGE_SIZE = 200
 # The largest request body read into memory (an API write, an admin form without its files).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+# The most fields a form may send: a whole conference programme with its speakers is one form.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(env("DATA_UPLOAD_MAX_NUMBER_FIELDS", "10000"))
 
 DRF_STANDARDIZED_ERRORS = {
     "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429"]
