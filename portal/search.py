@@ -1,11 +1,17 @@
-"""Site search across conferences, sessions, people, organisations and public agreements.
+"""Site search across the pages staff write, topics, divisions, published conferences and
+sessions, people, organisations and public agreements.
 
 On PostgreSQL it uses full-text search with the "english" configuration (stemming, so
 "parks" finds "park"; not accent-insensitive, which would need the unaccent extension), on
-each table's stored, GIN-indexed `search_document` (core/db/search_document.py).
+each table's stored, GIN-indexed `search_document` (core/db/search_document.py); the two small
+vocabularies, topics and divisions, have no stored document and are read as they are.
 Elsewhere (SQLite in development and tests) every word of the query must occur, case-insensitively,
 in one of the same fields. Both backends read the fields from SEARCH_TYPES and run one query per
 type, whatever the number of matches.
+
+A record tagged with a topic is found by the topic's name too: "energy" finds the
+organisations tagged "Clean energy". On PostgreSQL the whole query must match the record's own
+text or one of its topics; on SQLite each word may match either.
 """
 
 import re
@@ -16,7 +22,7 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
@@ -24,8 +30,10 @@ from django.db.models import (
     Func,
     IntegerField,
     Model,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
@@ -37,13 +45,16 @@ from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from agreements.models import Agreement
 from conferences.models import Conference, Session
 from core.db.search_document import CONFIG, search_document
-from members.models import Organisation, Person
+from members.models import Division, Organisation, Person, Topic
+
+from .models import Page
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -68,6 +79,10 @@ class SearchType:
     other_fields: tuple[str, ...]
     snippet_fields: tuple[str, ...]
     describe: Callable[[Any], str]
+    # Whether the table has a stored document (PostgreSQL); the vocabularies have none.
+    stored_document: bool = True
+    # The many-to-many field of topics whose names find the record too.
+    tags: str | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -106,24 +121,59 @@ def _describe_agreement(agreement: Agreement) -> str:
     return SNIPPET_SEPARATOR.join(parts)
 
 
+def _nothing(row: Any) -> str:
+    return ""
+
+
 SEARCH_TYPES: tuple[SearchType, ...] = (
+    SearchType(
+        key="pages",
+        label=_("Pages"),
+        queryset=lambda: Page.objects.published(),
+        title_field="title",
+        other_fields=("summary", "body"),
+        snippet_fields=("summary",),
+        describe=_nothing,
+    ),
+    SearchType(
+        key="topics",
+        label=_("Topics"),
+        queryset=lambda: Topic.objects.all(),
+        title_field="name",
+        other_fields=("description",),
+        snippet_fields=("description",),
+        describe=_nothing,
+        stored_document=False,
+    ),
+    SearchType(
+        key="divisions",
+        label=_("Divisions"),
+        queryset=lambda: Division.objects.all(),
+        title_field="name",
+        other_fields=("description",),
+        snippet_fields=("description",),
+        describe=_nothing,
+        stored_document=False,
+    ),
     SearchType(
         key="conferences",
         label=_("Conferences"),
-        queryset=lambda: Conference.objects.all(),
+        queryset=lambda: Conference.objects.published(),
         title_field="title",
         other_fields=("theme", "description", "city"),
         snippet_fields=("theme", "description"),
         describe=_describe_conference,
+        tags="topics",
     ),
     SearchType(
         key="sessions",
         label=_("Sessions"),
-        queryset=lambda: Session.objects.select_related("conference"),
+        queryset=lambda: Session.objects.published().select_related("conference"),
         title_field="title",
         other_fields=("description",),
         snippet_fields=("description",),
         describe=_describe_session,
+        tags="topics",
     ),
     SearchType(
         key="people",
@@ -142,6 +192,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         other_fields=("short_name", "description", "city"),
         snippet_fields=("short_name", "description"),
         describe=_describe_organisation,
+        tags="topics",
     ),
     SearchType(
         key="agreements",
@@ -151,6 +202,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         other_fields=("summary",),
         snippet_fields=("summary",),
         describe=_describe_agreement,
+        tags="topics",
     ),
 )
 
@@ -199,10 +251,32 @@ def _total() -> Window:
     return Window(Count("pk"))
 
 
+def _document(search_type: SearchType, queryset: QuerySet):
+    if search_type.stored_document:
+        return search_document(queryset.model._meta.db_table)
+    return SearchVector(search_type.title_field, weight="A", config=SEARCH_CONFIG) + SearchVector(
+        *search_type.other_fields, weight="B", config=SEARCH_CONFIG
+    )
+
+
+def _tagged(search_type: SearchType, queryset: QuerySet, topics: Q) -> tuple[Q, Subquery]:
+    """Records tagged with a topic matching `topics`, and the first such topic's name."""
+    model = queryset.model
+    matching = Topic.objects.filter(topics)
+    tagged = Q(
+        pk__in=model._base_manager.filter(**{f"{search_type.tags}__in": matching}).values("pk")
+    )
+    back = model._meta.get_field(search_type.tags).related_query_name()
+    first_topic = Subquery(
+        matching.filter(**{back: OuterRef("pk")}).order_by("name").values("name")[:1]
+    )
+    return tagged, first_topic
+
+
 def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     queryset = search_type.queryset()
-    vector = search_document(queryset.model._meta.db_table)
+    vector = _document(search_type, queryset)
     snippet_text = Func(
         Value(SNIPPET_SEPARATOR),
         *(NullIf(field, Value("")) for field in search_type.snippet_fields),
@@ -210,9 +284,17 @@ def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
         output_field=TextField(),
     )
     marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
+    queryset = queryset.alias(search_document=vector)
+    matches = Q(search_document=search_query)
+    if search_type.tags:
+        topic_names = Topic.objects.alias(
+            name_document=SearchVector("name", config=SEARCH_CONFIG)
+        ).filter(name_document=search_query)
+        tagged, first_topic = _tagged(search_type, queryset, Q(pk__in=topic_names.values("pk")))
+        matches |= tagged
+        queryset = queryset.annotate(search_tag=first_topic)
     rows = (
-        queryset.alias(search_document=vector)
-        .filter(search_document=search_query)
+        queryset.filter(matches)
         .annotate(
             rank=SearchRank(vector, search_query),
             total=_total(),
@@ -236,7 +318,7 @@ def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
         Hit(
             url=row.get_absolute_url(),
             title=_marked_to_html(row.title_headline),
-            description=search_type.describe(row),
+            description=_description(search_type, row),
             snippet=_marked_to_html(row.snippet_headline or ""),
         )
         for row in rows
@@ -248,10 +330,18 @@ def _search_words(search_type: SearchType, words: list[str]) -> ResultGroup:
     def any_field(word: str, fields: tuple[str, ...]) -> Q:
         return reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
 
+    queryset = search_type.queryset()
+    matches = [any_field(word, search_type.fields) for word in words]
+    if search_type.tags:
+        any_word = reduce(or_, (Q(name__icontains=word) for word in words))
+        for index, word in enumerate(words):
+            tagged, _first = _tagged(search_type, queryset, Q(name__icontains=word))
+            matches[index] |= tagged
+        _tagged_any, first_topic = _tagged(search_type, queryset, any_word)
+        queryset = queryset.annotate(search_tag=first_topic)
     in_title = reduce(and_, (any_field(word, (search_type.title_field,)) for word in words))
     rows = list(
-        search_type.queryset()
-        .filter(*(any_field(word, search_type.fields) for word in words))
+        queryset.filter(*matches)
         .annotate(
             total=_total(),
             title_match=Case(When(in_title, then=1), default=0, output_field=IntegerField()),
@@ -262,12 +352,20 @@ def _search_words(search_type: SearchType, words: list[str]) -> ResultGroup:
         Hit(
             url=row.get_absolute_url(),
             title=highlight(getattr(row, search_type.title_field), words),
-            description=search_type.describe(row),
+            description=_description(search_type, row),
             snippet=highlight(_excerpt(row, search_type.snippet_fields, words), words),
         )
         for row in rows
     ]
     return ResultGroup(search_type.key, search_type.label, rows[0].total if rows else 0, hits)
+
+
+def _description(search_type: SearchType, row: Model) -> str:
+    """What the record is, and the topic that found it when its tags did."""
+    parts = [search_type.describe(row)]
+    if getattr(row, "search_tag", None):
+        parts.append(gettext("Topic: %(topic)s") % {"topic": row.search_tag})
+    return SNIPPET_SEPARATOR.join(part for part in parts if part)
 
 
 def _marked_to_html(text: str) -> SafeString:
