@@ -2,6 +2,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -129,6 +130,9 @@ class PageQuerySet(models.QuerySet):
         )
 
 
+MAX_ORDER = 999
+
+
 class Page(TimeStampedModel):
     """A page staff write themselves (About, Join the association, Contact, Privacy…)."""
 
@@ -170,7 +174,10 @@ class Page(TimeStampedModel):
         help_text=_("A shorter name for the menu and footer links; the title when empty."),
     )
     order = models.PositiveSmallIntegerField(
-        _("order"), default=0, help_text=_("Links are listed from the lowest number.")
+        _("order"),
+        default=0,
+        validators=[MaxValueValidator(MAX_ORDER)],
+        help_text=_("Links are listed from the lowest number."),
     )
 
     objects = PageQuerySet.as_manager()
