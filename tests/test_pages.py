@@ -48,7 +48,10 @@ def test_page_shows_its_title_summary_and_markdown_body(client):
     page = PageFactory(
         title="About the association",
         summary="Who we are.",
-        body="# Our history\n\nFounded in **1984** by [parks](https://example.org).\n\n- one\n- two",
+        body=(
+            "# Our history\n\nFounded in **1984** by [parks](https://example.org).\n\n"
+            "- one\n- two"
+        ),
     )
 
     response = client.get(page.get_absolute_url())
