@@ -48,10 +48,7 @@ def test_page_shows_its_title_summary_and_markdown_body(client):
     page = PageFactory(
         title="About the association",
         summary="Who we are.",
-        body=(
-            "# Our history\n\nFounded in **1984** by [parks](https://example.org).\n\n"
-            "- one\n- two"
-        ),
+        body="# Our history\n\nFounded in **1984** by [parks](https://example.org).\n\n- one",
     )
 
     response = client.get(page.get_absolute_url())
@@ -63,7 +60,7 @@ def test_page_shows_its_title_summary_and_markdown_body(client):
     assert '<h2 id="section-our-history">Our history</h2>' in html
     assert "Founded in <strong>1984</strong> by " in html
     assert '<a href="https://example.org" rel="noopener noreferrer">parks</a>' in html
-    assert "<li>one</li>" in html
+    assert "<ul>\n<li>one</li>\n</ul>" in html
     assert "<title>About the association · " in html
     assert page.get_absolute_url() == f"/pages/{page.slug}/"
 
