@@ -10,6 +10,7 @@ from core.rest.authentication import hash_key
 from members.models import Organisation
 
 from .models import ApiToken, Page, new_key
+from .navigation import forget_navigation
 
 
 @transaction.atomic
@@ -55,6 +56,7 @@ def _page_changed() -> None:
     # The change clock watches the record apps' saves, not the portal's; the menu and footer
     # of every cached page show the pages, so every cached page is now stale.
     records_changed()
+    forget_navigation()
 
 
 @transaction.atomic

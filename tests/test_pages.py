@@ -4,12 +4,15 @@ and footer, the sanitised Markdown, the admin and the services behind it."""
 import re
 
 import pytest
+import redis
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import cache as core_cache
 from core.changes import records_changed_at
 from portal.models import Page
 from portal.navigation import navigation
@@ -33,6 +36,10 @@ def footer_pages(html: str) -> list[tuple[str, str]]:
     if not found:
         return []
     return re.findall(r'<a href="([^"]+)"[^>]*>([^<]*)</a>', found.group(1))
+
+
+def refuse(*args, **kwargs):
+    raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
 
 
 def staff_in(group_name: str):
@@ -239,13 +246,45 @@ def test_admin_pages_never_read_the_navigation(staff_client):
 
 @pytest.mark.parametrize("linked", [1, 6])
 def test_page_query_count_does_not_grow_with_the_links(client, django_assert_num_queries, linked):
-    pages = [PageFactory(in_menu=True, in_footer=True) for _ in range(linked)]
+    pages = [PageFactory(in_menu=True, in_footer=True) for _ in range(linked + 1)]
 
-    # The page itself, and the links of the menu and footer (one query, cache cold).
+    # The page itself, and the links of the menu and footer, read again after the saves.
     with django_assert_num_queries(2):
-        response = client.get(pages[0].get_absolute_url())
+        first = client.get(pages[0].get_absolute_url())
+    # Another page: the links come from the cache.
+    with django_assert_num_queries(1):
+        second = client.get(pages[1].get_absolute_url())
 
-    assert len(footer_pages(response.content.decode())) == linked
+    assert len(footer_pages(first.content.decode())) == linked + 1
+    assert footer_pages(second.content.decode()) == footer_pages(first.content.decode())
+
+
+def test_links_are_read_from_the_database_while_the_cache_does_not_answer(client, monkeypatch):
+    PageFactory(title="About", slug="about", in_footer=True)
+    core_cache.reset()
+    for method in ("get", "set", "add", "get_many", "set_many"):
+        monkeypatch.setattr(cache, method, refuse)
+
+    response = client.get("/")
+
+    core_cache.reset()
+    assert response.status_code == 200
+    assert footer_pages(response.content.decode()) == [("/pages/about/", "About")]
+
+
+def test_a_page_saved_while_the_cache_was_away_is_linked_when_it_returns(monkeypatch):
+    page = PageFactory(title="About", slug="about", in_footer=True)
+    assert [link.label for link in navigation().footer] == ["About"]  # cached
+
+    core_cache.reset()
+    with monkeypatch.context() as away:  # a network blip: the cache keeps its data
+        for method in ("get", "set", "add", "get_many", "set_many"):
+            away.setattr(cache, method, refuse)
+        update_page(page=page, link_text="Who we are")
+    core_cache._outage["retry_at"] = 0.0
+
+    assert [link.label for link in navigation().footer] == ["Who we are"]
+    core_cache.reset()
 
 
 # Services

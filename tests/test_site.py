@@ -93,8 +93,7 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
         agreement = bilateral_agreement()
         AgreementPartyFactory(agreement=agreement)
         MembershipFactory()
-    # 8, and 1 for the links to staff-written pages (cached; the cache starts cold).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get("/").status_code == 200
 
 
