@@ -33,7 +33,7 @@ health, food, new materials, mobility and the digital economy.
 - **Learn.** Members share what worked and what did not, in sessions, technical visits and
   working groups on shared [topics](/topics/).
 - **Cooperate.** Parks sign [agreements](/agreements/) to exchange companies, staff and
-  know-how, and to help each other's firms enter new markets.
+  know-how, and to help each other’s firms enter new markets.
 - **Speak for the sector.** We explain to governments and international bodies what areas
   of innovation need, and what they give back to their cities.
 
