@@ -112,7 +112,7 @@ Journalists can reach us at [press@example.org](mailto:press@example.org).
 
 # Partners using our data
 
-The portal's records are open to partners through the [API](/api/v1/docs/). For access,
+The portal’s records are open to partners through the [API](/api/v1/docs/). For access,
 write to [api@example.org](mailto:api@example.org).
 """,
     },
@@ -129,7 +129,7 @@ write to [api@example.org](mailto:api@example.org).
 
 The portal shows public facts about our members and events: organisations, the people who
 speak at our conferences or hold an office in the association, and the agreements members
-chose to make public. People's pages show their name, job title, organisation and a short
+chose to make public. People’s pages show their name, job title, organisation and a short
 biography.
 
 # What we keep but do not publish

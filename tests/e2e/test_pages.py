@@ -27,9 +27,7 @@ def test_visitor_opens_the_about_page_from_the_footer(demo_site, page, viewport)
     expect(page.get_by_role("heading", level=1)).to_have_text("About the association")
     main = page.locator("main")
     expect(main.get_by_role("heading", level=2, name="What our members do")).to_be_visible()
-    expect(main.get_by_role("link", name="member directory")).to_have_attribute(
-        "href", "/members/"
-    )
+    expect(main.get_by_role("link", name="member directory")).to_have_attribute("href", "/members/")
     menu = page.get_by_role("navigation", name="Main")
     expect(menu.get_by_role("link", name="About")).to_have_attribute("aria-current", "page")
     screenshot(page, "page-about", viewport)
