@@ -22,7 +22,13 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
 from django.db.models import (
     Case,
@@ -39,6 +45,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import NullIf
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -51,6 +58,7 @@ from django.views.generic import TemplateView
 
 from agreements.models import Agreement
 from conferences.models import Conference, Session
+from core.db.search_document import COLUMN as DOCUMENT_COLUMN
 from core.db.search_document import CONFIG, search_document
 from members.models import Division, Organisation, Person, Topic
 
@@ -259,23 +267,33 @@ def _document(search_type: SearchType, queryset: QuerySet):
     )
 
 
-def _tagged(search_type: SearchType, queryset: QuerySet, topics: Q) -> tuple[Q, Subquery]:
-    """Records tagged with a topic matching `topics`, and the first such topic's name."""
-    model = queryset.model
+def _tagged_pks(search_type: SearchType, model: type[Model], topics: Q) -> QuerySet:
+    """The keys of the records tagged with a topic matching `topics`."""
     matching = Topic.objects.filter(topics)
-    tagged = Q(
-        pk__in=model._base_manager.filter(**{f"{search_type.tags}__in": matching}).values("pk")
+    return (
+        model._base_manager.filter(**{f"{search_type.tags}__in": matching}).order_by().values("pk")
     )
+
+
+def _first_topic(search_type: SearchType, model: type[Model], topics: Q) -> Subquery:
+    """The name of the record's first topic matching `topics` (what found it)."""
     back = model._meta.get_field(search_type.tags).related_query_name()
-    first_topic = Subquery(
-        matching.filter(**{back: OuterRef("pk")}).order_by("name").values("name")[:1]
+    return Subquery(
+        Topic.objects.filter(topics, **{back: OuterRef("pk")}).order_by("name").values("name")[:1]
     )
-    return tagged, first_topic
 
 
-def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
+def _own_document_pks(model: type[Model], search_query: SearchQuery) -> QuerySet:
+    # The column is named alone: the subquery's table goes by an alias.
+    own = RawSQL(f'"{DOCUMENT_COLUMN}"', [], output_field=SearchVectorField())
+    return model._base_manager.alias(own=own).filter(own=search_query).order_by().values("pk")
+
+
+def postgresql_matches(search_type: SearchType, query: str) -> QuerySet:
+    """The records matching `query`, best first, with what the results show (PostgreSQL)."""
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     queryset = search_type.queryset()
+    model = queryset.model
     vector = _document(search_type, queryset)
     snippet_text = Func(
         Value(SNIPPET_SEPARATOR),
@@ -284,36 +302,39 @@ def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
         output_field=TextField(),
     )
     marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
-    queryset = queryset.alias(search_document=vector)
-    matches = Q(search_document=search_query)
     if search_type.tags:
-        topic_names = Topic.objects.alias(
+        # Its own document or a topic's name: one set of keys, so that each side keeps its
+        # index (an OR of the two would read every row).
+        topic_ids = Topic.objects.alias(
             name_document=SearchVector("name", config=SEARCH_CONFIG)
         ).filter(name_document=search_query)
-        tagged, first_topic = _tagged(search_type, queryset, Q(pk__in=topic_names.values("pk")))
-        matches |= tagged
-        queryset = queryset.annotate(search_tag=first_topic)
-    rows = (
-        queryset.filter(matches)
-        .annotate(
-            rank=SearchRank(vector, search_query),
-            total=_total(),
-            title_headline=SearchHeadline(
-                search_type.title_field, search_query, highlight_all=True, **marks
-            ),
-            snippet_headline=SearchHeadline(
-                snippet_text,
-                search_query,
-                max_words=24,
-                min_words=10,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
-        )
-        .order_by("-rank", search_type.title_field, "pk")[:RESULTS_PER_TYPE]
-    )
-    rows = list(rows)
+        topics = Q(pk__in=topic_ids.values("pk"))
+        own = _own_document_pks(model, search_query)
+        queryset = queryset.filter(
+            pk__in=own.union(_tagged_pks(search_type, model, topics))
+        ).annotate(search_tag=_first_topic(search_type, model, topics))
+    else:
+        queryset = queryset.alias(search_document=vector).filter(search_document=search_query)
+    return queryset.annotate(
+        rank=SearchRank(vector, search_query),
+        total=_total(),
+        title_headline=SearchHeadline(
+            search_type.title_field, search_query, highlight_all=True, **marks
+        ),
+        snippet_headline=SearchHeadline(
+            snippet_text,
+            search_query,
+            max_words=24,
+            min_words=10,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **marks,
+        ),
+    ).order_by("-rank", search_type.title_field, "pk")[:RESULTS_PER_TYPE]
+
+
+def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
+    rows = list(postgresql_matches(search_type, query))
     hits = [
         Hit(
             url=row.get_absolute_url(),
@@ -331,14 +352,14 @@ def _search_words(search_type: SearchType, words: list[str]) -> ResultGroup:
         return reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
 
     queryset = search_type.queryset()
+    model = queryset.model
     matches = [any_field(word, search_type.fields) for word in words]
     if search_type.tags:
-        any_word = reduce(or_, (Q(name__icontains=word) for word in words))
         for index, word in enumerate(words):
-            tagged, _first = _tagged(search_type, queryset, Q(name__icontains=word))
-            matches[index] |= tagged
-        _tagged_any, first_topic = _tagged(search_type, queryset, any_word)
-        queryset = queryset.annotate(search_tag=first_topic)
+            tagged = _tagged_pks(search_type, model, Q(name__icontains=word))
+            matches[index] |= Q(pk__in=tagged)
+        any_word = reduce(or_, (Q(name__icontains=word) for word in words))
+        queryset = queryset.annotate(search_tag=_first_topic(search_type, model, any_word))
     in_title = reduce(and_, (any_field(word, (search_type.title_field,)) for word in words))
     rows = list(
         queryset.filter(*matches)

@@ -7,7 +7,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 
 from core.db.search_document import search_document
-from portal.search import SEARCH_CONFIG, SEARCH_TYPES, search
+from portal.search import SEARCH_CONFIG, SEARCH_TYPES, postgresql_matches, search
 from tests.factories import (
     AgreementFactory,
     ConferenceFactory,
@@ -64,6 +64,18 @@ def test_search_matches_through_the_gin_index(one_of_each, search_type):
             "WHERE search_document @@ websearch_to_tsquery('english', 'energy')"
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"{table}_search_gin" in plan
+
+
+@pytest.mark.parametrize("search_type", STORED, ids=lambda search_type: search_type.key)
+def test_site_search_reads_the_gin_index_also_when_it_matches_topics(one_of_each, search_type):
+    """A record is found by its document or its topics: the query keeps the index."""
+    table = search_type.queryset().model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+    plan = postgresql_matches(search_type, "energy").explain()
+
     assert f"{table}_search_gin" in plan
 
 
