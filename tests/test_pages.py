@@ -458,3 +458,21 @@ def test_sitemap_lists_published_pages_only(client):
 
     assert "http://testserver/pages/about/" in xml
     assert "/pages/plans/" not in xml
+
+
+def test_reverting_a_page_in_its_history_relinks_it_at_once(client, staff_client):
+    page = PageFactory(title="Contact", slug="contact", link_text="Contact", in_footer=True)
+    first = page.history.get()
+    update_page(page=page, link_text="Write to us")
+    assert footer_pages(client.get("/").content.decode()) == [("/pages/contact/", "Write to us")]
+
+    response = staff_client.post(
+        reverse("admin:portal_page_simple_history", args=[page.pk, first.history_id]),
+        page_form(
+            title="Contact", slug="contact", link_text="Contact", in_menu=None, in_footer="on"
+        ),
+    )
+
+    assert response.status_code == 302
+    assert footer_pages(client.get("/").content.decode()) == [("/pages/contact/", "Contact")]
+    assert page.history.count() == 3
