@@ -1,11 +1,14 @@
 from axes.admin import AccessAttemptAdmin
 from django.conf import settings
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import ApiToken
-from .services import issue_api_token, revoke_api_token
+from core.admin import HistoryAdmin
+
+from .models import ApiToken, Page
+from .services import create_page, delete_page, issue_api_token, revoke_api_token, update_page
 
 admin.site.site_header = f"{settings.ASSOCIATION_SHORT_NAME} · {settings.SITE_NAME}"
 admin.site.site_title = settings.SITE_NAME
@@ -88,3 +91,56 @@ class ApiTokenAdmin(admin.ModelAdmin):
             ngettext("%d token revoked.", "%d tokens revoked.", len(tokens)) % len(tokens),
             messages.SUCCESS,
         )
+
+
+@admin.register(Page)
+class PageAdmin(HistoryAdmin):
+    list_display = [
+        "title",
+        "slug",
+        "is_published",
+        "in_menu",
+        "in_footer",
+        "order",
+        "modified",
+        "preview",
+    ]
+    list_filter = ["is_published", "in_menu", "in_footer"]
+    search_fields = ["title", "slug", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["preview", "created", "modified"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (_("Publishing"), {"fields": ["is_published", "preview"]}),
+        (
+            _("Links to the page"),
+            {
+                "fields": ["in_menu", "in_footer", "link_text", "order"],
+                "description": _(
+                    "Where visitors find the page: the main menu, the footer, or both."
+                ),
+            },
+        ),
+        (_("Dates"), {"fields": ["created", "modified"]}),
+    ]
+
+    @admin.display(description=_("on the site"))
+    def preview(self, page: Page) -> str:
+        if page.pk is None:
+            return ""
+        label = _("View the page") if page.is_published else _("Preview the draft")
+        return format_html('<a href="{}">{}</a>', page.get_absolute_url(), label)
+
+    # Every write goes through the services: they keep the history and move the change clock.
+    def save_model(self, request, obj, form, change):
+        if change:
+            update_page(page=obj, changed_by=request.user)
+        else:
+            create_page(page=obj, title=obj.title, slug=obj.slug, changed_by=request.user)
+
+    def delete_model(self, request, obj):
+        delete_page(page=obj, changed_by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for page in queryset:
+            delete_page(page=page, changed_by=request.user)

@@ -2,10 +2,16 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from model_utils.models import TimeStampedModel
+from simple_history.models import HistoricalRecords
+
+from core.validators import validate_single_line
 
 TOKEN_PREFIX = "spp_"
 
@@ -107,3 +113,91 @@ class ApiToken(models.Model):
         if self.last_used_at is None or now - self.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self) -> "PageQuerySet":
+        """What visitors see: drafts stay with staff."""
+        return self.filter(is_published=True)
+
+    def for_navigation(self) -> "PageQuerySet":
+        """The published pages linked from the main menu or the footer, in their order."""
+        return (
+            self.published()
+            .filter(Q(in_menu=True) | Q(in_footer=True))
+            .only("title", "slug", "link_text", "in_menu", "in_footer", "order")
+            .order_by("order", "title", "pk")
+        )
+
+
+MAX_ORDER = 999
+
+
+class Page(TimeStampedModel):
+    """A page staff write themselves (About, Join the association, Contact, Privacy…)."""
+
+    title = models.CharField(_("title"), max_length=120, validators=[validate_single_line])
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("The last part of the page’s address: /pages/<slug>/."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("One or two sentences, shown in search results and link previews."),
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_(
+            "Markdown: # Section heading, **bold**, *italic*, "
+            "[link text](https://example.org), lists with - or 1. "
+            "HTML is not allowed and is removed."
+        ),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Visitors see published pages only; staff can preview a draft."),
+    )
+    in_menu = models.BooleanField(_("in the main menu"), default=False)
+    in_footer = models.BooleanField(_("in the footer"), default=False)
+    link_text = models.CharField(
+        _("link text"),
+        max_length=40,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("A shorter name for the menu and footer links; the title when empty."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        validators=[MaxValueValidator(MAX_ORDER)],
+        help_text=_("Links are listed from the lowest number."),
+    )
+
+    objects = PageQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="page_title_not_blank"),
+            models.CheckConstraint(condition=~Q(slug=""), name="page_slug_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("page-detail", kwargs={"slug": self.slug})
+
+    @property
+    def link_label(self) -> str:
+        return self.link_text or self.title

@@ -1,6 +1,7 @@
 """Staff roles as groups: editors keep the records, viewers read them.
 
-Users, groups and API tokens (the `auth` and `portal` apps) stay with superusers. The groups
+Staff keep the records of the record apps (RECORD_APPS) and the pages of the portal; users,
+groups and API tokens (the rest of the `auth` and `portal` apps) stay with superusers. The groups
 hold exactly the permissions listed here: `ensure_staff_groups()` creates what is missing and
 removes what a group should not have, and can run any number of times.
 """
@@ -18,6 +19,9 @@ from simple_history.models import HistoricalChanges
 EDITORS = "Editors"
 VIEWERS = "Viewers"
 
+# The portal's models that are records staff keep (with their history): the pages they write.
+PORTAL_RECORDS = ("page", "historicalpage")
+
 
 # Actions per role: on the records, and on their change history (the history page, reverting).
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -27,9 +31,16 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def record_models() -> list[type[models.Model]]:
-    """Every model of the record apps, history models included, as the code defines them now."""
+    """Every model of the record apps, and the portal's records, history models included, as
+    the code defines them now."""
+    portal = apps.get_app_config("portal")
     return [
-        model for label in settings.RECORD_APPS for model in apps.get_app_config(label).get_models()
+        *(
+            model
+            for label in settings.RECORD_APPS
+            for model in apps.get_app_config(label).get_models()
+        ),
+        *(portal.get_model(name) for name in PORTAL_RECORDS),
     ]
 
 
@@ -50,7 +61,7 @@ def role_permissions(role: str, using: str = DEFAULT_DB_ALIAS) -> models.QuerySe
 def ensure_staff_groups(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     """Create or correct the role groups; how many permissions each now has."""
     # Permissions of new models are otherwise made only after the last migration has run.
-    for label in settings.RECORD_APPS:
+    for label in (*settings.RECORD_APPS, "portal"):
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     counts = {}
     for role in ROLES:

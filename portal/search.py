@@ -1,11 +1,17 @@
-"""Site search across conferences, sessions, people, organisations and public agreements.
+"""Site search across the pages staff write, topics, divisions, published conferences and
+sessions, people, organisations and public agreements.
 
 On PostgreSQL it uses full-text search with the "english" configuration (stemming, so
 "parks" finds "park"; not accent-insensitive, which would need the unaccent extension), on
-each table's stored, GIN-indexed `search_document` (core/db/search_document.py).
+each table's stored, GIN-indexed `search_document` (core/db/search_document.py); the two small
+vocabularies, topics and divisions, have no stored document and are read as they are.
 Elsewhere (SQLite in development and tests) every word of the query must occur, case-insensitively,
 in one of the same fields. Both backends read the fields from SEARCH_TYPES and run one query per
 type, whatever the number of matches.
+
+A record tagged with a topic is found by the topic's name too: "energy" finds the
+organisations tagged "Clean energy". On PostgreSQL the whole query must match the record's own
+text or one of its topics; on SQLite each word may match either.
 """
 
 import re
@@ -16,7 +22,13 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
 from django.db.models import (
     Case,
@@ -24,26 +36,33 @@ from django.db.models import (
     Func,
     IntegerField,
     Model,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import NullIf
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from agreements.models import Agreement
 from conferences.models import Conference, Session
 from core.dates import YEAR, date_text
+from core.db.search_document import COLUMN as DOCUMENT_COLUMN
 from core.db.search_document import CONFIG, search_document
-from members.models import Organisation, Person
+from members.models import Division, Organisation, Person, Topic
+
+from .models import Page
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -68,6 +87,10 @@ class SearchType:
     other_fields: tuple[str, ...]
     snippet_fields: tuple[str, ...]
     describe: Callable[[Any], str]
+    # Whether the table has a stored document (PostgreSQL); the vocabularies have none.
+    stored_document: bool = True
+    # The many-to-many field of topics whose names find the record too.
+    tags: str | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -106,24 +129,59 @@ def _describe_agreement(agreement: Agreement) -> str:
     return SNIPPET_SEPARATOR.join(parts)
 
 
+def _nothing(row: Any) -> str:
+    return ""
+
+
 SEARCH_TYPES: tuple[SearchType, ...] = (
+    SearchType(
+        key="pages",
+        label=_("Pages"),
+        queryset=lambda: Page.objects.published(),
+        title_field="title",
+        other_fields=("summary", "body"),
+        snippet_fields=("summary",),
+        describe=_nothing,
+    ),
+    SearchType(
+        key="topics",
+        label=_("Topics"),
+        queryset=lambda: Topic.objects.all(),
+        title_field="name",
+        other_fields=("description",),
+        snippet_fields=("description",),
+        describe=_nothing,
+        stored_document=False,
+    ),
+    SearchType(
+        key="divisions",
+        label=_("Divisions"),
+        queryset=lambda: Division.objects.all(),
+        title_field="name",
+        other_fields=("description",),
+        snippet_fields=("description",),
+        describe=_nothing,
+        stored_document=False,
+    ),
     SearchType(
         key="conferences",
         label=_("Conferences"),
-        queryset=lambda: Conference.objects.all(),
+        queryset=lambda: Conference.objects.published(),
         title_field="title",
         other_fields=("theme", "description", "city"),
         snippet_fields=("theme", "description"),
         describe=_describe_conference,
+        tags="topics",
     ),
     SearchType(
         key="sessions",
         label=_("Sessions"),
-        queryset=lambda: Session.objects.select_related("conference"),
+        queryset=lambda: Session.objects.published().select_related("conference"),
         title_field="title",
         other_fields=("description",),
         snippet_fields=("description",),
         describe=_describe_session,
+        tags="topics",
     ),
     SearchType(
         key="people",
@@ -142,6 +200,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         other_fields=("short_name", "description", "city"),
         snippet_fields=("short_name", "description"),
         describe=_describe_organisation,
+        tags="topics",
     ),
     SearchType(
         key="agreements",
@@ -151,6 +210,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         other_fields=("summary",),
         snippet_fields=("summary",),
         describe=_describe_agreement,
+        tags="topics",
     ),
 )
 
@@ -199,10 +259,42 @@ def _total() -> Window:
     return Window(Count("pk"))
 
 
-def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
+def _document(search_type: SearchType, queryset: QuerySet):
+    if search_type.stored_document:
+        return search_document(queryset.model._meta.db_table)
+    return SearchVector(search_type.title_field, weight="A", config=SEARCH_CONFIG) + SearchVector(
+        *search_type.other_fields, weight="B", config=SEARCH_CONFIG
+    )
+
+
+def _tagged_pks(search_type: SearchType, model: type[Model], topics: Q) -> QuerySet:
+    """The keys of the records tagged with a topic matching `topics`."""
+    matching = Topic.objects.filter(topics)
+    return (
+        model._base_manager.filter(**{f"{search_type.tags}__in": matching}).order_by().values("pk")
+    )
+
+
+def _first_topic(search_type: SearchType, model: type[Model], topics: Q) -> Subquery:
+    """The name of the record's first topic matching `topics` (what found it)."""
+    back = model._meta.get_field(search_type.tags).related_query_name()
+    return Subquery(
+        Topic.objects.filter(topics, **{back: OuterRef("pk")}).order_by("name").values("name")[:1]
+    )
+
+
+def _own_document_pks(model: type[Model], search_query: SearchQuery) -> QuerySet:
+    # The column is named alone: the subquery's table goes by an alias.
+    own = RawSQL(f'"{DOCUMENT_COLUMN}"', [], output_field=SearchVectorField())
+    return model._base_manager.alias(own=own).filter(own=search_query).order_by().values("pk")
+
+
+def postgresql_matches(search_type: SearchType, query: str) -> QuerySet:
+    """The records matching `query`, best first, with what the results show (PostgreSQL)."""
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     queryset = search_type.queryset()
-    vector = search_document(queryset.model._meta.db_table)
+    model = queryset.model
+    vector = _document(search_type, queryset)
     snippet_text = Func(
         Value(SNIPPET_SEPARATOR),
         *(NullIf(field, Value("")) for field in search_type.snippet_fields),
@@ -210,33 +302,44 @@ def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
         output_field=TextField(),
     )
     marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
-    rows = (
-        queryset.alias(search_document=vector)
-        .filter(search_document=search_query)
-        .annotate(
-            rank=SearchRank(vector, search_query),
-            total=_total(),
-            title_headline=SearchHeadline(
-                search_type.title_field, search_query, highlight_all=True, **marks
-            ),
-            snippet_headline=SearchHeadline(
-                snippet_text,
-                search_query,
-                max_words=24,
-                min_words=10,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
-        )
-        .order_by("-rank", search_type.title_field, "pk")[:RESULTS_PER_TYPE]
-    )
-    rows = list(rows)
+    if search_type.tags:
+        # Its own document or a topic's name: one set of keys, so that each side keeps its
+        # index (an OR of the two would read every row).
+        topic_ids = Topic.objects.alias(
+            name_document=SearchVector("name", config=SEARCH_CONFIG)
+        ).filter(name_document=search_query)
+        topics = Q(pk__in=topic_ids.values("pk"))
+        own = _own_document_pks(model, search_query)
+        queryset = queryset.filter(
+            pk__in=own.union(_tagged_pks(search_type, model, topics))
+        ).annotate(search_tag=_first_topic(search_type, model, topics))
+    else:
+        queryset = queryset.alias(search_document=vector).filter(search_document=search_query)
+    return queryset.annotate(
+        rank=SearchRank(vector, search_query),
+        total=_total(),
+        title_headline=SearchHeadline(
+            search_type.title_field, search_query, highlight_all=True, **marks
+        ),
+        snippet_headline=SearchHeadline(
+            snippet_text,
+            search_query,
+            max_words=24,
+            min_words=10,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **marks,
+        ),
+    ).order_by("-rank", search_type.title_field, "pk")[:RESULTS_PER_TYPE]
+
+
+def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
+    rows = list(postgresql_matches(search_type, query))
     hits = [
         Hit(
             url=row.get_absolute_url(),
             title=_marked_to_html(row.title_headline),
-            description=search_type.describe(row),
+            description=_description(search_type, row),
             snippet=_marked_to_html(row.snippet_headline or ""),
         )
         for row in rows
@@ -248,10 +351,18 @@ def _search_words(search_type: SearchType, words: list[str]) -> ResultGroup:
     def any_field(word: str, fields: tuple[str, ...]) -> Q:
         return reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
 
+    queryset = search_type.queryset()
+    model = queryset.model
+    matches = [any_field(word, search_type.fields) for word in words]
+    if search_type.tags:
+        for index, word in enumerate(words):
+            tagged = _tagged_pks(search_type, model, Q(name__icontains=word))
+            matches[index] |= Q(pk__in=tagged)
+        any_word = reduce(or_, (Q(name__icontains=word) for word in words))
+        queryset = queryset.annotate(search_tag=_first_topic(search_type, model, any_word))
     in_title = reduce(and_, (any_field(word, (search_type.title_field,)) for word in words))
     rows = list(
-        search_type.queryset()
-        .filter(*(any_field(word, search_type.fields) for word in words))
+        queryset.filter(*matches)
         .annotate(
             total=_total(),
             title_match=Case(When(in_title, then=1), default=0, output_field=IntegerField()),
@@ -262,12 +373,20 @@ def _search_words(search_type: SearchType, words: list[str]) -> ResultGroup:
         Hit(
             url=row.get_absolute_url(),
             title=highlight(getattr(row, search_type.title_field), words),
-            description=search_type.describe(row),
+            description=_description(search_type, row),
             snippet=highlight(_excerpt(row, search_type.snippet_fields, words), words),
         )
         for row in rows
     ]
     return ResultGroup(search_type.key, search_type.label, rows[0].total if rows else 0, hits)
+
+
+def _description(search_type: SearchType, row: Model) -> str:
+    """What the record is, and the topic that found it when its tags did."""
+    parts = [search_type.describe(row)]
+    if getattr(row, "search_tag", None):
+        parts.append(gettext("Topic: %(topic)s") % {"topic": row.search_tag})
+    return SNIPPET_SEPARATOR.join(part for part in parts if part)
 
 
 def _marked_to_html(text: str) -> SafeString:

@@ -13,7 +13,7 @@ from members import urls as member_urls
 
 from . import figures, search
 from .sitemaps import SITEMAPS
-from .views import conferences, home, members
+from .views import conferences, home, members, pages
 
 conference_pages = [
     *conference_urls.urlpatterns,
@@ -47,6 +47,7 @@ member_pages = [
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("pages/<slug:slug>/", pages.PageDetailView.as_view(), name="page-detail"),
     path("figures/", figures.FiguresView.as_view(), name="figures"),
     path("figures/<slug:name>.csv", figures.figure_csv, name="figure-csv"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

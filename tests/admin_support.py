@@ -16,6 +16,7 @@ from tests.factories import (
     DivisionFactory,
     MembershipFactory,
     OfficeFactory,
+    PageFactory,
     QuoteFactory,
     SessionFactory,
     TopicFactory,
@@ -86,4 +87,5 @@ ADMIN_PAGES: dict[tuple[str, str], AdminPage] = {
         AgreementPartyFactory, lambda party: party.organisation.name, 7, 7
     ),
     ("portal", "apitoken"): AdminPage(api_token, lambda token: token.name, 5, 5),
+    ("portal", "page"): AdminPage(PageFactory, lambda page: page.title, 5, 4),
 }

@@ -223,3 +223,22 @@ def agreement_between(*organisations, topics=(), **kwargs) -> Agreement:
     if topics:
         agreement.topics.set(topics)
     return agreement
+
+
+class PageFactory(DjangoModelFactory):
+    """A published page, saved through the service as staff save it."""
+
+    class Meta:
+        model = "portal.Page"
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    summary = "What the page is about."
+    body = "Some *text*."
+    is_published = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from portal.services import create_page
+
+        return create_page(**kwargs)

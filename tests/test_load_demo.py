@@ -1,4 +1,5 @@
 import datetime
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -11,10 +12,13 @@ from agreements.models import Agreement
 from conferences.models import Appearance, Conference, Decision, Quote, Session
 from members.models import Organisation, Person
 from members.placeholders import LOGO_SIZE, PHOTO_SIZE
+from portal.models import Page
+from portal.navigation import navigation
+from portal.services import update_page
 
 pytestmark = pytest.mark.django_db
 
-DEMO_APPS = {"members", "conferences", "agreements"}
+DEMO_APPS = {"members", "conferences", "agreements", "portal"}
 
 
 @pytest.fixture(autouse=True)
@@ -289,4 +293,39 @@ def test_load_demo_restores_an_edited_fact_without_touching_the_rest(demo):
 
     assert Organisation.objects.get(slug="linkoping-science-park").city == "Linköping"
     assert Organisation.objects.get(slug="coventry-science-park").modified == untouched
+    assert "1 updated" in output
+
+
+def test_load_demo_pages_are_published_and_linked(demo):
+    assert list(Page.objects.published().values_list("slug", flat=True)) == [
+        "about",
+        "join",
+        "contact",
+        "privacy",
+    ]
+    links = navigation()
+    assert [(link.label, link.url) for link in links.menu] == [
+        ("About", "/pages/about/"),
+        ("Join", "/pages/join/"),
+    ]
+    assert [link.label for link in links.footer] == ["About", "Join", "Contact", "Privacy"]
+    assert all("@example.org" in address for address in _addresses())
+    assert Page.history.filter(history_type="+").count() == 4
+
+
+def _addresses() -> list[str]:
+    return [
+        address
+        for body in Page.objects.values_list("body", flat=True)
+        for address in re.findall(r"[\w.+-]+@[\w.-]+", body)
+    ]
+
+
+def test_load_demo_restores_an_edited_page(demo):
+    update_page(page=Page.objects.get(slug="privacy"), link_text="Data")
+
+    output = load_demo()
+
+    assert Page.objects.get(slug="privacy").link_text == "Privacy"
+    assert [link.label for link in navigation().footer][-1] == "Privacy"
     assert "1 updated" in output

@@ -6,13 +6,16 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement
-from portal.search import MAX_QUERY_LENGTH, RESULTS_PER_TYPE
+from portal.search import MAX_QUERY_LENGTH, RESULTS_PER_TYPE, SEARCH_TYPES
 from tests.factories import (
     AgreementFactory,
     ConferenceFactory,
+    DivisionFactory,
     OrganisationFactory,
+    PageFactory,
     PersonFactory,
     SessionFactory,
+    TopicFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -227,19 +230,130 @@ def test_search_puts_the_query_back_in_the_header_search_box(client):
     assert 'id="site-search-q" type="search" name="q" value="science parks"' in html
 
 
+# The links to staff-written pages in the menu and footer: read again once a page is saved.
+NAVIGATION_QUERIES = 1
+
+
 @pytest.mark.parametrize("count", [1, 8])
 def test_search_query_count_does_not_grow_with_the_results(
     client, django_assert_num_queries, count
 ):
+    tag = TopicFactory(name="Meridian studies")
     for number in range(count):
         conference = ConferenceFactory(title=f"Meridian conference {number}")
         SessionFactory(conference=conference, title=f"Meridian session {number}")
         PersonFactory(name=f"Meridian Person {number}")
-        OrganisationFactory(name=f"Meridian Park {number}")
+        OrganisationFactory(name=f"Meridian Park {number}").topics.add(tag)
+        OrganisationFactory(name=f"Tagged Park {number}").topics.add(tag)
         AgreementFactory(title=f"Meridian agreement {number}")
+        DivisionFactory(name=f"Meridian division {number}")
+        PageFactory(title=f"Meridian page {number}")
 
-    # One query per type, whatever the number of matches.
-    with django_assert_num_queries(5):
+    # One query per type, whatever the number of matches and tags.
+    with django_assert_num_queries(len(SEARCH_TYPES) + NAVIGATION_QUERIES):
         response = search(client, "meridian")
 
-    assert len(result_links(response)) == 5 * count
+    assert len(SEARCH_TYPES) == 8
+    # The topic; per row a conference, session, person, agreement, division and page, and two
+    # organisations (one found by its tag), of which the first RESULTS_PER_TYPE are shown.
+    assert len(result_links(response)) == 1 + 6 * count + min(2 * count, RESULTS_PER_TYPE)
+
+
+def test_search_for_energy_finds_topics_tagged_organisations_divisions_and_pages(client):
+    clean = TopicFactory(name="Clean energy", description="Renewables and storage.")
+    efficiency = TopicFactory(name="Energy efficiency")
+    TopicFactory(name="Biotechnology")
+    solar = OrganisationFactory(name="Sunbelt Science Park", description="Offices and labs.")
+    solar.topics.add(clean, efficiency)
+    OrganisationFactory(name="Ideon Science Park").topics.add(TopicFactory(name="Health"))
+    division = DivisionFactory(name="Nordic", description="Parks leading the energy shift.")
+    page = PageFactory(title="Join the association", body="Members save energy together.")
+
+    response = search(client, "energy")
+
+    assert headings(response) == [
+        "Pages (1)",
+        "Topics (2)",
+        "Divisions (1)",
+        "Organisations (1)",
+    ]
+    links = result_links(response)
+    assert (page.get_absolute_url(), "Join the association") in links
+    assert (clean.get_absolute_url(), "Clean <mark>energy</mark>") in links
+    assert (efficiency.get_absolute_url(), "<mark>Energy</mark> efficiency") in links
+    assert (division.get_absolute_url(), "Nordic") in links
+    assert (solar.get_absolute_url(), "Sunbelt Science Park") in links
+    # The organisation says which of its topics found it.
+    assert "Topic: Clean energy" in response.content.decode()
+
+
+def test_search_finds_conferences_sessions_and_agreements_by_their_topics(client):
+    topic = TopicFactory(name="Clean energy")
+    conference = ConferenceFactory(title="Harbour summit")
+    conference.topics.add(topic)
+    session = SessionFactory(title="Grid storage panel")
+    session.topics.add(topic)
+    agreement = AgreementFactory(title="Twin parks")
+    agreement.topics.add(topic)
+
+    response = search(client, "energy")
+
+    assert headings(response) == [
+        "Topics (1)",
+        "Conferences (1)",
+        "Sessions (1)",
+        "Agreements (1)",
+    ]
+
+
+def test_search_needs_every_word_in_the_record_or_its_topics(client):
+    topic = TopicFactory(name="Clean energy")
+    lund = OrganisationFactory(name="Lund Park", city="Lund")
+    lund.topics.add(topic)
+    OrganisationFactory(name="Malmö Park", city="Malmö").topics.add(topic)
+    OrganisationFactory(name="Lund Harbour", city="Lund")
+
+    response = search(client, "clean energy")
+
+    titles = [title for _, title in result_links(response)]
+    assert titles == ["<mark>Clean</mark> <mark>energy</mark>", "Lund Park", "Malmö Park"]
+
+
+def test_search_never_shows_draft_conferences_or_held_back_sessions(client):
+    draft = ConferenceFactory(title="Draft tundra summit", is_published=False)
+    SessionFactory(conference=draft, title="Tundra session of a draft")
+    published = ConferenceFactory(title="Tundra summit")
+    SessionFactory(conference=published, title="Held back tundra session", is_published=False)
+    shown = SessionFactory(conference=published, title="Tundra walk")
+
+    response = search(client, "tundra")
+
+    assert headings(response) == ["Conferences (1)", "Sessions (1)"]
+    assert [href for href, _title in result_links(response)] == [
+        published.get_absolute_url(),
+        f"{published.get_absolute_url()}#session-{shown.pk}",
+    ]
+
+
+def test_search_never_shows_a_draft_page(client):
+    PageFactory(title="Taiga plans", is_published=False)
+
+    response = search(client, "taiga")
+
+    assert headings(response) == []
+    assert "Nothing matches “taiga”." in response.content.decode()
+
+
+def test_search_shows_a_page_by_its_summary_not_its_markdown(client):
+    page = PageFactory(
+        title="Contact",
+        summary="Write to the secretariat about steppe parks.",
+        body="# Steppe office\n\n[Write](mailto:info@example.org)",
+    )
+
+    response = search(client, "steppe")
+
+    assert result_links(response) == [(page.get_absolute_url(), "Contact")]
+    html = response.content.decode()
+    assert "secretariat about <mark>steppe</mark> parks" in html
+    assert "mailto:" not in html

@@ -28,9 +28,12 @@ from conferences.models import (
 )
 from members.models import Division, Membership, Office, Organisation, Person, Topic
 from members.placeholders import ensure_placeholder_logo, ensure_placeholder_photo
+from portal.models import Page
+from portal.services import create_page, update_page
 
 from .directory import DIVISIONS, MEMBERSHIP_START, ORGANISATIONS, PEOPLE, TOPICS
 from .events import AGREEMENTS, CONFERENCES
+from .pages import PAGES
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -138,6 +141,7 @@ class _Loader:
         self.load_people()
         self.load_conferences()
         self.load_agreements()
+        self.load_pages()
 
     def load_divisions(self) -> None:
         for entry in DIVISIONS:
@@ -338,6 +342,21 @@ class _Loader:
             else:
                 outcome = "updated" if agreement.modified != before else "unchanged"
             self.summary.count(Agreement, outcome)
+
+    def load_pages(self) -> None:
+        for entry in PAGES:
+            values = {name: value for name, value in entry.items() if name != "slug"}
+            page = Page.objects.filter(slug=entry["slug"]).first()
+            if page is None:
+                create_page(slug=entry["slug"], is_published=True, **values)
+                self.summary.count(Page, "created")
+                continue
+            changed = {
+                name: value for name, value in values.items() if getattr(page, name) != value
+            }
+            if changed:
+                update_page(page=page, **changed)
+            self.summary.count(Page, "updated" if changed else "unchanged")
 
     def discard_new_files(self) -> None:
         for name in self.summary.new_files:

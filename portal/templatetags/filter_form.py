@@ -1,0 +1,15 @@
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def applied_filters(form: forms.Form) -> int:
+    """How many of the form's filters the visitor has set (a folded form says so)."""
+    if not form.is_bound:
+        return 0
+    return sum(
+        1
+        for name in form.fields
+        if any(value.strip() for value in form.data.getlist(form.add_prefix(name)))
+    )
