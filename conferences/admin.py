@@ -1,6 +1,9 @@
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+import datetime
+
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
@@ -12,6 +15,8 @@ from core.admin import (
     SubquerySearchMixin,
     name_protecting_rows,
 )
+from core.timezones import zones_for_country
+from core.widgets import TimeZoneSelect
 from members.models import Organisation, Person
 
 from .forms import QuoteInlineFormSet
@@ -72,6 +77,58 @@ class QuoteInline(admin.StackedInline):
         return super().get_queryset(request).select_related("person")
 
 
+STILL_AHEAD = (Conference.Status.PLANNED, Conference.Status.REGISTRATION_OPEN)
+
+
+def conference_warnings(conference: Conference, today: datetime.date) -> list[str]:
+    """What looks wrong in a saved conference, though the record is valid."""
+    warnings = []
+    if conference.end_date < today and conference.status in STILL_AHEAD:
+        warnings.append(
+            _(
+                "“%(title)s” ended on %(end)s but is still “%(status)s”: set its status to "
+                "“Held” or “Cancelled”."
+            )
+            % {
+                "title": conference.title,
+                "end": conference.end_date.isoformat(),
+                "status": conference.get_status_display(),
+            }
+        )
+    zones = zones_for_country(conference.country.code)
+    if conference.time_zone == "UTC" and zones:
+        if len(zones) == 1:
+            warnings.append(
+                _(
+                    "The time zone is UTC, but %(country)s keeps %(zone)s: choose it, unless the "
+                    "programme's times really are in UTC."
+                )
+                % {"country": conference.country.name, "zone": zones[0]}
+            )
+        else:
+            warnings.append(
+                _(
+                    "The time zone is UTC: choose the zone of %(country)s where the conference "
+                    "takes place (%(zones)s)."
+                )
+                % {"country": conference.country.name, "zones": ", ".join(zones)}
+            )
+    return warnings
+
+
+class ConferenceAttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("past_not_held", _("Past, still planned or open for registration"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "past_not_held":
+            return queryset.filter(Q(end_date__lt=timezone.localdate()) & Q(status__in=STILL_AHEAD))
+        return queryset
+
+
 @admin.register(Conference)
 class ConferenceAdmin(
     SubquerySearchMixin, ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAdmin
@@ -87,7 +144,13 @@ class ConferenceAdmin(
         "status",
         "session_count",
     ]
-    list_filter = ["kind", "status", "division", ("country", CountryFilter)]
+    list_filter = [
+        ConferenceAttentionFilter,
+        "kind",
+        "status",
+        "division",
+        ("country", CountryFilter),
+    ]
     list_select_related = ["division"]
     search_fields = ["title", "slug", "theme", "city", "venue", "hosts__name"]
     date_hierarchy = "start_date"
@@ -118,6 +181,25 @@ class ConferenceAdmin(
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Conference]:
         return super().get_queryset(request).for_admin_list()
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "time_zone":
+            kwargs["widget"] = TimeZoneSelect(country_field="country")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def response_add(self, request: HttpRequest, obj: Conference, *args) -> HttpResponse:
+        response = super().response_add(request, obj, *args)
+        self._warn(request, obj)
+        return response
+
+    def response_change(self, request: HttpRequest, obj: Conference) -> HttpResponse:
+        response = super().response_change(request, obj)
+        self._warn(request, obj)
+        return response
+
+    def _warn(self, request: HttpRequest, conference: Conference) -> None:
+        for warning in conference_warnings(conference, timezone.localdate()):
+            self.message_user(request, warning, messages.WARNING)
 
     @admin.display(description=_("dates"), ordering="start_date")
     def dates(self, conference: Conference) -> str:
