@@ -1,10 +1,19 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields
 
 from conferences.models import Conference
-from core.resources import CountryWidget, PortalResource, SlugListWidget, SlugWidget
+from core.resources import (
+    CountryWidget,
+    PortalResource,
+    SlugListWidget,
+    SlugWidget,
+    first_slugs,
+)
 from members.models import Organisation, Topic
 
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
@@ -57,6 +66,27 @@ class AgreementResource(PortalResource):
             "source_url",
             "is_public",
         ]
+
+    template_required = frozenset({"parties"})
+    template_examples = {
+        "slug": "example-cooperation-agreement",
+        "title": "Example cooperation agreement",
+        "kind": Agreement.Kind.COOPERATION,
+        "status": Agreement.Status.SIGNED,
+        "signed_city": "Espoo",
+        "signed_country": "FI",
+        "is_public": "1",
+    }
+
+    def template_example(self) -> dict[str, str]:
+        # Signed a month ago: a date in the past, as a signed agreement has.
+        signed_on = timezone.localdate() - datetime.timedelta(days=30)
+        return {
+            **super().template_example(),
+            "parties": ", ".join(first_slugs(Organisation, MINIMUM_PARTIES)),
+            "signed_on": signed_on.isoformat(),
+            "topics": ", ".join(first_slugs(Topic)),
+        }
 
     def filter_export(self, queryset, **kwargs):
         return (
