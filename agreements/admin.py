@@ -129,7 +129,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
         )
 
     class Media:
-        js = ["core/admin-conference-place.js"]
+        js = ["core/admin-conference-place.js", "core/admin-accessible-names.js"]
 
     def get_urls(self) -> list:
         opts = self.model._meta

@@ -152,6 +152,9 @@ class ConferenceAdmin(
         ("country", CountryFilter),
     ]
     list_select_related = ["division"]
+    # Said here, not left to the model: the sessions' count groups the rows, and a grouped
+    # query keeps no default order (the autocomplete pages it).
+    ordering = ["-start_date", "pk"]
     search_fields = ["title", "slug", "theme", "city", "venue", "hosts__name"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
@@ -181,6 +184,9 @@ class ConferenceAdmin(
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Conference]:
         return super().get_queryset(request).for_admin_list()
+
+    class Media:
+        js = ["core/admin-accessible-names.js"]
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "time_zone":

@@ -328,3 +328,22 @@ def test_agreement_changelist_filters_those_that_need_attention(staff_client):
     assert "needs attention" in response.text
     titles = [agreement.title for agreement in response.context["cl"].result_list]
     assert titles == ["Signed ahead"]
+
+
+def test_agreement_form_finds_the_conference_by_its_title(staff_client):
+    conference = ConferenceFactory(title="42nd World Conference")
+    ConferenceFactory(title="Another meeting")
+
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "42nd World",
+            "app_label": "agreements",
+            "model_name": "agreement",
+            "field_name": "signed_at_conference",
+        },
+    )
+
+    assert response.json()["results"] == [
+        {"id": str(conference.pk), "text": "42nd World Conference"}
+    ]

@@ -22,30 +22,41 @@
 
     // On a country chosen now, not on the page's load: a stored zone changes only when asked.
     function offerZonesOf(code, pick) {
+      const current = select.value;
       const old = select.querySelector("optgroup[data-country-zones]");
       if (old) {
         old.remove();
       }
       const zones = zonesByCountry[code] || [];
-      if (!zones.length) {
+      if (zones.length) {
+        const countryName = country.options ? country.options[country.selectedIndex].text : code;
+        const group = document.createElement("optgroup");
+        group.label = select.dataset.countryGroupLabel + ": " + countryName;
+        group.dataset.countryZones = "";
+        zones.forEach(function (zone) {
+          group.appendChild(new Option(zone.replace(/_/g, " "), zone));
+        });
+        select.insertBefore(group, select.firstChild);
+      }
+      // Removing the group may have taken the selected option with it.
+      select.value = current;
+      if (!pick) {
         return;
       }
-      const countryName = country.options ? country.options[country.selectedIndex].text : code;
-      const group = document.createElement("optgroup");
-      group.label = select.dataset.countryGroupLabel + ": " + countryName;
-      group.dataset.countryZones = "";
-      zones.forEach(function (zone) {
-        group.appendChild(new Option(zone.replace(/_/g, " "), zone));
-      });
-      select.insertBefore(group, select.firstChild);
-      const untouched = select.value === "UTC" || select.value === "" || "picked" in select.dataset;
-      if (pick && zones.length === 1 && untouched && select.value !== zones[0]) {
+      const untouched = current === "UTC" || current === "" || "picked" in select.dataset;
+      if (!untouched) {
+        return;
+      }
+      if (zones.length === 1) {
         select.value = zones[0];
         select.dataset.picked = "";
         status.textContent = select.dataset.pickedLabel + " " + zones[0];
-      } else if (zones.indexOf(select.value) >= 0) {
-        // The same zone is now also first in the list: show it selected there.
-        select.value = select.value;
+      } else if ("picked" in select.dataset) {
+        // The zone picked for the country before is not this one's: back to the default,
+        // which the form warns about when saved.
+        select.value = "UTC";
+        delete select.dataset.picked;
+        status.textContent = "";
       }
     }
 
