@@ -181,6 +181,8 @@ def test_import_page_links_the_templates_and_lists_the_allowed_values(staff_clie
     assert "<code>biotech</code> – Biotechnology" in text
     assert "<code>TH</code> – Thailand" in text
     assert "<code>example-science-park</code>" in text
+    assert "The 9 values “kind” allows" in text
+    assert "The 2 values “topics” allows" not in text  # two are listed without a summary
 
 
 def test_templates_are_for_those_who_may_import(client, vocabulary):
