@@ -15,7 +15,7 @@ from core.admin import (
     SubquerySearchMixin,
     name_protecting_rows,
 )
-from core.timezones import zones_for_country
+from core.timezones import zones_by_country, zones_for_country
 from core.widgets import TimeZoneSelect
 from members.models import Organisation, Person
 
@@ -121,11 +121,16 @@ class ConferenceAttentionFilter(admin.SimpleListFilter):
     parameter_name = "attention"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        return [("past_not_held", _("Past, still planned or open for registration"))]
+        return [
+            ("past_not_held", _("Past, still planned or open for registration")),
+            ("utc", _("In UTC, though the country keeps its own zone")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "past_not_held":
             return queryset.filter(Q(end_date__lt=timezone.localdate()) & Q(status__in=STILL_AHEAD))
+        if self.value() == "utc":
+            return queryset.filter(time_zone="UTC", country__in=list(zones_by_country()))
         return queryset
 
 

@@ -225,6 +225,16 @@ def test_conference_changelist_filters_those_that_need_attention(staff_client):
     assert titles == ["Past and planned"]
 
 
+def test_conference_changelist_filters_those_left_in_utc(staff_client):
+    ConferenceFactory(title="In Bangkok, in UTC", country="TH", time_zone="UTC")
+    ConferenceFactory(title="In Bangkok", country="TH", time_zone="Asia/Bangkok")
+
+    response = staff_client.get(conference_url("conference", "changelist"), {"attention": "utc"})
+
+    titles = [conference.title for conference in response.context["cl"].result_list]
+    assert titles == ["In Bangkok, in UTC"]
+
+
 # Agreements: the signing place and the date
 
 
@@ -347,3 +357,15 @@ def test_agreement_form_finds_the_conference_by_its_title(staff_client):
     assert response.json()["results"] == [
         {"id": str(conference.pk), "text": "42nd World Conference"}
     ]
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "Europe/Paris\nX", "x" * 5000])
+def test_hostile_time_zone_is_a_field_error(staff_client, value):
+    response = staff_client.post(
+        conference_url("conference", "add"), conference_data(time_zone=value)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["time_zone"]
+    assert "<script>alert(1)</script>" not in response.text
+    assert not Conference.objects.exists()

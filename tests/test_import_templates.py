@@ -231,3 +231,20 @@ def test_file_of_another_name_needs_a_chosen_format(staff_client, vocabulary):
     ]
     chosen = upload(staff_client, Organisation, "parks.txt", template, CSV_FORMAT)
     assert preview_rows(chosen)[0][0] == "new"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("parks.xlsx", b"slug,name\nnot,a spreadsheet\n"),
+        ("parks.csv", b"\x00\xff\xfe garbage"),
+        ("parks.xlsx", b""),
+    ],
+    ids=["csv-named-xlsx", "binary-named-csv", "empty"],
+)
+def test_unreadable_file_is_a_field_error(staff_client, name, content):
+    response = upload(staff_client, Organisation, name, content)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["import_file"]
+    assert not Organisation.objects.exists()
