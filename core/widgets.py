@@ -34,6 +34,8 @@ class TimeZoneSelect(forms.Select):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        # A text field's length limit means nothing on a list.
+        context["widget"]["attrs"].pop("maxlength", None)
         context["widget"]["attrs"].update(
             {
                 "data-time-zone-select": "",

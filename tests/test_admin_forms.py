@@ -67,6 +67,7 @@ def test_conference_form_offers_the_zones_grouped_by_region(staff_client):
     assert '<option value="UTC" selected>UTC</option>' in html
     assert 'data-country-field="country"' in html
     assert 'id="id_time_zone-zones-by-country"' in html
+    assert "maxlength" not in html
     assert "core/admin-time-zone.js" in response.text
 
 
