@@ -133,6 +133,7 @@ class AgreementResource(PortalResource):
             if instance.pk
             else []
         )
+        conference = instance.signed_at_conference
         agreement = record_agreement(
             slug=instance.slug,
             title=instance.title,
@@ -140,9 +141,11 @@ class AgreementResource(PortalResource):
             status=instance.status,
             parties=self.fields["parties"].clean(row),
             signed_on=instance.signed_on,
-            signed_at_conference=instance.signed_at_conference,
-            signed_city=instance.signed_city,
-            signed_country=instance.signed_country.code or "",
+            signed_at_conference=conference,
+            # Left blank, the place is the conference's, as in the admin's form.
+            signed_city=instance.signed_city or (conference.city if conference else ""),
+            signed_country=instance.signed_country.code
+            or (conference.country.code if conference else ""),
             effective_on=instance.effective_on,
             expires_on=instance.expires_on,
             topics=topics,
@@ -151,6 +154,11 @@ class AgreementResource(PortalResource):
             is_public=instance.is_public,
         )
         instance.pk = agreement.pk
+        # The preview shows what was written, the conference's place included.
+        instance.signed_city, instance.signed_country = (
+            agreement.signed_city,
+            agreement.signed_country,
+        )
         instance._state.adding = False
         self.after_save_instance(instance, row, **kwargs)
 

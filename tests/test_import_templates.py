@@ -16,7 +16,7 @@ from conferences.resources import ConferenceResource
 from members.models import Division, Organisation, Person
 from members.resources import OrganisationResource, PersonResource
 from portal.roles import EDITORS, VIEWERS
-from tests.factories import DivisionFactory, OrganisationFactory, TopicFactory
+from tests.factories import ConferenceFactory, DivisionFactory, OrganisationFactory, TopicFactory
 from tests.test_import_export import CSV_FORMAT, XLSX_FORMAT, confirm, url
 from tests.test_roles import staff_in
 
@@ -248,3 +248,17 @@ def test_unreadable_file_is_a_field_error(staff_client, name, content):
     assert response.status_code == 200
     assert response.context["form"].errors["import_file"]
     assert not Organisation.objects.exists()
+
+
+def test_imported_agreement_signed_at_a_conference_takes_its_place(staff_client, vocabulary):
+    ConferenceFactory(slug="wc-42", city="Beijing", country="CN")
+    header = ["slug", "title", "kind", "status", "parties", "signed_on", "signed_at_conference"]
+    row = ["pact", "Pact", "mou", "signed", "cmu-step, tsp", "2025-09-18", "wc-42"]
+    content = "\n".join(",".join(f'"{value}"' for value in line) for line in [header, row])
+
+    preview = upload(staff_client, Agreement, "pact.csv", content.encode())
+    assert ">Beijing</ins>" in " ".join(preview_rows(preview)[0][1])
+    confirm(staff_client, Agreement, preview)
+
+    agreement = Agreement.objects.get(slug="pact")
+    assert (agreement.signed_city, agreement.signed_country.code) == ("Beijing", "CN")
