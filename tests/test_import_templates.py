@@ -35,6 +35,9 @@ RESOURCES = {
     Conference: ConferenceResource,
     Agreement: AgreementResource,
 }
+# The agreements' import page: session and user; the example's free slug, parties and topic;
+# the organisations, conferences and topics the columns allow.
+IMPORT_PAGE_QUERIES = 8
 model_ids = [model._meta.model_name for model in MODELS]
 
 
@@ -262,3 +265,20 @@ def test_imported_agreement_signed_at_a_conference_takes_its_place(staff_client,
 
     agreement = Agreement.objects.get(slug="pact")
     assert (agreement.signed_city, agreement.signed_country.code) == ("Beijing", "CN")
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_import_page_lists_the_allowed_values_in_a_fixed_number_of_queries(
+    staff_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        OrganisationFactory()
+        TopicFactory()
+        ConferenceFactory()
+
+    with django_assert_num_queries(IMPORT_PAGE_QUERIES):
+        response = staff_client.get(url(Agreement, "import"))
+
+    # Each party, topic and conference is listed: in the parties', topics' and conferences'
+    # columns, and the organisations' divisions as well (the factory makes one each).
+    assert response.text.count("<li><code>") >= 3 * count
