@@ -1,11 +1,18 @@
+import datetime
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conferences.models import Conference
 from core.admin import (
     HTTPS_URL_FIELDS,
     HistoryAdmin,
@@ -34,12 +41,60 @@ class AgreementPartyInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation")
 
 
+SIGNED_STATUSES = (Agreement.Status.SIGNED, Agreement.Status.ACTIVE)
+
+
+class AgreementAdminForm(forms.ModelForm):
+    """Left blank, the signing city and country are those of the conference where it was signed."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        conference = data.get("signed_at_conference")
+        if conference is not None:
+            if "signed_city" in self.fields and not data.get("signed_city"):
+                data["signed_city"] = conference.city
+            if "signed_country" in self.fields and not data.get("signed_country"):
+                data["signed_country"] = conference.country.code
+        return data
+
+
+def agreement_warnings(agreement: Agreement, today: datetime.date) -> list[str]:
+    """What looks wrong in a saved agreement, though the record is valid."""
+    if agreement.status in SIGNED_STATUSES and agreement.signed_on and agreement.signed_on > today:
+        return [
+            _(
+                "“%(title)s” is “%(status)s” but dated %(date)s, in the future: check the "
+                "signing date, or keep it as a draft until it is signed."
+            )
+            % {
+                "title": agreement.title,
+                "status": agreement.get_status_display(),
+                "date": agreement.signed_on.isoformat(),
+            }
+        ]
+    return []
+
+
+class AgreementAttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("signed_in_future", _("Signed, dated in the future"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "signed_in_future":
+            return queryset.filter(status__in=SIGNED_STATUSES, signed_on__gt=timezone.localdate())
+        return queryset
+
+
 @admin.register(Agreement)
 class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [AgreementResource]
+    form = AgreementAdminForm
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
-    list_filter = ["status", "kind", "is_public", "document_is_public"]
+    list_filter = [AgreementAttentionFilter, "status", "kind", "is_public", "document_is_public"]
     list_select_related = ["signed_at_conference"]
     search_fields = [
         "title",
@@ -72,6 +127,56 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
             .for_admin_list()
             .prefetch_related(Prefetch("parties", queryset=parties))
         )
+
+    class Media:
+        js = ["core/admin-conference-place.js", "core/admin-accessible-names.js"]
+
+    def get_urls(self) -> list:
+        opts = self.model._meta
+        return [
+            path(
+                "conference-place/<int:pk>/",
+                self.admin_site.admin_view(self.conference_place_view),
+                name=f"{opts.app_label}_{opts.model_name}_conference_place",
+            ),
+            *super().get_urls(),
+        ]
+
+    def conference_place_view(self, request: HttpRequest, pk: int) -> JsonResponse:
+        """Where a conference took place, for the form's script to fill the signing place."""
+        may_edit = self.has_add_permission(request) or self.has_change_permission(request)
+        if not (may_edit and request.user.has_perm("conferences.view_conference")):
+            raise PermissionDenied
+        conference = get_object_or_404(Conference.objects.only("city", "country"), pk=pk)
+        return JsonResponse({"city": conference.city, "country": conference.country.code})
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "signed_at_conference" and formfield is not None:
+            opts = self.model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_conference_place", args=[0])
+            formfield.widget.attrs.update(
+                {
+                    "data-place-url": url,
+                    "data-city-field": "signed_city",
+                    "data-country-field": "signed_country",
+                }
+            )
+        return formfield
+
+    def response_add(self, request: HttpRequest, obj: Agreement, *args) -> HttpResponse:
+        response = super().response_add(request, obj, *args)
+        self._warn(request, obj)
+        return response
+
+    def response_change(self, request: HttpRequest, obj: Agreement) -> HttpResponse:
+        response = super().response_change(request, obj)
+        self._warn(request, obj)
+        return response
+
+    def _warn(self, request: HttpRequest, agreement: Agreement) -> None:
+        for warning in agreement_warnings(agreement, timezone.localdate()):
+            self.message_user(request, warning, messages.WARNING)
 
     def view_on_site(self, agreement: Agreement) -> str | None:
         # The public page exists only for public agreements.

@@ -1,10 +1,19 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields
 
 from conferences.models import Conference
-from core.resources import CountryWidget, PortalResource, SlugListWidget, SlugWidget
+from core.resources import (
+    CountryWidget,
+    PortalResource,
+    SlugListWidget,
+    SlugWidget,
+    first_slugs,
+)
 from members.models import Organisation, Topic
 
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
@@ -58,6 +67,27 @@ class AgreementResource(PortalResource):
             "is_public",
         ]
 
+    template_required = frozenset({"parties"})
+    template_examples = {
+        "slug": "example-cooperation-agreement",
+        "title": "Example cooperation agreement",
+        "kind": Agreement.Kind.COOPERATION,
+        "status": Agreement.Status.SIGNED,
+        "signed_city": "Espoo",
+        "signed_country": "FI",
+        "is_public": "1",
+    }
+
+    def template_example(self) -> dict[str, str]:
+        # Signed a month ago: a date in the past, as a signed agreement has.
+        signed_on = timezone.localdate() - datetime.timedelta(days=30)
+        return {
+            **super().template_example(),
+            "parties": ", ".join(first_slugs(Organisation, MINIMUM_PARTIES)),
+            "signed_on": signed_on.isoformat(),
+            "topics": ", ".join(first_slugs(Topic)),
+        }
+
     def filter_export(self, queryset, **kwargs):
         return (
             queryset.select_related("signed_at_conference")
@@ -103,6 +133,7 @@ class AgreementResource(PortalResource):
             if instance.pk
             else []
         )
+        conference = instance.signed_at_conference
         agreement = record_agreement(
             slug=instance.slug,
             title=instance.title,
@@ -110,9 +141,11 @@ class AgreementResource(PortalResource):
             status=instance.status,
             parties=self.fields["parties"].clean(row),
             signed_on=instance.signed_on,
-            signed_at_conference=instance.signed_at_conference,
-            signed_city=instance.signed_city,
-            signed_country=instance.signed_country.code or "",
+            signed_at_conference=conference,
+            # Left blank, the place is the conference's, as in the admin's form.
+            signed_city=instance.signed_city or (conference.city if conference else ""),
+            signed_country=instance.signed_country.code
+            or (conference.country.code if conference else ""),
             effective_on=instance.effective_on,
             expires_on=instance.expires_on,
             topics=topics,
@@ -121,6 +154,11 @@ class AgreementResource(PortalResource):
             is_public=instance.is_public,
         )
         instance.pk = agreement.pk
+        # The preview shows what was written, the conference's place included.
+        instance.signed_city, instance.signed_country = (
+            agreement.signed_city,
+            agreement.signed_country,
+        )
         instance._state.adding = False
         self.after_save_instance(instance, row, **kwargs)
 

@@ -1,9 +1,11 @@
+import datetime
 import functools
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,6 +19,8 @@ from core.admin import (
     SubquerySearchMixin,
     name_protecting_rows,
 )
+from core.timezones import zones_by_country, zones_for_country
+from core.widgets import TimeZoneSelect
 from members.models import Organisation, Person
 
 from .forms import QuoteInlineFormSet
@@ -79,6 +83,63 @@ class QuoteInline(admin.StackedInline):
         return super().get_queryset(request).select_related("person")
 
 
+STILL_AHEAD = (Conference.Status.PLANNED, Conference.Status.REGISTRATION_OPEN)
+
+
+def conference_warnings(conference: Conference, today: datetime.date) -> list[str]:
+    """What looks wrong in a saved conference, though the record is valid."""
+    warnings = []
+    if conference.end_date < today and conference.status in STILL_AHEAD:
+        warnings.append(
+            _(
+                "“%(title)s” ended on %(end)s but is still “%(status)s”: set its status to "
+                "“Held” or “Cancelled”."
+            )
+            % {
+                "title": conference.title,
+                "end": conference.end_date.isoformat(),
+                "status": conference.get_status_display(),
+            }
+        )
+    zones = zones_for_country(conference.country.code)
+    if conference.time_zone == "UTC" and zones:
+        if len(zones) == 1:
+            warnings.append(
+                _(
+                    "The time zone is UTC, but %(country)s keeps %(zone)s: choose it, unless the "
+                    "programme's times really are in UTC."
+                )
+                % {"country": conference.country.name, "zone": zones[0]}
+            )
+        else:
+            warnings.append(
+                _(
+                    "The time zone is UTC: choose the zone of %(country)s where the conference "
+                    "takes place (%(zones)s)."
+                )
+                % {"country": conference.country.name, "zones": ", ".join(zones)}
+            )
+    return warnings
+
+
+class ConferenceAttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [
+            ("past_not_held", _("Past, still planned or open for registration")),
+            ("utc", _("In UTC, though the country keeps its own zone")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "past_not_held":
+            return queryset.filter(Q(end_date__lt=timezone.localdate()) & Q(status__in=STILL_AHEAD))
+        if self.value() == "utc":
+            return queryset.filter(time_zone="UTC", country__in=list(zones_by_country()))
+        return queryset
+
+
 @admin.register(Conference)
 class ConferenceAdmin(
     SubquerySearchMixin, ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAdmin
@@ -98,6 +159,7 @@ class ConferenceAdmin(
     ]
     list_filter = [
         "is_published",
+        ConferenceAttentionFilter,
         "kind",
         "status",
         "division",
@@ -105,6 +167,9 @@ class ConferenceAdmin(
     ]
     actions = ["publish", "unpublish"]
     list_select_related = ["division"]
+    # Said here, not left to the model: the sessions' count groups the rows, and a grouped
+    # query keeps no default order (the autocomplete pages it).
+    ordering = ["-start_date", "pk"]
     search_fields = ["title", "slug", "theme", "city", "venue", "hosts__name"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
@@ -151,6 +216,28 @@ class ConferenceAdmin(
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Conference]:
         return super().get_queryset(request).for_admin_list()
+
+    class Media:
+        js = ["core/admin-accessible-names.js"]
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "time_zone":
+            kwargs["widget"] = TimeZoneSelect(country_field="country")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def response_add(self, request: HttpRequest, obj: Conference, *args) -> HttpResponse:
+        response = super().response_add(request, obj, *args)
+        self._warn(request, obj)
+        return response
+
+    def response_change(self, request: HttpRequest, obj: Conference) -> HttpResponse:
+        response = super().response_change(request, obj)
+        self._warn(request, obj)
+        return response
+
+    def _warn(self, request: HttpRequest, conference: Conference) -> None:
+        for warning in conference_warnings(conference, timezone.localdate()):
+            self.message_user(request, warning, messages.WARNING)
 
     @admin.display(description=_("dates"), ordering="start_date")
     def dates(self, conference: Conference) -> str:

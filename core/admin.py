@@ -6,18 +6,22 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, router
 from django.db.models import QuerySet
 from django.db.models.fields.files import ImageFieldFile
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.utils import get_m2m_reverse_field_name
+
+from .import_templates import TEMPLATE_FORMATS, template_csv, template_xlsx
 
 # A web address typed without a scheme is taken as https (Django 6's default, opted into now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -104,16 +108,98 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ImportByExtensionForm(ImportForm):
+    """The upload form: the format is the one the file's name says, unless that is unclear.
+
+    A file named .csv or .xlsx is read as such whatever was chosen; any other name needs a
+    chosen format.
+    """
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.format_by_extension = {
+            f".{format_class().get_extension()}": str(index)
+            for index, format_class in enumerate(formats)
+        }
+        field = self.fields["format"]
+        field.required = False
+        field.help_text = gettext("Read from the file's name (.csv, .xlsx) when left empty.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("import_file")
+        if upload is None:
+            return data
+        name = str(upload.name).lower()
+        by_extension = next(
+            (index for ext, index in self.format_by_extension.items() if name.endswith(ext)),
+            None,
+        )
+        if by_extension is not None:
+            data["format"] = by_extension
+        elif not data.get("format"):
+            self.add_error(
+                "format",
+                gettext("Choose the file's format: its name ends in neither .csv nor .xlsx."),
+            )
+        return data
+
+
 class ImportExportAdminMixin(ImportExportMixin):
     """CSV and XLSX import with a preview, and export, for staff allowed to add and change.
 
     The uploaded file waits for the confirmation in the cache, which every app server shares
-    in production (REDIS_URL), not in one server's temporary folder.
+    in production (REDIS_URL), not in one server's temporary folder. The import page offers a
+    template of the file, with an example row and the values each column allows.
     """
 
     formats = [CSV, XLSX]
     tmp_storage_class = CacheStorage
     import_template_name = "admin/import_export/import_by_line.html"
+    import_form_class = ImportByExtensionForm
+
+    def get_urls(self) -> list:
+        opts = self.model._meta
+        return [
+            path(
+                "import/template.<str:extension>",
+                self.admin_site.admin_view(self.import_file_template_view),
+                name=f"{opts.app_label}_{opts.model_name}_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_resource(self, request: HttpRequest):
+        resource_class = self.get_import_resource_classes(request)[0]
+        return resource_class(**self.get_import_resource_kwargs(request))
+
+    def import_file_template_view(self, request: HttpRequest, extension: str) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if extension not in TEMPLATE_FORMATS:
+            raise Http404
+        columns = self.import_template_resource(request).template_columns()
+        plural = str(self.model._meta.verbose_name_plural)
+        if extension == "csv":
+            content = template_csv(columns)
+        else:
+            content = template_xlsx(columns, title=capfirst(plural))
+        response = HttpResponse(content, content_type=TEMPLATE_FORMATS[extension])
+        filename = f"{self.model._meta.model_name}-import-template.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def import_action(self, request: HttpRequest, **kwargs) -> HttpResponse:
+        response = super().import_action(request, **kwargs)
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
+            opts = self.model._meta
+            name = f"admin:{opts.app_label}_{opts.model_name}_import_template"
+            response.context_data["import_template"] = {
+                "columns": self.import_template_resource(request).template_columns(),
+                "csv_url": reverse(name, kwargs={"extension": "csv"}),
+                "xlsx_url": reverse(name, kwargs={"extension": "xlsx"}),
+            }
+        return response
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)

@@ -7,7 +7,13 @@ checks it, and an import is written in one transaction: one bad row and nothing 
 
 from import_export import fields
 
-from core.resources import CountryWidget, PortalResource, SlugListWidget, SlugWidget
+from core.resources import (
+    CountryWidget,
+    PortalResource,
+    SlugListWidget,
+    SlugWidget,
+    first_slugs,
+)
 
 from .models import Division, Organisation, Person, Topic
 
@@ -39,6 +45,25 @@ class OrganisationResource(PortalResource):
             "wikidata_id",
         ]
 
+    template_examples = {
+        "slug": "example-science-park",
+        "name": "Example Science Park",
+        "short_name": "ESP",
+        "kind": Organisation.Kind.SCIENCE_PARK,
+        "country": "FI",
+        "city": "Espoo",
+        "latitude": "60.1841",
+        "longitude": "24.8301",
+        "website": "https://www.example.org/",
+    }
+
+    def template_example(self) -> dict[str, str]:
+        return {
+            **super().template_example(),
+            "division": ", ".join(first_slugs(Division)),
+            "topics": ", ".join(first_slugs(Topic, 2)),
+        }
+
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("division").prefetch_related("topics")
 
@@ -62,6 +87,17 @@ class PersonResource(PortalResource):
             "email",
             "website",
         ]
+
+    template_examples = {
+        "slug": "example-person",
+        "honorific": "Dr",
+        "name": "Alex Example",
+        "job_title": "Director",
+        "country": "FI",
+    }
+
+    def template_example(self) -> dict[str, str]:
+        return {**super().template_example(), "affiliation": ", ".join(first_slugs(Organisation))}
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("affiliation")
