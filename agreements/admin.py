@@ -1,8 +1,11 @@
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,12 +37,35 @@ class AgreementPartyInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation")
 
 
+class AgreementExpiringFilter(admin.SimpleListFilter):
+    """Agreements in force whose expiry date falls within the next 90 days."""
+
+    title = _("expiring")
+    parameter_name = "expiring"
+    DAYS = 90
+
+    @classmethod
+    def condition(cls, today: datetime.date | None = None) -> Q:
+        today = today or timezone.localdate()
+        return Q(expires_on__range=(today, today + datetime.timedelta(days=cls.DAYS))) & ~Q(
+            status__in=[Agreement.Status.EXPIRED, Agreement.Status.TERMINATED]
+        )
+
+    def lookups(self, request, model_admin):
+        return [(str(self.DAYS), _("Within %(days)d days") % {"days": self.DAYS})]
+
+    def queryset(self, request, queryset):
+        if self.value() == str(self.DAYS):
+            return queryset.filter(self.condition())
+        return queryset
+
+
 @admin.register(Agreement)
 class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [AgreementResource]
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
-    list_filter = ["status", "kind", "is_public", "document_is_public"]
+    list_filter = ["status", AgreementExpiringFilter, "kind", "is_public", "document_is_public"]
     list_select_related = ["signed_at_conference"]
     search_fields = [
         "title",

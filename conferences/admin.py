@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
@@ -17,6 +17,29 @@ from members.models import Organisation, Person
 from .forms import QuoteInlineFormSet
 from .models import Appearance, Award, Conference, ConferenceHost, Decision, Quote, Session
 from .resources import ConferenceResource
+
+
+class ProgrammeGapFilter(admin.SimpleListFilter):
+    """Sessions that still lack something the programme shows."""
+
+    title = _("programme gap")
+    parameter_name = "gap"
+    GAPS = {
+        "speakers": (
+            _("No speakers"),
+            ~Q(Exists(Appearance.objects.filter(session=OuterRef("pk")))),
+        ),
+        "times": (_("No start time"), Q(start_time__isnull=True)),
+        "room": (_("No room or place"), Q(location="")),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _condition) in self.GAPS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.GAPS:
+            return queryset.filter(self.GAPS[self.value()][1])
+        return queryset
 
 
 class ConferenceHostInline(admin.TabularInline):
@@ -87,7 +110,7 @@ class ConferenceAdmin(
         "status",
         "session_count",
     ]
-    list_filter = ["kind", "status", "division", ("country", CountryFilter)]
+    list_filter = ["kind", "status", "is_published", "division", ("country", CountryFilter)]
     list_select_related = ["division"]
     search_fields = ["title", "slug", "theme", "city", "venue", "hosts__name"]
     date_hierarchy = "start_date"
@@ -164,7 +187,7 @@ class SessionAdmin(SubquerySearchMixin, HistoryAdmin):
         "end_time",
         "appearance_count",
     ]
-    list_filter = ["kind", "conference__kind", "conference"]
+    list_filter = ["kind", ProgrammeGapFilter, "conference__kind", "conference"]
     list_select_related = ["conference"]
     search_fields = [
         "title",
