@@ -21,6 +21,7 @@ from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -78,6 +79,10 @@ def readable_value(field: models.Field, value: object) -> str:
         reverse_name = get_m2m_reverse_field_name(field)
         names = sorted(str(row[reverse_name]) for row in value or [])
         return ", ".join(names) or gettext("none")
+    if isinstance(value, DeletedObject):
+        if value.pk is None:
+            return gettext("none")
+        return gettext("a deleted %(kind)s") % {"kind": value.model._meta.verbose_name}
     if value is None or value == "":
         return gettext("none")
     if isinstance(field, models.BooleanField):
