@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, router
 from django.db.models import QuerySet
 from django.db.models.fields.files import ImageFieldFile
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -202,14 +202,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
     ) -> HttpResponse:
+        if not str(version_id).isdigit():
+            raise Http404
         history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
         version = (
             history.filter(**{self.model._meta.pk.attname: unquote(object_id)})
             .filter(history_id=version_id)
             .select_related("history_user")
             .first()
-            if str(version_id).isdigit()
-            else None
         )
         if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))

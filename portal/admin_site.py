@@ -36,9 +36,10 @@ class StaffLoginForm(AdminAuthenticationForm):
             )
 
 
-# The menu's sections, in this order, each with its models in this order. A model not listed
-# keeps its app's own section, after these.
-SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
+# The menu's sections, in this order, each with its models in this order (and a name where the
+# model's own would be unclear out of its app). A model not listed keeps its app's own section,
+# after these.
+SECTIONS: list[tuple[str, str, list[tuple[str, str] | tuple[str, str, str]]]] = [
     (
         "conferences",
         _("Conferences and programme"),
@@ -72,12 +73,12 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
         "technical",
         _("Technical"),
         [
-            ("conferences", "ConferenceHost"),
-            ("conferences", "Appearance"),
-            ("agreements", "AgreementParty"),
-            ("axes", "AccessAttempt"),
-            ("axes", "AccessFailureLog"),
-            ("axes", "AccessLog"),
+            ("conferences", "ConferenceHost", _("Conference hosts")),
+            ("conferences", "Appearance", _("Appearances in sessions")),
+            ("agreements", "AgreementParty", _("Agreement parties")),
+            ("axes", "AccessAttempt", _("Failed logins by user name and address")),
+            ("axes", "AccessFailureLog", _("Failed login log")),
+            ("axes", "AccessLog", _("Login log")),
         ],
     ),
 ]
@@ -103,8 +104,12 @@ class StaffAdminSite(admin.AdminSite):
             for model in app["models"]
         }
         sections = []
-        for section_label, name, keys in SECTIONS:
-            found = [by_key.pop(key) for key in keys if key in by_key]
+        for section_label, name, entries in SECTIONS:
+            found = []
+            for app_label_, object_name, *label in entries:
+                if (app_label_, object_name) in by_key:
+                    _app, model = by_key.pop((app_label_, object_name))
+                    found.append((_app, {**model, "name": label[0]} if label else model))
             if not found:
                 continue
             sections.append(

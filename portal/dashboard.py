@@ -96,7 +96,7 @@ def programme_panel(today: datetime.date) -> Panel:
         empty=_("Every day has sessions, and every session its speakers, times and room."),
     )
     sessions = Session.objects.filter(conference=conference)
-    days_with_sessions = set(sessions.values_list("day", flat=True).distinct())
+    days_with_sessions = set(sessions.order_by().values_list("day", flat=True).distinct())
     days = [
         conference.start_date + datetime.timedelta(days=offset)
         for offset in range((conference.end_date - conference.start_date).days + 1)

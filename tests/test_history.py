@@ -379,3 +379,12 @@ def test_history_revert_lands_on_the_record_with_a_message(staff_client):
     assert response.context["adminform"].form.initial["venue"] == "KICC"
     conference.refresh_from_db()
     assert conference.venue == "KICC"
+
+
+@pytest.mark.parametrize("version", ["abc", "999999"])
+def test_history_version_that_does_not_exist_is_not_found(staff_client, version):
+    conference = ConferenceFactory()
+
+    response = staff_client.get(f"/admin/conferences/conference/{conference.pk}/history/{version}/")
+
+    assert response.status_code == 404
