@@ -154,6 +154,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_list_filter(self, request: HttpRequest) -> list:
         return [*super().get_list_filter(request), ChangedFilter]
 
+    def get_autocomplete_fields(self, request: HttpRequest) -> tuple:
+        # A past version shows its links in plain lists: the autocomplete widget lacks a
+        # label for screen readers, and a version is a page to read, seldom to edit.
+        if getattr(request, "_history_version_form", False):
+            return ()
+        return super().get_autocomplete_fields(request)
+
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record)
 
@@ -204,6 +211,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     ) -> HttpResponse:
         if not str(version_id).isdigit():
             raise Http404
+        request._history_version_form = True
         history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
         version = (
             history.filter(**{self.model._meta.pk.attname: unquote(object_id)})

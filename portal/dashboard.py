@@ -24,6 +24,9 @@ from members.admin import MembershipEndingFilter
 from members.models import Membership
 
 
+MAX_DAYS_NAMED = 5  # a longer event's empty days are counted, the first few named
+
+
 @dataclass
 class Item:
     text: str
@@ -93,33 +96,18 @@ def programme_panel(today: datetime.date) -> Panel:
     panel = Panel(
         "programme",
         _("Programme of %(conference)s") % {"conference": conference},
-        empty=_("Every day has sessions, and every session its speakers, times and room."),
+        empty=_("Nothing is missing from the programme."),
     )
     sessions = Session.objects.filter(conference=conference)
-    days_with_sessions = set(sessions.order_by().values_list("day", flat=True).distinct())
-    days = [
-        conference.start_date + datetime.timedelta(days=offset)
-        for offset in range((conference.end_date - conference.start_date).days + 1)
-    ]
-    empty_days = [day for day in days if day not in days_with_sessions]
-    if empty_days:
-        opts = Conference._meta
-        panel.items.append(
-            Item(
-                ngettext(
-                    "A day without sessions: %(days)s",
-                    "%(count)d days without sessions: %(days)s",
-                    len(empty_days),
-                )
-                % {
-                    "count": len(empty_days),
-                    "days": ", ".join(formats.date_format(day, "j F") for day in empty_days),
-                },
-                len(empty_days),
-                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[conference.pk])
-                + "#sessions-group",
-            )
-        )
+    if conference.date_precision == Conference.DatePrecision.DAY:
+        days_with_sessions = set(sessions.order_by().values_list("day", flat=True).distinct())
+        days = [
+            conference.start_date + datetime.timedelta(days=offset)
+            for offset in range((conference.end_date - conference.start_date).days + 1)
+        ]
+        empty_days = [day for day in days if day not in days_with_sessions]
+        if empty_days:
+            panel.items.append(empty_days_item(conference, empty_days))
     gaps = sessions.aggregate(
         **{
             key: Count("pk", filter=condition)
@@ -158,6 +146,27 @@ def programme_panel(today: datetime.date) -> Panel:
             )
         )
     return panel
+
+
+def empty_days_item(conference: Conference, empty_days: list[datetime.date]) -> Item:
+    shown = ", ".join(formats.date_format(day, "j F") for day in empty_days[:MAX_DAYS_NAMED])
+    if len(empty_days) > MAX_DAYS_NAMED:
+        shown = _("%(days)s and %(more)d more") % {
+            "days": shown,
+            "more": len(empty_days) - MAX_DAYS_NAMED,
+        }
+    opts = Conference._meta
+    return Item(
+        ngettext(
+            "A day without sessions: %(days)s",
+            "%(count)d days without sessions: %(days)s",
+            len(empty_days),
+        )
+        % {"count": len(empty_days), "days": shown},
+        len(empty_days),
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[conference.pk])
+        + "#sessions-group",
+    )
 
 
 def membership_panel(today: datetime.date) -> Panel:

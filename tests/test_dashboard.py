@@ -114,7 +114,7 @@ def test_dashboard_programme_complete(staff_client):
 
     page = panel(dashboard(staff_client), "programme")
 
-    assert "Every day has sessions" in page
+    assert "Nothing is missing from the programme." in page
     assert "<li>" not in page
 
 
@@ -211,3 +211,26 @@ def test_dashboard_conference_panel_names_no_conference_when_none_is_planned(sta
 
     assert "No conference is planned." in panel(dashboard(staff_client), "programme")
     assert Conference.objects.count() == 1
+
+
+def test_dashboard_names_the_first_empty_days_of_a_long_event(staff_client):
+    ConferenceFactory(start_date=days(10), end_date=days(19), status="planned")
+
+    page = panel(dashboard(staff_client), "programme")
+
+    first = ", ".join(formats.date_format(days(offset), "j F") for offset in range(10, 15))
+    assert f"10 days without sessions: {first} and 5 more" in page
+
+
+def test_dashboard_counts_no_empty_days_of_an_event_known_only_by_its_year(staff_client):
+    ConferenceFactory(
+        start_date=datetime.date(TODAY.year + 1, 1, 1),
+        end_date=datetime.date(TODAY.year + 1, 12, 31),
+        date_precision=Conference.DatePrecision.YEAR,
+        status="planned",
+    )
+
+    page = panel(dashboard(staff_client), "programme")
+
+    assert "without sessions" not in page
+    assert "Nothing is missing from the programme." in page
