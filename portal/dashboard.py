@@ -23,7 +23,6 @@ from core.admin import ChangedFilter
 from members.admin import MembershipEndingFilter
 from members.models import Membership
 
-
 MAX_DAYS_NAMED = 5  # a longer event's empty days are counted, the first few named
 
 
