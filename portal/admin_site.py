@@ -11,6 +11,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .roles import has_admin_access
@@ -82,6 +83,16 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str] | tuple[str, str, str]]]] = 
         ],
     ),
 ]
+
+
+def menu_name(model) -> str:
+    """The name the menu gives a model's list."""
+    key = (model._meta.app_label, model._meta.object_name)
+    for _section, _name, entries in SECTIONS:
+        for app_label, object_name, *label in entries:
+            if (app_label, object_name) == key and label:
+                return str(label[0])
+    return capfirst(model._meta.verbose_name_plural)
 
 
 class StaffAdminSite(admin.AdminSite):

@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +21,8 @@ from conferences.models import Conference, Session
 from core.admin import ChangedFilter
 from members.admin import MembershipEndingFilter
 from members.models import Membership
+
+from .admin_site import menu_name
 
 MAX_DAYS_NAMED = 5  # a longer event's empty days are counted, the first few named
 
@@ -243,7 +244,7 @@ def changed_today_panel(request: HttpRequest, today: datetime.date) -> Panel | N
         if count:
             panel.items.append(
                 Item(
-                    f"{capfirst(model._meta.verbose_name_plural)}: {count}",
+                    f"{menu_name(model)}: {count}",
                     count,
                     changelist_url(model, **{ChangedFilter.parameter_name: "today"}),
                 )

@@ -16,6 +16,7 @@ from members.models import Membership, Organisation
 from portal.roles import VIEWERS
 from tests.factories import (
     AgreementFactory,
+    AgreementPartyFactory,
     AppearanceFactory,
     ConferenceFactory,
     MembershipFactory,
@@ -234,3 +235,12 @@ def test_dashboard_counts_no_empty_days_of_an_event_known_only_by_its_year(staff
 
     assert "without sessions" not in page
     assert "Nothing is missing from the programme." in page
+
+
+def test_dashboard_names_link_tables_as_the_menu_does(staff_client):
+    AgreementPartyFactory()
+
+    page = panel(dashboard(staff_client), "changed")
+
+    assert "Agreement parties: 1" in page
+    assert "Parties: " not in page
