@@ -371,3 +371,15 @@ def test_editor_cannot_open_or_change_a_user(editor_client):
     assert response.status_code == 403
     user.refresh_from_db()
     assert user.is_superuser is False
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_user_list_query_count_is_fixed(staff_client, django_assert_num_queries, count):
+    editors = Group.objects.get(name=EDITORS)
+    for _index in range(count):
+        UserFactory().groups.add(editors)
+
+    with django_assert_num_queries(7):
+        response = staff_client.get(reverse("admin:auth_user_changelist"))
+
+    assert response.text.count('<td class="field-roles">Editors</td>') == count
