@@ -1,6 +1,7 @@
 """What every app's admin shares: history and revert, import and export, protected deletion."""
 
 import datetime
+import itertools
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote, unquote
@@ -21,7 +22,7 @@ from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
-from simple_history.models import DeletedObject
+from simple_history.models import DeletedObject, ModelChange, ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -163,6 +164,49 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each entry's changes against the one before, the links of every entry on the page
+        read in one query per link field (simple-history would read them per entry)."""
+        records = list(historical_records)
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        link_fields = getattr(history.model, "_history_m2m_fields", [])
+        links = {field.name: self._links_of(records, field) for field in link_fields}
+        for newer, older in itertools.pairwise(records):
+            delta = newer.diff_against(
+                older,
+                excluded_fields=list(links),
+                foreign_keys_are_objs=foreign_keys_are_objs,
+            )
+            changes = list(delta.changes)
+            for name, rows in links.items():
+                old, new = rows.get(older.history_id, []), rows.get(newer.history_id, [])
+                if {pk for pk, _row in old} != {pk for pk, _row in new}:
+                    changes.append(
+                        ModelChange(name, [row for _pk, row in old], [row for _pk, row in new])
+                    )
+            delta = ModelDelta(changes, [change.field for change in changes], older, newer)
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = helper.context_for_delta_changes(delta)
+
+    @staticmethod
+    def _links_of(records: list, field: models.ManyToManyField) -> dict[int, list[tuple]]:
+        """The linked records of each entry: their keys, and rows as simple-history's diff
+        gives them."""
+        reverse_name = get_m2m_reverse_field_name(field)
+        rows_model = getattr(records[0], field.name).model if records else None
+        found: dict[int, list[tuple]] = {}
+        if rows_model is None:
+            return found
+        rows = (
+            rows_model.objects.filter(history__in=[record.history_id for record in records])
+            .select_related(reverse_name)
+            .order_by("pk")
+        )
+        for row in rows:
+            linked = getattr(row, reverse_name)
+            found.setdefault(row.history_id, []).append((linked.pk, {reverse_name: linked}))
+        return found
 
     def render_history_view(self, request, template, context, **kwargs):
         page = context.get("page_obj")

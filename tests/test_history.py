@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -388,3 +389,24 @@ def test_history_version_that_does_not_exist_is_not_found(staff_client, version)
     response = staff_client.get(f"/admin/conferences/conference/{conference.pk}/history/{version}/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("saves", [1, 6])
+def test_history_page_query_count_is_fixed(staff_client, django_assert_num_queries, saves):
+    conference = ConferenceFactory(kind="division", division=DivisionFactory())
+    for index in range(saves):
+        conference.venue = f"Hall {index}"
+        conference.division = DivisionFactory(name=f"Region {index}")
+        conference.save()
+        conference.topics.set([TopicFactory(name=f"Theme {index}")])
+    ContentType.objects.clear_cache()  # the page looks the user's content type up once
+
+    with django_assert_num_queries(8):
+        response = staff_client.get(
+            reverse("admin:conferences_conference_history", args=[conference.pk])
+        )
+
+    last = saves - 1
+    assert f"<strong>Topics:</strong> none &rarr; Theme {last}" in response.text
+    assert f"&rarr; Region {last}</li>" in response.text
+    assert "Venue:</strong> none &rarr; Hall 0" in response.text
