@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -85,6 +85,28 @@ class AgreementAttentionFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "signed_in_future":
             return queryset.filter(status__in=SIGNED_STATUSES, signed_on__gt=timezone.localdate())
+
+
+class AgreementExpiringFilter(admin.SimpleListFilter):
+    """Agreements in force whose expiry date falls within the next 90 days."""
+
+    title = _("expiring")
+    parameter_name = "expiring"
+    DAYS = 90
+
+    @classmethod
+    def condition(cls, today: datetime.date | None = None) -> Q:
+        today = today or timezone.localdate()
+        return Q(expires_on__range=(today, today + datetime.timedelta(days=cls.DAYS))) & ~Q(
+            status__in=[Agreement.Status.EXPIRED, Agreement.Status.TERMINATED]
+        )
+
+    def lookups(self, request, model_admin):
+        return [(str(self.DAYS), _("Within %(days)d days") % {"days": self.DAYS})]
+
+    def queryset(self, request, queryset):
+        if self.value() == str(self.DAYS):
+            return queryset.filter(self.condition())
         return queryset
 
 
@@ -94,7 +116,14 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     form = AgreementAdminForm
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
-    list_filter = [AgreementAttentionFilter, "status", "kind", "is_public", "document_is_public"]
+    list_filter = [
+        AgreementAttentionFilter,
+        "status",
+        AgreementExpiringFilter,
+        "kind",
+        "is_public",
+        "document_is_public",
+    ]
     list_select_related = ["signed_at_conference"]
     search_fields = [
         "title",

@@ -2,7 +2,7 @@ import datetime
 import functools
 
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -28,6 +28,29 @@ from .models import Appearance, Award, Conference, ConferenceHost, Decision, Quo
 from .programme_editor import programme_view
 from .resources import ConferenceResource
 from .services import set_publication
+
+
+class ProgrammeGapFilter(admin.SimpleListFilter):
+    """Sessions that still lack something the programme shows."""
+
+    title = _("programme gap")
+    parameter_name = "gap"
+    GAPS = {
+        "speakers": (
+            _("No speakers"),
+            ~Q(Exists(Appearance.objects.filter(session=OuterRef("pk")))),
+        ),
+        "times": (_("No start time"), Q(start_time__isnull=True)),
+        "room": (_("No room or place"), Q(location="")),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _condition) in self.GAPS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.GAPS:
+            return queryset.filter(self.GAPS[self.value()][1])
+        return queryset
 
 
 class ConferenceHostInline(admin.TabularInline):
@@ -335,7 +358,7 @@ class SessionAdmin(SubquerySearchMixin, HistoryAdmin):
         "is_published",
         "appearance_count",
     ]
-    list_filter = ["is_published", "kind", "conference__kind", "conference"]
+    list_filter = ["is_published", "kind", ProgrammeGapFilter, "conference__kind", "conference"]
     actions = ["publish", "unpublish"]
     list_select_related = ["conference"]
     search_fields = [

@@ -1,6 +1,9 @@
+import datetime
+
 from django.contrib import admin
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
@@ -66,6 +69,30 @@ class CurrentOfficeFilter(admin.SimpleListFilter):
             return queryset.filter(pk__in=Office.objects.current().values("pk"))
         if self.value() == "no":
             return queryset.exclude(pk__in=Office.objects.current().values("pk"))
+        return queryset
+
+
+class MembershipEndingFilter(admin.SimpleListFilter):
+    """Running memberships whose end date falls within the next 60 days."""
+
+    title = _("ending")
+    parameter_name = "ending"
+    DAYS = 60
+
+    @classmethod
+    def condition(cls, today: datetime.date | None = None) -> Q:
+        today = today or timezone.localdate()
+        return Q(
+            status__in=Membership.OPEN_STATUSES,
+            ended_on__range=(today, today + datetime.timedelta(days=cls.DAYS)),
+        )
+
+    def lookups(self, request, model_admin):
+        return [(str(self.DAYS), _("Within %(days)d days") % {"days": self.DAYS})]
+
+    def queryset(self, request, queryset):
+        if self.value() == str(self.DAYS):
+            return queryset.filter(self.condition())
         return queryset
 
 
@@ -170,7 +197,7 @@ class OrganisationAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, His
 class MembershipAdmin(HistoryAdmin):
     form = MembershipForm
     list_display = ["organisation", "category", "status", "started_on", "ended_on"]
-    list_filter = ["status", "category", "organisation__division"]
+    list_filter = ["status", "category", MembershipEndingFilter, "organisation__division"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "organisation__short_name", "notes"]
     date_hierarchy = "started_on"

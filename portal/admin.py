@@ -1,6 +1,7 @@
 from axes.admin import AccessAttemptAdmin
-from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -8,11 +9,8 @@ from django.utils.translation import ngettext
 from core.admin import HistoryAdmin
 
 from .models import ApiToken, Page
+from .roles import ROLES, sync_staff_status
 from .services import create_page, delete_page, issue_api_token, revoke_api_token, update_page
-
-admin.site.site_header = f"{settings.ASSOCIATION_SHORT_NAME} · {settings.SITE_NAME}"
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Records"
 
 # django-axes's clean-up of expired login attempts declares no permission, so the admin would
 # offer it to anyone who sees the list: it deletes attempts, so it takes the delete permission.
@@ -144,3 +142,60 @@ class PageAdmin(HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for page in queryset:
             delete_page(page=page, changed_by=request.user)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Staff accounts: the role groups give access to the admin; "staff status" follows them.
+
+    No checkbox can leave a role member locked out of the admin, or let in someone without a
+    role to an empty one: `sync_staff_status` sets it from the groups on every save.
+    """
+
+    list_display = ["username", "email", "first_name", "last_name", "roles", "is_active"]
+    list_filter = ["groups", "is_active", "is_superuser"]
+    readonly_fields = ["admin_access", "last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (
+            _("Role and access"),
+            {
+                "fields": ["is_active", "groups", "admin_access", "is_superuser"],
+                "description": _(
+                    "Editors change every record; Viewers read them. Either role opens the "
+                    "admin. Superusers can do everything, including managing users and API "
+                    "tokens."
+                ),
+            },
+        ),
+        (_("Single permissions"), {"classes": ["collapse"], "fields": ["user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def roles(self, user) -> str:
+        names = sorted(group.name for group in user.groups.all() if group.name in ROLES)
+        if user.is_superuser:
+            names.insert(0, str(_("Superuser")))
+        return ", ".join(names) or "—"
+
+    @admin.display(description=_("admin access"))
+    def admin_access(self, user) -> str:
+        if user.is_superuser:
+            return _("Yes, as a superuser")
+        names = sorted(group.name for group in user.groups.all() if group.name in ROLES)
+        if names:
+            return _("Yes, as %(roles)s") % {"roles": ", ".join(names)}
+        return _("No: give the Editors or Viewers role to open the admin")
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        sync_staff_status(user=form.instance)

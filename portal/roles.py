@@ -70,3 +70,34 @@ def ensure_staff_groups(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
         group.permissions.set(permissions)
         counts[role] = len(permissions)
     return counts
+
+
+def has_admin_access(user) -> bool:
+    """Who may use the admin: an active superuser, or an active member of a role group.
+
+    The role alone decides; "staff status" follows it (`sync_staff_status`) for the API,
+    which asks it of a token's user. The answer is kept on the user for the request.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_staff_roles_cache"):
+        user._staff_roles_cache = set(
+            user.groups.filter(name__in=ROLES).values_list("name", flat=True)
+        )
+    return bool(user._staff_roles_cache)
+
+
+@transaction.atomic
+def sync_staff_status(*, user) -> bool:
+    """Give staff status to superusers and members of a role group, and take it from others.
+
+    Returns whether the user now has it.
+    """
+    user.__dict__.pop("_staff_roles_cache", None)
+    wanted = user.is_superuser or user.groups.filter(name__in=ROLES).exists()
+    if user.is_staff != wanted:
+        user.is_staff = wanted
+        user.save(update_fields=["is_staff"])
+    return wanted

@@ -3,14 +3,19 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from conferences.models import Conference
 from members.models import Organisation
 from tests.admin_support import inline_rows
 from tests.factories import (
     ConferenceFactory,
+    DivisionFactory,
     OrganisationFactory,
+    SessionFactory,
     TopicFactory,
     bilateral_agreement,
 )
@@ -210,3 +215,198 @@ def test_history_is_kept_for_every_model_staff_edit(app_label):
     for model in edited:
         assert hasattr(model._meta, "simple_history_manager_attribute"), model
         assert isinstance(admin.site.get_model_admin(model), SimpleHistoryAdmin), model
+
+
+# Readable history, one entry per save, reverting back to the record
+
+
+def change_form_data(response, **changes) -> dict:
+    """What the admin change page in `response` posts back as it is, with `changes` typed in:
+    the record's form and every inline's rows."""
+    context = response.context
+    forms = [context["adminform"].form]
+    for inline in context.get("inline_admin_formsets", []):
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data: dict = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False or isinstance(value, FieldFile):
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            else:
+                data[key] = str(value)
+    data.update(changes)
+    return data
+
+
+def save_in_admin(client, obj, **changes):
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    response = client.post(url, change_form_data(client.get(url), **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def conference_history_page(client, conference) -> str:
+    return client.get(reverse("admin:conferences_conference_history", args=[conference.pk])).text
+
+
+def test_history_one_entry_per_save_with_links_changed(staff_client):
+    organisation = OrganisationFactory()
+    old, new = TopicFactory(name="Biotech"), TopicFactory(name="Energy")
+    organisation.topics.set([old])
+    entries_before = organisation.history.count()
+
+    save_in_admin(staff_client, organisation, city="Malmö", topics=[str(new.pk)])
+
+    assert organisation.history.count() == entries_before + 1
+    latest = organisation.history.first()
+    assert latest.city == "Malmö"
+    assert [row.topic for row in latest.topics.all()] == [new]
+    changes = latest.diff_against(latest.prev_record).changes
+    assert sorted(change.field for change in changes) == ["city", "topics"]
+
+
+def test_history_one_entry_per_save_of_a_conference_with_its_programme(staff_client):
+    conference = ConferenceFactory(title="Nairobi Summit")
+    SessionFactory(conference=conference, title="Opening")
+    conference.topics.set([TopicFactory()])
+    entries_before = conference.history.count()
+
+    save_in_admin(
+        staff_client,
+        conference,
+        venue="KICC",
+        topics=[str(TopicFactory(name="Mobility").pk)],
+        **{"sessions-0-title": "Opening plenary"},
+    )
+
+    assert conference.history.count() == entries_before + 1
+    assert conference.sessions.get().title == "Opening plenary"
+
+
+def test_history_one_entry_per_revert_with_links(staff_client):
+    organisation = OrganisationFactory()
+    old, new = TopicFactory(name="Biotech"), TopicFactory(name="Energy")
+    organisation.topics.set([old])
+    with_old = organisation.history.first()
+    save_in_admin(staff_client, organisation, topics=[str(new.pk)])
+    entries_before = organisation.history.count()
+    url = reverse(
+        "admin:members_organisation_simple_history", args=[organisation.pk, with_old.history_id]
+    )
+
+    staff_client.post(url, change_form_data(staff_client.get(url)))
+
+    assert organisation.history.count() == entries_before + 1
+    assert [row.topic for row in organisation.history.first().topics.all()] == [old]
+
+
+def test_history_page_speaks_in_labels_not_raw_values(staff_client):
+    conference = ConferenceFactory(status=Conference.Status.PLANNED, division=None, venue="")
+    division = DivisionFactory(name="Asia Pacific")
+
+    save_in_admin(
+        staff_client,
+        conference,
+        kind="division",
+        status="registration_open",
+        participant_count="4000",
+        participant_count_is_minimum="on",
+        division=str(division.pk),
+        venue="Convention Centre",
+    )
+    page = conference_history_page(staff_client, conference)
+
+    assert "<strong>Kind:</strong> World conference &rarr; Division conference" in page
+    assert "<strong>Status:</strong> Planned &rarr; Registration open" in page
+    assert "<strong>At least this many:</strong> No &rarr; Yes" in page
+    assert "<strong>Participants:</strong> none &rarr; 4000" in page
+    assert "<strong>Division:</strong> none &rarr; Asia Pacific" in page
+    assert "<strong>Venue:</strong> none &rarr; Convention Centre" in page
+    assert "registration_open" not in page
+    assert "Change reason" not in page
+    assert "None" not in page
+
+
+def test_history_page_shows_a_reason_when_one_is_given(staff_client):
+    conference = ConferenceFactory()
+    conference.venue = "Hall B"
+    conference._change_reason = "Venue moved by the host"
+    conference.save()
+
+    page = conference_history_page(staff_client, conference)
+
+    assert "Reason" in page
+    assert "Venue moved by the host" in page
+
+
+def test_history_version_breadcrumbs_name_the_record(staff_client):
+    conference = ConferenceFactory(title="Nairobi Summit")
+    version = conference.history.first()
+
+    response = staff_client.get(
+        reverse(
+            "admin:conferences_conference_simple_history",
+            args=[conference.pk, version.history_id],
+        )
+    )
+
+    breadcrumbs = response.text.split('class="breadcrumbs"')[1].split("</div>")[0]
+    assert "Historical" not in response.text
+    assert ">Conferences</a>" in breadcrumbs
+    assert ">Nairobi Summit</a>" in breadcrumbs
+    assert "Version of" in breadcrumbs
+
+
+def test_history_revert_lands_on_the_record_with_a_message(staff_client):
+    conference = ConferenceFactory(title="Nairobi Summit", venue="KICC")
+    save_in_admin(staff_client, conference, venue="Sarit Centre")
+    before = conference.history.all()[1]
+    url = reverse(
+        "admin:conferences_conference_simple_history", args=[conference.pk, before.history_id]
+    )
+
+    response = staff_client.post(url, change_form_data(staff_client.get(url)), follow=True)
+
+    change_url = reverse("admin:conferences_conference_change", args=[conference.pk])
+    assert response.redirect_chain == [(change_url, 302)]
+    assert "“Nairobi Summit” is back as it was on" in response.text
+    assert response.context["adminform"].form.initial["venue"] == "KICC"
+    conference.refresh_from_db()
+    assert conference.venue == "KICC"
+
+
+@pytest.mark.parametrize("version", ["abc", "999999"])
+def test_history_version_that_does_not_exist_is_not_found(staff_client, version):
+    conference = ConferenceFactory()
+
+    response = staff_client.get(f"/admin/conferences/conference/{conference.pk}/history/{version}/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("saves", [1, 6])
+def test_history_page_query_count_is_fixed(staff_client, django_assert_num_queries, saves):
+    conference = ConferenceFactory(kind="division", division=DivisionFactory())
+    for index in range(saves):
+        conference.venue = f"Hall {index}"
+        conference.division = DivisionFactory(name=f"Region {index}")
+        conference.save()
+        conference.topics.set([TopicFactory(name=f"Theme {index}")])
+    ContentType.objects.clear_cache()  # the page looks the user's content type up once
+
+    with django_assert_num_queries(8):
+        response = staff_client.get(
+            reverse("admin:conferences_conference_history", args=[conference.pk])
+        )
+
+    last = saves - 1
+    assert f"<strong>Topics:</strong> none &rarr; Theme {last}" in response.text
+    assert f"&rarr; Region {last}</li>" in response.text
+    assert "Venue:</strong> none &rarr; Hall 0" in response.text

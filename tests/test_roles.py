@@ -4,8 +4,10 @@ the admin without changing anything."""
 import io
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from members.models import Organisation
@@ -241,3 +243,146 @@ def test_viewer_may_export(viewer_client):
 
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").split() == ["slug", "cmu-step"]
+
+
+# Admin access follows the role
+
+
+PASSWORD = "correct horse battery staple"  # the factories' password
+
+
+def log_in(client, username: str):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": PASSWORD, "next": reverse("admin:index")},
+        REMOTE_ADDR="198.51.100.7",
+    )
+
+
+@pytest.mark.parametrize("role", [VIEWERS, EDITORS])
+def test_role_group_alone_opens_the_admin(client, role):
+    user = UserFactory(username="newcomer", is_staff=False)
+    user.groups.add(Group.objects.get(name=role))
+
+    response = log_in(client, "newcomer")
+    index = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    assert "Organisations" in index.text
+    assert "What needs attention" in index.text
+
+
+@override_settings(AXES_ENABLED=True)
+def test_right_password_without_a_role_is_told_so_and_not_counted(client):
+    user = UserFactory(username="newcomer", is_staff=True)  # staff status, but no role
+
+    refused = [log_in(client, "newcomer") for _attempt in range(6)]
+    user.groups.add(Group.objects.get(name=VIEWERS))
+    admitted = log_in(client, "newcomer")
+
+    for response in refused:
+        assert response.status_code == 200
+        assert "has no access to the staff admin" in response.text
+        assert "Editors or Viewers role" in response.text
+        assert "Please enter the correct username and password" not in response.text
+    assert not AccessAttempt.objects.filter(username="newcomer", failures_since_start__gt=0)
+    assert admitted.status_code == 302
+    assert admitted.url == reverse("admin:index")
+
+
+def test_staff_status_without_a_role_does_not_open_the_admin(client):
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get(reverse("admin:members_organisation_changelist"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_inactive_role_member_cannot_log_in(client):
+    user = UserFactory(username="gone", is_active=False)
+    user.groups.add(Group.objects.get(name=EDITORS))
+
+    response = log_in(client, "gone")
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def user_form(user, **changes) -> dict:
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "groups": [group.pk for group in user.groups.all()],
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+    data.update(changes)
+    return data
+
+
+def test_user_admin_sets_staff_status_from_the_role(staff_client):
+    user = UserFactory(username="newcomer", is_staff=False)
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    viewers = Group.objects.get(name=VIEWERS)
+
+    form = staff_client.get(url)
+    given = staff_client.post(url, user_form(user, groups=[viewers.pk]))
+    user.refresh_from_db()
+    had_it = user.is_staff
+    taken = staff_client.post(url, user_form(user, groups=[]))
+    user.refresh_from_db()
+
+    assert 'name="is_staff"' not in form.text
+    assert "No: give the Editors or Viewers role to open the admin" in form.text
+    assert given.status_code == taken.status_code == 302
+    assert had_it is True
+    assert user.is_staff is False
+
+
+def test_user_admin_ignores_a_posted_staff_status(staff_client):
+    user = UserFactory(username="newcomer", is_staff=False)
+    url = reverse("admin:auth_user_change", args=[user.pk])
+
+    response = staff_client.post(url, user_form(user, is_staff="on"))
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_staff is False
+
+
+def test_user_admin_lists_each_users_roles(staff_client):
+    user = UserFactory(username="newcomer")
+    user.groups.add(Group.objects.get(name=EDITORS))
+
+    response = staff_client.get(reverse("admin:auth_user_changelist"))
+
+    row = response.text.split("newcomer</a>")[1].split("</tr>")[0]
+    assert "Editors" in row
+
+
+def test_editor_cannot_open_or_change_a_user(editor_client):
+    user = UserFactory(username="newcomer")
+    url = reverse("admin:auth_user_change", args=[user.pk])
+
+    response = editor_client.post(url, user_form(user, is_superuser="on"))
+
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert user.is_superuser is False
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_user_list_query_count_is_fixed(staff_client, django_assert_num_queries, count):
+    editors = Group.objects.get(name=EDITORS)
+    for _index in range(count):
+        UserFactory().groups.add(editors)
+
+    with django_assert_num_queries(7):
+        response = staff_client.get(reverse("admin:auth_user_changelist"))
+
+    assert response.text.count('<td class="field-roles">Editors</td>') == count
