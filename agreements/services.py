@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference
+from core.history import links_in_one_entry
 from members.models import Organisation, Topic
 
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
@@ -120,7 +121,8 @@ def create_agreement(
     _check(agreement, parties=parties, slug_from_title=not slug)
     agreement.save()
     _sync_parties(agreement, parties)
-    agreement.topics.set(topics)
+    with links_in_one_entry(agreement):
+        agreement.topics.set(topics)
     return agreement
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from core.db.writes import set_fields
+from core.history import links_in_one_entry
 from members.models import Organisation, Person, Topic
 from members.services import create_person
 
@@ -120,11 +121,13 @@ def _set_links(
     topics: Iterable[Topic] | None,
     participating_organisations: Iterable[Organisation] | None,
 ) -> None:
-    """Those given replace the conference's; those left out (None) stay as they are."""
-    if topics is not None:
-        conference.topics.set(topics)
-    if participating_organisations is not None:
-        conference.participating_organisations.set(participating_organisations)
+    """Those given replace the conference's; those left out (None) stay as they are, in the
+    history entry of the save just made."""
+    with links_in_one_entry(conference):
+        if topics is not None:
+            conference.topics.set(topics)
+        if participating_organisations is not None:
+            conference.participating_organisations.set(participating_organisations)
 
 
 # The programme: sessions and who appears in them. The programme editor in the admin calls
@@ -256,11 +259,13 @@ def _set_session_links(
     topics: Iterable[Topic] | None,
     organisations_visited: Iterable[Organisation] | None,
 ) -> None:
-    """Those given replace the session's; those left out (None) stay as they are."""
-    if topics is not None:
-        session.topics.set(topics)
-    if organisations_visited is not None:
-        session.organisations_visited.set(organisations_visited)
+    """Those given replace the session's; those left out (None) stay as they are, in the
+    history entry of the save just made."""
+    with links_in_one_entry(session):
+        if topics is not None:
+            session.topics.set(topics)
+        if organisations_visited is not None:
+            session.organisations_visited.set(organisations_visited)
 
 
 @transaction.atomic

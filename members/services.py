@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from core.db.writes import set_fields
+from core.history import links_in_one_entry
 
 from .models import Organisation, Person, Topic
 
@@ -52,7 +53,8 @@ def create_organisation(
     organisation.full_clean()
     organisation.save()
     if topics is not None:
-        organisation.topics.set(topics)
+        with links_in_one_entry(organisation):
+            organisation.topics.set(topics)
     return organisation
 
 
@@ -68,7 +70,8 @@ def update_organisation(
     organisation.full_clean()
     organisation.save()
     if topics is not None:
-        organisation.topics.set(topics)
+        with links_in_one_entry(organisation):
+            organisation.topics.set(topics)
     return organisation
 
 

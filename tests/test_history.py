@@ -410,3 +410,27 @@ def test_history_page_query_count_is_fixed(staff_client, django_assert_num_queri
     assert f"<strong>Topics:</strong> none &rarr; Theme {last}" in response.text
     assert f"&rarr; Region {last}</li>" in response.text
     assert "Venue:</strong> none &rarr; Hall 0" in response.text
+
+
+def test_history_one_entry_per_service_write_with_links(staff_user):
+    """The services the API calls keep one entry per write too, links included."""
+    from conferences.services import update_conference
+    from members.services import update_organisation
+
+    organisation = OrganisationFactory()
+    conference = ConferenceFactory()
+    old, new = TopicFactory(name="Biotech"), TopicFactory(name="Energy")
+    organisation.topics.set([old])
+    conference.topics.set([old])
+    before = organisation.history.count(), conference.history.count()
+
+    update_organisation(organisation=organisation, city="Malmö", topics=[new])
+    update_conference(conference=conference, venue="KICC", topics=[new])
+
+    assert (organisation.history.count(), conference.history.count()) == (
+        before[0] + 1,
+        before[1] + 1,
+    )
+    for record in (organisation, conference):
+        latest = record.history.first()
+        assert [row.topic for row in latest.topics.all()] == [new]
