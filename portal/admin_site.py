@@ -65,6 +65,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str] | tuple[str, str, str]]]] = 
         ],
     ),
     ("agreements", _("Cooperation agreements"), [("agreements", "Agreement")]),
+    ("pages", _("Website pages"), [("portal", "Page")]),
     (
         "accounts",
         _("Staff accounts and partner access"),

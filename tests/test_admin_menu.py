@@ -39,6 +39,7 @@ def test_menu_sections_for_a_superuser(staff_client):
         "Conferences and programme",
         "Members and people",
         "Cooperation agreements",
+        "Website pages",
         "Staff accounts and partner access",
         "Technical",
     ]
@@ -66,7 +67,9 @@ def test_menu_of_a_role_holds_records_and_link_tables_only(client, role):
     sections = menu(role_client(client, role).get(reverse("admin:index")).text)
 
     assert "Staff accounts and partner access" not in sections
+    assert "Portal" not in sections
     assert sections["Cooperation agreements"] == ["Agreements"]
+    assert sections["Website pages"] == ["Pages"]
     assert sections["Technical"] == [
         "Conference hosts",
         "Appearances in sessions",
