@@ -218,17 +218,20 @@ def update_agreement(
     for name in changed:
         setattr(agreement, name, changes[name])
     _check(agreement, parties=parties, fields_changed=bool(changed))
-    links_changed = False
-    if parties is not None:
-        links_changed |= _sync_parties(agreement, parties)
+    parties_changed = parties is not None and _sync_parties(agreement, parties)
+    topics_changed = False
     if topics is not None:
         topics = list(topics)
-        if {topic.pk for topic in topics} != set(agreement.topics.values_list("pk", flat=True)):
-            agreement.topics.set(topics)
-            links_changed = True
-    if changed or links_changed:
+        topics_changed = {topic.pk for topic in topics} != set(
+            agreement.topics.values_list("pk", flat=True)
+        )
+    if changed or parties_changed or topics_changed:
         # A new party or topic moves `modified` too, so that partners syncing see it.
         agreement.save(update_fields=changed or ["modified"])
+    if topics_changed:
+        # In the history entry of that save, not in entries of their own.
+        with links_in_one_entry(agreement):
+            agreement.topics.set(topics)
     return agreement
 
 

@@ -434,3 +434,22 @@ def test_history_one_entry_per_service_write_with_links(staff_user):
     for record in (organisation, conference):
         latest = record.history.first()
         assert [row.topic for row in latest.topics.all()] == [new]
+
+
+def test_history_one_entry_per_agreement_update_with_topics():
+    from agreements.services import update_agreement
+    from tests.factories import bilateral_agreement
+
+    agreement = bilateral_agreement()
+    old, new = TopicFactory(name="Biotech"), TopicFactory(name="Energy")
+    agreement.topics.set([old])
+    before = agreement.history.count()
+
+    update_agreement(agreement=agreement, topics=[new])
+    update_agreement(agreement=agreement, title="Renamed", topics=[old, new])
+
+    assert agreement.history.count() == before + 2
+    latest = agreement.history.first()
+    assert latest.title == "Renamed"
+    assert {row.topic for row in latest.topics.all()} == {old, new}
+    assert [row.topic for row in latest.prev_record.topics.all()] == [new]
