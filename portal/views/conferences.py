@@ -4,7 +4,6 @@ a page per programme item."""
 import itertools
 from typing import Any
 
-from django.contrib.auth import get_permission_codename
 from django.urls import reverse
 from django.views.generic import DetailView
 
@@ -18,15 +17,7 @@ from conferences.structured_data import (
 )
 
 from .. import selectors
-
-
-def may_preview(request, model) -> bool:
-    """Staff who may view the records in the admin see drafts on their real page."""
-    user = request.user
-    opts = model._meta
-    return user.is_staff and user.has_perm(
-        f"{opts.app_label}.{get_permission_codename('view', opts)}"
-    )
+from .preview import may_preview
 
 
 class ConferenceDetailView(DetailView):
@@ -39,7 +30,7 @@ class ConferenceDetailView(DetailView):
         return selectors.with_public_agreements(conferences, with_parties=True)
 
     def is_preview_allowed(self) -> bool:
-        return may_preview(self.request, Conference)
+        return may_preview(self.request.user, Conference)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -93,7 +84,7 @@ class SessionDetailView(DetailView):
 
     def get_queryset(self):
         sessions = Session.objects.for_page()
-        if not may_preview(self.request, Session):
+        if not may_preview(self.request.user, Session):
             sessions = sessions.published()
         return sessions.filter(conference__slug=self.kwargs["slug"])
 
@@ -101,7 +92,7 @@ class SessionDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         session = self.object
         neighbours = Session.objects.filter(conference=session.conference_id)
-        if not may_preview(self.request, Session):
+        if not may_preview(self.request.user, Session):
             neighbours = neighbours.published()
         previous_session, next_session = programme_neighbours(session, neighbours)
         context.update(

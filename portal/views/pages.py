@@ -7,11 +7,7 @@ from django.views.generic import DetailView
 
 from ..models import Page
 from ..rendering import render_markdown
-
-
-def may_preview(user) -> bool:
-    """Staff who may read pages in the admin see drafts too, as a preview."""
-    return user.is_active and user.is_staff and user.has_perm("portal.view_page")
+from .preview import may_preview
 
 
 class PageDetailView(DetailView):
@@ -19,7 +15,7 @@ class PageDetailView(DetailView):
     context_object_name = "page"
 
     def get_queryset(self):
-        if may_preview(self.request.user):
+        if may_preview(self.request.user, Page):
             return Page.objects.all()
         return Page.objects.published()
 
