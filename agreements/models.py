@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
@@ -151,6 +152,34 @@ class Agreement(TimeStampedModel):
         _("public"), default=True, help_text=_("Untick to hide the whole agreement from visitors.")
     )
     source_url = models.URLField(_("source link"), blank=True)
+    # Agreements members record in the members' area: who proposed it, for which party, and
+    # staff's public note when it is published before every party has confirmed it.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="proposed_agreements",
+    )
+    proposed_for = models.ForeignKey(
+        Organisation,
+        verbose_name=_("proposed for"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    confirmation_note = models.TextField(
+        _("note on confirmations"),
+        blank=True,
+        help_text=_(
+            "Shown on the public page when the agreement is published before every party has "
+            "confirmed it, e.g. why a party could not be reached."
+        ),
+    )
 
     objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[topics])
@@ -260,3 +289,54 @@ class AgreementParty(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class AgreementConfirmation(models.Model):
+    """A party's confirmation of one exact version of an agreement's record: the fingerprint
+    of what it confirmed (agreements/confirmations.py). When the record changes, the
+    fingerprints differ and the party is asked again."""
+
+    class State(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        CORRECTION = "correction", _("Correction asked")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("party"), on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.CONFIRMED
+    )
+    fingerprint = models.CharField(_("version confirmed"), max_length=64)
+    message = models.TextField(_("correction asked"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        ordering = ["agreement", "answered_at", "pk"]
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="confirmation_once_per_party"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="correction") | ~Q(message=""),
+                name="confirmation_correction_says_what",
+                violation_error_message=_("Say what should be corrected."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.get_state_display()}"

@@ -36,7 +36,14 @@ from .cache import cache_is_down, safe_get, safe_set
 from .changes import records_changed_at
 
 # The API caches its own answers, after checking access, rate limits and parameters.
-SKIPPED_PREFIXES = ("/api/", "/admin/", "/healthz", "/bench/", "/agreements/documents/")
+SKIPPED_PREFIXES = (
+    "/api/",
+    "/admin/",
+    "/account/",
+    "/healthz",
+    "/bench/",
+    "/agreements/documents/",
+)
 # Headers a cached answer does not keep: about this one sending, or counted again.
 UNKEPT_HEADERS = {"date", "age", "expires", "content-length", "x-cache", "set-cookie"}
 # What a session holds that makes a page its own: a login, or messages to show.

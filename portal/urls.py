@@ -61,4 +61,7 @@ urlpatterns = [
     path("", include((conference_pages, conference_urls.app_name))),
     path("", include((member_pages, member_urls.app_name))),
     path("agreements/", include(agreement_urls)),
+    # The members' area and, beside it, django-allauth's sign-in, code and password pages.
+    path("account/", include("portal.account.urls")),
+    path("account/", include("allauth.urls")),
 ]

@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "allauth",
+    "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "portal",
     "members",
@@ -112,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Records who made each change in the history of a record.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins.
@@ -120,7 +125,10 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Staff sign in to the admin with their user name.
     "django.contrib.auth.backends.ModelBackend",
+    # Members sign in at /account/ with their e-mail address (django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 # Admin logins: after AXES_FAILURE_LIMIT failures for one user name from one address, that
@@ -132,6 +140,43 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The admin's form says "username", the members' sign-in form "login" (an e-mail address).
+AXES_USERNAME_CALLABLE = "core.auth.attempted_login"
+
+# The members' area (/account/): django-allauth, for contacts of member organisations that
+# staff invite. Nobody signs up unasked (portal/account/adapter.py).
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "account:home"
+ACCOUNT_ADAPTER = "portal.account.adapter.MembersAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = int(env("ACCOUNT_LOGIN_CODE_SECONDS", "600"))
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_PREVENT_ENUMERATION = True
+# Mail only addresses that hold an account: the forms never become a way to spam others.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Sign-in attempts, codes and resets per address and per e-mail (django-allauth's limits).
+ACCOUNT_RATE_LIMITS = {
+    "login": env("ACCOUNT_LOGIN_RATE", "30/m/ip"),
+    "login_failed": env("ACCOUNT_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+    "request_login_code": env("ACCOUNT_LOGIN_CODE_RATE", "20/m/ip,3/m/key"),
+    "reset_password": env("ACCOUNT_RESET_RATE", "20/m/ip,5/m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+# An invitation to become a member contact is good for this many days, and for one use.
+MEMBER_INVITATION_DAYS = int(env("MEMBER_INVITATION_DAYS", "14"))
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -162,6 +207,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database is shared by the web server and the task worker: wait for a lock
+    # rather than fail, and let readers read while one process writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env("REDIS_URL"):
@@ -209,6 +262,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Signed agreement documents, in PRIVATE_MEDIA_ROOT (agreements/storage.py).
     "documents": {"BACKEND": "agreements.storage.DocumentStorage"},
+    # What members propose (a new logo or photo) until staff approve it (core/storage.py).
+    "private": {"BACKEND": "core.storage.PrivateStorage"},
     # Hashed names (cached for ever by browsers) and gzip/brotli copies, served by whitenoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -221,6 +276,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
     # AWS_* variables (AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME, credentials...) itself.
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     STORAGES["documents"] = {"BACKEND": "agreements.storage.S3DocumentStorage"}
+    STORAGES["private"] = {"BACKEND": "core.storage.S3PrivateStorage"}
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = False
     AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN") or None
@@ -235,6 +291,41 @@ ASSOCIATION_NAME = env(
 )
 ASSOCIATION_SHORT_NAME = env("ASSOCIATION_SHORT_NAME", "IASP")
 
+# E-mail. With EMAIL_HOST set, mail goes out by SMTP; without it, each message is written to a
+# file in EMAIL_FILE_PATH (var/mail/) where a developer can read it. Mail is never sent in a
+# request: core/mail.py hands it to the task queue, and the worker sends it.
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{ASSOCIATION_SHORT_NAME} <noreply@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+if env("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+else:
+    EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail")))
+# How many times the worker tries to send one message before giving up, and the first pause
+# between tries in seconds (doubled at each try).
+EMAIL_SEND_ATTEMPTS = int(env("EMAIL_SEND_ATTEMPTS", "5"))
+EMAIL_RETRY_SECONDS = int(env("EMAIL_RETRY_SECONDS", "60"))
+
+# Deferred work (e-mail): django-tasks, whose API is Django's own from Django 6.0. Tasks are
+# rows in the database (SQLite or PostgreSQL); `manage.py db_worker` runs them. `make run`
+# starts one worker beside the development server; production runs one or more worker
+# processes (README, "Running in production"). TASKS_BACKEND=immediate runs each task at once
+# in the process that enqueued it (no worker).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if env("TASKS_BACKEND", "database") not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", "database")]}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -244,6 +335,8 @@ LOGGING = {
 }
 
 SITE_NAME = env("SITE_NAME", "Science Parks Portal")
+# The portal's public address, for links in e-mail sent by the worker (no request to ask).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 # The partner API: /api/v1/, documented at /api/v1/docs/.
 # The model of partner and staff API tokens, read by the API's authentication (core/rest/).

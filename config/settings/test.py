@@ -7,6 +7,9 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+# Tasks run at once, in the test's process, once its transaction commits; the tests of the
+# worker itself start `db_worker` with TASKS_BACKEND=database.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from .base import *  # noqa: F403
 
@@ -39,3 +42,6 @@ REST_FRAMEWORK = {
 # Django's test client logs in without a request, which django-axes refuses; the lockout tests
 # turn it on for themselves.
 AXES_ENABLED = False
+
+# Sign-in limits have their own tests; the rest of the suite signs in as often as it likes.
+ACCOUNT_RATE_LIMITS = False

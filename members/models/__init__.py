@@ -1,3 +1,12 @@
+from .contacts import (
+    Contact,
+    ContactQuerySet,
+    Invitation,
+    InvitationQuerySet,
+    Proposal,
+    ProposalQuerySet,
+    hash_token,
+)
 from .organisations import (
     Membership,
     MembershipQuerySet,
@@ -9,7 +18,11 @@ from .people import Office, OfficeQuerySet, Person, PersonQuerySet, person_photo
 from .vocabulary import Division, Topic
 
 __all__ = [
+    "Contact",
+    "ContactQuerySet",
     "Division",
+    "Invitation",
+    "InvitationQuerySet",
     "Membership",
     "MembershipQuerySet",
     "Office",
@@ -18,7 +31,10 @@ __all__ = [
     "OrganisationQuerySet",
     "Person",
     "PersonQuerySet",
+    "Proposal",
+    "ProposalQuerySet",
     "Topic",
+    "hash_token",
     "organisation_logo_path",
     "person_photo_path",
 ]

@@ -90,6 +90,39 @@ class Person(TimeStampedModel):
         _("e-mail"), blank=True, help_text=_("For staff only; never shown publicly.")
     )
     website = models.URLField(_("website"), blank=True)
+    # The person's own account: with it they see, correct, export or remove their record.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    # Without consent a person is shown by name and role only: no photo, biography or website.
+    display_consent = models.BooleanField(
+        _("consents to a full public profile"),
+        default=False,
+        help_text=_(
+            "Tick once the person has agreed that their photo, biography and website are shown. "
+            "Without it the portal shows their name and role only."
+        ),
+    )
+    consent_recorded_on = models.DateField(_("consent recorded on"), null=True, blank=True)
+    consent_note = models.CharField(
+        _("how consent was given"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("e.g. speaker form of 12 March 2026, e-mail from the person"),
+    )
+    removed_at = models.DateTimeField(
+        _("removed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the record was anonymised at the person's request."),
+    )
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
@@ -109,6 +142,19 @@ class Person(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("members:person-detail", kwargs={"slug": self.slug})
+
+    # What the public pages and the API show: the full profile only with consent.
+    @property
+    def public_photo(self):
+        return self.photo if self.display_consent else None
+
+    @property
+    def public_bio(self) -> str:
+        return self.bio if self.display_consent else ""
+
+    @property
+    def public_website(self) -> str:
+        return self.website if self.display_consent else ""
 
 
 class OfficeQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ from django.db import transaction
 from core.db.writes import set_fields
 from core.history import links_in_one_entry
 
-from .models import Organisation, Person, Topic
+from ..models import Organisation, Person, Topic
 
 # What the services may set on an organisation besides its topics. Logos: in the admin.
 ORGANISATION_FIELDS = frozenset(

@@ -1,0 +1,20 @@
+"""Every write to the members app's records, by subject: the records themselves (records.py)
+and what the members' area adds."""
+
+from .records import (
+    ORGANISATION_FIELDS,
+    PERSON_FIELDS,
+    create_organisation,
+    create_person,
+    update_organisation,
+    update_person,
+)
+
+__all__ = [
+    "ORGANISATION_FIELDS",
+    "PERSON_FIELDS",
+    "create_organisation",
+    "create_person",
+    "update_organisation",
+    "update_person",
+]
