@@ -3,6 +3,9 @@ from django.core.cache import cache
 
 from tests.factories import StaffUserFactory
 
+# The real SMTP server and task worker some tests start (tests/mail_support.py).
+pytest_plugins = ["tests.mail_support"]
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():

@@ -45,3 +45,13 @@ AXES_ENABLED = False
 
 # Sign-in limits have their own tests; the rest of the suite signs in as often as it likes.
 ACCOUNT_RATE_LIMITS = False
+
+# The embedded database of the tests is a file in memory (/dev/shm where there is one), not
+# SQLite's private in-memory database: the tests of the task worker start `db_worker` in
+# another process, which must see the same database.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    _shared_memory = Path("/dev/shm")  # noqa: F405
+    _folder = _shared_memory if _shared_memory.is_dir() else Path(tempfile.gettempdir())  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(_folder / f"sciparks-test-{os.getpid()}.sqlite3")
+    }
