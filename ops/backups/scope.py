@@ -14,6 +14,7 @@ LEFT_OUT = {
     "auth.permission": "rebuilt by migrate; references to it are kept as natural keys",
     "sessions": "logins in progress: transient, and signed with the old server's SECRET_KEY",
     "axes": "failed-login counters and access logs: transient security state",
+    "django_tasks_db": "queued and finished background tasks (mail to send): transient",
 }
 LEFT_OUT_MEDIA = {
     "renditions/": "resized copies of images, made again the first time a page asks for them",
