@@ -7,6 +7,7 @@ from functools import cached_property
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -76,7 +77,9 @@ class OrganisationProfileForm(forms.Form):
     def __init__(self, *args, pending: Proposal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ORGANISATION_PROPOSAL_FIELDS:
-            self.fields[name] = Organisation._meta.get_field(name).formfield()
+            field = Organisation._meta.get_field(name)
+            options = {"assume_scheme": "https"} if isinstance(field, models.URLField) else {}
+            self.fields[name] = field.formfield(**options)
         self.fields["topics"] = forms.ModelMultipleChoiceField(
             label=_("Topics"),
             queryset=Topic.objects.order_by("name"),
