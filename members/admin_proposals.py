@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -55,21 +55,13 @@ class ProposalAdmin(admin.ModelAdmin):
     actions = None
     review_template = "admin/members/proposal/review.html"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                pending_first=Case(
-                    When(status=Proposal.Status.PENDING, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-
     def get_ordering(self, request: HttpRequest) -> list[str]:
-        return ["pending_first", "-created", "-pk"]  # waiting first, newest first
+        waiting_first = Case(
+            When(status=Proposal.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [waiting_first.asc(), "-created", "-pk"]  # waiting first, newest first
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
