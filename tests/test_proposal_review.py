@@ -18,7 +18,7 @@ from members.services import (
 )
 from portal.roles import EDITORS, VIEWERS
 from tests.account.proposal_support import contact_of, person_with_account, png_upload
-from tests.factories import TopicFactory, UserFactory
+from tests.factories import OrganisationFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +323,21 @@ def test_review_page_query_count_is_fixed(client, staff_user, django_assert_num_
         response = client.get(review_url(proposals[0]))
 
     assert response.status_code == 200
+
+
+def test_dashboard_counts_the_proposals_waiting(client, staff_user):
+    def proposal():
+        # Without a contact record: the dashboard's other panels are not under test here.
+        return propose_organisation_change(
+            organisation=OrganisationFactory(), proposed_by=UserFactory(), changes={"city": "Oslo"}
+        )
+
+    proposal()
+    proposal()
+    approve_proposal(proposal=proposal(), reviewer=staff_user)
+    client.force_login(staff_user)
+
+    page = client.get(reverse("admin:index")).text
+
+    assert "2 proposals wait for review" in page
+    assert f'href="{QUEUE_URL}?status__exact=pending"' in page

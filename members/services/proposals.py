@@ -158,7 +158,7 @@ def _store(
             "proposal": proposal,
             "subject_name": str(subject),
             "proposer": who(proposed_by),
-            "fields": sorted(changes),
+            "fields": [str(subject._meta.get_field(name).verbose_name) for name in changes],
             "review_url": url_or_site("admin:members_proposal_change", proposal.pk),
         },
     )
