@@ -341,3 +341,24 @@ def test_dashboard_counts_the_proposals_waiting(client, staff_user):
 
     assert "2 proposals wait for review" in page
     assert f'href="{QUEUE_URL}?status__exact=pending"' in page
+
+
+def test_approving_when_the_proposed_image_is_gone_says_so(client, staff_user):
+    user, organisation = contact_of(description="Unchanged")
+    proposal = propose_organisation_change(
+        organisation=organisation,
+        proposed_by=user,
+        changes={"description": "Changed"},
+        logo=png_upload(),
+    )
+    proposal.image.storage.delete(proposal.image.name)
+    client.force_login(staff_user)
+
+    response = client.post(review_url(proposal), {"decision": "approve"})
+
+    assert response.status_code == 200
+    assert "The proposed image is missing from storage" in response.text
+    organisation.refresh_from_db()
+    assert organisation.description == "Unchanged"
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING

@@ -266,8 +266,14 @@ def change_reason(proposal: Proposal, reviewer) -> str:
 
 def _copy_image(proposal: Proposal, record: models.Model, field: str) -> None:
     """Save the proposal's private image into the record's public image field."""
-    with proposal.image.open("rb") as stored:
-        content = ContentFile(stored.read())
+    try:
+        with proposal.image.open("rb") as stored:
+            content = ContentFile(stored.read())
+    except FileNotFoundError:
+        raise ValidationError(
+            _("The proposed image is missing from storage; decline the proposal."),
+            code="image_missing",
+        ) from None
     getattr(record, field).save(PurePath(proposal.image.name).name, content, save=False)
 
 

@@ -504,3 +504,18 @@ def test_person_proposal_refuses_a_file_that_is_not_an_image():
         )
 
     assert list(refused.value.message_dict) == ["photo"]
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_area_page_query_count_is_fixed(client, django_assert_num_queries, count):
+    user, organisation = contact_of()
+    for index in range(count):
+        propose_organisation_change(
+            organisation=organisation, proposed_by=user, changes={"city": f"City {index}"}
+        )
+    client.force_login(user)
+
+    with django_assert_num_queries(5):
+        response = client.get(area_url(organisation))
+
+    assert response.text.count("account/proposals/") == count
