@@ -48,6 +48,14 @@ def json_value(record: models.Model, name: str) -> object:
     return value
 
 
+def differs(proposed: object, current: object) -> bool:
+    """Whether a proposed value changes the record. Browsers send a text area's line breaks as
+    CRLF and forms strip the ends: text that differs only so is the same text."""
+    if isinstance(proposed, str) and isinstance(current, str):
+        return proposed.replace("\r\n", "\n").strip() != current.replace("\r\n", "\n").strip()
+    return proposed != current
+
+
 def topic_slugs(topics: Iterable[Topic | str]) -> list[str]:
     return sorted({topic if isinstance(topic, str) else topic.slug for topic in topics})
 
@@ -185,7 +193,7 @@ def propose_organisation_change(
     proposed = {
         name: json_value(candidate, name)
         for name in changes
-        if json_value(candidate, name) != json_value(organisation, name)
+        if differs(json_value(candidate, name), json_value(organisation, name))
     }
     original = {name: json_value(organisation, name) for name in ORGANISATION_PROPOSAL_FIELDS}
     if topics is not None:
@@ -226,7 +234,7 @@ def propose_person_change(
     proposed = {
         name: json_value(candidate, name)
         for name in values
-        if json_value(candidate, name) != json_value(person, name)
+        if differs(json_value(candidate, name), json_value(person, name))
     }
     return _store(
         subject_field="person",

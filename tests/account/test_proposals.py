@@ -519,3 +519,15 @@ def test_area_page_query_count_is_fixed(client, django_assert_num_queries, count
         response = client.get(area_url(organisation))
 
     assert response.text.count("account/proposals/") == count
+
+
+def test_line_breaks_as_browsers_send_them_are_no_change(client):
+    user, organisation = contact_of(description="First line.\nSecond line.\n", city="Lund")
+    client.force_login(user)
+
+    client.post(
+        edit_url(organisation),
+        organisation_form(organisation, description="First line.\r\nSecond line.", city="Malmö"),
+    )
+
+    assert Proposal.objects.get().changes == {"city": "Malmö"}
