@@ -362,3 +362,18 @@ def test_approving_when_the_proposed_image_is_gone_says_so(client, staff_user):
     assert organisation.description == "Unchanged"
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PENDING
+
+
+def test_review_page_of_a_persons_proposal_shows_bio_and_photo(client, staff_user):
+    user, person = person_with_account(bio="Old bio.")
+    proposal = propose_person_change(
+        person=person, proposed_by=user, bio="New bio.", photo=png_upload("me.png")
+    )
+    client.force_login(staff_user)
+
+    page = client.get(review_url(proposal)).text
+
+    assert "Short biography" in page
+    assert "Old bio." in page
+    assert "New bio." in page
+    assert reverse("admin:members_proposal_image", args=[proposal.pk]) in page

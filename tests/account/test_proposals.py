@@ -531,3 +531,25 @@ def test_line_breaks_as_browsers_send_them_are_no_change(client):
     )
 
     assert Proposal.objects.get().changes == {"city": "Malmö"}
+
+
+def test_a_replacing_proposal_keeps_the_waiting_logo_unless_dropped(client):
+    user, organisation = contact_of(description="Old")
+    first = propose_organisation_change(
+        organisation=organisation, proposed_by=user, changes={}, logo=png_upload()
+    )
+    client.force_login(user)
+
+    client.post(edit_url(organisation), organisation_form(organisation, description="New"))
+    kept = Proposal.objects.pending().get()
+    client.post(
+        edit_url(organisation),
+        organisation_form(organisation, description="Newer", drop_pending_image="on"),
+    )
+    dropped = Proposal.objects.pending().get()
+
+    assert kept.pk != first.pk
+    assert kept.changes == {"description": "New", "logo": True}
+    assert kept.image.read().startswith(b"\x89PNG")
+    assert dropped.changes == {"description": "Newer"}
+    assert not dropped.image
