@@ -62,6 +62,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str] | tuple[str, str, str]]]] = 
             ("members", "Office"),
             ("members", "Division"),
             ("members", "Topic"),
+            ("members", "Proposal", _("Proposals from members")),
         ],
     ),
     ("agreements", _("Cooperation agreements"), [("agreements", "Agreement")]),

@@ -20,7 +20,7 @@ from conferences.admin import ProgrammeGapFilter
 from conferences.models import Conference, Session
 from core.admin import ChangedFilter
 from members.admin import MembershipEndingFilter
-from members.models import Membership
+from members.models import Membership, Proposal
 
 from .admin_site import menu_name
 
@@ -64,6 +64,8 @@ def dashboard_panels(request: HttpRequest, today: datetime.date | None = None) -
         panels.append(membership_panel(today))
     if may_view(request, Agreement):
         panels.append(agreement_panel(today))
+    if may_view(request, Proposal):
+        panels.append(proposal_panel())
     changed = changed_today_panel(request, today)
     if changed is not None:
         panels.append(changed)
@@ -188,6 +190,27 @@ def membership_panel(today: datetime.date) -> Panel:
                 % {"count": count, "days": days},
                 count,
                 changelist_url(Membership, **{MembershipEndingFilter.parameter_name: days}),
+            )
+        )
+    return panel
+
+
+def proposal_panel() -> Panel:
+    count = Proposal.objects.pending().count()
+    panel = Panel(
+        "proposals", _("Proposals from members"), empty=_("No proposal waits for review.")
+    )
+    if count:
+        panel.items.append(
+            Item(
+                ngettext(
+                    "%(count)d proposal waits for review",
+                    "%(count)d proposals wait for review",
+                    count,
+                )
+                % {"count": count},
+                count,
+                changelist_url(Proposal, status__exact=Proposal.Status.PENDING),
             )
         )
     return panel

@@ -188,7 +188,7 @@ def make_rows(count: int) -> None:
 def test_dashboard_query_count_is_fixed(staff_client, django_assert_num_queries, count):
     make_rows(count)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = dashboard(staff_client)
 
     assert f"{count} conference" in panel(page, "drafts")
@@ -201,7 +201,7 @@ def test_dashboard_query_count_is_fixed_for_a_viewer(client, django_assert_num_q
     client.force_login(user)
     make_rows(count)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         page = dashboard(client)
 
     assert f"{count} agreement" in panel(page, "agreements")

@@ -1,6 +1,15 @@
 """Every write to the members app's records, by subject: the records themselves (records.py)
 and what the members' area adds."""
 
+from .proposals import (
+    ORGANISATION_PROPOSAL_FIELDS,
+    PERSON_PROPOSAL_FIELDS,
+    approve_proposal,
+    propose_organisation_change,
+    propose_person_change,
+    reject_proposal,
+    withdraw_proposal,
+)
 from .records import (
     ORGANISATION_FIELDS,
     PERSON_FIELDS,
@@ -12,9 +21,16 @@ from .records import (
 
 __all__ = [
     "ORGANISATION_FIELDS",
+    "ORGANISATION_PROPOSAL_FIELDS",
     "PERSON_FIELDS",
+    "PERSON_PROPOSAL_FIELDS",
+    "approve_proposal",
     "create_organisation",
     "create_person",
+    "propose_organisation_change",
+    "propose_person_change",
+    "reject_proposal",
     "update_organisation",
     "update_person",
+    "withdraw_proposal",
 ]
