@@ -1,6 +1,7 @@
 """Every write to the members app's records, by subject: the records themselves (records.py)
 and what the members' area adds."""
 
+from .privacy import anonymise_person, record_consent, request_removal
 from .records import (
     ORGANISATION_FIELDS,
     PERSON_FIELDS,
@@ -13,8 +14,11 @@ from .records import (
 __all__ = [
     "ORGANISATION_FIELDS",
     "PERSON_FIELDS",
+    "anonymise_person",
     "create_organisation",
     "create_person",
+    "record_consent",
+    "request_removal",
     "update_organisation",
     "update_person",
 ]
