@@ -281,6 +281,15 @@ class PersonAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAd
         ),
     ]
 
+    def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:
+        # Ticking or unticking the consent dates it, unless staff give the date themselves.
+        if (
+            "display_consent" in form.changed_data
+            and "consent_recorded_on" not in form.changed_data
+        ):
+            obj.consent_recorded_on = timezone.localdate()
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=_("removed"), ordering="removed_at", empty_value="")
     def removal(self, person: Person) -> str:
         if person.removed_at is None:

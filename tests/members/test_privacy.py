@@ -418,3 +418,18 @@ def test_admin_action_asks_first_then_removes(staff_client, ada):
 def test_admin_action_needs_the_delete_permission():
     action = admin.site._registry[Person].remove_and_anonymise
     assert list(action.allowed_permissions) == ["delete"]
+
+
+def test_admin_dates_a_consent_ticked_by_staff(staff_client):
+    from tests.members.test_admin import person_data
+
+    response = staff_client.post(
+        "/admin/members/person/add/",
+        person_data(display_consent="on", consent_note="Speaker form of 12 March"),
+    )
+
+    assert response.status_code == 302
+    person = Person.objects.get(slug="ada-example")
+    assert person.display_consent is True
+    assert person.consent_recorded_on is not None
+    assert person.consent_note == "Speaker form of 12 March"
