@@ -433,3 +433,15 @@ def test_admin_dates_a_consent_ticked_by_staff(staff_client):
     assert person.display_consent is True
     assert person.consent_recorded_on is not None
     assert person.consent_note == "Speaker form of 12 March"
+
+
+def test_agreement_and_division_pages_name_a_removed_person_without_a_link(client, ada, staff_user):
+    party = AgreementPartyFactory(signatory=ada, agreement__is_public=True)
+    office = OfficeFactory(person=ada, title="Chair")
+    anonymise_person(person=ada, approved_by=staff_user)
+
+    for url in (party.agreement.get_absolute_url(), office.division.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "Removed person" in html, url
+        assert "Ada" not in html
+        assert f"/people/removed-{ada.pk}/" not in html
