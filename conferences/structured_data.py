@@ -112,16 +112,17 @@ def session_json_ld(session: Session, request: HttpRequest) -> dict[str, Any]:
         data["location"] = {"@type": "Place", "name": session.location}
     if session.description:
         data["description"] = session.description
-    performers = [
-        {
-            "@type": "Person",
-            "name": appearance.person.name,
-            "url": request.build_absolute_uri(appearance.person.get_absolute_url()),
-        }
-        for appearance in session.appearances.all()
-    ]
+    performers = [performer(appearance.person, request) for appearance in session.appearances.all()]
     if performers:
         data["performer"] = performers
+    return data
+
+
+def performer(person, request: HttpRequest) -> dict[str, Any]:
+    """A person on the programme by name and page; a removed person by name alone."""
+    data = {"@type": "Person", "name": person.name}
+    if person.removed_at is None:
+        data["url"] = request.build_absolute_uri(person.get_absolute_url())
     return data
 
 

@@ -1,10 +1,13 @@
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from core.admin import (
@@ -20,6 +23,7 @@ from core.admin import (
 from .forms import MembershipForm, MembershipInlineFormSet
 from .models import Division, Membership, Office, Organisation, Person, Topic
 from .resources import OrganisationResource, PersonResource
+from .services import anonymise_person
 
 
 def organisation_logo(organisation: Organisation, size: int = THUMBNAIL_SIZE) -> str:
@@ -215,24 +219,112 @@ class OfficeInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "division", "organisation")
 
 
+class RemovedPersonFilter(admin.SimpleListFilter):
+    title = _("removed")
+    parameter_name = "removed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(removed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(removed_at__isnull=True)
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(ProtectedDeletionAdminMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [PersonResource]
     formfield_overrides = HTTPS_URL_FIELDS
-    list_display = ["photo_thumbnail", "name", "job_title", "affiliation", "country"]
+    list_display = [
+        "photo_thumbnail",
+        "name",
+        "job_title",
+        "affiliation",
+        "country",
+        "display_consent",
+        "removal",
+    ]
     list_display_links = ["name"]
-    list_filter = [("country", CountryFilter), "affiliation__kind", "affiliation__division"]
+    list_filter = [
+        ("country", CountryFilter),
+        "affiliation__kind",
+        "affiliation__division",
+        "display_consent",
+        RemovedPersonFilter,
+    ]
     list_select_related = ["affiliation"]
     search_fields = ["name", "slug", "job_title", "affiliation__name", "email"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["affiliation"]
-    readonly_fields = ["photo_preview"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["photo_preview", "removed_at"]
     inlines = [OfficeInline]
+    actions = ["remove_and_anonymise"]
     fieldsets = [
         (None, {"fields": ["honorific", "name", "slug", "job_title", "affiliation", "country"]}),
         (_("Profile"), {"fields": ["bio", "photo", "photo_preview", "website"]}),
         (_("Staff only"), {"fields": ["email"]}),
+        (
+            _("Consent and account"),
+            {
+                "fields": [
+                    "display_consent",
+                    "consent_recorded_on",
+                    "consent_note",
+                    "user",
+                    "removed_at",
+                ]
+            },
+        ),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Person, form, change: bool) -> None:
+        # Ticking or unticking the consent dates it, unless staff give the date themselves.
+        if (
+            "display_consent" in form.changed_data
+            and "consent_recorded_on" not in form.changed_data
+        ):
+            obj.consent_recorded_on = timezone.localdate()
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("removed"), ordering="removed_at", empty_value="")
+    def removal(self, person: Person) -> str:
+        if person.removed_at is None:
+            return ""
+        return _("Removed on %(date)s") % {"date": date_format(person.removed_at.date())}
+
+    @admin.action(permissions=["delete"], description=_("Remove and anonymise"))
+    def remove_and_anonymise(self, request: HttpRequest, queryset: QuerySet[Person]):
+        people = list(queryset.filter(removed_at__isnull=True).order_by("name", "pk"))
+        if request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Remove and anonymise"),
+                "opts": self.model._meta,
+                "people": people,
+                "already_removed": queryset.filter(removed_at__isnull=False).count(),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "selected": [str(person.pk) for person in people],
+            }
+            return TemplateResponse(
+                request, "admin/members/person/remove_confirmation.html", context
+            )
+        for person in people:
+            anonymise_person(person=person, approved_by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person removed and anonymised.",
+                "%(count)d people removed and anonymised.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.display(description=_("photo"), empty_value="")
     def photo_thumbnail(self, person: Person) -> str:

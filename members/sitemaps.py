@@ -28,6 +28,9 @@ class PersonSitemap(ProfileSitemap):
     model = Person
     priority = 0.5
 
+    def items(self) -> QuerySet:
+        return super().items().filter(removed_at__isnull=True)
+
 
 class DivisionSitemap(ProfileSitemap):
     model = Division

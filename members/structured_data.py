@@ -59,10 +59,10 @@ def person_json_ld(person: Person, request: HttpRequest) -> dict[str, Any]:
             "name": person.affiliation.name,
             "url": request.build_absolute_uri(person.affiliation.get_absolute_url()),
         }
-    if person.photo:
-        data["image"] = request.build_absolute_uri(person.photo.url)
-    if person.website:
-        data["sameAs"] = [person.website]
+    if person.public_photo:
+        data["image"] = request.build_absolute_uri(person.public_photo.url)
+    if person.public_website:
+        data["sameAs"] = [person.public_website]
     return data
 
 

@@ -186,10 +186,11 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
     SearchType(
         key="people",
         label=_("People"),
-        queryset=lambda: Person.objects.select_related("affiliation"),
+        queryset=lambda: Person.objects.public().with_public_bio().select_related("affiliation"),
         title_field="name",
-        other_fields=("job_title", "bio"),
-        snippet_fields=("job_title", "bio"),
+        # The biography only with the person's consent (as the stored document on PostgreSQL).
+        other_fields=("job_title", "shown_bio"),
+        snippet_fields=("job_title", "shown_bio"),
         describe=_describe_person,
     ),
     SearchType(

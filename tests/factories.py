@@ -79,6 +79,7 @@ class PersonFactory(DjangoModelFactory):
     job_title = "Director"
     affiliation = factory.SubFactory(OrganisationFactory)
     country = "SE"
+    display_consent = True
 
 
 class OfficeFactory(DjangoModelFactory):

@@ -45,9 +45,11 @@ def test_stored_document_is_the_vector_of_the_search_fields(one_of_each, search_
     model = search_type.queryset().model
     expected = SearchVector(search_type.title_field, weight="A", config=SEARCH_CONFIG)
     expected += SearchVector(*search_type.other_fields, weight="B", config=SEARCH_CONFIG)
-    rows = model.objects.annotate(
-        stored=search_document(model._meta.db_table), expected=expected
-    ).values_list("stored", "expected")
+    rows = (
+        search_type.queryset()
+        .annotate(stored=search_document(model._meta.db_table), expected=expected)
+        .values_list("stored", "expected")
+    )
     assert rows
     for stored, computed in rows:
         assert stored == computed

@@ -6,8 +6,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
+    Case,
+    F,
     Prefetch,
     Q,
+    Value,
+    When,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +33,20 @@ def person_photo_path(instance: models.Model, filename: str) -> str:
 
 
 class PersonQuerySet(models.QuerySet):
+    def public(self) -> "PersonQuerySet":
+        """People the public pages, search, sitemap and API show: not the removed ones."""
+        return self.filter(removed_at__isnull=True)
+
+    def with_public_bio(self) -> "PersonQuerySet":
+        """`shown_bio`: the biography with the person's consent, else ""."""
+        return self.annotate(
+            shown_bio=Case(
+                When(display_consent=True, then=F("bio")),
+                default=Value(""),
+                output_field=models.TextField(),
+            )
+        )
+
     def for_cards(self) -> "PersonQuerySet":
         return self.select_related("affiliation")
 
@@ -155,6 +173,10 @@ class Person(TimeStampedModel):
     @property
     def public_website(self) -> str:
         return self.website if self.display_consent else ""
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class OfficeQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """Every write to the members app's records, by subject: the records themselves (records.py)
 and what the members' area adds."""
 
+from .privacy import anonymise_person, record_consent, request_removal
 from .proposals import (
     ORGANISATION_PROPOSAL_FIELDS,
     PERSON_PROPOSAL_FIELDS,
@@ -24,12 +25,15 @@ __all__ = [
     "ORGANISATION_PROPOSAL_FIELDS",
     "PERSON_FIELDS",
     "PERSON_PROPOSAL_FIELDS",
+    "anonymise_person",
     "approve_proposal",
     "create_organisation",
     "create_person",
     "propose_organisation_change",
     "propose_person_change",
+    "record_consent",
     "reject_proposal",
+    "request_removal",
     "update_organisation",
     "update_person",
     "withdraw_proposal",

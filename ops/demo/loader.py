@@ -5,6 +5,7 @@ when a value changed, so a second run writes nothing: no new rows, no new `modif
 no new image files.
 """
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ from portal.services import create_page, update_page
 from .directory import DIVISIONS, MEMBERSHIP_START, ORGANISATIONS, PEOPLE, TOPICS
 from .events import AGREEMENTS, CONFERENCES
 from .pages import PAGES
+
+DEMO_CONSENT_ON = datetime.date(2025, 9, 1)
+DEMO_CONSENT_NOTE = "Public programme of the conference"
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -201,6 +205,10 @@ class _Loader:
                     "affiliation": self.organisations[affiliation] if affiliation else None,
                     "country": entry.get("country", ""),
                     "bio": entry["bio"],
+                    # The demo's people appear in public programmes and agreed to be shown.
+                    "display_consent": True,
+                    "consent_recorded_on": DEMO_CONSENT_ON,
+                    "consent_note": DEMO_CONSENT_NOTE,
                 },
             )
             for office in entry["offices"]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import profiles, views
+from . import privacy, profiles, views
 
 app_name = "account"
 
@@ -26,4 +26,7 @@ urlpatterns = [
         name="proposal-withdraw",
     ),
     path("proposals/<int:pk>/image/", profiles.ProposalImageView.as_view(), name="proposal-image"),
+    path("me/", privacy.OwnRecordView.as_view(), name="me"),
+    path("me/export.json", privacy.ExportView.as_view(), name="me-export"),
+    path("me/remove/", privacy.RemovalRequestView.as_view(), name="me-remove"),
 ]

@@ -3,6 +3,7 @@ profile, people, divisions and topics."""
 
 from typing import Any
 
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 
 from core.pagination import CappedPaginator
@@ -57,7 +58,7 @@ class PersonListView(ListView):
 
     def get_queryset(self):
         self.filterset = PersonFilter(
-            self.request.GET, queryset=Person.objects.for_cards(), request=self.request
+            self.request.GET, queryset=Person.objects.public().for_cards(), request=self.request
         )
         return self.filterset.qs
 
@@ -74,11 +75,18 @@ class PersonDetailView(DetailView):
     def get_queryset(self):
         return selectors.people_with_activity()
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.removed_at is not None:
+            # Removed at the person's request: the page is gone for good.
+            return TemplateResponse(request, "members/person_removed.html", status=410)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         person = self.object
         context.update(
-            meta_image=person.photo.url if person.photo else "",
+            meta_image=person.public_photo.url if person.public_photo else "",
             json_ld=person_json_ld(person, self.request),
         )
         return context

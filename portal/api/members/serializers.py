@@ -265,11 +265,23 @@ class OfficeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+PHOTO_HELP = _("Uploaded by staff in the admin; null unless the person agreed to show it.")
+WEBSITE_HELP = _("Empty unless the person agreed to show it.")
+BIO_HELP = _("Empty unless the person agreed to show it.")
+
+
 class PersonSerializer(PortalSerializer):
-    """A person. Reads what `Person.objects.for_api()` loads."""
+    """A person. Reads what `Person.objects.for_api()` loads.
+
+    Without the person's consent, callers see the name and roles only: photo, biography and
+    website come empty. Staff callers see the record as the admin does, with the consent.
+    """
 
     affiliation = ReferenceField("api:organisation-detail", read_only=True, allow_null=True)
-    photo = ImageField(help_text=_("Uploaded by staff in the admin."))
+    photo = ImageField(source="public_photo", help_text=PHOTO_HELP)
+    website = serializers.URLField(
+        source="public_website", read_only=True, allow_blank=True, help_text=WEBSITE_HELP
+    )
     current_offices = OfficeSerializer(many=True, read_only=True)
     url = api_url("api:person-detail")
     web_url = WebUrlField()
@@ -287,6 +299,7 @@ class PersonSerializer(PortalSerializer):
             "photo",
             "website",
             "email",
+            "display_consent",
             "current_offices",
             "url",
             "web_url",
@@ -294,7 +307,7 @@ class PersonSerializer(PortalSerializer):
             "modified",
         ]
         read_only_fields = fields
-        private_fields = ["email"]
+        private_fields = ["email", "display_consent"]
         expansions = {
             "affiliation": Expansion(
                 serializer="portal.api.members.serializers.OrganisationSerializer",
@@ -305,6 +318,16 @@ class PersonSerializer(PortalSerializer):
                 help_text=_("the organisation as in /organisations/"),
             ),
         }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.context.get("staff"):
+            # Staff callers read the values themselves, whatever the consent.
+            for name in ("photo", "website", "bio"):
+                if name in fields:
+                    blank = {"allow_blank": True} if name != "photo" else {}
+                    fields[name] = type(fields[name])(read_only=True, **blank)
+        return fields
 
 
 class SessionBriefSerializer(serializers.Serializer):
@@ -348,6 +371,9 @@ class PersonDetailSerializer(PersonSerializer):
         help_text=_("Parts in conference sessions, newest conference first."),
     )
     awards = AwardSerializer(source="award_list", many=True, read_only=True)
+    bio = serializers.CharField(
+        source="public_bio", read_only=True, allow_blank=True, help_text=BIO_HELP
+    )
 
     class Meta(PersonSerializer.Meta):
         fields = [*PersonSerializer.Meta.fields, "bio", "offices", "appearances", "awards"]

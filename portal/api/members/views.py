@@ -109,9 +109,9 @@ class PersonViewSet(PortalWriteViewSet):
     ordering_fields = ["name", "modified"]
 
     def get_queryset(self):
-        if self.action == "list":
-            return Person.objects.for_api()
-        return selectors.people_in_full()
+        people = Person.objects.for_api() if self.action == "list" else selectors.people_in_full()
+        # A removed person's record is kept for the roles it held; only staff read it.
+        return people if self.staff else people.public()
 
 
 @slug_filters("organisation")
