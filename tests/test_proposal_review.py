@@ -14,6 +14,7 @@ from members.services import (
     propose_organisation_change,
     propose_person_change,
     reject_proposal,
+    request_removal,
     update_organisation,
 )
 from portal.roles import EDITORS, VIEWERS
@@ -377,3 +378,30 @@ def test_review_page_of_a_persons_proposal_shows_bio_and_photo(client, staff_use
     assert "Old bio." in page
     assert "New bio." in page
     assert reverse("admin:members_proposal_image", args=[proposal.pk]) in page
+
+
+def test_approving_a_removal_request_in_the_queue_anonymises_the_person(
+    client, staff_user, django_capture_on_commit_callbacks
+):
+    user, person = person_with_account(name="Ines Duarte", bio="Runs a park in Porto.")
+    proposal = request_removal(person=person, requested_by=user, message="Please remove me.")
+    client.force_login(staff_user)
+
+    page = client.get(review_url(proposal))
+    assert page.status_code == 200
+    assert "Ines Duarte" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(review_url(proposal), {"decision": "approve"}, follow=True)
+
+    assert response.status_code == 200
+    person.refresh_from_db()
+    proposal.refresh_from_db()
+    assert person.name == "Removed person"
+    assert person.bio == ""
+    assert person.removed_at is not None
+    assert proposal.status == Proposal.Status.APPROVED
+    assert proposal.reviewed_by == staff_user
+    assert not type(user).objects.filter(pk=user.pk).exists()
+    # The removed account is not written to after its removal.
+    assert not [m for m in mail.outbox if user.email in m.to]
+    assert "Ines Duarte" not in client.get(QUEUE_URL).content.decode()

@@ -3,15 +3,13 @@ removed, and the removal itself (the record stays for the roles it held; the per
 from it and from its history)."""
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts import users_with_permission
 from core.db.uploads import RENDITIONS_FOLDER, is_referenced
 from core.mail import absolute, send_templated_mail
 
@@ -62,21 +60,7 @@ def record_consent(*, person: Person, given: bool, note: str = "", recorded_by=N
 
 def staff_reviewers() -> models.QuerySet:
     """Active accounts with an e-mail address that may review proposals."""
-    permission = Permission.objects.filter(
-        content_type__app_label="members", codename="change_proposal"
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .exclude(email="")
-        .filter(
-            Q(is_superuser=True)
-            | Q(user_permissions__in=permission)
-            | Q(groups__permissions__in=permission)
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return users_with_permission("members.change_proposal")
 
 
 @transaction.atomic

@@ -7,20 +7,19 @@ import decimal
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts import users_with_permission
 from core.mail import absolute, send_templated_mail
 from core.validators import is_stored, validate_image_upload
 
 from ..models import Organisation, Person, Proposal, Topic
+from .privacy import anonymise_person
 from .records import update_organisation, update_person
 
 # What a member may change, besides the topics and the logo (or a person's photo).
@@ -87,19 +86,7 @@ def check_image(image, field: str) -> None:
 def reviewers() -> models.QuerySet:
     """Active accounts with an address that may decide proposals: superusers, and users given
     the permission (the Editors group)."""
-    app_label, codename = REVIEW_PERMISSION.split(".")
-    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .exclude(email="")
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=permission)
-            | Q(user_permissions__in=permission)
-        )
-        .distinct()
-    )
+    return users_with_permission(REVIEW_PERMISSION)
 
 
 def url_or_site(name: str, *args: object) -> str:
@@ -292,11 +279,11 @@ def approve_proposal(*, proposal: Proposal, reviewer) -> Proposal:
     _check_reviewer(reviewer)
     proposal = _pending(proposal)
     if proposal.kind == Proposal.Kind.REMOVAL:
-        from .privacy import anonymise_person
-
+        # Marks the request approved and deletes the account: nobody is left to tell.
         anonymise_person(person=proposal.person, approved_by=reviewer, proposal=proposal)
-    else:
-        _apply(proposal, reviewer)
+        proposal.refresh_from_db()
+        return proposal
+    _apply(proposal, reviewer)
     proposal.status = Proposal.Status.APPROVED
     proposal.reviewed_by = reviewer
     proposal.reviewed_at = timezone.now()
