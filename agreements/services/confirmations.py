@@ -196,8 +196,7 @@ def update_proposed_agreement(
             _("Only an agreement proposed by a member and not yet public can be changed here."),
             code="not_editable",
         )
-    if not changes.get("document"):
-        changes.pop("document", None)
+    document = changes.pop("document", None)
     conference = changes.get("signed_at_conference", agreement.signed_at_conference)
     if "signed_at_conference" in changes:
         changes["signed_country"] = conference.country.code if conference else ""
@@ -222,6 +221,11 @@ def update_proposed_agreement(
     update_agreement(
         agreement=agreement, parties=parties, topics=topics, ask_again=False, **changes
     )
+    if document:
+        # update_agreement leaves documents to the admin; a member replaces theirs here.
+        agreement.document = document
+        agreement.full_clean(validate_unique=False)
+        agreement.save(update_fields=["document", "modified"])
     _record_answer(
         agreement=agreement,
         organisation=proposer,

@@ -201,7 +201,6 @@ UPDATABLE_FIELDS = frozenset(
         "source_url",
         "is_public",
         "document_is_public",
-        "document",
         "confirmation_note",
     }
 )
