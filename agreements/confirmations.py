@@ -154,6 +154,6 @@ def may_be_published_with(agreement: Agreement, *, topics) -> bool:
 
 
 PUBLISH_REFUSED = _(
-    "Every party has not confirmed this version of the agreement yet. Wait for their "
+    "Not every party has confirmed this version of the agreement yet. Wait for their "
     "confirmations, or explain in the note on confirmations why it is published without them."
 )

@@ -381,7 +381,7 @@ def test_publishing_in_the_admin_without_confirmations_is_a_field_error(staff_cl
     response = admin_change(staff_client, stored(agreement), is_public="on")
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "Every party has not confirmed this version" in errors["is_public"][0]
+    assert "Not every party has confirmed this version" in errors["is_public"][0]
     agreement.refresh_from_db()
     assert agreement.is_public is False
 
@@ -394,7 +394,7 @@ def test_publishing_action_without_confirmations_says_why_and_changes_nothing(st
         {"action": "make_public", ACTION_CHECKBOX_NAME: [agreement.pk]},
         follow=True,
     )
-    assert "Every party has not confirmed this version" in response.content.decode()
+    assert "Not every party has confirmed this version" in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.is_public is False
 
