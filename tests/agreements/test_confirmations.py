@@ -487,3 +487,17 @@ def test_public_page_and_api_detail_cost_the_same_queries_with_confirmations(
         client.get(agreement.get_absolute_url())
     with django_assert_num_queries(3):
         api_client.get(f"/api/v1/agreements/{agreement.slug}/")
+
+
+def test_mail_keeps_a_title_as_written_in_text_and_escapes_it_in_html(
+    django_capture_on_commit_callbacks,
+):
+    park_a, alice, park_b, bruno = two_parks()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposed(park_a, alice, park_b, title="R&D <b>together</b>")
+    (request,) = mail_to(bruno.email)
+    assert "“R&D <b>together</b>”" in request.subject
+    assert "“R&D <b>together</b>”" in request.body
+    html = request.alternatives[0][0]
+    assert "R&amp;D &lt;b&gt;together&lt;/b&gt;" in html
+    assert "<b>together</b>" not in html
