@@ -215,7 +215,6 @@ def update_proposed_agreement(
                 }
             )
         parties = [proposer, *others]
-    known = set(agreement.parties.values_list("organisation_id", flat=True))
     before = answered_version(agreement)
     agreement._history_user = user
     update_agreement(
@@ -233,8 +232,4 @@ def update_proposed_agreement(
         state=AgreementConfirmation.State.CONFIRMED,
     )
     ask_again_if_changed(agreement, before)
-    new_parties = [party for party in (parties or []) if party.pk not in known]
-    if new_parties:
-        stored = Agreement.objects.for_confirmations().get(pk=agreement.pk)
-        ask_parties(stored, new_parties, changed=False)
     return agreement

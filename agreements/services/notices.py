@@ -118,19 +118,22 @@ def answered_version(agreement: Agreement) -> str | None:
 
 
 def ask_again_if_changed(agreement: Agreement, before: str | None) -> list[Organisation]:
-    """After a write: when what the parties confirm has changed, ask again each party whose
-    answer was about another version. The parties asked, returned."""
+    """After a write: when what the parties confirm has changed, ask each party whose answer
+    was about another version, or who has not answered (a party just added, too). The parties
+    asked, returned."""
     if before is None:
         return []
-    stored = Agreement.objects.for_confirmations().get(pk=agreement.pk)
+    stored = (
+        Agreement.objects.for_confirmations().select_related("proposed_for").get(pk=agreement.pk)
+    )
     now = fingerprint(stored)
     if now == before:
         return []
-    stale = [
-        party.organisation
-        for party in stored.parties.all()
-        if party.answer_state and party.answer_fingerprint != now
-    ]
-    if stale:
-        ask_parties(stored, stale, changed=True)
-    return stale
+    parties = [party for party in stored.parties.all() if party.answer_fingerprint != now]
+    answered = [party.organisation for party in parties if party.answer_state]
+    unanswered = [party.organisation for party in parties if not party.answer_state]
+    if answered:
+        ask_parties(stored, answered, changed=True)
+    if unanswered:
+        ask_parties(stored, unanswered, changed=False)
+    return answered + unanswered

@@ -501,3 +501,46 @@ def test_mail_keeps_a_title_as_written_in_text_and_escapes_it_in_html(
     html = request.alternatives[0][0]
     assert "R&amp;D &lt;b&gt;together&lt;/b&gt;" in html
     assert "<b>together</b>" not in html
+
+
+def test_publishing_in_the_admin_while_adding_a_party_keeps_it_hidden(staff_client):
+    park_a, alice, park_b, bruno = two_parks()
+    agreement = proposed(park_a, alice, park_b)
+    confirm_agreement(agreement=agreement, organisation=park_b, user=bruno)
+    newcomer = OrganisationFactory(name="Delta Tech Valley")
+    data = admin_change_data(stored(agreement), is_public="on")
+    data.update(
+        {
+            "parties-TOTAL_FORMS": "3",
+            "parties-2-organisation": str(newcomer.pk),
+            "parties-2-signatory": "",
+            "parties-2-reference_number": "",
+            "parties-2-order": "2",
+        }
+    )
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    response = staff_client.post(url, data, follow=True)
+    assert "Not every party has confirmed this version" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.is_public is False
+    assert states_of(agreement)["Delta Tech Valley"] == WAITING
+
+
+def test_a_party_added_by_a_change_is_asked_to_confirm(django_capture_on_commit_callbacks):
+    park_a, alice, park_b, bruno = two_parks()
+    agreement = proposed(park_a, alice, park_b)
+    park_c = OrganisationFactory(name="Gamma Research Campus")
+    carla = contact_of(park_c, "carla")
+    with django_capture_on_commit_callbacks(execute=True):
+        update_proposed_agreement(
+            agreement=stored(agreement), user=alice, other_parties=[park_b, park_c]
+        )
+    assert states_of(agreement) == {
+        park_a.name: CONFIRMED,
+        park_b.name: WAITING,
+        park_c.name: WAITING,
+    }
+    (asked,) = mail_to(carla.email)
+    assert "Alpha Science Park has recorded the agreement" in asked.body
+    assert len(mail_to(bruno.email)) == 1
+    assert mail_to(alice.email) == []
