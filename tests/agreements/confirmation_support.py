@@ -39,7 +39,3 @@ def proposed(park_a, alice, park_b, *, title: str = "Alpha and Beta cooperate") 
 
 def mail_to(address: str) -> list:
     return [message for message in mail.outbox if message.to == [address]]
-
-
-def subjects_to(address: str) -> list[str]:
-    return [message.subject for message in mail_to(address)]
