@@ -3,12 +3,13 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,10 +23,17 @@ from core.admin import (
 )
 from members.models import Organisation, Person
 
+from .confirmations import (
+    PUBLISH_REFUSED,
+    is_fully_confirmed,
+    may_be_published,
+    may_be_published_with,
+    party_states,
+)
 from .forms import AgreementPartyFormSet
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
 from .resources import AgreementResource
-from .services import set_agreement_visibility
+from .services import answered_version, ask_again_if_changed, set_agreement_visibility
 
 
 class AgreementPartyInline(admin.TabularInline):
@@ -57,6 +65,17 @@ class AgreementAdminForm(forms.ModelForm):
                 data["signed_country"] = conference.country.code
         return data
 
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the instance now holds the new values
+        publishing = self.cleaned_data.get("is_public") and not self.initial.get("is_public")
+        if not publishing or self.instance.pk is None or self.has_error("is_public"):
+            return
+        topics = self.cleaned_data.get("topics")
+        if topics is None:
+            topics = self.instance.topics.all()
+        if not may_be_published_with(self.instance, topics=topics):
+            self.add_error("is_public", PUBLISH_REFUSED)
+
 
 def agreement_warnings(agreement: Agreement, today: datetime.date) -> list[str]:
     """What looks wrong in a saved agreement, though the record is valid."""
@@ -85,6 +104,27 @@ class AgreementAttentionFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "signed_in_future":
             return queryset.filter(status__in=SIGNED_STATUSES, signed_on__gt=timezone.localdate())
+
+
+class ConfirmationsFilter(admin.SimpleListFilter):
+    """Agreements members recorded: every party has confirmed the record as it stands, or not."""
+
+    title = _("confirmations")
+    parameter_name = "confirmations"
+
+    def lookups(self, request, model_admin):
+        return [("complete", _("Complete")), ("waiting", _("Waiting"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("complete", "waiting"):
+            return queryset
+        # Whether a party's answer matches is known only once the record's fingerprint is made
+        # (agreements/confirmations.py); members' records are few.
+        proposed = Agreement.objects.exclude(proposed_by=None, proposed_for=None)
+        complete = [a.pk for a in proposed.for_confirmations() if is_fully_confirmed(a)]
+        if self.value() == "complete":
+            return queryset.filter(pk__in=complete)
+        return queryset.filter(pk__in=proposed.values("pk")).exclude(pk__in=complete)
 
 
 class AgreementExpiringFilter(admin.SimpleListFilter):
@@ -120,6 +160,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
         AgreementAttentionFilter,
         "status",
         AgreementExpiringFilter,
+        ConfirmationsFilter,
         "kind",
         "is_public",
         "document_is_public",
@@ -137,6 +178,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     autocomplete_fields = ["signed_at_conference", "topics"]
     inlines = [AgreementPartyInline]
     actions = ["make_public", "make_private"]
+    readonly_fields = ["confirmation_states"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "is_public"]}),
         (
@@ -146,6 +188,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
         (_("Validity"), {"fields": [("effective_on", "expires_on")]}),
         (_("Content"), {"fields": ["summary", "topics", "source_url"]}),
         (_("Signed document"), {"fields": ["document", "document_is_public"]}),
+        (_("Confirmations"), {"fields": ["confirmation_states", "confirmation_note"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
@@ -193,6 +236,45 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
             )
         return formfield
 
+    @admin.display(description=_("parties' answers"))
+    def confirmation_states(self, agreement: Agreement) -> str:
+        if agreement.pk is None or not (agreement.proposed_for_id or agreement.proposed_by_id):
+            return _("Not recorded by a member: nobody is asked to confirm it.")
+        states = party_states(Agreement.objects.for_confirmations().get(pk=agreement.pk))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: <strong>{}</strong>{}</li>",
+                (
+                    (
+                        state.organisation.display_name,
+                        state.label,
+                        f" — {state.message}" if state.message else "",
+                    )
+                    for state in states
+                ),
+            ),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Agreement, form, change: bool) -> None:
+        # What the parties answered, read before the save changes it (save_related asks again).
+        obj._answered_version = answered_version(obj) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        agreement = form.instance
+        ask_again_if_changed(agreement, getattr(agreement, "_answered_version", None))
+        published_now = agreement.is_public and not form.initial.get("is_public", False)
+        if published_now and agreement.proposed_for_id:
+            stored = Agreement.objects.for_confirmations().get(pk=agreement.pk)
+            if not may_be_published(stored):
+                # The parties changed in the same save: what was confirmed is not what is saved.
+                set_agreement_visibility(agreements=[stored], public=False, changed_by=request.user)
+                agreement.is_public = False
+                self.message_user(request, PUBLISH_REFUSED, messages.ERROR)
+
     def response_add(self, request: HttpRequest, obj: Agreement, *args) -> HttpResponse:
         response = super().response_add(request, obj, *args)
         self._warn(request, obj)
@@ -232,7 +314,12 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     ) -> None:
         # Without the changelist's annotations and prefetches: the service saves each row.
         agreements = list(Agreement.objects.filter(pk__in=queryset.values("pk")))
-        set_agreement_visibility(agreements=agreements, public=public, changed_by=request.user)
+        try:
+            set_agreement_visibility(agreements=agreements, public=public, changed_by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return
         count = len(agreements)
         if public:
             message = ngettext(

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -61,7 +61,9 @@ class AgreementQuerySet(models.QuerySet):
         return self.select_related("signed_at_conference").prefetch_related(
             Prefetch(
                 "parties",
-                queryset=AgreementParty.objects.select_related("organisation", "signatory"),
+                queryset=AgreementParty.objects.select_related(
+                    "organisation", "signatory"
+                ).with_confirmation(),
             ),
             "topics",
         )
@@ -83,9 +85,26 @@ class AgreementQuerySet(models.QuerySet):
         return self.select_related("signed_at_conference").prefetch_related(
             Prefetch(
                 "parties",
-                queryset=AgreementParty.objects.select_related("organisation", "signatory"),
+                queryset=AgreementParty.objects.select_related(
+                    "organisation", "signatory"
+                ).with_confirmation(),
             ),
             "topics",
+        )
+
+    def for_confirmations(self) -> "AgreementQuerySet":
+        """What a party's answer is checked against (agreements/confirmations.py): the parties
+        with their signatories and answers, the focus areas."""
+        return self.for_detail()
+
+    def involving(self, organisations) -> "AgreementQuerySet":
+        """Agreements one of these organisations is a party to."""
+        return self.filter(
+            Exists(
+                AgreementParty.objects.filter(
+                    agreement=OuterRef("pk"), organisation__in=organisations
+                )
+            )
         )
 
 
@@ -248,6 +267,21 @@ class Agreement(TimeStampedModel):
             raise ValidationError(errors)
 
 
+class AgreementPartyQuerySet(models.QuerySet):
+    def with_confirmation(self) -> "AgreementPartyQuerySet":
+        """Each party's answer, if any, as `answer_state`, `answer_fingerprint`, `answer_at` and
+        `answer_message`: read in the parties' own query, never one more."""
+        answers = AgreementConfirmation.objects.filter(
+            agreement=OuterRef("agreement_id"), organisation=OuterRef("organisation_id")
+        )
+        return self.annotate(
+            answer_state=Subquery(answers.values("state")[:1]),
+            answer_fingerprint=Subquery(answers.values("fingerprint")[:1]),
+            answer_at=Subquery(answers.values("answered_at")[:1]),
+            answer_message=Subquery(answers.values("message")[:1]),
+        )
+
+
 class AgreementParty(models.Model):
     """An organisation's side of an agreement: its reference number and who signed for it."""
 
@@ -273,6 +307,7 @@ class AgreementParty(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = AgreementPartyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -14,8 +14,10 @@ from rest_framework.exceptions import AuthenticationFailed
 from core.dates import date_text
 from core.pagination import CappedPaginator
 from core.rest.authentication import ApiTokenAuthentication
+from members.models import Contact
 from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 
+from .confirmations import has_confirmations, party_states
 from .filters import AgreementFilter, NetworkPageFilter
 from .models import DOCUMENT_FOLDER, Agreement
 from .network import Network, cooperation_network
@@ -106,6 +108,10 @@ class AgreementDetailView(DetailView):
         agreement = self.object
         context["parties"] = parties = list(agreement.parties.all())
         context["meta_description"] = agreement.summary or self.describe(agreement, parties)
+        if has_confirmations(agreement):
+            states = party_states(agreement)
+            context["confirmed"] = [state for state in states if state.is_confirmed]
+            context["unconfirmed"] = [state for state in states if not state.is_confirmed]
         return context
 
     @staticmethod
@@ -129,8 +135,18 @@ def may_read_private_documents(request) -> bool:
     return caller is not None and caller[0].has_perm("agreements.view_agreement")
 
 
+def is_party_contact(request, agreement: Agreement) -> bool:
+    """A member contact of one of the agreement's parties (the members' area links to it)."""
+    return (
+        Contact.objects.of_user(request.user)
+        .filter(organisation__agreement_parties__agreement=agreement)
+        .exists()
+    )
+
+
 def agreement_document(request, filename: str):
-    """A signed document: to anyone when it and its agreement are public, else to staff only.
+    """A signed document: to anyone when it and its agreement are public, else to staff and
+    to the contacts of its parties only.
 
     Anyone else gets the same 404 as for a file that does not exist.
     """
@@ -140,7 +156,7 @@ def agreement_document(request, filename: str):
     public = agreement.document_is_public and (
         Agreement.objects.public().filter(pk=agreement.pk).exists()
     )
-    if not (public or may_read_private_documents(request)):
+    if not (public or may_read_private_documents(request) or is_party_contact(request, agreement)):
         raise Http404
     try:
         document = agreement.document.open("rb")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import privacy, profiles, views
+from . import agreements, privacy, profiles, views
 
 app_name = "account"
 
@@ -29,4 +29,16 @@ urlpatterns = [
     path("me/", privacy.OwnRecordView.as_view(), name="me"),
     path("me/export.json", privacy.ExportView.as_view(), name="me-export"),
     path("me/remove/", privacy.RemovalRequestView.as_view(), name="me-remove"),
+    path("agreements/", agreements.AgreementListView.as_view(), name="agreement-list"),
+    path("agreements/new/", agreements.AgreementCreateView.as_view(), name="agreement-new"),
+    path(
+        "agreements/<slug:slug>/",
+        agreements.AgreementDetailView.as_view(),
+        name="agreement-detail",
+    ),
+    path(
+        "agreements/<slug:slug>/edit/",
+        agreements.AgreementUpdateView.as_view(),
+        name="agreement-edit",
+    ),
 ]

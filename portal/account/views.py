@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from members.models import Proposal
 
 from .access import MemberAreaMixin, organisations_of, person_of
+from .agreements import waiting_count
 
 
 class HomeView(MemberAreaMixin, TemplateView):
@@ -23,5 +24,6 @@ class HomeView(MemberAreaMixin, TemplateView):
             "proposals": Proposal.objects.filter(proposed_by=user).select_related(
                 "organisation", "person"
             )[:20],
+            "agreements_waiting": waiting_count(user) if organisations else 0,
         }
         return context

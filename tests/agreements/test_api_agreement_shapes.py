@@ -97,6 +97,7 @@ def test_agreement_list_shows_the_list_shape(api_client):
         "topics": [reference("/api/v1/topics/", energy, "Energy efficiency")],
         "document": None,
         "source_url": "https://example.org/news",
+        "confirmations": [],
         "url": f"{BASE}/api/v1/agreements/step-taguspark/",
         "web_url": f"{BASE}/agreements/step-taguspark/",
         "created": row["created"],

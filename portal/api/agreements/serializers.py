@@ -3,6 +3,7 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from agreements.confirmations import has_confirmations, party_states
 from agreements.models import Agreement, AgreementParty
 from agreements.services import create_agreement, update_agreement
 from conferences.models import Conference
@@ -85,6 +86,40 @@ class PartySlugsField(serializers.Field):
         return [party.organisation.slug for party in parties.all()]
 
 
+class ConfirmationSerializer(serializers.Serializer):
+    organisation = serializers.SlugField(
+        source="organisation.slug", help_text=gettext_lazy("Slug of the party.")
+    )
+    name = serializers.CharField(source="organisation.name")
+    confirmed_on = serializers.DateField(
+        help_text=gettext_lazy("When the party confirmed the record as it stands.")
+    )
+
+
+@extend_schema_field(ConfirmationSerializer(many=True))
+class ConfirmationsField(serializers.Field):
+    """The parties that confirmed the agreement's record as it stands now; read from the
+    parties' own query (`AgreementParty.objects.with_confirmation()`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, agreement):
+        if not has_confirmations(agreement):
+            return []
+        confirmed = [state for state in party_states(agreement) if state.is_confirmed]
+        return ConfirmationSerializer(confirmed, many=True).data
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class ConfirmedSlugsField(ConfirmationsField):
+    """The parties that confirmed, as organisation slugs, for a CSV cell."""
+
+    def to_representation(self, agreement):
+        return [row["organisation"] for row in super().to_representation(agreement)]
+
+
 class AgreementSerializer(PortalSerializer):
     """An agreement as lists show it. Reads what `Agreement.objects.for_api()` loads."""
 
@@ -120,6 +155,12 @@ class AgreementSerializer(PortalSerializer):
         allow_blank=True,
         help_text=gettext_lazy("Where the agreement was announced; empty when not known."),
     )
+    confirmations = ConfirmationsField(
+        help_text=gettext_lazy(
+            "The parties that confirmed the record as it stands (an agreement recorded by a "
+            "member is confirmed by each party); empty when none has, or none was asked."
+        )
+    )
     url = api_url("api:agreement-detail")
     web_url = WebUrlField()
 
@@ -145,6 +186,7 @@ class AgreementSerializer(PortalSerializer):
             "is_public",
             "document_is_public",
             "source_url",
+            "confirmations",
             "url",
             "web_url",
             "created",
@@ -179,6 +221,7 @@ class AgreementCSVSerializer(AgreementSerializer):
     """The list shape for a spreadsheet: a party is its organisation's slug."""
 
     parties = PartySlugsField()
+    confirmations = ConfirmedSlugsField()
 
 
 class AgreementDetailSerializer(AgreementSerializer):
@@ -194,7 +237,7 @@ class AgreementWriteSerializer(PortalSerializer):
     once it is there.
     """
 
-    # The rules are the model's and the service's (agreements/services.py): this serializer
+    # The rules are the model's and the service's (agreements/services/): this serializer
     # translates what they refuse into a 400 naming the field, and checks nothing itself.
 
     slug = serializers.SlugField(

@@ -15,7 +15,9 @@ from conferences.models import Conference
 from core.history import links_in_one_entry
 from members.models import Organisation, Topic
 
-from .models import MINIMUM_PARTIES, Agreement, AgreementParty
+from ..confirmations import PUBLISH_REFUSED, may_be_published
+from ..models import MINIMUM_PARTIES, Agreement, AgreementParty
+from .notices import answered_version, ask_again_if_changed
 
 
 def _default_status(signed_on: datetime.date | None) -> str:
@@ -95,6 +97,9 @@ def create_agreement(
     source_url: str = "",
     is_public: bool = True,
     document_is_public: bool = False,
+    document=None,
+    proposed_by: AbstractBaseUser | None = None,
+    proposed_for: Organisation | None = None,
 ) -> Agreement:
     """Record a new agreement; a slug that is taken is refused, its agreement left alone.
 
@@ -117,7 +122,11 @@ def create_agreement(
         source_url=source_url,
         is_public=is_public,
         document_is_public=document_is_public,
+        proposed_by=proposed_by,
+        proposed_for=proposed_for,
     )
+    if document:
+        agreement.document = document
     _check(agreement, parties=parties, slug_from_title=not slug)
     agreement.save()
     _sync_parties(agreement, parties)
@@ -192,6 +201,7 @@ UPDATABLE_FIELDS = frozenset(
         "source_url",
         "is_public",
         "document_is_public",
+        "confirmation_note",
     }
 )
 
@@ -202,16 +212,22 @@ def update_agreement(
     agreement: Agreement,
     parties: Sequence[Organisation] | None = None,
     topics: Iterable[Topic] | None = None,
+    ask_again: bool = True,
     **changes: object,
 ) -> Agreement:
     """Change the given fields, and the parties or topics when given; the rest stays.
 
     Parties are checked as on creation and kept in the order given; the reference numbers and
-    signatories of the organisations that remain parties are kept.
+    signatories of the organisations that remain parties are kept. A member's proposal is
+    made public only once its parties confirmed it (`may_be_published`); a change to what
+    they confirmed asks them again (unless `ask_again` is False: the caller then asks, once
+    it has recorded its own answer).
     """
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"update_agreement() cannot change: {', '.join(sorted(unknown))}")
+    before = answered_version(agreement)
+    publishing = changes.get("is_public") is True and not agreement.is_public
     if parties is not None:
         parties = list(parties)
     changed = [name for name, value in changes.items() if getattr(agreement, name) != value]
@@ -232,7 +248,19 @@ def update_agreement(
         # In the history entry of that save, not in entries of their own.
         with links_in_one_entry(agreement):
             agreement.topics.set(topics)
+    if publishing:
+        _check_publishable(agreement)
+    if ask_again:
+        ask_again_if_changed(agreement, before)
     return agreement
+
+
+def _check_publishable(agreement: Agreement) -> None:
+    """Refuse to publish a member's proposal its parties have not all confirmed as it stands."""
+    if not (agreement.proposed_by_id or agreement.proposed_for_id):
+        return
+    if not may_be_published(Agreement.objects.for_confirmations().get(pk=agreement.pk)):
+        raise ValidationError({"is_public": ValidationError(PUBLISH_REFUSED, code="unconfirmed")})
 
 
 @transaction.atomic
@@ -245,12 +273,21 @@ def set_agreement_visibility(
     """Show the agreements to visitors or hide them; those that change, returned.
 
     Each is saved on its own rather than in one UPDATE, so that its history records who did it
-    and the change clock moves (partners' conditional requests then see the change).
+    and the change clock moves (partners' conditional requests then see the change). A
+    member's proposal that its parties have not all confirmed is refused, and nothing changes.
     """
     changed = []
     for agreement in agreements:
         if agreement.is_public == public:
             continue
+        if public:
+            try:
+                _check_publishable(agreement)
+            except ValidationError:
+                raise ValidationError(
+                    _("“%(title)s”: %(reason)s") % {"title": agreement, "reason": PUBLISH_REFUSED},
+                    code="unconfirmed",
+                ) from None
         agreement.is_public = public
         if changed_by is not None:
             agreement._history_user = changed_by

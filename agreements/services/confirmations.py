@@ -1,0 +1,235 @@
+"""Agreements a member organisation records in the members' area, and the other parties'
+answers: each party confirms the record as it stands, or asks for a correction."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from conferences.models import Conference
+from members.models import Organisation, Topic
+
+from ..confirmations import fingerprint
+from ..models import Agreement, AgreementConfirmation
+from .notices import (
+    answered_version,
+    ask_again_if_changed,
+    ask_parties,
+    tell_proposer_of_correction,
+    tell_staff_of_proposal,
+)
+from .records import create_agreement, update_agreement
+
+
+def _record_answer(
+    *,
+    agreement: Agreement,
+    organisation: Organisation,
+    user: AbstractBaseUser | None,
+    state: str,
+    message: str = "",
+) -> AgreementConfirmation:
+    stored = Agreement.objects.for_confirmations().get(pk=agreement.pk)
+    answer, _created = AgreementConfirmation.objects.update_or_create(
+        agreement=stored,
+        organisation=organisation,
+        defaults={
+            "state": state,
+            "message": message,
+            "fingerprint": fingerprint(stored),
+            "answered_by": user,
+            "answered_at": timezone.now(),
+        },
+    )
+    return answer
+
+
+def _check_party(agreement: Agreement, organisation: Organisation) -> None:
+    if not agreement.parties.filter(organisation=organisation).exists():
+        raise ValidationError(
+            _("%(organisation)s is not a party to this agreement.")
+            % {"organisation": organisation},
+            code="not_a_party",
+        )
+
+
+def _free_slug(title: str) -> str:
+    """The title's slug, numbered when another agreement has it: a member cannot see which
+    slugs are taken, and should not be refused for it."""
+    base = slugify(title)[:280]
+    if not base:
+        return ""  # the create service says why
+    slug, number = base, 1
+    while Agreement.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def propose_agreement(
+    *,
+    proposed_by: AbstractBaseUser,
+    organisation: Organisation,
+    other_parties: Sequence[Organisation],
+    kind: str,
+    title: str,
+    signed_on: datetime.date,
+    signed_city: str = "",
+    signed_at_conference: Conference | None = None,
+    topics: Iterable[Topic] = (),
+    summary: str = "",
+    document=None,
+) -> Agreement:
+    """A member's record of an agreement their organisation signed: hidden from visitors until
+    staff publish it, confirmed by the proposing party, and the other parties asked to
+    confirm it. Staff are told, and of any party nobody can be asked for."""
+    others = [party for party in other_parties if party.pk != organisation.pk]
+    if len(others) != len(list(other_parties)) or not others:
+        raise ValidationError(
+            {
+                "other_parties": ValidationError(
+                    _("Choose at least one other organisation that signed it."),
+                    code="other_parties",
+                )
+            }
+        )
+    signed_country = ""
+    if signed_at_conference is not None and not signed_city:
+        signed_city = signed_at_conference.city
+    if signed_at_conference is not None:
+        signed_country = signed_at_conference.country.code
+    agreement = create_agreement(
+        slug=_free_slug(title),
+        title=title,
+        kind=kind,
+        parties=[organisation, *others],
+        signed_on=signed_on,
+        signed_city=signed_city,
+        signed_country=signed_country,
+        signed_at_conference=signed_at_conference,
+        summary=summary,
+        topics=topics,
+        document=document,
+        is_public=False,
+        proposed_by=proposed_by,
+        proposed_for=organisation,
+    )
+    _record_answer(
+        agreement=agreement,
+        organisation=organisation,
+        user=proposed_by,
+        state=AgreementConfirmation.State.CONFIRMED,
+    )
+    agreement = (
+        Agreement.objects.for_confirmations().select_related("proposed_for").get(pk=agreement.pk)
+    )
+    unreachable = ask_parties(agreement, others, changed=False)
+    tell_staff_of_proposal(agreement, unreachable=unreachable)
+    return agreement
+
+
+@transaction.atomic
+def confirm_agreement(
+    *, agreement: Agreement, organisation: Organisation, user: AbstractBaseUser
+) -> AgreementConfirmation:
+    """The party confirms the agreement's record as it stands now."""
+    _check_party(agreement, organisation)
+    return _record_answer(
+        agreement=agreement,
+        organisation=organisation,
+        user=user,
+        state=AgreementConfirmation.State.CONFIRMED,
+    )
+
+
+@transaction.atomic
+def ask_correction(
+    *, agreement: Agreement, organisation: Organisation, user: AbstractBaseUser, message: str
+) -> AgreementConfirmation:
+    """The party says what is wrong in the record; the proposing party is told."""
+    message = message.strip()
+    if not message:
+        raise ValidationError(
+            {"message": ValidationError(_("Say what should be corrected."), code="required")}
+        )
+    _check_party(agreement, organisation)
+    answer = _record_answer(
+        agreement=agreement,
+        organisation=organisation,
+        user=user,
+        state=AgreementConfirmation.State.CORRECTION,
+        message=message,
+    )
+    tell_proposer_of_correction(agreement, organisation=organisation, message=message)
+    return answer
+
+
+# What the proposing party may change while the agreement is not public.
+PROPOSER_FIELDS = frozenset(
+    {"kind", "title", "signed_on", "signed_city", "signed_at_conference", "summary", "document"}
+)
+
+
+@transaction.atomic
+def update_proposed_agreement(
+    *,
+    agreement: Agreement,
+    user: AbstractBaseUser,
+    other_parties: Sequence[Organisation] | None = None,
+    topics: Iterable[Topic] | None = None,
+    **changes: object,
+) -> Agreement:
+    """The proposing party corrects its record while it is not public; it confirms the new
+    version by making it, and every other party whose answer no longer matches is asked again."""
+    unknown = set(changes) - PROPOSER_FIELDS
+    if unknown:
+        raise TypeError(f"update_proposed_agreement() cannot change: {', '.join(sorted(unknown))}")
+    proposer = agreement.proposed_for
+    if agreement.is_public or proposer is None:
+        raise ValidationError(
+            _("Only an agreement proposed by a member and not yet public can be changed here."),
+            code="not_editable",
+        )
+    document = changes.pop("document", None)
+    conference = changes.get("signed_at_conference", agreement.signed_at_conference)
+    if "signed_at_conference" in changes:
+        changes["signed_country"] = conference.country.code if conference else ""
+        if conference is not None and not changes.get("signed_city"):
+            changes["signed_city"] = conference.city
+    parties = None
+    if other_parties is not None:
+        others = [party for party in other_parties if party.pk != proposer.pk]
+        if not others or len(others) != len(list(other_parties)):
+            raise ValidationError(
+                {
+                    "other_parties": ValidationError(
+                        _("Choose at least one other organisation that signed it."),
+                        code="other_parties",
+                    )
+                }
+            )
+        parties = [proposer, *others]
+    before = answered_version(agreement)
+    agreement._history_user = user
+    update_agreement(
+        agreement=agreement, parties=parties, topics=topics, ask_again=False, **changes
+    )
+    if document:
+        # update_agreement leaves documents to the admin; a member replaces theirs here.
+        agreement.document = document
+        agreement.full_clean(validate_unique=False)
+        agreement.save(update_fields=["document", "modified"])
+    _record_answer(
+        agreement=agreement,
+        organisation=proposer,
+        user=user,
+        state=AgreementConfirmation.State.CONFIRMED,
+    )
+    ask_again_if_changed(agreement, before)
+    return agreement
