@@ -5,9 +5,9 @@ again (`ask_again_if_changed`, called by every write once its parties and topics
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from core.accounts import users_with_permission
 from core.mail import absolute, send_templated_mail
 from members.models import Contact, Organisation
 
@@ -31,13 +31,7 @@ def contact_addresses(organisations: Iterable[Organisation]) -> dict[int, list[s
 
 
 def staff_addresses() -> list[str]:
-    users = (
-        get_user_model()
-        .objects.with_perm(STAFF_PERMISSION, backend="django.contrib.auth.backends.ModelBackend")
-        .filter(is_active=True)
-        .exclude(email="")
-    )
-    return list(users.values_list("email", flat=True))
+    return list(users_with_permission(STAFF_PERMISSION).values_list("email", flat=True))
 
 
 def area_url(agreement: Agreement) -> str:
