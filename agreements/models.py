@@ -347,7 +347,7 @@ class AgreementConfirmation(models.Model):
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.CONFIRMED
     )
-    fingerprint = models.CharField(_("version confirmed"), max_length=64)
+    fingerprint = models.CharField(_("version confirmed"), max_length=64, editable=False)
     message = models.TextField(_("correction asked"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

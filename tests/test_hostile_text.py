@@ -57,6 +57,7 @@ def single_line_fields():
                     and not isinstance(field, models.SlugField | models.URLField)
                     and not isinstance(field, models.EmailField)
                     and not field.choices
+                    and field.editable  # set by the portal (a token's hash), never typed
                     and not field.name.startswith("history_")  # django-simple-history's own
                 ):
                     yield f"{model.__name__}.{field.name}", field
