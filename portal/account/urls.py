@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from . import views
+from . import invitations, views
 
 app_name = "account"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("invitation/<str:token>/", invitations.InvitationView.as_view(), name="invitation"),
 ]
