@@ -251,3 +251,6 @@ class OfficeAdmin(HistoryAdmin):
     search_fields = ["person__name", "title", "organisation__name", "division__name"]
     date_hierarchy = "started_on"
     autocomplete_fields = ["person", "organisation"]
+
+
+from . import admin_contacts  # noqa: E402, F401  the members' area: invitations and contacts

@@ -131,6 +131,8 @@ class Invitation(TimeStampedModel):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
+    # Who sent, resent, revoked; never a token's hash, which only the live row needs.
+    history = HistoricalRecords(excluded_fields=["token_hash"])
 
     class Meta:
         ordering = ["-created", "pk"]

@@ -67,22 +67,35 @@ def invite_member(
     invitation = Invitation(
         email=email, organisation=organisation, person=person, invited_by=invited_by
     )
+    invitation._history_user = invited_by
     token = _issue(invitation)
     invitation.full_clean()
-    Invitation.objects.usable().filter(
+    earlier = Invitation.objects.usable().filter(
         email__iexact=email, organisation=organisation, person=person
-    ).update(revoked_at=timezone.now())
+    )
+    for open_invitation in earlier.select_for_update():
+        revoke_invitation(invitation=open_invitation, revoked_by=invited_by)
     invitation.save()
     _send_invitation(invitation, token)
     return invitation, token
 
 
 @transaction.atomic
-def resend_invitation(*, invitation: Invitation) -> tuple[Invitation, str]:
+def resend_invitation(*, invitation: Invitation, resent_by=None) -> tuple[Invitation, str]:
     """A new link (and a new expiry) for an invitation not yet accepted; the old link dies."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update().select_related("invited_by").get(pk=invitation.pk)
+    )
+    invitation._history_user = resent_by
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been accepted."), code="used")
+    others = Invitation.objects.usable().filter(
+        email__iexact=invitation.email,
+        organisation=invitation.organisation_id,
+        person=invitation.person_id,
+    )
+    for other in others.exclude(pk=invitation.pk).select_for_update():
+        revoke_invitation(invitation=other, revoked_by=resent_by)
     token = _issue(invitation)
     invitation.revoked_at = None
     invitation.save(update_fields=["token_hash", "expires_at", "revoked_at", "modified"])
@@ -91,11 +104,12 @@ def resend_invitation(*, invitation: Invitation) -> tuple[Invitation, str]:
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation) -> Invitation:
+def revoke_invitation(*, invitation: Invitation, revoked_by=None) -> Invitation:
     """The link stops working at once. An accepted invitation stays as it is: its contact is
     removed on its own (`remove_contact`)."""
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
+        invitation._history_user = revoked_by
         invitation.save(update_fields=["revoked_at", "modified"])
     return invitation
 
@@ -157,6 +171,7 @@ def accept_invitation(*, invitation: Invitation, user) -> Invitation:
         person.save(update_fields=["user", "modified"])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
+    invitation._history_user = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "modified"])
     return invitation
 
