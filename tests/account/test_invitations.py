@@ -324,3 +324,14 @@ def test_a_member_contact_never_enters_the_admin(invite, client):
     assert response.url.startswith(reverse("admin:login"))
     login_page = client.get(response.url)
     assert "Members and people" not in login_page.text
+
+
+def test_the_invitation_page_costs_a_fixed_number_of_queries(
+    invite, client, django_assert_num_queries
+):
+    _invitation, token = invite(person=PersonFactory())
+
+    with django_assert_num_queries(3):  # the invitation with its records, two account checks
+        page = client.get(path_of(token))
+
+    assert page.status_code == 200
