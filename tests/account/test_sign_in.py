@@ -260,3 +260,29 @@ def test_a_member_is_never_let_into_the_admin(client, member):
     assert admin.status_code == 302 and admin.url.startswith(reverse("admin:login"))
     assert staff_login.status_code == 200
     assert "has no access to the staff admin" in staff_login.text
+
+
+HOSTILE_KEYS = [
+    "x",
+    "0-0",
+    "zz-" + "a" * 300,
+    "1-%00",
+    "1-' OR 1=1 --",
+    "%ED%A0%80-%ED%A0%80",
+    "1-<script>alert(1)<%2Fscript>",
+    "ü-ü",
+    "-1--1",
+]
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS)
+def test_hostile_reset_and_confirmation_keys_never_fail(client, member, key):
+    """allauth's two routes by regular expression, which the hostile walk cannot fill."""
+    answers = [
+        client.get(f"/account/password/reset/key/{key}/"),
+        client.post(f"/account/password/reset/key/{key}/", {"password1": "x", "password2": "y"}),
+        client.get(f"/account/confirm-email/{key}/"),
+        client.post(f"/account/confirm-email/{key}/"),
+    ]
+
+    assert all(answer.status_code < 500 for answer in answers), [a.status_code for a in answers]
