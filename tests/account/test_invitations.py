@@ -33,6 +33,18 @@ def organisation():
     return OrganisationFactory(name="Parc Científic de Ponent")
 
 
+def test_the_subject_keeps_an_ampersand_as_it_is(inviter, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_member(
+            email="a@example.org",
+            organisation=OrganisationFactory(name="Science & Technology Park"),
+            invited_by=inviter,
+        )
+
+    assert mail.outbox[0].subject.endswith("for Science & Technology Park")
+    assert "Science &amp; Technology Park" in mail.outbox[0].alternatives[0][0]
+
+
 @pytest.fixture
 def inviter():
     return UserFactory(username="inviter", first_name="Ana", last_name="Staff", is_staff=True)
