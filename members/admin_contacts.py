@@ -1,6 +1,8 @@
 """The members' area in the staff admin: invitations (sending one is the only way to make a
 contact) and the contacts they made. Every write goes through members/services/contacts.py."""
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
@@ -196,3 +198,18 @@ class ContactAdmin(HistoryAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         for contact in queryset:
             remove_contact(contact=contact, removed_by=request.user)
+
+
+# django-allauth's admin of sign-in addresses, its bulk action declaring the permission it needs
+# (as every action here does): marking an address verified changes it.
+if admin.site.is_registered(EmailAddress):
+    admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class SignInAddressAdmin(EmailAddressAdmin):
+    list_select_related = ["user"]
+
+    @admin.action(permissions=["change"], description=_("Mark the selected addresses as verified"))
+    def make_verified(self, request: HttpRequest, queryset: QuerySet[EmailAddress]) -> None:
+        super().make_verified(request, queryset)
