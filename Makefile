@@ -9,10 +9,11 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM_PATH := $(CHROMIUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve migrate demo test e2e fuzz lint format check backup restore bench
+.PHONY: help install browser run worker serve migrate demo test e2e fuzz lint format check backup restore bench
 
 help:
 	@echo "make run     serve the portal with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make worker  run the task worker alone (sends queued e-mail; make run starts one)"
 	@echo "make test    run the whole test suite, browser tests included (honours DATABASE_URL)"
 	@echo "make e2e     run only the browser tests"
 	@echo "make fuzz    hostile inputs at length: the whole corpus on every page and API operation"
@@ -49,12 +50,21 @@ browser:
 		fi; \
 	fi
 
+# The task worker (e-mail) runs beside the development server and stops with it.
 run: install
-	@mkdir -p var/static
+	@mkdir -p var/static var/mail
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) ensure_admin
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@$(MANAGE) db_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		echo "Task worker started (pid $$worker); mail is written to var/mail/"; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The task worker alone: sends the queued e-mail (production runs it under systemd).
+worker: install
+	@mkdir -p var/mail
+	$(MANAGE) db_worker
 
 migrate: install
 	@mkdir -p var/static

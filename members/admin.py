@@ -345,4 +345,5 @@ class OfficeAdmin(HistoryAdmin):
     autocomplete_fields = ["person", "organisation"]
 
 
-from . import admin_proposals  # noqa: E402, F401  the review queue of proposals
+# The members' area in the admin: invitations and contacts, and the review queue of proposals.
+from . import admin_contacts, admin_proposals  # noqa: E402, F401

@@ -65,6 +65,16 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str] | tuple[str, str, str]]]] = 
             ("members", "Proposal", _("Proposals from members")),
         ],
     ),
+    (
+        "members_area",
+        _("Members' area"),
+        [
+            ("members", "Invitation"),
+            ("members", "Contact", _("Member contacts")),
+            ("members", "Proposal"),
+            ("account", "EmailAddress", _("Sign-in e-mail addresses")),
+        ],
+    ),
     ("agreements", _("Cooperation agreements"), [("agreements", "Agreement")]),
     ("pages", _("Website pages"), [("portal", "Page")]),
     (
@@ -82,6 +92,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str] | tuple[str, str, str]]]] = 
             ("axes", "AccessAttempt", _("Failed logins by user name and address")),
             ("axes", "AccessFailureLog", _("Failed login log")),
             ("axes", "AccessLog", _("Login log")),
+            ("django_tasks_database", "DBTaskResult", _("Queued tasks (e-mail)")),
         ],
     ),
 ]

@@ -22,6 +22,8 @@ from tests.factories import (
     TopicFactory,
     api_token,
     bilateral_agreement,
+    member_contact,
+    member_invitation,
     organisation_with_logo,
     person_with_photo,
 )
@@ -52,6 +54,7 @@ class AdminPage:
     shown: Callable[[Model], str]  # the text a user sees for it in the list and the form
     changelist_queries: int  # queries of the changelist, whatever the number of rows
     change_form_queries: int  # queries of the change form, whatever the number of rows
+    addable: bool = True  # False: records made elsewhere (a contact, by an invitation)
 
 
 ADMIN_PAGES: dict[tuple[str, str], AdminPage] = {
@@ -85,6 +88,12 @@ ADMIN_PAGES: dict[tuple[str, str], AdminPage] = {
     ),
     ("agreements", "agreementparty"): AdminPage(
         AgreementPartyFactory, lambda party: party.organisation.name, 7, 7
+    ),
+    ("members", "invitation"): AdminPage(
+        member_invitation, lambda invitation: invitation.email, 7, 5
+    ),
+    ("members", "contact"): AdminPage(
+        member_contact, lambda contact: contact.user.email, 5, 6, addable=False
     ),
     ("portal", "apitoken"): AdminPage(api_token, lambda token: token.name, 5, 5),
     ("portal", "page"): AdminPage(PageFactory, lambda page: page.title, 5, 4),

@@ -243,3 +243,23 @@ class PageFactory(DjangoModelFactory):
         from portal.services import create_page
 
         return create_page(**kwargs)
+
+
+def member_invitation(**kwargs):
+    """An open invitation of a new address to be a contact of a new organisation."""
+    from members.services import invite_member
+
+    kwargs.setdefault("email", f"invited{Organisation.objects.count()}@example.org")
+    kwargs.setdefault("organisation", OrganisationFactory())
+    invitation, _token = invite_member(**kwargs)
+    return invitation
+
+
+def member_contact(**kwargs):
+    """A contact of an organisation, made as the members' area makes one: by an invitation."""
+    from members.services import accept_invitation
+
+    user = kwargs.pop("user", None) or UserFactory()
+    invitation = member_invitation(email=user.email, **kwargs)
+    accept_invitation(invitation=invitation, user=user)
+    return user.member_contacts.get(organisation=invitation.organisation)

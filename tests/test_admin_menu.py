@@ -2,6 +2,7 @@
 tables apart, and one stylesheet that keeps every page within a 1280 px screen."""
 
 import re
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import Group
@@ -17,7 +18,7 @@ def menu(html: str) -> dict[str, list[str]]:
     """Each section of the menu in `html`, with the names of its lists, in order."""
     sections = {}
     for block in re.findall(r'<div class="app-[\w-]+ module[^"]*">(.*?)</table>', html, re.S):
-        name = re.search(r'class="section"[^>]*>([^<]+)<', block).group(1).strip()
+        name = unescape(re.search(r'class="section"[^>]*>([^<]+)<', block).group(1).strip())
         sections[name] = [
             label.strip()
             for label in re.findall(r'<th scope="row"[^>]*>\s*<a [^>]*>([^<]+)<', block)
@@ -38,6 +39,7 @@ def test_menu_sections_for_a_superuser(staff_client):
     assert list(sections) == [
         "Conferences and programme",
         "Members and people",
+        "Members' area",
         "Cooperation agreements",
         "Website pages",
         "Staff accounts and partner access",
@@ -51,6 +53,7 @@ def test_menu_sections_for_a_superuser(staff_client):
         "Quotes",
     ]
     assert sections["Members and people"][:3] == ["Organisations", "Memberships", "People"]
+    assert sections["Members' area"][:2] == ["Invitations", "Member contacts"]
     assert sections["Staff accounts and partner access"] == ["Users", "Groups", "API tokens"]
     assert sections["Technical"] == [
         "Conference hosts",
@@ -59,6 +62,7 @@ def test_menu_sections_for_a_superuser(staff_client):
         "Failed logins by user name and address",
         "Failed login log",
         "Login log",
+        "Queued tasks (e-mail)",
     ]
 
 

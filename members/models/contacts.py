@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from core.db.uploads import image_upload_name
 from core.storage import private_storage
-from core.validators import validate_image_upload
+from core.validators import validate_image_upload, validate_single_line
 
 from .organisations import Organisation
 from .people import Person
@@ -109,7 +109,9 @@ class Invitation(TimeStampedModel):
         blank=True,
         help_text=_("Link the account to this person, who then keeps their own profile."),
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, validators=[validate_single_line]
+    )
     expires_at = models.DateTimeField(_("expires at"))
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,6 +133,8 @@ class Invitation(TimeStampedModel):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
+    # Who sent, resent, revoked; never a token's hash, which only the live row needs.
+    history = HistoricalRecords(excluded_fields=["token_hash"])
 
     class Meta:
         ordering = ["-created", "pk"]

@@ -1,5 +1,5 @@
 """django-allauth, as the members' area uses it: nobody signs up unasked (staff invite
-contacts, portal/account/views.py), and allauth's mail goes out through the task queue like
+contacts, portal/account/invitations.py), and allauth's mail goes out through the task queue like
 all the portal's mail (core/mail.py)."""
 
 from allauth.account.adapter import DefaultAccountAdapter

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agreements, privacy, profiles, views
+from . import agreements, invitations, privacy, profiles, views
 
 app_name = "account"
 
@@ -41,4 +41,5 @@ urlpatterns = [
         agreements.AgreementUpdateView.as_view(),
         name="agreement-edit",
     ),
+    path("invitation/<str:token>/", invitations.InvitationView.as_view(), name="invitation"),
 ]

@@ -44,7 +44,7 @@ class ReplaceSearchDocument(AddSearchDocument):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0007_members_area"),
+        ("members", "0008_invitations_history"),
     ]
 
     operations = [
