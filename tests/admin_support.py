@@ -24,6 +24,7 @@ from tests.factories import (
     bilateral_agreement,
     member_contact,
     member_invitation,
+    member_proposal,
     organisation_with_logo,
     person_with_photo,
 )
@@ -55,6 +56,7 @@ class AdminPage:
     changelist_queries: int  # queries of the changelist, whatever the number of rows
     change_form_queries: int  # queries of the change form, whatever the number of rows
     addable: bool = True  # False: records made elsewhere (a contact, by an invitation)
+    deletable: bool = True  # False: kept for the record (a proposal and its decision)
 
 
 ADMIN_PAGES: dict[tuple[str, str], AdminPage] = {
@@ -94,6 +96,14 @@ ADMIN_PAGES: dict[tuple[str, str], AdminPage] = {
     ),
     ("members", "contact"): AdminPage(
         member_contact, lambda contact: contact.user.email, 5, 6, addable=False
+    ),
+    ("members", "proposal"): AdminPage(
+        member_proposal,
+        lambda proposal: proposal.organisation.name,
+        5,
+        4,
+        addable=False,
+        deletable=False,
     ),
     ("portal", "apitoken"): AdminPage(api_token, lambda token: token.name, 5, 5),
     ("portal", "page"): AdminPage(PageFactory, lambda page: page.title, 5, 4),

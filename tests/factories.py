@@ -263,3 +263,15 @@ def member_contact(**kwargs):
     invitation = member_invitation(email=user.email, **kwargs)
     accept_invitation(invitation=invitation, user=user)
     return user.member_contacts.get(organisation=invitation.organisation)
+
+
+def member_proposal(**kwargs):
+    """A contact's proposal of a new description for their organisation, waiting for review."""
+    from members.services import propose_organisation_change
+
+    contact = member_contact(**kwargs)
+    return propose_organisation_change(
+        organisation=contact.organisation,
+        proposed_by=contact.user,
+        changes={"description": "A park by the sea, proposed by its contact."},
+    )

@@ -77,12 +77,15 @@ OBJECT_VIEWS = ("change", "delete", "history")
 def expected_on_object(role: str, app_label: str, model_name: str, view: str) -> int:
     if role == "anonymous":
         return 302
+    if view == "delete" and not ADMIN_PAGES[app_label, model_name].deletable:
+        return 403
     if role == "superuser":
         return 200
     if not is_record(app_label, model_name):
         return 403
     if view == "delete":
-        return 200 if role == EDITORS else 403
+        deletable = ADMIN_PAGES[app_label, model_name].deletable
+        return 200 if role == EDITORS and deletable else 403
     return 200  # viewers read the form (read-only) and the history
 
 
