@@ -169,10 +169,12 @@ def describe(kwargs) -> str:
 
 
 class FormFields(HTMLParser):
-    """The GET forms of a page: [(action, {field: set of values the page offers})]."""
+    """The forms of a page sent by one of `methods` (GET forms unless told):
+    [(action, {field: set of values the page offers})]."""
 
-    def __init__(self):
+    def __init__(self, methods: tuple[str, ...] = ("get",)):
         super().__init__(convert_charrefs=True)
+        self.methods = methods
         self.forms = []
         self.links = []
         self._current = None
@@ -186,7 +188,7 @@ class FormFields(HTMLParser):
         if tag == "a":
             pass
         elif tag == "form":
-            if (attrs.get("method") or "get").lower() == "get":
+            if (attrs.get("method") or "get").lower() in self.methods:
                 self._current = (attrs.get("action") or "", {})
                 self.forms.append(self._current)
             else:
@@ -212,8 +214,8 @@ class FormFields(HTMLParser):
 SITEMAP_LOC = re.compile(r"(?:<loc>|https?://testserver)([^<\s\"']+)")
 
 
-def parse_page(content: bytes) -> FormFields:
-    parser = FormFields()
+def parse_page(content: bytes, methods: tuple[str, ...] = ("get",)) -> FormFields:
+    parser = FormFields(methods)
     text = content.decode("utf-8", "replace")
     parser.feed(text)
     parser.links.extend(SITEMAP_LOC.findall(text))
