@@ -55,6 +55,22 @@ class Mailbox:
                 self._arrived.wait(left)
             return list(self.messages[:count])
 
+    def wait_for_mail_to(
+        self, address: str, count: int = 1, timeout: float = 60
+    ) -> list[EmailMessage]:
+        """The first `count` messages to `address`, waiting for the worker to send them."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.to(address)) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(
+                        f"{len(self.to(address))} of {count} messages to {address} arrived "
+                        f"in {timeout} s"
+                    )
+                self._arrived.wait(left)
+            return self.to(address)[:count]
+
     def to(self, address: str) -> list[EmailMessage]:
         return [
             m for m, rcpt in zip(self.messages, self.recipients, strict=True) if address in rcpt

@@ -84,7 +84,9 @@ def invite_member(
 def resend_invitation(*, invitation: Invitation, resent_by=None) -> tuple[Invitation, str]:
     """A new link (and a new expiry) for an invitation not yet accepted; the old link dies."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("invited_by").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("invited_by")
+        .get(pk=invitation.pk)
     )
     invitation._history_user = resent_by
     if invitation.accepted_at:
@@ -134,7 +136,7 @@ def accept_invitation(*, invitation: Invitation, user) -> Invitation:
     account. The invitation is locked while it is accepted: two clicks make one contact.
     """
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "person", "invited_by")
         .get(pk=invitation.pk)
     )
