@@ -148,6 +148,7 @@ AXES_USERNAME_CALLABLE = "core.auth.attempted_login"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "account:home"
 ACCOUNT_ADAPTER = "portal.account.adapter.MembersAccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.account.adapter.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"

@@ -171,11 +171,27 @@ def accept_invitation(*, invitation: Invitation, user) -> Invitation:
         person.user = user
         person._history_user = user
         person.save(update_fields=["user", "modified"])
+    _verify_invited_address(user, invitation.email)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation._history_user = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "modified"])
     return invitation
+
+
+def _verify_invited_address(user, email: str) -> None:
+    """The invitation's link reached its address: the account's same address is verified."""
+    if not user.email or user.email.lower() != email.lower():
+        return
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(
+            user=user, email=user.email, verified=True, primary=not has_primary
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
 
 
 @transaction.atomic

@@ -23,3 +23,9 @@ class MembersAccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.ASSOCIATION_SHORT_NAME}] {subject}"
+
+
+def user_display(user) -> str:
+    """How allauth's messages name a member: their name, else their address (never the
+    generated user name)."""
+    return user.get_full_name() or user.email or user.get_username()

@@ -80,6 +80,10 @@ class OrganisationProfileForm(forms.Form):
             field = Organisation._meta.get_field(name)
             options = {"assume_scheme": "https"} if isinstance(field, models.URLField) else {}
             self.fields[name] = field.formfield(**options)
+        self.fields["contact_email"].help_text = _(
+            "The address the association writes to about your organisation; never shown on "
+            "the portal."
+        )
         self.fields["topics"] = forms.ModelMultipleChoiceField(
             label=_("Topics"),
             queryset=Topic.objects.order_by("name"),
