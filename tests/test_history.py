@@ -203,12 +203,17 @@ def test_history_page_of_other_records_renders(staff_client, make, app_label, mo
     assert str(obj) in response.text
 
 
+# Staff do not edit these; they decide them. A proposal keeps its decision (who, when, why),
+# and the change it brings is written into the history of the record it changes.
+DECIDED_NOT_EDITED = {"members.proposal"}
+
+
 @pytest.mark.parametrize("app_label", ["members", "conferences", "agreements"])
 def test_history_is_kept_for_every_model_staff_edit(app_label):
     edited = [
         model
         for model in apps.get_app_config(app_label).get_models()
-        if admin.site.is_registered(model)
+        if admin.site.is_registered(model) and model._meta.label_lower not in DECIDED_NOT_EDITED
     ]
 
     assert edited
