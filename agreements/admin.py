@@ -19,6 +19,7 @@ from core.admin import (
     HistoryAdmin,
     ImportExportAdminMixin,
     SubquerySearchMixin,
+    TolerantAutocompleteMixin,
     name_protecting_rows,
 )
 from members.models import Organisation, Person
@@ -36,7 +37,7 @@ from .resources import AgreementResource
 from .services import answered_version, ask_again_if_changed, set_agreement_visibility
 
 
-class AgreementPartyInline(admin.TabularInline):
+class AgreementPartyInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = AgreementParty
     formset = AgreementPartyFormSet
     fields = ["organisation", "signatory", "reference_number", "order"]

@@ -17,6 +17,7 @@ from core.admin import (
     ImportExportAdminMixin,
     ProtectedDeletionAdminMixin,
     SubquerySearchMixin,
+    TolerantAutocompleteMixin,
     name_protecting_rows,
 )
 from core.timezones import zones_by_country, zones_for_country
@@ -53,7 +54,7 @@ class ProgrammeGapFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ConferenceHostInline(admin.TabularInline):
+class ConferenceHostInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = ConferenceHost
     fields = ["organisation", "role", "order"]
     autocomplete_fields = ["organisation"]
@@ -64,7 +65,7 @@ class ConferenceHostInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation")
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(TolerantAutocompleteMixin, admin.TabularInline):
     """The programme at a glance; the programme editor edits it whole, with the speakers."""
 
     model = Session
@@ -73,7 +74,7 @@ class SessionInline(admin.TabularInline):
     extra = 0
 
 
-class DecisionInline(admin.StackedInline):
+class DecisionInline(TolerantAutocompleteMixin, admin.StackedInline):
     model = Decision
     fk_name = "conference"
     fields = [
@@ -87,14 +88,14 @@ class DecisionInline(admin.StackedInline):
     extra = 0
 
 
-class AwardInline(admin.StackedInline):
+class AwardInline(TolerantAutocompleteMixin, admin.StackedInline):
     model = Award
     fields = ["name", ("recipient_person", "recipient_organisation"), "citation"]
     autocomplete_fields = ["recipient_person", "recipient_organisation"]
     extra = 0
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(TolerantAutocompleteMixin, admin.StackedInline):
     model = Quote
     formset = QuoteInlineFormSet
     fields = [("person", "session"), "text"]
@@ -335,7 +336,7 @@ class ConferenceHostAdmin(HistoryAdmin):
     autocomplete_fields = ["conference", "organisation"]
 
 
-class AppearanceInline(admin.TabularInline):
+class AppearanceInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = Appearance
     fields = ["person", "role", "capacity", "order"]
     autocomplete_fields = ["person"]

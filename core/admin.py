@@ -30,6 +30,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from .history import hold_link_history, record_link_history
 from .import_templates import TEMPLATE_FORMATS, template_csv, template_xlsx
+from .widgets import TolerantAutocompleteSelect, TolerantAutocompleteSelectMultiple
 
 # A web address typed without a scheme is taken as https (Django 6's default, opted into now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -56,6 +57,25 @@ def thumbnail(
         height,
         alt,
     )
+
+
+class TolerantAutocompleteMixin:
+    """Autocomplete fields that answer a posted value which is not a key with a field error,
+    not a server error (core/widgets.py). For model admins and inlines alike."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class SubquerySearchMixin:
@@ -139,7 +159,7 @@ class ChangedFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(TolerantAutocompleteMixin, SimpleHistoryAdmin):
     """Each record's History page, from which staff who may change the record can revert it.
 
     django-simple-history shows a viewer the old version read-only, but would save one posted

@@ -3,6 +3,8 @@
 import json
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +62,22 @@ class TimeZoneSelect(forms.Select):
     @property
     def media(self) -> forms.Media:
         return forms.Media(js=["core/admin-time-zone.js"])
+
+
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete shows a posted value again by looking it up, and that lookup
+    fails on a value that is not a key ("x' OR 1=1"): show the field empty beside its error."""
+
+    def optgroups(self, name, value, attrs=None):
+        try:
+            return super().optgroups(name, value, attrs)
+        except (ValueError, TypeError, ValidationError):
+            return super().optgroups(name, [], attrs)
+
+
+class TolerantAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attrs=None):
+        try:
+            return super().optgroups(name, value, attrs)
+        except (ValueError, TypeError, ValidationError):
+            return super().optgroups(name, [], attrs)

@@ -17,6 +17,7 @@ from core.admin import (
     HistoryAdmin,
     ImportExportAdminMixin,
     ProtectedDeletionAdminMixin,
+    TolerantAutocompleteMixin,
     thumbnail,
 )
 
@@ -124,7 +125,7 @@ class DivisionAdmin(ProtectedDeletionAdminMixin, HistoryAdmin):
         return division.organisation_count
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = Membership
     formset = MembershipInlineFormSet
     fields = ["category", "status", "started_on", "ended_on", "notes"]
@@ -208,7 +209,7 @@ class MembershipAdmin(HistoryAdmin):
     autocomplete_fields = ["organisation"]
 
 
-class OfficeInline(admin.TabularInline):
+class OfficeInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = Office
     fields = ["title", "body", "division", "organisation", "started_on", "ended_on"]
     autocomplete_fields = ["organisation"]

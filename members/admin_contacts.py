@@ -4,7 +4,6 @@ contact) and the contacts they made. Every write goes through members/services/c
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,17 +15,6 @@ from core.admin import HistoryAdmin
 
 from .models import Contact, Invitation
 from .services import invite_member, remove_contact, resend_invitation, revoke_invitation
-
-
-class TolerantAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete shows the posted value again with a query that fails on one that
-    is not a key ("x' OR 1=1"): show the field empty, beside its error, instead."""
-
-    def optgroups(self, name, value, attrs=None):
-        try:
-            return super().optgroups(name, value, attrs)
-        except (ValueError, ValidationError):
-            return super().optgroups(name, [], attrs)
 
 
 class InvitationStateFilter(admin.SimpleListFilter):
@@ -108,13 +96,6 @@ class InvitationAdmin(HistoryAdmin):
 
     def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
         return True
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.autocomplete_fields:
-            kwargs["widget"] = TolerantAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:

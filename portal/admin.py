@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, TolerantAutocompleteMixin
 
 from .models import ApiToken, Page
 from .roles import ROLES, sync_staff_status
@@ -18,7 +18,7 @@ AccessAttemptAdmin.cleanup_expired_attempts.allowed_permissions = ("delete",)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(TolerantAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "prefix",

@@ -4,6 +4,7 @@ country; the signing place from the conference; warnings for what is valid but l
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement
@@ -370,3 +371,27 @@ def test_hostile_time_zone_is_a_field_error(staff_client, value):
     assert response.context["adminform"].form.errors["time_zone"]
     assert "<script>alert(1)</script>" not in response.text
     assert not Conference.objects.exists()
+
+
+def autocomplete_forms():
+    """Every admin add form with autocomplete fields (inlines' are posted with the form)."""
+    from django.contrib import admin
+
+    for model, model_admin in admin.site._registry.items():
+        fields = list(model_admin.autocomplete_fields)
+        if fields:
+            yield pytest.param(model, fields, id=model._meta.label)
+
+
+@pytest.mark.parametrize(("model", "fields"), list(autocomplete_forms()))
+@pytest.mark.parametrize("value", ["x' OR 1=1", "1e9", "-1", "[]"])
+def test_an_autocomplete_field_answers_a_value_that_is_no_key_with_a_field_error(
+    staff_client, model, fields, value
+):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+    response = staff_client.post(url, dict.fromkeys(fields, value))
+
+    assert response.status_code in (200, 403)  # 403: a model whose records are made elsewhere
+    if response.status_code == 200:
+        errors = response.context["adminform"].form.errors
+        assert set(fields) & set(errors), errors
