@@ -575,5 +575,12 @@ def test_schema_documents_the_groups_and_their_errors(schema):
     assert "group_by" not in {
         p["name"] for p in schema["paths"]["/api/v1/topics/"]["get"]["parameters"]
     }
-    page_error = components["OrganisationsListPageErrorComponent"]["properties"]["code"]
-    assert "not_with_group_by" in str(page_error)
+    for name in ("Page", "PageSize", "Ordering", "Expand"):
+        error = components[f"OrganisationsList{name}ErrorComponent"]["properties"]["code"]
+        assert "not_with_group_by" in error["enum"], name
+    assert components["ConferencesListFormatErrorComponent"]["properties"]["code"]["enum"] == [
+        "invalid_choice",
+        "not_with_group_by",
+    ]
+    by = components["OrganisationsListGroupByErrorComponent"]["properties"]
+    assert (by["attr"]["enum"], by["code"]["enum"]) == (["group_by"], ["invalid_choice"])
