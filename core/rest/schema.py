@@ -81,7 +81,8 @@ class PortalAutoSchema(AutoSchema):
                     )
                     % {
                         "fields": " ".join(
-                            f"{name}: {field.description}."
+                            f"{name}: {field.description}"
+                            + (_(" (a record may count in several groups).") if field.many else ".")
                             for name, field in sorted(self.view.group_by_fields.items())
                         )
                     },

@@ -565,6 +565,17 @@ def test_schema_documents_group_by(schema, path, fields):
     assert answer["oneOf"][0]["$ref"].startswith("#/components/schemas/Paginated")
 
 
+def test_schema_says_which_fields_count_a_record_in_several_groups(schema):
+    operation = schema["paths"]["/api/v1/agreements/"]["get"]
+    parameter = next(p for p in operation["parameters"] if p["name"] == "group_by")
+
+    assert (
+        "country: each country of its parties (a record may count in several groups)."
+        in (parameter["description"])
+    )
+    assert "kind: its kind." in parameter["description"]
+
+
 def test_schema_documents_the_groups_and_their_errors(schema):
     components = schema["components"]["schemas"]
     groups = components["Groups"]
