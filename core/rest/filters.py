@@ -29,6 +29,8 @@ def known_parameters(view) -> set[str]:
         names.add(api_settings.SEARCH_PARAM)
     if getattr(view, "ordering_fields", None):
         names.add(api_settings.ORDERING_PARAM)
+    if getattr(view, "group_by_fields", None):
+        names.add("group_by")
     return names | set(getattr(view, "extra_parameters", ()))
 
 

@@ -22,6 +22,10 @@ def cell(value) -> str:
     return str(value)
 
 
+def is_groups(data) -> bool:
+    return isinstance(data, dict) and "groups" in data and "group_by" in data
+
+
 class JSONRenderer(renderers.JSONRenderer):
     """JSON with <, > and & written as \\u escapes, as Django's json_script does.
 
@@ -47,8 +51,12 @@ class CSVRenderer(renderers.BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         renderer_context = renderer_context or {}
-        rows = data.get("results", []) if isinstance(data, dict) else data or []
-        columns = self.columns(rows, renderer_context.get("view"))
+        if is_groups(data):
+            # Counts by `group_by` (core/rest/grouping.py): one row per group.
+            rows, columns = data["groups"], ["value", "label", "count"]
+        else:
+            rows = data.get("results", []) if isinstance(data, dict) else data or []
+            columns = self.columns(rows, renderer_context.get("view"))
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)

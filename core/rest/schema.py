@@ -9,6 +9,7 @@ from drf_standardized_errors.openapi_utils import get_error_serializer
 from inflection import camelize
 from rest_framework import permissions, serializers
 
+from . import grouping
 from .filters import ModifiedSinceFilter
 from .parsers import JSONParser, RequestTooLarge
 from .permissions import ReadOnlyUnlessStaffToken
@@ -67,6 +68,26 @@ class PortalAutoSchema(AutoSchema):
                     },
                 )
             )
+        if self.groupable:
+            parameters.append(
+                OpenApiParameter(
+                    grouping.PARAMETER,
+                    OpenApiTypes.STR,
+                    enum=sorted(self.view.group_by_fields),
+                    description=_(
+                        "Answer with the number of records for each value of this field "
+                        "instead of the records, after every filter (see “Counts by a "
+                        "field”). Not with page, page_size, ordering or expand. %(fields)s"
+                    )
+                    % {
+                        "fields": " ".join(
+                            f"{name}: {field.description}"
+                            + (_(" (a record may count in several groups).") if field.many else ".")
+                            for name, field in sorted(self.view.group_by_fields.items())
+                        )
+                    },
+                )
+            )
         formats = [renderer.format for renderer in self.view.get_renderers()]
         if self.method == "GET" and len(formats) > 1:
             parameters.append(
@@ -81,6 +102,14 @@ class PortalAutoSchema(AutoSchema):
                 )
             )
         return parameters
+
+    @property
+    def groupable(self) -> bool:
+        return (
+            self.method == "GET"
+            and self._is_list_view()
+            and bool(getattr(self.view, "group_by_fields", None))
+        )
 
     def get_auth(self):
         """Reads are open to anonymous callers: a token is an alternative, not a requirement.
@@ -155,6 +184,14 @@ class PortalAutoSchema(AutoSchema):
                 errors.setdefault("ordering", {"invalid_choice"})
             if getattr(self.view, "search_fields", None):
                 errors.setdefault("search", {"null_characters_not_allowed"})
+        if self.groupable:
+            errors[grouping.PARAMETER] = {"invalid_choice"}
+            formats = {renderer.format for renderer in self.view.get_renderers()}
+            conflicting = [name for name in grouping.NOT_WITH_GROUPS if name in errors]
+            if formats - set(grouping.GROUP_FORMATS):
+                conflicting.append("format")
+            for name in conflicting:
+                errors[name] = {*errors[name], grouping.CONFLICT_CODE}
         return errors
 
     def _get_response_bodies(self, direction="response"):
@@ -166,6 +203,15 @@ class PortalAutoSchema(AutoSchema):
         ):
             responses.setdefault(
                 "413", self._get_response_for_code(ErrorResponse413Serializer, "413")
+            )
+        if direction == "response" and self.groupable and "200" in responses:
+            groups = self.resolve_serializer(grouping.GroupsSerializer, direction).ref
+            content = responses["200"].get("content", {})
+            if "application/json" in content:
+                records = content["application/json"]["schema"]
+                content["application/json"]["schema"] = {"oneOf": [records, groups]}
+            responses["200"]["description"] = _(
+                "The records, a page at a time; or, with group_by, their counts by a field."
             )
         if direction == "response" and self.method == "GET":
             responses.setdefault(

@@ -11,6 +11,7 @@ from core import page_cache
 from core.changes import last_modified
 
 from .filters import check_parameters
+from .grouping import GroupByMixin
 from .permissions import is_staff_caller, may_read_private
 from .renderers import CSVRenderer, JSONRenderer
 
@@ -95,7 +96,9 @@ class StrictRequestMixin:
         check_parameters(request, self)
 
 
-class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+class PortalViewSet(
+    GroupByMixin, StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModelViewSet
+):
     """A read endpoint: list and detail by slug, with expansion and audience-aware fields.
 
     Subclasses set `serializer_class` (the list shape), optionally `detail_serializer_class`,
@@ -124,6 +127,7 @@ class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModel
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.expand = self.parse_expand(request)
+        self.grouping = self.parse_group_by(request)
 
     def parse_expand(self, request) -> tuple[str, ...]:
         raw = request.query_params.get("expand")
@@ -183,7 +187,8 @@ class PortalViewSet(StrictRequestMixin, ConditionalMixin, viewsets.ReadOnlyModel
             and request.accepted_renderer.format == "csv"
         ):
             filename = f"{self.basename}.csv"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            # Counts by group_by name their own file.
+            response.setdefault("Content-Disposition", f'attachment; filename="{filename}"')
         return response
 
 

@@ -11,6 +11,7 @@ from agreements.network import cooperation_network
 from core.rest.filters import (
     SearchFilter,
 )
+from core.rest.grouping import by_choice, by_country, by_record, by_year
 from core.rest.permissions import may_read_private
 from core.rest.renderers import JSONRenderer
 from core.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
@@ -61,6 +62,26 @@ class AgreementViewSet(PortalWriteViewSet):
     filterset_class = AgreementApiFilter
     search_fields = AGREEMENT_SEARCH_FIELDS
     ordering_fields = ["signed_on", "title", "modified"]
+    group_by_fields = {
+        "year": by_year("signed_on", description=gettext_lazy("the year it was signed")),
+        "country": by_country(
+            "parties__organisation__country",
+            description=gettext_lazy("each country of its parties"),
+            many=True,
+        ),
+        "division": by_record(
+            "parties__organisation__division",
+            description=gettext_lazy("each division of its parties"),
+            many=True,
+        ),
+        "kind": by_choice("kind", Agreement.Kind.choices, description=gettext_lazy("its kind")),
+        "status": by_choice(
+            "status", Agreement.Status.choices, description=gettext_lazy("its status")
+        ),
+        "topic": by_record(
+            "topics", description=gettext_lazy("each of its focus areas"), many=True
+        ),
+    }
 
     def get_queryset(self):
         return visible_agreements(self.request).for_api()

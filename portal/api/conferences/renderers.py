@@ -1,7 +1,7 @@
 from icalendar import Calendar
 from rest_framework import renderers
 
-from core.rest.renderers import CSVRenderer
+from core.rest.renderers import CSVRenderer, is_groups
 
 
 class ICalendarRenderer(renderers.BaseRenderer):
@@ -24,6 +24,8 @@ class LinkRowsCSVRenderer(CSVRenderer):
     links = {"hosts": "organisation", "speakers": "person"}
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        if is_groups(data):
+            return super().render(data, accepted_media_type, renderer_context)
         rows = data.get("results", []) if isinstance(data, dict) else data or []
         return super().render(
             [self.flatten(row) for row in rows], accepted_media_type, renderer_context

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from conferences import calendar
 from conferences.filters import ConferenceApiFilter, SessionFilter
 from conferences.models import Conference, Session
+from core.rest.grouping import by_choice, by_country, by_record, by_year
 from core.rest.permissions import may_read_private
 from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
 from portal import selectors
@@ -89,6 +90,15 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     search_fields = ["title", "theme", "city", "venue"]
     ordering_fields = ["start_date", "title", "edition", "modified"]
     ordering = ["-start_date", "-pk"]
+    group_by_fields = {
+        "year": by_year("start_date", description=gettext_lazy("the year it starts")),
+        "country": by_country("country", description=gettext_lazy("its country")),
+        "division": by_record("division", description=gettext_lazy("its division")),
+        "kind": by_choice("kind", Conference.Kind.choices, description=gettext_lazy("its kind")),
+        "status": by_choice(
+            "status", Conference.Status.choices, description=gettext_lazy("its status")
+        ),
+    }
 
     def get_queryset(self):
         staff = may_read_private(self.request, Conference)
@@ -139,6 +149,10 @@ class SessionViewSet(CalendarMixin, PortalViewSet):
     ordering_fields = ["day", "start_time", "title", "modified"]
     # Whole-day items open each day, on every database.
     ordering = ["day", F("start_time").asc(nulls_first=True), "order", "pk"]
+    group_by_fields = {
+        "kind": by_choice("kind", Session.Kind.choices, description=gettext_lazy("its kind")),
+        "topic": by_record("topics", description=gettext_lazy("each of its topics"), many=True),
+    }
 
     def get_queryset(self):
         if may_read_private(self.request, Session):

@@ -1,6 +1,8 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 
+from core.rest.grouping import by_choice, by_country, by_record
 from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
 from members.filters import MembershipFilter, OrganisationApiFilter
 from members.models import Membership, Organisation, Person
@@ -86,6 +88,12 @@ class OrganisationViewSet(PortalWriteViewSet):
     filterset_class = OrganisationApiFilter
     search_fields = ["name", "short_name", "city"]
     ordering_fields = ["name", "country", "modified"]
+    group_by_fields = {
+        "country": by_country("country", description=gettext_lazy("its country")),
+        "division": by_record("division", description=gettext_lazy("its division")),
+        "kind": by_choice("kind", Organisation.Kind.choices, description=gettext_lazy("its kind")),
+        "topic": by_record("topics", description=gettext_lazy("each of its topics"), many=True),
+    }
 
     def get_queryset(self):
         if self.action == "list":
@@ -107,6 +115,9 @@ class PersonViewSet(PortalWriteViewSet):
     filterset_class = PersonApiFilter
     search_fields = ["name", "job_title"]
     ordering_fields = ["name", "modified"]
+    group_by_fields = {
+        "country": by_country("country", description=gettext_lazy("their country")),
+    }
 
     def get_queryset(self):
         people = Person.objects.for_api() if self.action == "list" else selectors.people_in_full()
@@ -123,6 +134,14 @@ class MembershipViewSet(PortalViewSet):
     filterset_class = MembershipFilter
     search_fields = ["organisation__name"]
     ordering_fields = ["started_on", "ended_on", "modified"]
+    group_by_fields = {
+        "category": by_choice(
+            "category", Membership.Category.choices, description=gettext_lazy("its category")
+        ),
+        "status": by_choice(
+            "status", Membership.Status.choices, description=gettext_lazy("its status")
+        ),
+    }
 
     def get_queryset(self):
         return Membership.objects.for_api()
