@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from conferences.services import set_publication
 from core.models import Tombstone
 from members.services import anonymise_person
+from ops.backups.scope import backed_up_models
 from tests.admin_support import admin_url
 from tests.conferences.test_admin import conference_data_of
 from tests.factories import (
@@ -363,3 +364,8 @@ def test_feed_query_budget_for_staff(staff_api_client, django_assert_num_queries
         response = staff_api_client.get(URL)
 
     assert len(response.json()["results"]) == rows
+
+
+def test_tombstones_are_backed_up():
+    """A restored portal still tells mirrors what left before the backup was made."""
+    assert Tombstone in backed_up_models()
