@@ -8,8 +8,8 @@ from core.models import Tombstone
 from .models import Conference, Session
 
 
-def session_conference_published(session: Session) -> bool:
-    return Conference.objects.filter(pk=session.conference_id, is_published=True).exists()
+def conference_published(values) -> bool:
+    return Conference.objects.filter(pk=values["conference_id"], is_published=True).exists()
 
 
 def sessions_left_with(conference: Conference) -> None:
@@ -41,7 +41,8 @@ def watch() -> None:
     departures.watch(
         Session,
         resource="sessions",
-        fields=["is_published"],
+        # Moved to a draft conference, a session leaves too.
+        fields=["is_published", "conference_id"],
         shown=lambda values: values["is_published"],
-        also_shown=session_conference_published,
+        also_shown=conference_published,
     )

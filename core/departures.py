@@ -33,8 +33,8 @@ class Watch:
     fields: tuple[str, ...]
     shown: Callable[[Values], bool]
     reason: Callable[[Values, Values], str]
-    # A condition outside the row (a session's conference), consulted only when it matters.
-    also_shown: Callable[[models.Model], bool] | None
+    # A condition outside the row (a session's conference), read only when the values change.
+    also_shown: Callable[[Values], bool] | None
     # What a departure or return means for other records (a conference's sessions).
     on_departure: Callable[[models.Model], None] | None
     on_return: Callable[[models.Model], None] | None
@@ -42,8 +42,8 @@ class Watch:
     def values(self, instance: models.Model) -> dict[str, Any]:
         return {name: getattr(instance, name) for name in self.fields}
 
-    def is_public(self, instance: models.Model, values: Values) -> bool:
-        return self.shown(values) and (self.also_shown is None or self.also_shown(instance))
+    def is_public(self, values: Values) -> bool:
+        return self.shown(values) and (self.also_shown is None or self.also_shown(values))
 
 
 WATCHED: dict[str, Watch] = {}
@@ -64,7 +64,7 @@ def watch(
     fields: Iterable[str] = (),
     shown: Callable[[Values], bool] = always,
     reason: Callable[[Values, Values], str] = unpublished,
-    also_shown: Callable[[models.Model], bool] | None = None,
+    also_shown: Callable[[Values], bool] | None = None,
     on_departure: Callable[[models.Model], None] | None = None,
     on_return: Callable[[models.Model], None] | None = None,
 ) -> None:
@@ -128,11 +128,10 @@ def _saved(sender, instance, created=False, raw=False, **kwargs) -> None:
     if raw or created or old is None:
         return
     new = watched.values(instance)
-    was, now = watched.shown(old), watched.shown(new)
-    if was == now:
+    if old == new:
         return
-    # The condition outside the row is the same before and after this save.
-    if watched.also_shown is not None and not watched.also_shown(instance):
+    was, now = watched.is_public(old), watched.is_public(new)
+    if was == now:
         return
     if was:
         record(watched.resource, [instance], reason=watched.reason(old, new))
@@ -148,5 +147,5 @@ def _deleted(sender, instance, **kwargs) -> None:
     watched = watch_of(sender)
     if watched is None:
         return
-    public = watched.is_public(instance, watched.values(instance))
+    public = watched.is_public(watched.values(instance))
     record(watched.resource, [instance], reason=Tombstone.Reason.DELETED, was_public=public)

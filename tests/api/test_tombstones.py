@@ -125,6 +125,20 @@ def test_unpublished_conference_lists_its_published_sessions(api_client):
     assert Tombstone.objects.get(resource="sessions", reason="deleted").was_public is False
 
 
+def test_session_moved_to_a_draft_conference_leaves(api_client):
+    session = SessionFactory(is_published=True)
+    draft = ConferenceFactory(is_published=False)
+
+    session.conference = draft
+    session.save()
+    session.conference = ConferenceFactory()  # published: back
+    session.save()
+    session.conference = draft
+    session.save()
+
+    assert feed(api_client) == [("sessions", session.pk, "unpublished")]
+
+
 def test_deleted_conference_lists_its_sessions(api_client, staff_client):
     conference = ConferenceFactory()
     session = SessionFactory(conference=conference, is_published=True)
