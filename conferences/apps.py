@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ConferencesConfig(AppConfig):
     name = "conferences"
     verbose_name = _("Conferences")
+
+    def ready(self):
+        from .departures import watch
+
+        watch()

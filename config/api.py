@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from portal.api.agreements.views import ROUTES as AGREEMENT_ROUTES
 from portal.api.conferences.views import ROUTES as CONFERENCE_ROUTES
 from portal.api.members.views import ROUTES as MEMBER_ROUTES
+from portal.api.sync.views import ROUTES as SYNC_ROUTES
 
 
 class PortalRouter(routers.DefaultRouter):
@@ -33,7 +34,12 @@ class NotFoundView(APIView):
 
 
 router = PortalRouter()
-for prefix, viewset, basename in (*CONFERENCE_ROUTES, *MEMBER_ROUTES, *AGREEMENT_ROUTES):
+for prefix, viewset, basename in (
+    *CONFERENCE_ROUTES,
+    *MEMBER_ROUTES,
+    *AGREEMENT_ROUTES,
+    *SYNC_ROUTES,
+):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

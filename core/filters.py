@@ -10,6 +10,8 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.db.counts import joins_many
+from core.departures import WATCHED
+from core.rest.filters import parse_moment
 
 FACET_LIMIT = 40
 
@@ -146,3 +148,45 @@ def documented(page_filter: django_filters.Filter, help_text: str) -> django_fil
     api_filter.__dict__.pop("_field", None)
     api_filter.extra["help_text"] = help_text
     return api_filter
+
+
+class MomentField(forms.Field):
+    """An ISO 8601 date-time (a date means its midnight UTC), as `modified_since` reads it."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Enter an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z.")
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        moment = parse_moment(str(value))
+        if moment is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return moment
+
+
+class MomentFilter(django_filters.Filter):
+    field_class = MomentField
+
+
+def watched_resources() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(WATCHED)]
+
+
+class TombstoneFilter(django_filters.FilterSet):
+    """The removed feed: since when, and of which resource."""
+
+    since = MomentFilter(
+        field_name="removed_at",
+        lookup_expr="gte",
+        help_text=_(
+            "Only records that left at or after this moment (ISO 8601; a date means its "
+            "midnight UTC): the time your previous sync started."
+        ),
+    )
+    resource = django_filters.ChoiceFilter(
+        choices=watched_resources,
+        help_text=_("Only the records of this list, by its name in the address."),
+    )

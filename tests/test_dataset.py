@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from agreements.models import Agreement
 from conferences.models import Conference, Quote, Session
 from core.changes import records_changed_at
+from core.models import Tombstone
 from members.models import Membership, Organisation, Person
 from ops.dataset import AS_OF, dataset_models, generate_dataset
 from ops.dataset.builder import DatasetBuilder
@@ -203,7 +204,9 @@ def test_generate_dataset_command_refuses_a_database_with_records():
 def test_generate_dataset_command_replace_deletes_previous_records(partner_token, staff_token):
     existing = Organisation.objects.get()  # the partner token's organisation
     Person.objects.create(name="Earlier Person", slug="earlier-person", affiliation=existing)
+    Person.objects.create(name="Gone Person", slug="gone-person").delete()
     assert existing.history.exists()
+    assert Tombstone.objects.exists()
 
     generate(scale=0.01, seed=1, replace=True)
 
@@ -213,6 +216,8 @@ def test_generate_dataset_command_replace_deletes_previous_records(partner_token
     assert not Organisation.history.exists()
     # A partner token belongs to its organisation; a staff token stays.
     assert list(ApiToken.objects.all()) == [staff_token]
+    # What left before refers to ids the new records take again.
+    assert not Tombstone.objects.exists()
 
 
 def test_generate_dataset_writes_nothing_when_building_fails(monkeypatch):

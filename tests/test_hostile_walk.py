@@ -29,6 +29,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern
 from rest_framework.test import APIClient
 
+from members.models import Topic
 from tests.hostile_support import (
     BODY_VALUES,
     CORPUS,
@@ -160,6 +161,8 @@ def world(django_db_setup, django_db_blocker):
     """Loaded and crawled once for the module, in a transaction rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", verbosity=0)
+        # A record that left, so that the removed feed has a row to walk too.
+        Topic.objects.create(name="Withdrawn topic", slug="withdrawn-topic").delete()
         cache.clear()
         yield World(Client())
         transaction.set_rollback(True)

@@ -9,6 +9,8 @@ from django.db import DEFAULT_DB_ALIAS, models, router
 from django.db.models import signals
 
 # Models (by label) and whole apps left out of a backup, with the reason the manifest records.
+# Tombstones (core.tombstone) are kept: after a restore, partners' mirrors must still learn
+# what left before the backup was made.
 LEFT_OUT = {
     "contenttypes.contenttype": "rebuilt by migrate; references to it are kept as natural keys",
     "auth.permission": "rebuilt by migrate; references to it are kept as natural keys",

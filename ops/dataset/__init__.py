@@ -18,6 +18,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from core.changes import records_changed
+from core.models import Tombstone
 
 from .builder import DatasetBuilder
 from .rows import AS_OF, MIN_SCALE, Sizes
@@ -156,9 +157,11 @@ def clear_records(using: str) -> None:
 
     TRUNCATE takes only tables that no other table points at, unless those go too: a table
     referenced from outside (organisations, by partner API tokens), and those it references,
-    is emptied with DELETE instead, once the outside rows pointing at it are deleted.
+    is emptied with DELETE instead, once the outside rows pointing at it are deleted. The
+    tombstones of the records replaced go too: their ids will be taken again.
     """
     connection = connections[using]
+    Tombstone.objects.using(using).delete()
     dataset = dataset_models()
     kept = _referenced_from_outside(dataset)
     for model, field in _outside_references(dataset):
