@@ -98,14 +98,18 @@ class AgreementQuerySet(models.QuerySet):
     def for_api(self) -> "AgreementQuerySet":
         """What the API's agreement shapes read: parties with signatories, focus areas, the
         agreements it amends or renews and those amending or renewing it."""
-        return self.with_chain().select_related("signed_at_conference").prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=AgreementParty.objects.select_related(
-                    "organisation", "signatory"
-                ).with_confirmation(),
-            ),
-            "topics",
+        return (
+            self.with_chain()
+            .select_related("signed_at_conference")
+            .prefetch_related(
+                Prefetch(
+                    "parties",
+                    queryset=AgreementParty.objects.select_related(
+                        "organisation", "signatory"
+                    ).with_confirmation(),
+                ),
+                "topics",
+            )
         )
 
     def for_network(self) -> "AgreementQuerySet":
@@ -122,14 +126,18 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "AgreementQuerySet":
-        return self.with_chain().select_related("signed_at_conference").prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=AgreementParty.objects.select_related(
-                    "organisation", "signatory"
-                ).with_confirmation(),
-            ),
-            "topics",
+        return (
+            self.with_chain()
+            .select_related("signed_at_conference")
+            .prefetch_related(
+                Prefetch(
+                    "parties",
+                    queryset=AgreementParty.objects.select_related(
+                        "organisation", "signatory"
+                    ).with_confirmation(),
+                ),
+                "topics",
+            )
         )
 
     def for_confirmations(self) -> "AgreementQuerySet":
@@ -356,6 +364,16 @@ class Agreement(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:agreement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_shown_to_visitors(self) -> bool:
+        """As `AgreementQuerySet.public()`, for a record already loaded."""
+        return self.is_public and self.status != self.Status.DRAFT
+
+    def later_ones(self, relation: str) -> list["Agreement"]:
+        """The agreements amending (or renewing) this one, oldest first; reads those
+        `with_chain()` prefetched."""
+        return [later for later in self.followed_by.all() if later.relation == relation]
 
     # A chain longer than this is refused: it could only be a mistake, and each step is a query.
     MAXIMUM_CHAIN = 50

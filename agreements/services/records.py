@@ -410,16 +410,15 @@ def _party_dates_after(
     """Each party's signing date as it will be once the parties are synced."""
     stored = dict(agreement.parties.values_list("organisation_id", "signed_on"))
     organisation_ids = [party.pk for party in parties] if parties is not None else list(stored)
-    return [
-        party_dates[pk] if pk in party_dates else stored.get(pk) for pk in organisation_ids
-    ]
+    return [party_dates[pk] if pk in party_dates else stored.get(pk) for pk in organisation_ids]
 
 
 def _sync_parties(
-    agreement: Agreement, parties: Sequence[Organisation], party_dates: PartyDates = {}
+    agreement: Agreement, parties: Sequence[Organisation], party_dates: PartyDates | None = None
 ) -> bool:
     """Make the parties those given, in that order, with the signing dates given; whether
     anything had to change."""
+    party_dates = party_dates or {}
     wanted = [party.pk for party in parties]
     removed, _by_model = agreement.parties.exclude(organisation_id__in=wanted).delete()
     changed = removed > 0

@@ -42,6 +42,10 @@ WRITES = ["create", "update", "partial_update"]
 # The model's own checks (full_clean), as the admin runs them.
 @extend_validation_errors(["invalid"], "signed_on", WRITES)
 @extend_validation_errors(["invalid"], "expires_on", WRITES)
+@extend_validation_errors(["invalid"], "terminated_on", WRITES)
+@extend_validation_errors(["invalid"], "termination_reason", WRITES)
+@extend_validation_errors(["invalid"], "follows", WRITES)
+@extend_validation_errors(["invalid"], "relation", WRITES)
 @extend_validation_errors(["invalid"], "document_is_public", WRITES)
 @extend_validation_errors(["invalid"], "non_field_errors", WRITES)
 @extend_schema_view(
