@@ -375,6 +375,33 @@ class Agreement(TimeStampedModel):
         `with_chain()` prefetched."""
         return [later for later in self.followed_by.all() if later.relation == relation]
 
+    def chain(self) -> tuple[list["Agreement"], list["Agreement"]]:
+        """The earlier agreements this one amends or renews (first first) and the later ones
+        amending or renewing it (oldest first), each marked with `relation`. Reads what
+        `with_chain()` loaded; a longer chain costs one query per further step."""
+        earlier, seen = [], {self.pk}
+        current = self.follows
+        while current is not None and current.pk not in seen and len(seen) <= self.MAXIMUM_CHAIN:
+            seen.add(current.pk)
+            earlier.append(current)
+            current = (
+                Agreement.objects.filter(pk=current.follows_id).first()
+                if current.follows_id
+                else None
+            )
+        later, step = [], list(self.followed_by.all())
+        while step and len(seen) <= self.MAXIMUM_CHAIN:
+            step = [agreement for agreement in step if agreement.pk not in seen]
+            seen.update(agreement.pk for agreement in step)
+            later.extend(step)
+            if step:
+                step = list(
+                    Agreement.objects.filter(follows__in=step).order_by(
+                        F("signed_on").asc(nulls_last=True), "pk"
+                    )
+                )
+        return earlier[::-1], later
+
     # A chain longer than this is refused: it could only be a mistake, and each step is a query.
     MAXIMUM_CHAIN = 50
 
