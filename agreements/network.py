@@ -43,13 +43,27 @@ class Network:
         return sorted(self.nodes, key=lambda node: (-node.agreement_count, node.name, node.pk))
 
 
+def links(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """The agreements that make a link between their parties. An amendment changes a link that
+    exists and makes none; a chain of renewals is one link, made by its latest agreement among
+    `agreements` (an agreement renewed by another of them is left out)."""
+    renewed_here = Agreement.objects.filter(
+        follows=OuterRef("pk"),
+        relation=Agreement.Relation.RENEWS,
+        pk__in=agreements.values("pk"),
+    )
+    return agreements.exclude(relation=Agreement.Relation.AMENDS).exclude(Exists(renewed_here))
+
+
 def cooperation_network(agreements: QuerySet[Agreement], *, limit: int) -> Network:
-    """The graph of the `limit` organisations that signed the most of `agreements`.
+    """The graph of the `limit` organisations that signed the most of `agreements`, counting
+    the links among them (`links`: no amendment, a chain of renewals once).
 
     Each node carries `agreement_count` (how many of `agreements` it signed) and `is_member`;
     nodes are ordered by name. An edge joins every two shown parties of an agreement, oldest
     agreement first; an agreement with fewer than two shown parties gives no edge.
     """
+    agreements = links(agreements)
     parties = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
     # Counted on the parties alone (whole numbers, no join), then the few shown are loaded.
     ranking = list(

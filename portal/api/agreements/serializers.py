@@ -498,5 +498,8 @@ class NetworkSerializer(serializers.Serializer):
         )
     )
     agreement_count = serializers.IntegerField(
-        help_text=gettext_lazy("How many agreements match the filters.")
+        help_text=gettext_lazy(
+            "How many agreements match the filters: a chain of renewals counts once, an "
+            "amendment not at all."
+        )
     )

@@ -111,7 +111,8 @@ class KeptFilterBackend(DjangoFilterBackend):
     description=gettext_lazy(
         "The cooperation network of the agreements that match the filters (not paged): "
         "organisations as nodes, and for each agreement an edge between every two of its "
-        "parties (one edge for two parties, three for three). The graph holds the `limit` "
+        "parties (one edge for two parties, three for three); a chain of renewals makes one edge, "
+        "from its latest agreement, and an amendment none. The graph holds the `limit` "
         "organisations that signed the most of these agreements and the edges among them; "
         "`organisation_count` and `agreement_count` give the whole. Drafts and non-public "
         "agreements are left out, except for staff tokens."
