@@ -126,24 +126,22 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "AgreementQuerySet":
-        return (
-            self.with_chain()
-            .select_related("signed_at_conference")
-            .prefetch_related(
-                Prefetch(
-                    "parties",
-                    queryset=AgreementParty.objects.select_related(
-                        "organisation", "signatory"
-                    ).with_confirmation(),
-                ),
-                "topics",
-            )
-        )
+        """The public page: as `for_confirmations`, with the agreements it amends or renews
+        and those amending or renewing it."""
+        return self.for_confirmations().with_chain()
 
     def for_confirmations(self) -> "AgreementQuerySet":
         """What a party's answer is checked against (agreements/confirmations.py): the parties
         with their signatories and answers, the focus areas."""
-        return self.for_detail()
+        return self.select_related("signed_at_conference").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related(
+                    "organisation", "signatory"
+                ).with_confirmation(),
+            ),
+            "topics",
+        )
 
     def involving(self, organisations) -> "AgreementQuerySet":
         """Agreements one of these organisations is a party to."""
