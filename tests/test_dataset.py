@@ -47,8 +47,8 @@ COUNTS_AT_SCALE = {
     "conferences.Award": 1,
     "conferences.Quote": 0,
     "agreements.Agreement": 200,
-    "agreements.Agreement_topics": 513,
-    "agreements.AgreementParty": 431,
+    "agreements.Agreement_topics": 518,
+    "agreements.AgreementParty": 440,
 }
 
 
