@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 
 from members.models import Membership, Organisation, Topic
 
@@ -43,16 +43,27 @@ class Network:
         return sorted(self.nodes, key=lambda node: (-node.agreement_count, node.name, node.pk))
 
 
+# How many renewals apart two agreements of a chain may be and still make one link, when those
+# between them are left out (private ones, for visitors): enough for any real chain.
+RENEWALS_APART = 3
+
+
 def links(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     """The agreements that make a link between their parties. An amendment changes a link that
     exists and makes none; a chain of renewals is one link, made by its latest agreement among
-    `agreements` (an agreement renewed by another of them is left out)."""
-    renewed_here = Agreement.objects.filter(
-        follows=OuterRef("pk"),
-        relation=Agreement.Relation.RENEWS,
-        pk__in=agreements.values("pk"),
+    `agreements` (an agreement a later one of them renews, even through renewals left out,
+    is left out)."""
+    renews = Agreement.Relation.RENEWS
+    step, through = "follows", Q()
+    renewing = Q()
+    for _apart in range(RENEWALS_APART):
+        renewing |= through & Q(**{step: OuterRef("pk")})
+        through &= Q(**{f"{step}__relation": renews})
+        step = f"{step}__follows"
+    renewed_later = Agreement.objects.filter(
+        renewing, relation=renews, pk__in=agreements.values("pk")
     )
-    return agreements.exclude(relation=Agreement.Relation.AMENDS).exclude(Exists(renewed_here))
+    return agreements.exclude(relation=Agreement.Relation.AMENDS).exclude(Exists(renewed_later))
 
 
 def cooperation_network(agreements: QuerySet[Agreement], *, limit: int) -> Network:
