@@ -286,7 +286,7 @@ def chain():
 
 
 def test_page_shows_the_chain_in_order_without_private_links(client, chain):
-    first, amendment, hidden, renewal = chain
+    first, amendment, _hidden, renewal = chain
 
     page = client.get(first.get_absolute_url()).content.decode()
 
@@ -302,7 +302,6 @@ def test_page_shows_the_chain_in_order_without_private_links(client, chain):
 
 
 def test_api_links_the_chain_both_ways_and_hides_private_links(staff_api_client, chain):
-    first, amendment, hidden, renewal = chain
     api_client = APIClient()  # anonymous (the `api_client` fixture is the staff one here)
 
     body = api_client.get("/api/v1/agreements/first/").json()
@@ -394,7 +393,7 @@ def test_page_explains_the_life_in_words(client):
 
 def test_page_shows_each_party_signature(client):
     agreement = agreement_between(OrganisationFactory(), OrganisationFactory())
-    first, second = agreement.parties.all()
+    first = agreement.parties.first()
     first.signed_on = day("2025-09-12")
     first.save()
 
@@ -442,10 +441,37 @@ def test_member_proposes_a_renewal_filled_in_from_the_agreement(client):
 
 
 def test_member_cannot_renew_an_agreement_of_others(client):
-    park_a, alice, _park_b, _bruno = two_parks()
+    _park_a, alice, _park_b, _bruno = two_parks()
     agreement_between(OrganisationFactory(), OrganisationFactory(), slug="theirs")
     client.force_login(alice)
 
     response = client.get(reverse("account:agreement-renew", kwargs={"slug": "theirs"}))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_api_list_and_page_cost_the_same_queries_with_chains(
+    client, django_assert_num_queries, rows
+):
+    api_client = APIClient()
+    for number in range(rows):
+        parks = OrganisationFactory(), OrganisationFactory()
+        first = agreement_between(*parks, slug=f"first-{number}")
+        agreement_between(
+            *parks, slug=f"amends-{number}", follows=first, relation=Agreement.Relation.AMENDS
+        )
+        agreement_between(
+            *parks, slug=f"renews-{number}", follows=first, relation=Agreement.Relation.RENEWS
+        )
+
+    # As without chains (test_api_agreement_queries.py): count, agreements with the one each
+    # follows, parties, topics, the agreements following them.
+    with django_assert_num_queries(5):
+        body = api_client.get("/api/v1/agreements/").json()
+    assert body["count"] == 3 * rows
+    # The page: the agreement with the one it follows, parties, topics, those following it;
+    # and one query for the next step of its chain (none here).
+    url = Agreement.objects.get(slug="first-0").get_absolute_url()
+    with django_assert_num_queries(5):
+        client.get(url)
