@@ -381,6 +381,11 @@ class AgreementPartyAdmin(HistoryAdmin):
     date_hierarchy = "agreement__signed_on"
     autocomplete_fields = ["agreement", "organisation", "signatory"]
 
+    def save_model(self, request: HttpRequest, obj: AgreementParty, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A party's signing date may conclude the agreement, and so move its status.
+        settle_agreement(agreement=obj.agreement, changed_by=request.user)
+
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)

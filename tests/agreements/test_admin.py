@@ -470,3 +470,26 @@ def test_agreement_list_filters_those_expiring_within_90_days(staff_client):
     response = staff_client.get(admin_url("agreement", "changelist"), {"expiring": "90"})
 
     assert [row.pk for row in response.context["cl"].result_list] == [soon.pk]
+
+
+def test_party_change_with_the_last_signing_date_concludes_the_agreement(staff_client):
+    agreement = bilateral_agreement(signed_on=datetime.date(2024, 1, 5))
+    first, second = agreement.parties.all()
+    first.signed_on = datetime.date(2024, 1, 2)
+    first.save()
+
+    response = staff_client.post(
+        admin_url("agreementparty", "change", second.pk),
+        {
+            "agreement": agreement.pk,
+            "organisation": second.organisation_id,
+            "reference_number": "",
+            "signatory": "",
+            "signed_on": "2024-01-09",
+            "order": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.signed_on == datetime.date(2024, 1, 9)
