@@ -400,7 +400,8 @@ class Agreement(TimeStampedModel):
                 )
         return earlier[::-1], later
 
-    # A chain longer than this is refused: it could only be a mistake, and each step is a query.
+    # How far a chain is followed (each step is a query): far beyond any real chain of
+    # amendments and renewals.
     MAXIMUM_CHAIN = 50
 
     def earlier_ids(self) -> list[int]:
