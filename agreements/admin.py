@@ -34,13 +34,18 @@ from .confirmations import (
 from .forms import AgreementPartyFormSet
 from .models import MINIMUM_PARTIES, Agreement, AgreementParty
 from .resources import AgreementResource
-from .services import answered_version, ask_again_if_changed, set_agreement_visibility
+from .services import (
+    answered_version,
+    ask_again_if_changed,
+    set_agreement_visibility,
+    settle_agreement,
+)
 
 
 class AgreementPartyInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = AgreementParty
     formset = AgreementPartyFormSet
-    fields = ["organisation", "signatory", "reference_number", "order"]
+    fields = ["organisation", "signatory", "signed_on", "reference_number", "order"]
     autocomplete_fields = ["organisation", "signatory"]
     min_num = MINIMUM_PARTIES
     extra = 0
@@ -156,7 +161,15 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [AgreementResource]
     form = AgreementAdminForm
     formfield_overrides = HTTPS_URL_FIELDS
-    list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
+    list_display = [
+        "title",
+        "party_names",
+        "kind",
+        "signed_on",
+        "status",
+        "expires_on",
+        "is_public",
+    ]
     list_filter = [
         AgreementAttentionFilter,
         "status",
@@ -176,7 +189,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     ]
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["signed_at_conference", "topics"]
+    autocomplete_fields = ["signed_at_conference", "topics", "follows"]
     inlines = [AgreementPartyInline]
     actions = ["make_public", "make_private"]
     readonly_fields = ["confirmation_states"]
@@ -186,7 +199,19 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
             _("Signing"),
             {"fields": ["signed_on", "signed_at_conference", ("signed_city", "signed_country")]},
         ),
-        (_("Validity"), {"fields": [("effective_on", "expires_on")]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    ("effective_on", "expires_on"),
+                    ("terminated_on", "termination_reason"),
+                ],
+                "description": _(
+                    "Unless it is a draft, the status follows these dates, checked every day."
+                ),
+            },
+        ),
+        (_("Amends or renews"), {"fields": [("follows", "relation")]}),
         (_("Content"), {"fields": ["summary", "topics", "source_url"]}),
         (_("Signed document"), {"fields": ["document", "document_is_public"]}),
         (_("Confirmations"), {"fields": ["confirmation_states", "confirmation_note"]}),
@@ -266,6 +291,8 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         agreement = form.instance
+        # The concluding date from the parties' dates just saved, the status from the dates.
+        settle_agreement(agreement=agreement, changed_by=request.user)
         ask_again_if_changed(agreement, getattr(agreement, "_answered_version", None))
         published_now = agreement.is_public and not form.initial.get("is_public", False)
         if published_now and agreement.proposed_for_id:
@@ -341,7 +368,7 @@ class AgreementPartyAdmin(HistoryAdmin):
     Deleting the agreement itself still deletes its parties.
     """
 
-    list_display = ["organisation", "agreement", "signatory", "reference_number"]
+    list_display = ["organisation", "agreement", "signatory", "signed_on", "reference_number"]
     list_filter = ["agreement__status", "agreement__kind"]
     list_select_related = ["organisation", "agreement", "signatory"]
     search_fields = [
@@ -353,6 +380,11 @@ class AgreementPartyAdmin(HistoryAdmin):
     ]
     date_hierarchy = "agreement__signed_on"
     autocomplete_fields = ["agreement", "organisation", "signatory"]
+
+    def save_model(self, request: HttpRequest, obj: AgreementParty, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A party's signing date may conclude the agreement, and so move its status.
+        settle_agreement(agreement=obj.agreement, changed_by=request.user)
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

@@ -107,6 +107,13 @@ class AgreementDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         agreement = self.object
         context["parties"] = parties = list(agreement.parties.all())
+        earlier, later = agreement.chain()
+        # A visitor's page: the private or draft agreements of the chain are left out.
+        shown = [link for link in [*earlier, *later] if link.is_shown_to_visitors]
+        if shown:
+            context["chain"] = [
+                link for link in [*earlier, agreement, *later] if link.is_shown_to_visitors
+            ]
         context["meta_description"] = agreement.summary or self.describe(agreement, parties)
         if has_confirmations(agreement):
             states = party_states(agreement)

@@ -58,6 +58,16 @@ def _check_party(agreement: Agreement, organisation: Organisation) -> None:
         )
 
 
+def _party_dates(
+    proposer: Organisation,
+    others: Sequence[Organisation],
+    signed_on: datetime.date | None,
+    others_signed_on: datetime.date | None,
+) -> dict[int, datetime.date | None]:
+    """The member's organisation signed on its date, the other parties on theirs."""
+    return {proposer.pk: signed_on} | {party.pk: others_signed_on for party in others}
+
+
 def _free_slug(title: str) -> str:
     """The title's slug, numbered when another agreement has it: a member cannot see which
     slugs are taken, and should not be refused for it."""
@@ -85,10 +95,17 @@ def propose_agreement(
     topics: Iterable[Topic] = (),
     summary: str = "",
     document=None,
+    others_signed_on: datetime.date | None = None,
+    effective_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+    renews: Agreement | None = None,
 ) -> Agreement:
     """A member's record of an agreement their organisation signed: hidden from visitors until
     staff publish it, confirmed by the proposing party, and the other parties asked to
-    confirm it. Staff are told, and of any party nobody can be asked for."""
+    confirm it. Staff are told, and of any party nobody can be asked for.
+
+    `signed_on` is the date the member's organisation signed, `others_signed_on` the other
+    parties' (when known); `renews`, the earlier agreement this one renews."""
     others = [party for party in other_parties if party.pk != organisation.pk]
     if len(others) != len(list(other_parties)) or not others:
         raise ValidationError(
@@ -110,6 +127,11 @@ def propose_agreement(
         kind=kind,
         parties=[organisation, *others],
         signed_on=signed_on,
+        party_dates=_party_dates(organisation, others, signed_on, others_signed_on),
+        effective_on=effective_on,
+        expires_on=expires_on,
+        follows=renews,
+        relation=Agreement.Relation.RENEWS if renews else "",
         signed_city=signed_city,
         signed_country=signed_country,
         signed_at_conference=signed_at_conference,
@@ -172,7 +194,18 @@ def ask_correction(
 
 # What the proposing party may change while the agreement is not public.
 PROPOSER_FIELDS = frozenset(
-    {"kind", "title", "signed_on", "signed_city", "signed_at_conference", "summary", "document"}
+    {
+        "kind",
+        "title",
+        "signed_on",
+        "others_signed_on",
+        "effective_on",
+        "expires_on",
+        "signed_city",
+        "signed_at_conference",
+        "summary",
+        "document",
+    }
 )
 
 
@@ -215,10 +248,25 @@ def update_proposed_agreement(
                 }
             )
         parties = [proposer, *others]
+    party_dates = None
+    if "signed_on" in changes or "others_signed_on" in changes:
+        others_signed_on = changes.pop("others_signed_on", None)
+        signed_on = changes.get("signed_on", agreement.signed_on)
+        others = (
+            parties[1:]
+            if parties is not None
+            else [party.organisation for party in agreement.parties.exclude(organisation=proposer)]
+        )
+        party_dates = _party_dates(proposer, others, signed_on, others_signed_on)
     before = answered_version(agreement)
     agreement._history_user = user
     update_agreement(
-        agreement=agreement, parties=parties, topics=topics, ask_again=False, **changes
+        agreement=agreement,
+        parties=parties,
+        topics=topics,
+        party_dates=party_dates,
+        ask_again=False,
+        **changes,
     )
     if document:
         # update_agreement leaves documents to the admin; a member replaces theirs here.

@@ -22,6 +22,7 @@ from agreements.confirmations import (
 from agreements.models import Agreement
 from agreements.services import (
     ask_correction,
+    concluded_on,
     confirm_agreement,
     propose_agreement,
     update_proposed_agreement,
@@ -61,7 +62,23 @@ class AgreementForm(forms.Form):
         label=gettext_lazy("Title"), max_length=300, validators=[validate_single_line]
     )
     signed_on = forms.DateField(
-        label=gettext_lazy("Signed on"),
+        label=gettext_lazy("Your organisation signed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    others_signed_on = forms.DateField(
+        label=gettext_lazy("The other parties signed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Leave empty if you do not know it yet."),
+    )
+    effective_on = forms.DateField(
+        label=gettext_lazy("Entry into force"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Expires on"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     signed_city = forms.CharField(
@@ -116,8 +133,6 @@ class AgreementForm(forms.Form):
     ERROR_FIELDS = {
         "parties": "other_parties",
         "signed_country": "signed_at_conference",
-        "expires_on": None,
-        "effective_on": None,
     }
 
     def add_service_errors(self, error: ValidationError) -> None:
@@ -304,6 +319,7 @@ class AgreementDetailView(AgreementMixin, TemplateView):
 class AgreementCreateView(MemberAreaMixin, FormView):
     template_name = "members_area/agreements/agreement_form.html"
     form_class = AgreementForm
+    renews = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -325,6 +341,10 @@ class AgreementCreateView(MemberAreaMixin, FormView):
                 kind=data["kind"],
                 title=data["title"],
                 signed_on=data["signed_on"],
+                others_signed_on=data["others_signed_on"],
+                effective_on=data["effective_on"],
+                expires_on=data["expires_on"],
+                renews=self.renews,
                 signed_city=data["signed_city"],
                 signed_at_conference=data["signed_at_conference"],
                 topics=list(data["topics"]),
@@ -341,6 +361,46 @@ class AgreementCreateView(MemberAreaMixin, FormView):
         return HttpResponseRedirect(
             reverse("account:agreement-detail", kwargs={"slug": agreement.slug})
         )
+
+
+def own_date(agreement: Agreement, organisation_id: int | None):
+    """When the organisation signed (the agreement's date if its own is not known)."""
+    for party in agreement.parties.all():
+        if party.organisation_id == organisation_id and party.signed_on:
+            return party.signed_on
+    return agreement.signed_on
+
+
+def others_date(agreement: Agreement, organisation_id: int | None):
+    """When the other parties signed: the last of their dates, once each has one."""
+    dates = [p.signed_on for p in agreement.parties.all() if p.organisation_id != organisation_id]
+    return concluded_on(dates)
+
+
+class AgreementRenewView(AgreementMixin, AgreementCreateView):
+    """A new record renewing an agreement the user's organisation is party to, filled in from
+    it: the same parties, kind, focus areas and summary; new dates."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.renews = self.get_agreement()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        agreement = self.renews
+        parties = [party.organisation for party in agreement.parties.all()]
+        mine = next(party for party in parties if party.pk in self.mine)
+        return {
+            "organisation": mine,
+            "other_parties": [party for party in parties if party.pk != mine.pk],
+            "kind": agreement.kind,
+            "title": _("%(title)s (renewal)") % {"title": agreement.title},
+            "topics": list(agreement.topics.all()),
+            "summary": agreement.summary,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(renews=self.renews, **kwargs)
 
 
 class AgreementUpdateView(AgreementMixin, FormView):
@@ -371,7 +431,10 @@ class AgreementUpdateView(AgreementMixin, FormView):
             ],
             "kind": agreement.kind,
             "title": agreement.title,
-            "signed_on": agreement.signed_on,
+            "signed_on": own_date(agreement, agreement.proposed_for_id),
+            "others_signed_on": others_date(agreement, agreement.proposed_for_id),
+            "effective_on": agreement.effective_on,
+            "expires_on": agreement.expires_on,
             "signed_city": agreement.signed_city,
             "signed_at_conference": agreement.signed_at_conference,
             "topics": list(agreement.topics.all()),
@@ -392,6 +455,9 @@ class AgreementUpdateView(AgreementMixin, FormView):
                 kind=data["kind"],
                 title=data["title"],
                 signed_on=data["signed_on"],
+                others_signed_on=data["others_signed_on"],
+                effective_on=data["effective_on"],
+                expires_on=data["expires_on"],
                 signed_city=data["signed_city"],
                 signed_at_conference=data["signed_at_conference"],
                 summary=data["summary"],

@@ -403,3 +403,93 @@ def test_agreement_party_organisation_autocomplete_finds_by_short_name(staff_cli
     )
 
     assert [result["text"] for result in response.json()["results"]] == ["Kista Science City"]
+
+
+def test_agreement_add_takes_the_conclusion_and_status_from_the_parties_dates(staff_client):
+    first, second = OrganisationFactory(), OrganisationFactory()
+    data = agreement_data(
+        [
+            party_row(first, signed_on="2024-02-01"),
+            party_row(second, order="1", signed_on="2024-02-10"),
+        ],
+        signed_on="2024-02-01",
+        effective_on="2024-03-01",
+        expires_on="2099-02-28",
+    )
+
+    response = staff_client.post(admin_url("agreement", "add"), data)
+
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(slug="cooperation-between-two-parks")
+    assert agreement.signed_on == datetime.date(2024, 2, 10)
+    assert agreement.status == Agreement.Status.ACTIVE
+    assert [party.signed_on for party in agreement.parties.all()] == [
+        datetime.date(2024, 2, 1),
+        datetime.date(2024, 2, 10),
+    ]
+
+
+def test_agreement_add_terminated_without_reason_shows_the_field_error(staff_client):
+    parties = [party_row(OrganisationFactory()), party_row(OrganisationFactory(), order="1")]
+
+    response = staff_client.post(
+        admin_url("agreement", "add"), agreement_data(parties, terminated_on="2025-10-01")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["termination_reason"] == [
+        "Say why it was terminated."
+    ]
+    assert not Agreement.objects.exists()
+
+
+def test_agreement_change_refuses_a_chain_that_loops(staff_client):
+    first = bilateral_agreement()
+    second = bilateral_agreement(follows=first, relation=Agreement.Relation.RENEWS)
+    data = agreement_data(
+        existing_party_rows(first),
+        2,
+        title=first.title,
+        slug=first.slug,
+        follows=second.pk,
+        relation="renews",
+    )
+
+    response = staff_client.post(admin_url("agreement", "change", first.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["follows"] == [
+        "That agreement already amends or renews this one."
+    ]
+
+
+def test_agreement_list_filters_those_expiring_within_90_days(staff_client):
+    soon = bilateral_agreement(title="Soon", expires_on=datetime.date.today())
+    bilateral_agreement(title="Later", expires_on=datetime.date(2099, 1, 1))
+
+    response = staff_client.get(admin_url("agreement", "changelist"), {"expiring": "90"})
+
+    assert [row.pk for row in response.context["cl"].result_list] == [soon.pk]
+
+
+def test_party_change_with_the_last_signing_date_concludes_the_agreement(staff_client):
+    agreement = bilateral_agreement(signed_on=datetime.date(2024, 1, 5))
+    first, second = agreement.parties.all()
+    first.signed_on = datetime.date(2024, 1, 2)
+    first.save()
+
+    response = staff_client.post(
+        admin_url("agreementparty", "change", second.pk),
+        {
+            "agreement": agreement.pk,
+            "organisation": second.organisation_id,
+            "reference_number": "",
+            "signatory": "",
+            "signed_on": "2024-01-09",
+            "order": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.signed_on == datetime.date(2024, 1, 9)

@@ -41,8 +41,9 @@ def rich_agreement(index: int) -> Agreement:
     return agreement
 
 
-# Anonymous: count, agreements, parties (with organisations and signatories), topics.
-LIST_QUERIES = 4
+# Anonymous: count, agreements (with the one each amends or renews), parties (with
+# organisations and signatories), topics, the agreements amending or renewing them.
+LIST_QUERIES = 5
 EXPANSION_QUERIES = {
     # The organisations again, with their divisions, topics and current memberships.
     "parties": 2,

@@ -53,7 +53,13 @@ def test_agreement_list_shows_the_list_shape(api_client):
         summary="Exchange of start-ups.",
         source_url="https://example.org/news",
     )
-    AgreementPartyFactory(agreement=agreement, organisation=step, order=0, reference_number="S-1")
+    AgreementPartyFactory(
+        agreement=agreement,
+        organisation=step,
+        order=0,
+        reference_number="S-1",
+        signed_on=datetime.date(2024, 5, 28),
+    )
     AgreementPartyFactory(agreement=agreement, organisation=taguspark, order=1, signatory=signatory)
     agreement.topics.add(energy)
 
@@ -81,17 +87,25 @@ def test_agreement_list_shows_the_list_shape(api_client):
         },
         "effective_on": "2024-07-01",
         "expires_on": "2099-06-30",
+        "terminated_on": None,
+        "termination_reason": "",
         "is_in_force": True,
+        "amends": None,
+        "renews": None,
+        "amended_by": [],
+        "renewed_by": [],
         "parties": [
             {
                 "organisation": reference("/api/v1/organisations/", step, "CMU STeP"),
                 "reference_number": "S-1",
                 "signatory": None,
+                "signed_on": "2024-05-28",
             },
             {
                 "organisation": reference("/api/v1/organisations/", taguspark, "Taguspark"),
                 "reference_number": "",
                 "signatory": reference("/api/v1/people/", signatory, "Ana Silva"),
+                "signed_on": None,
             },
         ],
         "topics": [reference("/api/v1/topics/", energy, "Energy efficiency")],

@@ -139,7 +139,7 @@ def test_agreement_full_clean_refuses_expiry_before_effective():
     with pytest.raises(ValidationError) as info:
         agreement.full_clean()
     assert info.value.message_dict == {
-        "expires_on": ["The expiry date cannot be before the effective date."]
+        "expires_on": ["The expiry date cannot be before the entry into force."]
     }
 
 

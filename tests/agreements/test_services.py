@@ -214,7 +214,7 @@ def test_create_agreement_reports_the_parties_with_the_models_problems():
         )
 
     assert excinfo.value.message_dict == {
-        "expires_on": ["The expiry date cannot be before the effective date."],
+        "expires_on": ["The expiry date cannot be before the entry into force."],
         "parties": ["The same organisation cannot sign an agreement twice."],
     }
     assert codes(excinfo.value)["parties"] == ["duplicate_party"]

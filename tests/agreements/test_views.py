@@ -417,8 +417,9 @@ def test_agreement_detail_query_count_does_not_grow_with_the_parties(
         )
     agreement.topics.add(*(TopicFactory() for _ in range(count)))
 
-    # The agreement with its conference, the parties with organisations and signatories, topics.
-    with django_assert_num_queries(3):
+    # The agreement with its conference and the one it amends or renews, the parties with
+    # organisations and signatories, topics, the agreements amending or renewing it.
+    with django_assert_num_queries(4):
         response = client.get(agreement.get_absolute_url())
 
     assert response.content.decode().count("Logo of ") == count

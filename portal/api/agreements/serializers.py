@@ -17,6 +17,7 @@ from core.rest.serializers import (
     absolute,
     api_url,
     expand_to,
+    reverse_one,
     service_errors,
 )
 from members.models import Organisation, Topic
@@ -56,8 +57,11 @@ class AgreementPartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AgreementParty
-        fields = ["organisation", "reference_number", "signatory"]
+        fields = ["organisation", "reference_number", "signatory", "signed_on"]
         read_only_fields = fields
+        extra_kwargs = {
+            "signed_on": {"help_text": gettext_lazy("When this party signed; null if not known.")}
+        }
 
 
 class ExpandedPartySerializer(ExpandedLinkSerializer):
@@ -120,6 +124,85 @@ class ConfirmedSlugsField(ConfirmationsField):
         return [row["organisation"] for row in super().to_representation(agreement)]
 
 
+def _shown(agreement: Agreement, context: dict) -> bool:
+    """Whether the caller may see a linked agreement: staff every one, others the public ones."""
+    return context.get("staff") or agreement.is_shown_to_visitors
+
+
+def _link(agreement: Agreement, context: dict) -> dict:
+    """A linked agreement as a `ReferenceField` shows a record."""
+    url = reverse_one("api:agreement-detail", "slug", agreement.slug)
+    return {
+        "id": agreement.pk,
+        "slug": agreement.slug,
+        "name": agreement.title,
+        "url": absolute(context, url),
+    }
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "url": {"type": "string", "format": "uri"},
+        },
+        "required": ["id", "slug", "name", "url"],
+    }
+)
+class EarlierAgreementField(serializers.Field):
+    """The agreement this one amends (or renews), if it does and the caller may see it;
+    read from `with_chain()`'s join."""
+
+    def __init__(self, relation: str, **kwargs):
+        self.relation = relation
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, agreement):
+        earlier = agreement.follows
+        if earlier is None or agreement.relation != self.relation:
+            return None
+        if not _shown(earlier, self.context):
+            return None
+        return _link(earlier, self.context)
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "url": {"type": "string", "format": "uri"},
+            },
+            "required": ["id", "slug", "name", "url"],
+        },
+    }
+)
+class LaterAgreementsField(serializers.Field):
+    """The agreements amending (or renewing) this one that the caller may see, oldest first;
+    read from `with_chain()`'s prefetch."""
+
+    def __init__(self, relation: str, **kwargs):
+        self.relation = relation
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, agreement):
+        return [
+            _link(later, self.context)
+            for later in agreement.later_ones(self.relation)
+            if _shown(later, self.context)
+        ]
+
+
 class AgreementSerializer(PortalSerializer):
     """An agreement as lists show it. Reads what `Agreement.objects.for_api()` loads."""
 
@@ -134,7 +217,25 @@ class AgreementSerializer(PortalSerializer):
     )
     is_in_force = serializers.BooleanField(
         read_only=True,
-        help_text=gettext_lazy("Signed or active, and today within its validity dates."),
+        help_text=gettext_lazy(
+            "Signed or active, today within its validity dates and not terminated."
+        ),
+    )
+    amends = EarlierAgreementField(
+        Agreement.Relation.AMENDS,
+        help_text=gettext_lazy("The earlier agreement this one amends; null if none."),
+    )
+    renews = EarlierAgreementField(
+        Agreement.Relation.RENEWS,
+        help_text=gettext_lazy("The earlier agreement this one renews; null if none."),
+    )
+    amended_by = LaterAgreementsField(
+        Agreement.Relation.AMENDS,
+        help_text=gettext_lazy("The later agreements amending this one, oldest first."),
+    )
+    renewed_by = LaterAgreementsField(
+        Agreement.Relation.RENEWS,
+        help_text=gettext_lazy("The later agreements renewing this one, oldest first."),
     )
     parties = AgreementPartySerializer(
         many=True,
@@ -179,7 +280,13 @@ class AgreementSerializer(PortalSerializer):
             "signed_at_conference",
             "effective_on",
             "expires_on",
+            "terminated_on",
+            "termination_reason",
             "is_in_force",
+            "amends",
+            "renews",
+            "amended_by",
+            "renewed_by",
             "parties",
             "topics",
             "document",
@@ -277,6 +384,22 @@ class AgreementWriteSerializer(PortalSerializer):
         required=False,
         help_text=gettext_lazy("Slugs of the focus areas."),
     )
+    follows = ReferenceField(
+        "api:agreement-detail",
+        label_attribute="title",
+        queryset=Agreement.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Slug of the earlier agreement this one amends or renews (see `relation`)."
+        ),
+    )
+    relation = serializers.ChoiceField(
+        choices=Agreement.Relation.choices,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Whether it amends or renews `follows`; empty without it."),
+    )
 
     class Meta:
         model = Agreement
@@ -291,6 +414,10 @@ class AgreementWriteSerializer(PortalSerializer):
             "signed_at_conference",
             "effective_on",
             "expires_on",
+            "terminated_on",
+            "termination_reason",
+            "follows",
+            "relation",
             "parties",
             "topics",
             "summary",
@@ -371,5 +498,8 @@ class NetworkSerializer(serializers.Serializer):
         )
     )
     agreement_count = serializers.IntegerField(
-        help_text=gettext_lazy("How many agreements match the filters.")
+        help_text=gettext_lazy(
+            "How many agreements match the filters: a chain of renewals counts once, an "
+            "amendment not at all."
+        )
     )
