@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -32,7 +32,7 @@ from .confirmations import (
     party_states,
 )
 from .forms import AgreementPartyFormSet
-from .models import MINIMUM_PARTIES, Agreement, AgreementParty
+from .models import MINIMUM_PARTIES, Agreement, AgreementDocument, AgreementParty
 from .resources import AgreementResource
 from .services import answered_version, ask_again_if_changed, set_agreement_visibility
 
@@ -48,6 +48,39 @@ class AgreementPartyInline(TolerantAutocompleteMixin, admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[AgreementParty]:
         # Each row's heading is str(party), the organisation's name.
         return super().get_queryset(request).select_related("organisation")
+
+
+class AgreementDocumentInline(admin.TabularInline):
+    """The agreement's PDFs: each checked by the PDF parser on upload (the field's validator),
+    kept private until its public box is ticked."""
+
+    model = AgreementDocument
+    fields = ["kind", "title", "language", "file", "is_public", "order"]
+    extra = 0
+
+
+class AgreementDocumentsFilter(admin.SimpleListFilter):
+    title = _("documents")
+    parameter_name = "documents"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("public", _("With a public document")),
+            ("private", _("With documents for staff only")),
+            ("none", _("Without documents")),
+        ]
+
+    def queryset(self, request, queryset):
+        documents = AgreementDocument.objects.filter(agreement=OuterRef("pk"))
+        if self.value() == "public":
+            return queryset.filter(Exists(documents.filter(is_public=True)))
+        if self.value() == "private":
+            return queryset.filter(Exists(documents)).exclude(
+                Exists(documents.filter(is_public=True))
+            )
+        if self.value() == "none":
+            return queryset.exclude(Exists(documents))
+        return queryset
 
 
 SIGNED_STATUSES = (Agreement.Status.SIGNED, Agreement.Status.ACTIVE)
@@ -164,7 +197,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
         ConfirmationsFilter,
         "kind",
         "is_public",
-        "document_is_public",
+        AgreementDocumentsFilter,
     ]
     list_select_related = ["signed_at_conference"]
     search_fields = [
@@ -177,7 +210,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["signed_at_conference", "topics"]
-    inlines = [AgreementPartyInline]
+    inlines = [AgreementPartyInline, AgreementDocumentInline]
     actions = ["make_public", "make_private"]
     readonly_fields = ["confirmation_states"]
     fieldsets = [
@@ -188,7 +221,6 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
         ),
         (_("Validity"), {"fields": [("effective_on", "expires_on")]}),
         (_("Content"), {"fields": ["summary", "topics", "source_url"]}),
-        (_("Signed document"), {"fields": ["document", "document_is_public"]}),
         (_("Confirmations"), {"fields": ["confirmation_states", "confirmation_note"]}),
     ]
 

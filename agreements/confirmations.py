@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
 
-from .models import Agreement, AgreementConfirmation, AgreementParty
+from .models import Agreement, AgreementConfirmation, AgreementDocument, AgreementParty
 
 CONFIRMED = "confirmed"
 CHANGED = "changed"
@@ -30,7 +30,7 @@ def version_of(agreement: Agreement, *, topics=None, parties=None) -> dict:
     place of the agreement's own, for a form that has not saved them yet."""
     topics = agreement.topics.all() if topics is None else topics
     parties = agreement.parties.all() if parties is None else parties
-    return {
+    version = {
         "kind": agreement.kind,
         "title": agreement.title,
         "signed_on": agreement.signed_on.isoformat() if agreement.signed_on else None,
@@ -45,8 +45,20 @@ def version_of(agreement: Agreement, *, topics=None, parties=None) -> dict:
             {"organisation": party.organisation_id, "signatory": party.signatory_id}
             for party in parties
         ],
-        "document": agreement.document.name or "",
     }
+    # The signed text is part of what the parties confirm; annexes and translations added
+    # later do not ask them again. The first keeps the key of the one document agreements had
+    # at first, so that answers given then still match.
+    documents = agreement.documents.all() if agreement.pk else []
+    signed = [
+        document.file.name
+        for document in documents
+        if document.kind == AgreementDocument.Kind.SIGNED_TEXT
+    ]
+    version["document"] = signed[0] if signed else ""
+    if len(signed) > 1:
+        version["other_signed_texts"] = sorted(signed[1:])
+    return version
 
 
 def fingerprint(agreement: Agreement, *, topics=None, parties=None) -> str:

@@ -12,6 +12,7 @@ from .confirmations import (
 from .notices import answered_version, ask_again_if_changed
 from .records import (
     UPDATABLE_FIELDS,
+    add_agreement_documents,
     create_agreement,
     record_agreement,
     set_agreement_visibility,
@@ -21,6 +22,7 @@ from .records import (
 __all__ = [
     "PROPOSER_FIELDS",
     "UPDATABLE_FIELDS",
+    "add_agreement_documents",
     "answered_version",
     "ask_again_if_changed",
     "ask_correction",

@@ -42,7 +42,6 @@ WRITES = ["create", "update", "partial_update"]
 # The model's own checks (full_clean), as the admin runs them.
 @extend_validation_errors(["invalid"], "signed_on", WRITES)
 @extend_validation_errors(["invalid"], "expires_on", WRITES)
-@extend_validation_errors(["invalid"], "document_is_public", WRITES)
 @extend_validation_errors(["invalid"], "non_field_errors", WRITES)
 @extend_schema_view(
     create=extend_schema(responses={201: AgreementDetailSerializer}),
@@ -52,8 +51,8 @@ WRITES = ["create", "update", "partial_update"]
 class AgreementViewSet(PortalWriteViewSet):
     """Cooperation agreements between organisations.
 
-    Anonymous callers and partner tokens see the public agreements only, and a document only
-    once it has been made public.
+    Anonymous callers and partner tokens see the public agreements only, and of their documents
+    the public ones.
     """
 
     serializer_class = AgreementSerializer
