@@ -124,9 +124,13 @@ class AgreementForm(forms.Form):
         label=gettext_lazy("These documents are"),
         choices=AgreementDocument.Kind.choices,
         initial=AgreementDocument.Kind.SIGNED_TEXT,
+        required=False,
     )
     document_language = forms.ChoiceField(
-        label=gettext_lazy("Their language"), choices=LANGUAGE_CHOICES, initial="en"
+        label=gettext_lazy("Their language"),
+        choices=LANGUAGE_CHOICES,
+        initial="en",
+        required=False,
     )
 
     def __init__(self, *args, organisations: list[Organisation], proposer=None, **kwargs):
@@ -138,6 +142,12 @@ class AgreementForm(forms.Form):
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk__in=[organisation.pk for organisation in organisations]
             ).order_by("name", "pk")
+
+    def clean_document_kind(self) -> str:
+        return self.cleaned_data["document_kind"] or AgreementDocument.Kind.SIGNED_TEXT
+
+    def clean_document_language(self) -> str:
+        return self.cleaned_data["document_language"] or "en"
 
     def clean(self) -> dict:
         data = super().clean()

@@ -41,6 +41,7 @@ def agreement_data(parties: list[dict], initial: int = 0, **fields) -> dict:
         "summary": "",
         "source_url": "",
         **inline_rows("parties", parties, initial, min_num=2),
+        **inline_rows("documents", []),
     }
     data.update(fields)
     return data

@@ -72,6 +72,7 @@ def admin_change_data(agreement: Agreement, **fields) -> dict:
         "source_url": "",
         "confirmation_note": agreement.confirmation_note,
         **inline_rows("parties", parties, initial=len(parties), min_num=2),
+        **inline_rows("documents", []),
     }
     if agreement.is_public:
         data["is_public"] = "on"
@@ -483,9 +484,9 @@ def test_public_page_and_api_detail_cost_the_same_queries_with_confirmations(
     else:
         agreement = agreement_between(park_a, park_b)
     contact_of(OrganisationFactory(), "unrelated")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(agreement.get_absolute_url())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         api_client.get(f"/api/v1/agreements/{agreement.slug}/")
 
 
