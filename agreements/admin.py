@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -212,14 +213,14 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     autocomplete_fields = ["signed_at_conference", "topics"]
     inlines = [AgreementPartyInline, AgreementDocumentInline]
     actions = ["make_public", "make_private"]
-    readonly_fields = ["confirmation_states"]
+    readonly_fields = ["confirmation_states", "expiry_reminders"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "is_public"]}),
         (
             _("Signing"),
             {"fields": ["signed_on", "signed_at_conference", ("signed_city", "signed_country")]},
         ),
-        (_("Validity"), {"fields": [("effective_on", "expires_on")]}),
+        (_("Validity"), {"fields": [("effective_on", "expires_on"), "expiry_reminders"]}),
         (_("Content"), {"fields": ["summary", "topics", "source_url"]}),
         (_("Confirmations"), {"fields": ["confirmation_states", "confirmation_note"]}),
     ]
@@ -268,6 +269,25 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
                 }
             )
         return formfield
+
+    @admin.display(description=_("expiry reminders sent"))
+    def expiry_reminders(self, agreement: Agreement) -> str:
+        reminders = list(agreement.reminders.all()) if agreement.pk else []
+        if not reminders:
+            return _("None yet: the parties' contacts and staff are told 90 and 30 days before.")
+        return format_html_join(
+            "; ",
+            "{} ({}, {})",
+            (
+                (
+                    reminder.get_days_before_display(),
+                    date_format(timezone.localtime(reminder.sent_at), "DATE_FORMAT"),
+                    ngettext("%d recipient", "%d recipients", reminder.recipient_count)
+                    % reminder.recipient_count,
+                )
+                for reminder in reminders
+            ),
+        )
 
     @admin.display(description=_("parties' answers"))
     def confirmation_states(self, agreement: Agreement) -> str:

@@ -103,6 +103,15 @@ class AgreementQuerySet(models.QuerySet):
         with their signatories and answers, the focus areas."""
         return self.for_detail()
 
+    def due_for_reminders(self, today: datetime.date, within_days: int) -> "AgreementQuerySet":
+        """Agreements still running that expire between today and `within_days` from now:
+        signed or active (not drafts, not terminated or expired), public or not. An agreement
+        renewed by moving its expiry date leaves the range by itself."""
+        return self.filter(
+            status__in=[self.model.Status.SIGNED, self.model.Status.ACTIVE],
+            expires_on__range=(today, today + datetime.timedelta(days=within_days)),
+        )
+
     def involving(self, organisations) -> "AgreementQuerySet":
         """Agreements one of these organisations is a party to."""
         return self.filter(
@@ -471,3 +480,36 @@ class AgreementConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.get_state_display()}"
+
+
+class AgreementReminder(models.Model):
+    """That the parties' contacts and staff were told the agreement expires in `days_before`
+    days: each reminder is sent once (agreements/services/reminders.py)."""
+
+    class DaysBefore(models.IntegerChoices):
+        NINETY = 90, _("90 days before expiry")
+        THIRTY = 30, _("30 days before expiry")
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    days_before = models.PositiveSmallIntegerField(_("reminder"), choices=DaysBefore.choices)
+    expires_on = models.DateField(_("about the expiry on"))
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "-days_before"]
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "days_before"], name="agreement_reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(days_before__in=[90, 30]), name="agreement_reminder_days_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} — {self.get_days_before_display()}"

@@ -160,9 +160,7 @@ def add_agreement_documents(
         try:
             document.full_clean(exclude=["agreement"])
         except ValidationError as error:
-            raise ValidationError(
-                {"documents": [message for messages in error.message_dict.values() for message in messages]}
-            ) from None
+            raise ValidationError({"documents": error.messages}) from None
     for document in documents:
         document.save()
     if documents:
