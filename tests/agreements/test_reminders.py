@@ -91,7 +91,7 @@ def test_every_party_contact_and_staff_are_told_once_each(
 def test_removed_contacts_and_inactive_accounts_are_not_told(
     parks, django_capture_on_commit_callbacks
 ):
-    alpha, beta = parks
+    alpha, _beta = parks
     expiring(parks, 30)
     Contact.objects.get(user__username="bruno").delete()
     sleeper = contact_of(alpha, "sleeper")
@@ -254,7 +254,10 @@ def test_a_reminder_is_recorded_once_per_agreement_and_threshold(parks):
 
     with violates(
         "agreement_reminder_once",
-        sqlite="agreements_agreementreminder.agreement_id, agreements_agreementreminder.days_before",
+        sqlite=(
+            "agreements_agreementreminder.agreement_id, "
+            "agreements_agreementreminder.days_before"
+        ),
     ):
         AgreementReminder.objects.create(agreement=agreement, days_before=30, expires_on=days(30))
 
