@@ -255,8 +255,7 @@ def test_a_reminder_is_recorded_once_per_agreement_and_threshold(parks):
     with violates(
         "agreement_reminder_once",
         sqlite=(
-            "agreements_agreementreminder.agreement_id, "
-            "agreements_agreementreminder.days_before"
+            "agreements_agreementreminder.agreement_id, agreements_agreementreminder.days_before"
         ),
     ):
         AgreementReminder.objects.create(agreement=agreement, days_before=30, expires_on=days(30))
@@ -299,9 +298,7 @@ def test_one_failing_agreement_does_not_stop_the_others(
     assert list(AgreementReminder.objects.values_list("agreement__slug", flat=True)) == ["second"]
 
 
-def test_the_reminder_queries_do_not_grow_with_the_agreements(
-    parks, django_assert_max_num_queries
-):
+def test_the_reminder_queries_do_not_grow_with_the_agreements(parks, django_assert_max_num_queries):
     for number in range(4):
         expiring(parks, 30 + number, slug=f"agreement-{number}")
 
