@@ -56,6 +56,7 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) ensure_admin
+	$(MANAGE) send_agreement_reminders --schedule
 	@$(MANAGE) db_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		echo "Task worker started (pid $$worker); mail is written to var/mail/"; \
@@ -64,6 +65,7 @@ run: install
 # The task worker alone: sends the queued e-mail (production runs it under systemd).
 worker: install
 	@mkdir -p var/mail
+	$(MANAGE) send_agreement_reminders --schedule
 	$(MANAGE) db_worker
 
 migrate: install

@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -32,7 +33,7 @@ from .confirmations import (
     party_states,
 )
 from .forms import AgreementPartyFormSet
-from .models import MINIMUM_PARTIES, Agreement, AgreementParty
+from .models import MINIMUM_PARTIES, Agreement, AgreementDocument, AgreementParty
 from .resources import AgreementResource
 from .services import (
     answered_version,
@@ -53,6 +54,39 @@ class AgreementPartyInline(TolerantAutocompleteMixin, admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[AgreementParty]:
         # Each row's heading is str(party), the organisation's name.
         return super().get_queryset(request).select_related("organisation")
+
+
+class AgreementDocumentInline(admin.TabularInline):
+    """The agreement's PDFs: each checked by the PDF parser on upload (the field's validator),
+    kept private until its public box is ticked."""
+
+    model = AgreementDocument
+    fields = ["kind", "title", "language", "file", "is_public", "order"]
+    extra = 0
+
+
+class AgreementDocumentsFilter(admin.SimpleListFilter):
+    title = _("documents")
+    parameter_name = "documents"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("public", _("With a public document")),
+            ("private", _("With documents for staff only")),
+            ("none", _("Without documents")),
+        ]
+
+    def queryset(self, request, queryset):
+        documents = AgreementDocument.objects.filter(agreement=OuterRef("pk"))
+        if self.value() == "public":
+            return queryset.filter(Exists(documents.filter(is_public=True)))
+        if self.value() == "private":
+            return queryset.filter(Exists(documents)).exclude(
+                Exists(documents.filter(is_public=True))
+            )
+        if self.value() == "none":
+            return queryset.exclude(Exists(documents))
+        return queryset
 
 
 SIGNED_STATUSES = (Agreement.Status.SIGNED, Agreement.Status.ACTIVE)
@@ -177,7 +211,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
         ConfirmationsFilter,
         "kind",
         "is_public",
-        "document_is_public",
+        AgreementDocumentsFilter,
     ]
     list_select_related = ["signed_at_conference"]
     search_fields = [
@@ -190,9 +224,9 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["signed_at_conference", "topics", "follows"]
-    inlines = [AgreementPartyInline]
+    inlines = [AgreementPartyInline, AgreementDocumentInline]
     actions = ["make_public", "make_private"]
-    readonly_fields = ["confirmation_states"]
+    readonly_fields = ["confirmation_states", "expiry_reminders"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "is_public"]}),
         (
@@ -205,6 +239,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
                 "fields": [
                     ("effective_on", "expires_on"),
                     ("terminated_on", "termination_reason"),
+                    "expiry_reminders",
                 ],
                 "description": _(
                     "Unless it is a draft, the status follows these dates, checked every day."
@@ -213,7 +248,6 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
         ),
         (_("Amends or renews"), {"fields": [("follows", "relation")]}),
         (_("Content"), {"fields": ["summary", "topics", "source_url"]}),
-        (_("Signed document"), {"fields": ["document", "document_is_public"]}),
         (_("Confirmations"), {"fields": ["confirmation_states", "confirmation_note"]}),
     ]
 
@@ -261,6 +295,25 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
                 }
             )
         return formfield
+
+    @admin.display(description=_("expiry reminders sent"))
+    def expiry_reminders(self, agreement: Agreement) -> str:
+        reminders = list(agreement.reminders.all()) if agreement.pk else []
+        if not reminders:
+            return _("None yet: the parties' contacts and staff are told 90 and 30 days before.")
+        return format_html_join(
+            "; ",
+            "{} ({}, {})",
+            (
+                (
+                    reminder.get_days_before_display(),
+                    date_format(timezone.localtime(reminder.sent_at), "DATE_FORMAT"),
+                    ngettext("%d recipient", "%d recipients", reminder.recipient_count)
+                    % reminder.recipient_count,
+                )
+                for reminder in reminders
+            ),
+        )
 
     @admin.display(description=_("parties' answers"))
     def confirmation_states(self, agreement: Agreement) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
 
-from .models import Agreement, AgreementConfirmation, AgreementParty
+from .models import Agreement, AgreementConfirmation, AgreementDocument, AgreementParty
 
 CONFIRMED = "confirmed"
 CHANGED = "changed"
@@ -42,8 +42,19 @@ def version_of(agreement: Agreement, *, topics=None, parties=None) -> dict:
         "summary": agreement.summary,
         "topics": sorted(topic.slug for topic in topics),
         "parties": [_party_version(agreement, party) for party in parties],
-        "document": agreement.document.name or "",
     }
+    # The signed text is part of what the parties confirm; annexes and translations added
+    # later do not ask them again. The first keeps the key of the one document agreements had
+    # at first, so that answers given then still match.
+    documents = agreement.documents.all() if agreement.pk else []
+    signed = [
+        document.file.name
+        for document in documents
+        if document.kind == AgreementDocument.Kind.SIGNED_TEXT
+    ]
+    version["document"] = signed[0] if signed else ""
+    if len(signed) > 1:
+        version["other_signed_texts"] = sorted(signed[1:])
     # The agreement's life, in the shape only once it says something, so that the fingerprints
     # parties confirmed before it was recorded still match.
     if agreement.terminated_on or agreement.termination_reason:

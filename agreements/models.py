@@ -1,6 +1,6 @@
 import datetime
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
@@ -28,7 +28,10 @@ DOCUMENT_FOLDER = "agreements/documents"
 
 def agreement_document_path(instance: models.Model, filename: str) -> str:
     # The validator admits a PDF only, read by a parser: the client's name never decides.
-    return unique_upload_name(DOCUMENT_FOLDER, instance, extension=".pdf")
+    # Named after the agreement (a document has no slug of its own).
+    return unique_upload_name(
+        DOCUMENT_FOLDER, getattr(instance, "agreement", instance), extension=".pdf"
+    )
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -96,8 +99,8 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def for_api(self) -> "AgreementQuerySet":
-        """What the API's agreement shapes read: parties with signatories, focus areas, the
-        agreements it amends or renews and those amending or renewing it."""
+        """What the API's agreement shapes read: parties with signatories, focus areas,
+        documents, the agreements it amends or renews and those amending or renewing it."""
         return (
             self.with_chain()
             .select_related("signed_at_conference")
@@ -109,6 +112,7 @@ class AgreementQuerySet(models.QuerySet):
                     ).with_confirmation(),
                 ),
                 "topics",
+                "documents",
             )
         )
 
@@ -141,7 +145,21 @@ class AgreementQuerySet(models.QuerySet):
                 ).with_confirmation(),
             ),
             "topics",
+            "documents",
         )
+
+    def due_for_reminders(self, today: datetime.date, within_days: int) -> "AgreementQuerySet":
+        """Agreements still running that expire between today and `within_days` from now:
+        signed or active (not drafts, not terminated or expired), public or not, and not
+        renewed by a later agreement. An agreement renewed by moving its expiry date leaves
+        the range by itself."""
+        renewals = Agreement.objects.filter(
+            follows=OuterRef("pk"), relation=Agreement.Relation.RENEWS
+        )
+        return self.filter(
+            status__in=[self.model.Status.SIGNED, self.model.Status.ACTIVE],
+            expires_on__range=(today, today + datetime.timedelta(days=within_days)),
+        ).exclude(Exists(renewals))
 
     def involving(self, organisations) -> "AgreementQuerySet":
         """Agreements one of these organisations is a party to."""
@@ -239,18 +257,6 @@ class Agreement(TimeStampedModel):
         Topic, verbose_name=_("focus areas"), related_name="agreements", blank=True
     )
     summary = models.TextField(_("summary"), blank=True)
-    document = models.FileField(
-        _("document (PDF)"),
-        upload_to=agreement_document_path,
-        storage=document_storage,
-        blank=True,
-        validators=[validate_pdf_upload],
-    )
-    document_is_public = models.BooleanField(
-        _("document is public"),
-        default=False,
-        help_text=_("Leave unticked to keep the signed document for staff only."),
-    )
     is_public = models.BooleanField(
         _("public"), default=True, help_text=_("Untick to hide the whole agreement from visitors.")
     )
@@ -298,11 +304,6 @@ class Agreement(TimeStampedModel):
                 condition=Q(status="draft") | Q(signed_on__isnull=False),
                 name="agreement_signed_has_date",
                 violation_error_message=_("A signed agreement needs its signing date."),
-            ),
-            models.CheckConstraint(
-                condition=Q(document_is_public=False) | ~Q(document=""),
-                name="agreement_public_document_exists",
-                violation_error_message=_("Upload the document before making it public."),
             ),
             models.CheckConstraint(condition=~Q(title=""), name="agreement_title_not_blank"),
             models.CheckConstraint(
@@ -424,6 +425,19 @@ class Agreement(TimeStampedModel):
         return [party.organisation for party in self.parties.all()]
 
     @property
+    def public_documents(self) -> list["AgreementDocument"]:
+        """The documents visitors may open; reads the documents prefetched."""
+        return [document for document in self.documents.all() if document.is_public]
+
+    @property
+    def public_signed_text(self) -> "AgreementDocument | None":
+        """The first public signed text: what the API's `document` has always pointed to."""
+        for document in self.public_documents:
+            if document.kind == AgreementDocument.Kind.SIGNED_TEXT:
+                return document
+        return None
+
+    @property
     def is_in_force(self) -> bool:
         today = datetime.date.today()
         return (
@@ -478,10 +492,104 @@ class Agreement(TimeStampedModel):
             errors["follows"] = _("An agreement cannot amend or renew itself.")
         elif self.follows_id and self.pk and self.pk in self.earlier_ids():
             errors["follows"] = _("That agreement already amends or renews this one.")
-        if self.document_is_public and not self.document:
-            errors["document_is_public"] = _("Upload the document before making it public.")
         if errors:
             raise ValidationError(errors)
+
+
+LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda language: str(language[1]))
+
+
+class AgreementDocumentQuerySet(models.QuerySet):
+    def public(self) -> "AgreementDocumentQuerySet":
+        """The documents visitors may open: public ones of public agreements."""
+        return self.filter(is_public=True, agreement__in=Agreement.objects.public())
+
+
+class AgreementDocument(TimeStampedModel):
+    """One PDF of an agreement: the signed text, an annex, a translation.
+
+    Kept in the private storage whether public or not; `agreements.views.agreement_document`
+    serves it to visitors only when it and its agreement are public.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_TEXT = "signed_text", _("Signed text")
+        ANNEX = "annex", _("Annex")
+        TRANSLATION = "translation", _("Translation")
+        OTHER = "other", _("Other document")
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.SIGNED_TEXT
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Left blank, the kind is shown, e.g. “Annex”."),
+    )
+    language = models.CharField(
+        _("language"), max_length=15, choices=LANGUAGE_CHOICES, default="en"
+    )
+    file = models.FileField(
+        _("file (PDF)"),
+        upload_to=agreement_document_path,
+        storage=document_storage,
+        max_length=200,
+        validators=[validate_pdf_upload],
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Leave unticked to keep the document for staff and the parties' contacts."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AgreementDocumentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(condition=~Q(file=""), name="agreement_document_has_file"),
+            models.UniqueConstraint(fields=["file"], name="agreement_document_file_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["signed_text", "annex", "translation", "other"]),
+                name="agreement_document_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.title or str(self.get_kind_display())
+
+    def get_absolute_url(self) -> str:
+        return self.file.url
+
+    @property
+    def download_name(self) -> str:
+        """The name a browser saves it under: the agreement's slug, the kind and language."""
+        if self.kind == self.Kind.SIGNED_TEXT and self.order == 0:
+            stem = self.agreement.slug
+        else:
+            stem = f"{self.agreement.slug}-{self.kind.replace('_', '-')}-{self.language}-{self.pk}"
+        return f"{stem[:180]}.pdf"
+
+    @property
+    def size(self) -> int | None:
+        """The file's size in bytes; None when the storage cannot say (a missing file)."""
+        try:
+            return self.file.size
+        except (OSError, ValueError):
+            return None
 
 
 class AgreementPartyQuerySet(models.QuerySet):
@@ -599,3 +707,36 @@ class AgreementConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.get_state_display()}"
+
+
+class AgreementReminder(models.Model):
+    """That the parties' contacts and staff were told the agreement expires in `days_before`
+    days: each reminder is sent once (agreements/services/reminders.py)."""
+
+    class DaysBefore(models.IntegerChoices):
+        NINETY = 90, _("90 days before expiry")
+        THIRTY = 30, _("30 days before expiry")
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    days_before = models.PositiveSmallIntegerField(_("reminder"), choices=DaysBefore.choices)
+    expires_on = models.DateField(_("about the expiry on"))
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "-days_before"]
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "days_before"], name="agreement_reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(days_before__in=[90, 30]), name="agreement_reminder_days_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} — {self.get_days_before_display()}"

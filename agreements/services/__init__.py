@@ -14,6 +14,7 @@ from .lifecycle import refresh_agreement_statuses, settle_agreement
 from .notices import answered_version, ask_again_if_changed
 from .records import (
     UPDATABLE_FIELDS,
+    add_agreement_documents,
     concluded_on,
     create_agreement,
     record_agreement,
@@ -24,6 +25,7 @@ from .records import (
 __all__ = [
     "PROPOSER_FIELDS",
     "UPDATABLE_FIELDS",
+    "add_agreement_documents",
     "answered_version",
     "ask_again_if_changed",
     "ask_correction",

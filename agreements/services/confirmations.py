@@ -15,7 +15,7 @@ from conferences.models import Conference
 from members.models import Organisation, Topic
 
 from ..confirmations import fingerprint
-from ..models import Agreement, AgreementConfirmation
+from ..models import Agreement, AgreementConfirmation, AgreementDocument
 from .notices import (
     answered_version,
     ask_again_if_changed,
@@ -23,7 +23,7 @@ from .notices import (
     tell_proposer_of_correction,
     tell_staff_of_proposal,
 )
-from .records import create_agreement, update_agreement
+from .records import add_agreement_documents, create_agreement, update_agreement
 
 
 def _record_answer(
@@ -94,11 +94,13 @@ def propose_agreement(
     signed_at_conference: Conference | None = None,
     topics: Iterable[Topic] = (),
     summary: str = "",
-    document=None,
     others_signed_on: datetime.date | None = None,
     effective_on: datetime.date | None = None,
     expires_on: datetime.date | None = None,
     renews: Agreement | None = None,
+    documents: Sequence = (),
+    document_kind: str = AgreementDocument.Kind.SIGNED_TEXT,
+    document_language: str = "en",
 ) -> Agreement:
     """A member's record of an agreement their organisation signed: hidden from visitors until
     staff publish it, confirmed by the proposing party, and the other parties asked to
@@ -137,10 +139,13 @@ def propose_agreement(
         signed_at_conference=signed_at_conference,
         summary=summary,
         topics=topics,
-        document=document,
         is_public=False,
         proposed_by=proposed_by,
         proposed_for=organisation,
+    )
+    # Private until staff publish them, as the agreement is.
+    add_agreement_documents(
+        agreement=agreement, files=documents, kind=document_kind, language=document_language
     )
     _record_answer(
         agreement=agreement,
@@ -204,7 +209,6 @@ PROPOSER_FIELDS = frozenset(
         "signed_city",
         "signed_at_conference",
         "summary",
-        "document",
     }
 )
 
@@ -216,6 +220,9 @@ def update_proposed_agreement(
     user: AbstractBaseUser,
     other_parties: Sequence[Organisation] | None = None,
     topics: Iterable[Topic] | None = None,
+    documents: Sequence = (),
+    document_kind: str = AgreementDocument.Kind.SIGNED_TEXT,
+    document_language: str = "en",
     **changes: object,
 ) -> Agreement:
     """The proposing party corrects its record while it is not public; it confirms the new
@@ -229,7 +236,6 @@ def update_proposed_agreement(
             _("Only an agreement proposed by a member and not yet public can be changed here."),
             code="not_editable",
         )
-    document = changes.pop("document", None)
     conference = changes.get("signed_at_conference", agreement.signed_at_conference)
     if "signed_at_conference" in changes:
         changes["signed_country"] = conference.country.code if conference else ""
@@ -268,11 +274,10 @@ def update_proposed_agreement(
         ask_again=False,
         **changes,
     )
-    if document:
-        # update_agreement leaves documents to the admin; a member replaces theirs here.
-        agreement.document = document
-        agreement.full_clean(validate_unique=False)
-        agreement.save(update_fields=["document", "modified"])
+    # Added to those it has, private until staff publish them.
+    add_agreement_documents(
+        agreement=agreement, files=documents, kind=document_kind, language=document_language
+    )
     _record_answer(
         agreement=agreement,
         organisation=proposer,

@@ -16,7 +16,7 @@ from core.history import links_in_one_entry
 from members.models import Organisation, Topic
 
 from ..confirmations import PUBLISH_REFUSED, may_be_published
-from ..models import MINIMUM_PARTIES, Agreement, AgreementParty
+from ..models import MINIMUM_PARTIES, Agreement, AgreementDocument, AgreementParty
 from .notices import answered_version, ask_again_if_changed
 
 
@@ -145,8 +145,7 @@ def create_agreement(
     topics: Iterable[Topic] = (),
     source_url: str = "",
     is_public: bool = True,
-    document_is_public: bool = False,
-    document=None,
+    documents: Sequence = (),
     proposed_by: AbstractBaseUser | None = None,
     proposed_for: Organisation | None = None,
     terminated_on: datetime.date | None = None,
@@ -180,7 +179,6 @@ def create_agreement(
         summary=summary,
         source_url=source_url,
         is_public=is_public,
-        document_is_public=document_is_public,
         proposed_by=proposed_by,
         proposed_for=proposed_for,
         terminated_on=terminated_on,
@@ -188,15 +186,51 @@ def create_agreement(
         follows=follows,
         relation=relation,
     )
-    if document:
-        agreement.document = document
     _settle_dates(agreement, dates)
     _check(agreement, parties=parties, party_dates=dates, slug_from_title=not slug)
     agreement.save()
     _sync_parties(agreement, parties, party_dates)
     with links_in_one_entry(agreement):
         agreement.topics.set(topics)
+    if documents:
+        add_agreement_documents(agreement=agreement, files=documents)
     return agreement
+
+
+@transaction.atomic
+def add_agreement_documents(
+    *,
+    agreement: Agreement,
+    files: Sequence,
+    kind: str = AgreementDocument.Kind.SIGNED_TEXT,
+    language: str = "en",
+    is_public: bool = False,
+) -> list[AgreementDocument]:
+    """Attach PDFs to the agreement, after those it has; each checked by the PDF parser (the
+    field's validator) before anything is stored. Errors are said about `documents`."""
+    start = agreement.documents.count()
+    documents = [
+        AgreementDocument(
+            agreement=agreement,
+            kind=kind,
+            language=language,
+            file=file,
+            is_public=is_public,
+            order=start + position,
+        )
+        for position, file in enumerate(files)
+    ]
+    for document in documents:
+        try:
+            document.full_clean(exclude=["agreement"])
+        except ValidationError as error:
+            raise ValidationError({"documents": error.messages}) from None
+    for document in documents:
+        document.save()
+    if documents:
+        # A new document moves `modified`, so that partners syncing see it.
+        agreement.save(update_fields=["modified"])
+    return documents
 
 
 @transaction.atomic
@@ -281,7 +315,6 @@ UPDATABLE_FIELDS = frozenset(
         "summary",
         "source_url",
         "is_public",
-        "document_is_public",
         "confirmation_note",
         "terminated_on",
         "termination_reason",

@@ -19,7 +19,7 @@ from agreements.confirmations import (
     is_fully_confirmed,
     party_states,
 )
-from agreements.models import Agreement
+from agreements.models import LANGUAGE_CHOICES, Agreement, AgreementDocument
 from agreements.services import (
     ask_correction,
     concluded_on,
@@ -35,12 +35,41 @@ from members.models import Organisation, Topic
 from .access import MemberAreaMixin, organisations_of
 
 MAX_SUMMARY = 5000
+MAX_DOCUMENTS_AT_ONCE = 10
 
 
 class OrganisationChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, organisation: Organisation) -> str:
         place = ", ".join(part for part in (organisation.city, organisation.country.name) if part)
         return f"{organisation.name} — {place}" if place else organisation.name
+
+
+class MultiplePdfInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePdfField(forms.FileField):
+    """Several PDFs from one file input, each checked by the PDF parser; a list, maybe empty."""
+
+    widget = MultiplePdfInput
+    default_validators = [validate_pdf_upload]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultiplePdfInput(attrs={"accept": "application/pdf"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [file for file in files if file]
+        if len(files) > MAX_DOCUMENTS_AT_ONCE:
+            raise ValidationError(
+                _("Upload at most %(count)d documents at once.") % {"count": MAX_DOCUMENTS_AT_ONCE},
+                code="too_many_documents",
+            )
+        if not files:
+            super().clean(None, initial)  # says so when the field is required
+            return []
+        return [super(MultiplePdfField, self).clean(file, initial) for file in files]
 
 
 class AgreementForm(forms.Form):
@@ -100,11 +129,25 @@ class AgreementForm(forms.Form):
     summary = forms.CharField(
         label=gettext_lazy("Summary"), widget=forms.Textarea, required=False, max_length=MAX_SUMMARY
     )
-    document = forms.FileField(
-        label=gettext_lazy("Signed document (PDF)"),
+    documents = MultiplePdfField(
+        label=gettext_lazy("Documents (PDF)"),
         required=False,
-        validators=[validate_pdf_upload],
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        help_text=gettext_lazy(
+            "One or more PDF files, added to those already recorded. They stay private until "
+            "staff publish them."
+        ),
+    )
+    document_kind = forms.ChoiceField(
+        label=gettext_lazy("These documents are"),
+        choices=AgreementDocument.Kind.choices,
+        initial=AgreementDocument.Kind.SIGNED_TEXT,
+        required=False,
+    )
+    document_language = forms.ChoiceField(
+        label=gettext_lazy("Their language"),
+        choices=LANGUAGE_CHOICES,
+        initial="en",
+        required=False,
     )
 
     def __init__(self, *args, organisations: list[Organisation], proposer=None, **kwargs):
@@ -116,6 +159,12 @@ class AgreementForm(forms.Form):
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk__in=[organisation.pk for organisation in organisations]
             ).order_by("name", "pk")
+
+    def clean_document_kind(self) -> str:
+        return self.cleaned_data["document_kind"] or AgreementDocument.Kind.SIGNED_TEXT
+
+    def clean_document_language(self) -> str:
+        return self.cleaned_data["document_language"] or "en"
 
     def clean(self) -> dict:
         data = super().clean()
@@ -349,7 +398,9 @@ class AgreementCreateView(MemberAreaMixin, FormView):
                 signed_at_conference=data["signed_at_conference"],
                 topics=list(data["topics"]),
                 summary=data["summary"],
-                document=data["document"] or None,
+                documents=data["documents"],
+                document_kind=data["document_kind"],
+                document_language=data["document_language"],
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -461,7 +512,9 @@ class AgreementUpdateView(AgreementMixin, FormView):
                 signed_city=data["signed_city"],
                 signed_at_conference=data["signed_at_conference"],
                 summary=data["summary"],
-                document=data["document"] or None,
+                documents=data["documents"],
+                document_kind=data["document_kind"],
+                document_language=data["document_language"],
             )
         except ValidationError as error:
             form.add_service_errors(error)

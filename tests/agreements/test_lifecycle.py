@@ -466,12 +466,12 @@ def test_api_list_and_page_cost_the_same_queries_with_chains(
         )
 
     # As without chains (test_api_agreement_queries.py): count, agreements with the one each
-    # follows, parties, topics, the agreements following them.
-    with django_assert_num_queries(5):
+    # follows, parties, topics, documents, the agreements following them.
+    with django_assert_num_queries(6):
         body = api_client.get("/api/v1/agreements/").json()
     assert body["count"] == 3 * rows
     # The page: the agreement with the one it follows, parties, topics, those following it;
     # and one query for the next step of its chain (none here).
     url = Agreement.objects.get(slug="first-0").get_absolute_url()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(url)

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from agreements.confirmations import has_confirmations, party_states
-from agreements.models import Agreement, AgreementParty
+from agreements.models import Agreement, AgreementDocument, AgreementParty
 from agreements.services import create_agreement, update_agreement
 from conferences.models import Conference
 from core.rest.serializers import (
@@ -37,18 +37,56 @@ class CountryCodeField(serializers.ChoiceField):
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class DocumentField(serializers.Field):
-    """The signed document's address; null when there is none or it is for staff only."""
+    """The public signed text's address, null when there is none: the one document agreements
+    had at first, kept for the partners that read it. `documents` lists them all."""
 
     def __init__(self, **kwargs):
         kwargs.update(source="*", read_only=True)
         super().__init__(**kwargs)
 
     def to_representation(self, agreement):
-        if not agreement.document:
-            return None
-        if not (agreement.document_is_public or self.context.get("staff")):
-            return None
-        return absolute(self.context, agreement.document.url)
+        document = agreement.public_signed_text
+        return absolute(self.context, document.file.url) if document else None
+
+
+class AgreementDocumentSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="display_title",
+        read_only=True,
+        help_text=gettext_lazy("The document's title, or its kind when it has none."),
+    )
+    language = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("Language code of the text, e.g. `fr`.")
+    )
+    url = serializers.SerializerMethodField(help_text=gettext_lazy("The PDF's address."))
+    is_public = serializers.BooleanField(
+        read_only=True,
+        help_text=gettext_lazy("False for a document staff keep private (staff tokens only)."),
+    )
+
+    class Meta:
+        model = AgreementDocument
+        fields = ["kind", "title", "language", "url", "is_public"]
+        read_only_fields = fields
+
+    def get_url(self, document: AgreementDocument) -> str:
+        return absolute(self.context, document.file.url)
+
+
+@extend_schema_field(AgreementDocumentSerializer(many=True))
+class DocumentsField(serializers.Field):
+    """The agreement's documents in order: every one for staff, the public ones for others."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, agreement):
+        if self.context.get("staff"):
+            documents = agreement.documents.all()
+        else:
+            documents = agreement.public_documents
+        return AgreementDocumentSerializer(documents, many=True, context=self.context).data
 
 
 class AgreementPartySerializer(serializers.ModelSerializer):
@@ -88,6 +126,14 @@ class PartySlugsField(serializers.Field):
 
     def to_representation(self, parties):
         return [party.organisation.slug for party in parties.all()]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
+class DocumentUrlsField(DocumentsField):
+    """The documents as their addresses, for a CSV cell."""
+
+    def to_representation(self, agreement):
+        return [document["url"] for document in super().to_representation(agreement)]
 
 
 class ConfirmationSerializer(serializers.Serializer):
@@ -249,7 +295,16 @@ class AgreementSerializer(PortalSerializer):
         help_text=gettext_lazy("Focus areas of the agreement."),
     )
     document = DocumentField(
-        help_text=gettext_lazy("The signed document (PDF), when it has been made public.")
+        help_text=gettext_lazy(
+            "The public signed text (PDF), null when there is none; kept for compatibility: "
+            "`documents` lists every document."
+        )
+    )
+    documents = DocumentsField(
+        help_text=gettext_lazy(
+            "The agreement's documents (signed text, annexes, translations) that the caller "
+            "may open, in order."
+        )
     )
     source_url = serializers.URLField(
         read_only=True,
@@ -290,8 +345,8 @@ class AgreementSerializer(PortalSerializer):
             "parties",
             "topics",
             "document",
+            "documents",
             "is_public",
-            "document_is_public",
             "source_url",
             "confirmations",
             "url",
@@ -300,7 +355,7 @@ class AgreementSerializer(PortalSerializer):
             "modified",
         ]
         read_only_fields = fields
-        private_fields = ["is_public", "document_is_public"]
+        private_fields = ["is_public"]
         expansions = {
             "parties": Expansion(
                 serializer="portal.api.agreements.serializers.ExpandedPartySerializer",
@@ -328,6 +383,7 @@ class AgreementCSVSerializer(AgreementSerializer):
     """The list shape for a spreadsheet: a party is its organisation's slug."""
 
     parties = PartySlugsField()
+    documents = DocumentUrlsField()
     confirmations = ConfirmedSlugsField()
 
 
@@ -340,8 +396,7 @@ class AgreementDetailSerializer(AgreementSerializer):
 class AgreementWriteSerializer(PortalSerializer):
     """What staff send to record or change an agreement; parties and topics by slug.
 
-    The signed document is uploaded in the admin; `document_is_public` may be changed here
-    once it is there.
+    Documents are uploaded and published in the admin.
     """
 
     # The rules are the model's and the service's (agreements/services/): this serializer
@@ -423,7 +478,6 @@ class AgreementWriteSerializer(PortalSerializer):
             "summary",
             "source_url",
             "is_public",
-            "document_is_public",
         ]
 
     def validate(self, attrs):

@@ -46,7 +46,6 @@ WRITES = ["create", "update", "partial_update"]
 @extend_validation_errors(["invalid"], "termination_reason", WRITES)
 @extend_validation_errors(["invalid"], "follows", WRITES)
 @extend_validation_errors(["invalid"], "relation", WRITES)
-@extend_validation_errors(["invalid"], "document_is_public", WRITES)
 @extend_validation_errors(["invalid"], "non_field_errors", WRITES)
 @extend_schema_view(
     create=extend_schema(responses={201: AgreementDetailSerializer}),
@@ -56,8 +55,8 @@ WRITES = ["create", "update", "partial_update"]
 class AgreementViewSet(PortalWriteViewSet):
     """Cooperation agreements between organisations.
 
-    Anonymous callers and partner tokens see the public agreements only, and a document only
-    once it has been made public.
+    Anonymous callers and partner tokens see the public agreements only, and of their documents
+    the public ones.
     """
 
     serializer_class = AgreementSerializer
