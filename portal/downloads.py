@@ -1,0 +1,332 @@
+"""Bulk downloads: every public record of each API list as one gzip file, in JSON lines and
+in CSV, for researchers and partners who mirror the portal without paging through the API.
+
+A file holds exactly what an anonymous caller of the list gets: the list's own public
+QuerySet, filters and serializer (its CSV, as `?format=csv` gives it). Records are read a chunk
+at a time, in the order of their ids, so memory stays flat however many there are, and each
+file is written to a temporary file, then published whole under a name made of its content
+hash (`files/<resource>-<hash>.<format>.gz`). The manifest (`manifest.json`) names the files
+of the last build with their size, record count, ETag and time of last change; it is written
+last, in one piece, so a reader finds either the old set or the new one. The files of the
+build before it are kept, for a download that began before the switch.
+
+Any change to a record asks the worker for a rebuild once the transaction commits, debounced
+(`schedule_rebuild`); `manage.py build_downloads` rebuilds at once.
+"""
+
+import csv
+import datetime
+import gzip
+import hashlib
+import io
+import json
+import logging
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.utils.encoders import JSONEncoder
+
+from core.cache import cache_is_down, safe_add
+from core.mail import site_url
+from core.rest.renderers import CSVRenderer, JSONRenderer, cell
+from core.rest.viewsets import PortalViewSet
+from core.storage import download_storage
+from portal.api.agreements.views import ROUTES as AGREEMENT_ROUTES
+from portal.api.conferences.views import ROUTES as CONFERENCE_ROUTES
+from portal.api.members.views import ROUTES as MEMBER_ROUTES
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("jsonl", "csv")
+MANIFEST = "manifest.json"
+FOLDER = "files"
+# Records read and serialized at a time: a fixed number of queries each.
+CHUNK_SIZE = 1000
+# The public name of a file: `<resource>.<format>.gz`.
+FILE_NAME = re.compile(r"(?P<resource>[a-z]+)\.(?P<format>jsonl|csv)\.gz")
+# The cache key that says a rebuild is on its way (see schedule_rebuild).
+SCHEDULED_KEY = "downloads:rebuild-scheduled"
+# A rebuild that began this long after a change surely saw it, whatever the clocks of the
+# web and worker machines say.
+CLOCK_MARGIN_SECONDS = 1.0
+
+
+def resources() -> dict[str, tuple[type[PortalViewSet], str]]:
+    """Every list of records the API offers: its address → (viewset, basename).
+
+    The network and the removed-records feed are not lists of records; they have no file.
+    """
+    return {
+        prefix: (viewset, basename)
+        for prefix, viewset, basename in (*CONFERENCE_ROUTES, *MEMBER_ROUTES, *AGREEMENT_ROUTES)
+        if issubclass(viewset, PortalViewSet)
+    }
+
+
+def file_name(resource: str, fmt: str) -> str:
+    return f"{resource}.{fmt}.gz"
+
+
+class SiteRequest(HttpRequest):
+    """A GET of the list by an anonymous caller at the portal's address (SITE_URL): the
+    worker has no request, and the records' `url` and `web_url` must read as the API's."""
+
+    def __init__(self):
+        super().__init__()
+        self.method = "GET"
+        address = urlsplit(site_url())
+        self._site_scheme = address.scheme or "https"
+        self._site_host = address.netloc or "localhost"
+
+    def _get_scheme(self):
+        return self._site_scheme
+
+    def get_host(self):
+        return self._site_host
+
+
+def anonymous_list_view(resource: str, renderer) -> PortalViewSet:
+    """The list endpoint's view, as it answers an anonymous caller asking for `renderer`."""
+    viewset, basename = resources()[resource]
+    request = Request(SiteRequest(), authenticators=[])
+    request.accepted_renderer = renderer
+    request.accepted_media_type = renderer.media_type
+    return viewset(
+        action="list",
+        basename=basename,
+        request=request,
+        args=(),
+        kwargs={},
+        format_kwarg=None,
+        expand=(),
+        grouping=None,
+    )
+
+
+def chunks(view: PortalViewSet) -> Iterator[list]:
+    """The records of the list, CHUNK_SIZE at a time, by id (a keyset: no OFFSET to skip)."""
+    records = view.filter_queryset(view.get_queryset()).order_by("pk")
+    last_pk = None
+    while True:
+        page = records if last_pk is None else records.filter(pk__gt=last_pk)
+        rows = list(page[:CHUNK_SIZE])
+        if rows:
+            yield rows
+        if len(rows) < CHUNK_SIZE:
+            return
+        last_pk = rows[-1].pk
+
+
+def serialized(view: PortalViewSet) -> Iterator[list[dict]]:
+    """Each chunk of records in the list's shape."""
+    serializer_class = view.get_serializer_class()
+    context = view.get_serializer_context()
+    # Absolute addresses start with the portal's own (core.rest.serializers.absolute).
+    context["origin"] = site_url()
+    for rows in chunks(view):
+        yield serializer_class(rows, many=True, context=context).data
+
+
+def write_jsonl(view: PortalViewSet, out) -> int:
+    count = 0
+    for items in serialized(view):
+        for item in items:
+            out.write(json.dumps(item, cls=JSONEncoder, ensure_ascii=False))
+            out.write("\n")
+            count += 1
+    return count
+
+
+def write_csv(view: PortalViewSet, out) -> int:
+    """The rows as the list's `?format=csv` gives them, with one header line."""
+    renderer = view.request.accepted_renderer
+    flatten = getattr(renderer, "flatten", None)
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = columns(view)
+    writer.writerow(header)
+    count = 0
+    for items in serialized(view):
+        for item in items:
+            row = flatten(item) if flatten else item
+            writer.writerow([cell(row.get(column)) for column in header])
+            count += 1
+    return count
+
+
+def columns(view: PortalViewSet) -> list[str]:
+    """The CSV's columns: the fields of the list's shape, as the API's CSV has them."""
+    return list(view.get_serializer().fields)
+
+
+def csv_renderer(resource: str):
+    viewset, _basename = resources()[resource]
+    renderer_class = next(
+        (r for r in viewset.list_renderer_classes if r.format == "csv"), CSVRenderer
+    )
+    return renderer_class()
+
+
+def view_for(resource: str, fmt: str) -> PortalViewSet:
+    renderer = csv_renderer(resource) if fmt == "csv" else JSONRenderer()
+    return anonymous_list_view(resource, renderer)
+
+
+def write_file(resource: str, fmt: str, target) -> int:
+    """Write the gzip file of `resource` in `fmt` to the binary file `target`; its count.
+
+    The gzip header carries no time and no name, so the same records give the same bytes,
+    and the same ETag, from one build to the next.
+    """
+    view = view_for(resource, fmt)
+    with gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=6, mtime=0) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        count = write_csv(view, text) if fmt == "csv" else write_jsonl(view, text)
+        text.flush()
+        text.detach()
+    return count
+
+
+def content_hash(source) -> str:
+    digest = hashlib.sha256()
+    source.seek(0)
+    for block in iter(lambda: source.read(1024 * 1024), b""):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest() -> dict:
+    """The last build's manifest; empty when there was none (or it cannot be read)."""
+    storage = download_storage()
+    try:
+        with storage.open(MANIFEST, "rb") as source:
+            manifest = json.load(source)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        logger.exception("The downloads' manifest could not be read")
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def build_file(resource: str, fmt: str, previous: dict) -> dict:
+    """Build one file, publish it unless the last build made the same, and describe it."""
+    storage = download_storage()
+    with tempfile.TemporaryFile() as target:
+        count = write_file(resource, fmt, target)
+        etag = content_hash(target)
+        size = target.tell()
+        earlier = previous.get(file_name(resource, fmt))
+        if earlier and earlier.get("etag") == etag and storage.exists(earlier["stored_as"]):
+            # Nothing changed: the same file, and the same time of last change.
+            return earlier
+        stored_as = f"{FOLDER}/{resource}-{etag[:20]}.{fmt}.gz"
+        if not storage.exists(stored_as):
+            storage.publish(stored_as, target)
+    return {
+        "resource": resource,
+        "format": fmt,
+        "stored_as": stored_as,
+        "size": size,
+        "count": count,
+        "etag": etag,
+        "modified": timezone.now().isoformat(),
+    }
+
+
+def build_downloads() -> dict:
+    """Build every file, then switch to them by writing the manifest; return the manifest."""
+    storage = download_storage()
+    started = time.time()
+    previous = read_manifest()
+    previous_files = previous.get("files") or {}
+    files = {}
+    for resource in resources():
+        for fmt in FORMATS:
+            files[file_name(resource, fmt)] = build_file(resource, fmt, previous_files)
+    manifest = {
+        "started_at": started,
+        "built_at": timezone.now().isoformat(),
+        "files": files,
+    }
+    storage.publish(MANIFEST, io.BytesIO(json.dumps(manifest, indent=1).encode()))
+    remove_stale_files(keep={entry["stored_as"] for entry in (*files.values(), *previous_files.values())})
+    return manifest
+
+
+def remove_stale_files(*, keep: set[str]) -> None:
+    """Files of builds before the last two: no manifest names them any more."""
+    storage = download_storage()
+    try:
+        _folders, names = storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    for name in names:
+        path = f"{FOLDER}/{name}"
+        if path not in keep and not name.startswith("."):
+            storage.delete(path)
+
+
+def built_since(manifest: dict, moment: float) -> bool:
+    """Whether the last build began after `moment` (a time.time()), so it saw what changed."""
+    started = manifest.get("started_at")
+    return isinstance(started, (int, float)) and started >= moment + CLOCK_MARGIN_SECONDS
+
+
+def manifest_time(entry: dict) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(entry["modified"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# Rebuilding after changes
+
+
+def schedule_rebuild() -> None:
+    """Ask the worker to rebuild the files in DOWNLOADS_REBUILD_DELAY_SECONDS.
+
+    A key in the cache says a rebuild is on its way: the changes saved before it runs are in
+    it, so a burst of saves asks once. The key lapses a second before the rebuild may start;
+    a change after that asks again. While the cache does not answer, every transaction asks,
+    and the worker skips each rebuild that a rebuild begun since has made needless
+    (`portal.tasks.rebuild_downloads`). A queue that does not answer is logged; the save that
+    asked is kept all the same.
+    """
+    from .tasks import rebuild_downloads
+
+    delay = settings.DOWNLOADS_REBUILD_DELAY_SECONDS
+    if delay > 1 and not safe_add(SCHEDULED_KEY, time.time(), delay - 1):
+        if not cache_is_down():
+            return
+    task = rebuild_downloads
+    if delay > 0 and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
+    try:
+        task.enqueue(changed_at=time.time())
+    except Exception:
+        logger.exception("A rebuild of the downloads could not be queued")
+
+
+def record_changed(sender=None, **kwargs) -> None:
+    """A record was saved or deleted (or its links changed): rebuild once the change commits.
+
+    One request per transaction, however many rows it wrote.
+    """
+    if not settings.DOWNLOADS_REBUILD_ON_CHANGE:
+        return
+    if sender is not None and sender._meta.app_label not in settings.RECORD_APPS:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        entry[1] is schedule_rebuild for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(schedule_rebuild)
