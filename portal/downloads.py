@@ -257,7 +257,9 @@ def build_downloads() -> dict:
         "files": files,
     }
     storage.publish(MANIFEST, io.BytesIO(json.dumps(manifest, indent=1).encode()))
-    remove_stale_files(keep={entry["stored_as"] for entry in (*files.values(), *previous_files.values())})
+    remove_stale_files(
+        keep={entry["stored_as"] for entry in (*files.values(), *previous_files.values())}
+    )
     return manifest
 
 
@@ -303,9 +305,9 @@ def schedule_rebuild() -> None:
     from .tasks import rebuild_downloads
 
     delay = settings.DOWNLOADS_REBUILD_DELAY_SECONDS
-    if delay > 1 and not safe_add(SCHEDULED_KEY, time.time(), delay - 1):
-        if not cache_is_down():
-            return
+    already_scheduled = delay > 1 and not safe_add(SCHEDULED_KEY, time.time(), delay - 1)
+    if already_scheduled and not cache_is_down():
+        return
     task = rebuild_downloads
     if delay > 0 and task.get_backend().supports_defer:
         task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))

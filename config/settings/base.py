@@ -103,7 +103,7 @@ RECORD_APPS = ("members", "conferences", "agreements")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "core.compression.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -413,6 +413,8 @@ SPECTACULAR_SETTINGS = {
     }
     # The 413 of a body over DATA_UPLOAD_MAX_MEMORY_SIZE (core/rest/parsers.py).
     | {"ErrorCode413Enum": "core.rest.schema.ErrorCode413Enum.choices"}
+    # The 503 of a bulk download not built yet (portal/api/downloads/).
+    | {"ErrorCode503Enum": "portal.api.downloads.serializers.ErrorCode503Enum.choices"}
     # The records' own choices: "kind", "status" and "role" mean different things per model.
     | {
         "ConferenceKindEnum": "conferences.models.Conference.Kind",
