@@ -282,6 +282,13 @@ def built_since(manifest: dict, moment: float) -> bool:
     return isinstance(started, (int, float)) and started >= moment + CLOCK_MARGIN_SECONDS
 
 
+def build_start(manifest: dict) -> datetime.datetime | None:
+    started = manifest.get("started_at")
+    if not isinstance(started, (int, float)):
+        return None
+    return datetime.datetime.fromtimestamp(started, tz=datetime.UTC)
+
+
 def manifest_time(entry: dict) -> datetime.datetime | None:
     try:
         return datetime.datetime.fromisoformat(entry["modified"])

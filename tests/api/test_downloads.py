@@ -2,6 +2,7 @@
 anonymous caller pages through, is served with a strong ETag, and is rebuilt after changes."""
 
 import csv
+import datetime
 import gzip
 import io
 import json
@@ -222,6 +223,9 @@ def test_the_index_lists_each_file_with_its_address_size_count_and_etag(download
     assert response.status_code == 200
     index = response.json()
     assert index["built_at"] == manifest["built_at"]
+    started = datetime.datetime.fromisoformat(index["started_at"])
+    assert started.timestamp() == pytest.approx(manifest["started_at"])
+    assert started <= datetime.datetime.fromisoformat(index["built_at"])
     assert len(index["files"]) == 2 * len(downloads.resources())
     entry = next(
         f for f in index["files"] if f["resource"] == "conferences" and f["format"] == "csv"
@@ -339,7 +343,11 @@ def test_a_file_not_built_yet_is_a_503_with_retry_after_and_asks_for_a_build(
 ):
     settings.DOWNLOADS_REBUILD_DELAY_SECONDS = 60
     TopicFactory(slug="clean-energy")
-    assert client.get("/api/v1/downloads/").json() == {"built_at": None, "files": []}
+    assert client.get("/api/v1/downloads/").json() == {
+        "started_at": None,
+        "built_at": None,
+        "files": [],
+    }
 
     response = client.get("/api/v1/downloads/topics.jsonl.gz")
 
@@ -557,19 +565,16 @@ def _refuse(*args, **kwargs):
 
 
 @pytest.mark.parametrize("built", [False, True])
-def test_generated_requests_to_the_downloads_get_documented_answers(
-    downloads_root, api_schema, built
-):
+def test_generated_requests_to_the_downloads_get_documented_answers(downloads_root, request, built):
     from schemathesis import GenerationMode
 
     from .test_fuzz import run
 
+    schema = request.getfixturevalue("api_schema")
     if built:
         downloads.build_downloads()
     operations = [
-        result.ok()
-        for result in api_schema.get_all_operations()
-        if "/downloads/" in result.ok().path
+        result.ok() for result in schema.get_all_operations() if "/downloads/" in result.ok().path
     ]
     assert sorted(operation.path for operation in operations) == [
         "/api/v1/downloads/",

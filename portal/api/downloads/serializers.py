@@ -29,6 +29,13 @@ class DownloadSerializer(serializers.Serializer):
 # One index, not a list of them, though the endpoint is a list.
 @extend_schema_serializer(many=False)
 class DownloadIndexSerializer(serializers.Serializer):
+    started_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_(
+            "When the last build began: every change saved before it is in the files. Pass "
+            "it as modified_since (and to /removed/ as since) to stay in sync from there."
+        ),
+    )
     built_at = serializers.DateTimeField(
         allow_null=True, help_text=_("When the files were last built; null before the first.")
     )

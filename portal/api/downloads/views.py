@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -43,6 +44,8 @@ class DownloadMixin(StrictRequestMixin):
     """The index and the files: JSON answers (the files bypass the renderers), no filters."""
 
     serializer_class = DownloadIndexSerializer
+    # Everything here is public and nothing is written (a write is a 405).
+    permission_classes = [AllowAny]
     pagination_class = None
     filter_backends = []
     renderer_classes = [JSONRenderer]
@@ -82,7 +85,11 @@ class DownloadIndexViewSet(DownloadMixin, viewsets.GenericViewSet):
                         "etag": f'"{entry["etag"]}"',
                     }
                 )
-        data = {"built_at": manifest.get("built_at"), "files": files}
+        data = {
+            "started_at": downloads.build_start(manifest),
+            "built_at": manifest.get("built_at"),
+            "files": files,
+        }
         return Response(DownloadIndexSerializer(data).data, headers={"Cache-Control": "no-cache"})
 
 
