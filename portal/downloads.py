@@ -210,7 +210,9 @@ def read_manifest() -> dict:
             manifest = json.load(source)
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError):
+    except Exception:
+        # Unreadable, or object storage that does not answer (its client raises errors of
+        # its own): the files are then "not built yet", never a server error.
         logger.exception("The downloads' manifest could not be read")
         return {}
     return manifest if isinstance(manifest, dict) else {}
@@ -312,11 +314,13 @@ def schedule_rebuild() -> None:
     from .tasks import rebuild_downloads
 
     delay = settings.DOWNLOADS_REBUILD_DELAY_SECONDS
-    already_scheduled = delay > 1 and not safe_add(SCHEDULED_KEY, time.time(), delay - 1)
-    if already_scheduled and not cache_is_down():
-        return
     task = rebuild_downloads
+    # A queue that runs each task at once (TASKS_BACKEND=immediate) cannot wait: every
+    # transaction then rebuilds, or a change saved just after a rebuild would never be in one.
     if delay > 0 and task.get_backend().supports_defer:
+        already_scheduled = delay > 1 and not safe_add(SCHEDULED_KEY, time.time(), delay - 1)
+        if already_scheduled and not cache_is_down():
+            return
         task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
     try:
         task.enqueue(changed_at=time.time())

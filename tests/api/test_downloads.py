@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from conferences.models import Conference
 from core import cache as safe
+from core.storage import DownloadStorage
 from members.models import Organisation
 from portal import downloads, tasks
 from portal.tasks import rebuild_downloads
@@ -366,6 +367,34 @@ def test_a_file_not_built_yet_is_a_503_with_retry_after_and_asks_for_a_build(
     # The immediate task backend of the tests has built them in the meantime.
     assert len(client.get("/api/v1/downloads/").json()["files"]) == 16
     assert [row["slug"] for row in jsonl_records(client, "topics")] == ["clean-energy"]
+
+
+def test_storage_that_does_not_answer_makes_the_files_unavailable_not_a_server_error(
+    downloads_root, client, monkeypatch, caplog
+):
+    downloads.build_downloads()
+
+    def unreachable(self, name, mode="rb"):
+        raise RuntimeError("Could not connect to the endpoint URL")
+
+    monkeypatch.setattr(DownloadStorage, "open", unreachable)
+    index = client.get("/api/v1/downloads/")
+    file = client.get("/api/v1/downloads/topics.csv.gz")
+
+    assert index.status_code == 200
+    assert index.json()["files"] == []
+    assert file.status_code == 503
+    assert "could not be read" in caplog.text
+
+
+def test_a_file_gone_from_storage_is_a_503_until_the_next_build(downloads_root, client):
+    TopicFactory(slug="clean-energy")
+    manifest = downloads.build_downloads()
+    (downloads_root / manifest["files"]["topics.csv.gz"]["stored_as"]).unlink()
+
+    assert client.get("/api/v1/downloads/topics.csv.gz").status_code == 503
+    # The immediate task backend of the tests has rebuilt it in the meantime.
+    assert client.get("/api/v1/downloads/topics.csv.gz").status_code == 200
 
 
 def test_parameters_the_endpoints_do_not_take_are_400s(downloads_root, client):

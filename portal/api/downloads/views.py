@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import path, reverse
@@ -25,6 +27,8 @@ from core.storage import download_storage
 from portal import downloads
 
 from .serializers import DownloadIndexSerializer, ErrorCode503Enum, ErrorResponse503Serializer
+
+logger = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/gzip"
 
@@ -156,8 +160,10 @@ class DownloadFileViewSet(DownloadMixin, viewsets.GenericViewSet):
             return response
         try:
             source = download_storage().open(entry["stored_as"], "rb")
-        except OSError:
-            # Removed by a build that began meanwhile: the next one has it.
+        except Exception:
+            # Removed by a build that began meanwhile (the next one has it), or object storage
+            # that does not answer: try again later, as for a file not built yet.
+            logger.warning("Download %s could not be opened", entry["stored_as"], exc_info=True)
             return self.not_built()
         return FileResponse(
             source, as_attachment=True, filename=name, content_type=MEDIA_TYPE, headers=headers
