@@ -14,6 +14,7 @@ Any change to a record asks the worker for a rebuild once the transaction commit
 (`schedule_rebuild`); `manage.py build_downloads` rebuilds at once.
 """
 
+import contextlib
 import csv
 import datetime
 import gzip
@@ -125,40 +126,36 @@ def chunks(view: PortalViewSet) -> Iterator[list]:
         last_pk = rows[-1].pk
 
 
-def serialized(view: PortalViewSet) -> Iterator[list[dict]]:
-    """Each chunk of records in the list's shape."""
-    serializer_class = view.get_serializer_class()
-    context = view.get_serializer_context()
-    # Absolute addresses start with the portal's own (core.rest.serializers.absolute).
-    context["origin"] = site_url()
-    for rows in chunks(view):
-        yield serializer_class(rows, many=True, context=context).data
+class JsonLinesWriter:
+    """One JSON object per line, each as the list's `results` hold it."""
 
+    def __init__(self, view: PortalViewSet, out) -> None:
+        self.out = out
 
-def write_jsonl(view: PortalViewSet, out) -> int:
-    count = 0
-    for items in serialized(view):
+    def write(self, items: list[dict]) -> None:
         for item in items:
-            out.write(json.dumps(item, cls=JSONEncoder, ensure_ascii=False))
-            out.write("\n")
-            count += 1
-    return count
+            self.out.write(json.dumps(item, cls=JSONEncoder, ensure_ascii=False))
+            self.out.write("\n")
 
 
-def write_csv(view: PortalViewSet, out) -> int:
-    """The rows as the list's `?format=csv` gives them, with one header line."""
-    renderer = view.request.accepted_renderer
-    flatten = getattr(renderer, "flatten", None)
-    writer = csv.writer(out, lineterminator="\r\n")
-    header = columns(view)
-    writer.writerow(header)
-    count = 0
-    for items in serialized(view):
+class CsvWriter:
+    """The rows as the list's `?format=csv` gives them (core/rest/renderers.py), with one
+    header line."""
+
+    def __init__(self, view: PortalViewSet, out) -> None:
+        renderer = view.request.accepted_renderer
+        self.flatten = getattr(renderer, "flatten", None)
+        self.writer = csv.writer(out, lineterminator="\r\n")
+        self.header = columns(view)
+        self.writer.writerow(self.header)
+
+    def write(self, items: list[dict]) -> None:
         for item in items:
-            row = flatten(item) if flatten else item
-            writer.writerow([cell(row.get(column)) for column in header])
-            count += 1
-    return count
+            row = self.flatten(item) if self.flatten else item
+            self.writer.writerow([cell(row.get(column)) for column in self.header])
+
+
+WRITERS = {"jsonl": JsonLinesWriter, "csv": CsvWriter}
 
 
 def columns(view: PortalViewSet) -> list[str]:
@@ -179,19 +176,46 @@ def view_for(resource: str, fmt: str) -> PortalViewSet:
     return anonymous_list_view(resource, renderer)
 
 
-def write_file(resource: str, fmt: str, target) -> int:
-    """Write the gzip file of `resource` in `fmt` to the binary file `target`; its count.
+def write_files(resource: str, targets: dict) -> int:
+    """Write the gzip files of `resource`, `targets` being {format: binary file}; the count.
 
-    The gzip header carries no time and no name, so the same records give the same bytes,
-    and the same ETag, from one build to the next.
+    The records are read once for every format, and serialized once for formats of the
+    same shape. The gzip header carries no time and no name, so the same records give the
+    same bytes, and the same ETag, from one build to the next.
     """
-    view = view_for(resource, fmt)
-    with gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=6, mtime=0) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        count = write_csv(view, text) if fmt == "csv" else write_jsonl(view, text)
-        text.flush()
-        text.detach()
+    views = {fmt: view_for(resource, fmt) for fmt in targets}
+    shapes = {}
+    for fmt, view in views.items():
+        context = view.get_serializer_context()
+        # Absolute addresses start with the portal's own (core.rest.serializers.absolute).
+        context["origin"] = site_url()
+        shapes[fmt] = (view.get_serializer_class(), context)
+    count = 0
+    with contextlib.ExitStack() as stack:
+        writers = {}
+        for fmt, target in targets.items():
+            raw = stack.enter_context(
+                gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=6, mtime=0)
+            )
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            # Flushed into the gzip file before it closes (callbacks run last in, first out).
+            stack.callback(text.detach)
+            stack.callback(text.flush)
+            writers[fmt] = WRITERS[fmt](views[fmt], text)
+        for rows in chunks(next(iter(views.values()))):
+            data = {}
+            for fmt, writer in writers.items():
+                serializer_class, context = shapes[fmt]
+                if serializer_class not in data:
+                    data[serializer_class] = serializer_class(rows, many=True, context=context).data
+                writer.write(data[serializer_class])
+            count += len(rows)
     return count
+
+
+def write_file(resource: str, fmt: str, target) -> int:
+    """Write the gzip file of `resource` in `fmt` to the binary file `target`; its count."""
+    return write_files(resource, {fmt: target})
 
 
 def content_hash(source) -> str:
@@ -218,29 +242,35 @@ def read_manifest() -> dict:
     return manifest if isinstance(manifest, dict) else {}
 
 
-def build_file(resource: str, fmt: str, previous: dict) -> dict:
-    """Build one file, publish it unless the last build made the same, and describe it."""
+def build_resource(resource: str, previous: dict) -> dict[str, dict]:
+    """Build the files of one list, publish those the last build did not make the same, and
+    describe them: {file name: entry}."""
     storage = download_storage()
-    with tempfile.TemporaryFile() as target:
-        count = write_file(resource, fmt, target)
-        etag = content_hash(target)
-        size = target.tell()
-        earlier = previous.get(file_name(resource, fmt))
-        if earlier and earlier.get("etag") == etag and storage.exists(earlier["stored_as"]):
-            # Nothing changed: the same file, and the same time of last change.
-            return earlier
-        stored_as = f"{FOLDER}/{resource}-{etag[:20]}.{fmt}.gz"
-        if not storage.exists(stored_as):
-            storage.publish(stored_as, target)
-    return {
-        "resource": resource,
-        "format": fmt,
-        "stored_as": stored_as,
-        "size": size,
-        "count": count,
-        "etag": etag,
-        "modified": timezone.now().isoformat(),
-    }
+    entries = {}
+    with contextlib.ExitStack() as stack:
+        targets = {fmt: stack.enter_context(tempfile.TemporaryFile()) for fmt in FORMATS}
+        count = write_files(resource, targets)
+        for fmt, target in targets.items():
+            name = file_name(resource, fmt)
+            etag = content_hash(target)
+            earlier = previous.get(name)
+            if earlier and earlier.get("etag") == etag and storage.exists(earlier["stored_as"]):
+                # Nothing changed: the same file, and the same time of last change.
+                entries[name] = earlier
+                continue
+            stored_as = f"{FOLDER}/{resource}-{etag[:20]}.{fmt}.gz"
+            if not storage.exists(stored_as):
+                storage.publish(stored_as, target)
+            entries[name] = {
+                "resource": resource,
+                "format": fmt,
+                "stored_as": stored_as,
+                "size": target.seek(0, io.SEEK_END),
+                "count": count,
+                "etag": etag,
+                "modified": timezone.now().isoformat(),
+            }
+    return entries
 
 
 def build_downloads() -> dict:
@@ -251,17 +281,15 @@ def build_downloads() -> dict:
     previous_files = previous.get("files") or {}
     files = {}
     for resource in resources():
-        for fmt in FORMATS:
-            files[file_name(resource, fmt)] = build_file(resource, fmt, previous_files)
+        files.update(build_resource(resource, previous_files))
     manifest = {
         "started_at": started,
         "built_at": timezone.now().isoformat(),
         "files": files,
     }
     storage.publish(MANIFEST, io.BytesIO(json.dumps(manifest, indent=1).encode()))
-    remove_stale_files(
-        keep={entry["stored_as"] for entry in (*files.values(), *previous_files.values())}
-    )
+    kept = {entry["stored_as"] for entry in (*files.values(), *previous_files.values())}
+    remove_stale_files(keep=kept)
     return manifest
 
 
