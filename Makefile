@@ -55,6 +55,7 @@ run: install
 	@mkdir -p var/static var/mail
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) build_downloads
 	$(MANAGE) ensure_admin
 	$(MANAGE) send_agreement_reminders --schedule
 	@$(MANAGE) db_worker & worker=$$!; \
@@ -74,6 +75,7 @@ migrate: install
 
 demo: migrate
 	$(MANAGE) load_demo
+	$(MANAGE) build_downloads
 
 # A fixed hash seed: Schemathesis then draws the same examples on every run (tests/api/test_fuzz.py).
 test: install browser

@@ -7,3 +7,12 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.db.models import signals
+
+        from .downloads import record_changed
+
+        # The same signals as the change clock (core/apps.py): any saved record.
+        for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
+            signal.connect(record_changed, dispatch_uid=f"downloads-rebuild-{signal!r}")
