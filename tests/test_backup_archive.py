@@ -100,6 +100,7 @@ def test_backup_manifest_counts_records_and_leaves_out_rebuilt_and_transient_tab
     assert not any(label.startswith("django_tasks_db.") for label in manifest["records"])
     assert manifest["media"]["files"] == {"default": 1, "documents": 1, "private": 0}
     assert "media/staticfiles/" in manifest["left_out"]
+    assert "media/downloads/" in manifest["left_out"]
     assert manifest["versions"]["django"].startswith("5.2")
 
 

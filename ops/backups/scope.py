@@ -23,6 +23,7 @@ LEFT_OUT_MEDIA = {
 }
 LEFT_OUT_STORAGES = {
     STATICFILES_STORAGE_ALIAS: "static files, collected again from the code by collectstatic",
+    "downloads": "bulk downloads of the public records, built again by build_downloads",
 }
 
 

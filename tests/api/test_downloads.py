@@ -410,7 +410,7 @@ def test_parameters_the_endpoints_do_not_take_are_400s(downloads_root, client):
 
 # Queries to build one file of a list (one chunk): the list's own query and its prefetches.
 BUILD_QUERIES = {
-    "agreements": 3,
+    "agreements": 5,  # with the agreements following each, and their documents
     "conferences": 3,
     "divisions": 1,
     "memberships": 1,
