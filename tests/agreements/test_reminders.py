@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError
+from django.urls import NoReverseMatch, reverse
 
 from agreements.models import Agreement, AgreementReminder
 from agreements.services.reminders import remind, renewal_url, send_due_reminders
@@ -229,10 +230,14 @@ def test_the_mail_names_the_agreement_parties_date_and_links(
     assert "/account/" not in staff.body
 
 
-def test_the_renewal_link_is_the_members_area_page_of_the_agreement(parks):
+def test_the_renewal_link_leads_members_to_propose_a_renewal(parks):
     agreement = expiring(parks, 30)
+    try:
+        expected = reverse("account:agreement-renew", kwargs={"slug": agreement.slug})
+    except NoReverseMatch:  # without a renewal form, the agreement's members' area page
+        expected = f"/account/agreements/{agreement.slug}/"
 
-    assert renewal_url(agreement).endswith(f"/account/agreements/{agreement.slug}/")
+    assert renewal_url(agreement) == absolute(expected)
 
 
 def test_a_title_is_kept_as_written_in_text_and_escaped_in_html(
