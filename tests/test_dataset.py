@@ -28,6 +28,8 @@ COUNTS_AT_SCALE = {
     "members.Invitation": 0,
     "members.Proposal": 0,
     "agreements.AgreementConfirmation": 0,
+    "agreements.AgreementDocument": 0,
+    "agreements.AgreementReminder": 0,
     "members.Topic": 40,
     "members.Division": 6,
     "members.Organisation": 20,

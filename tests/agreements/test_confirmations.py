@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from tests.agreements.confirmation_support import (
     two_parks,
 )
 from tests.factories import OrganisationFactory, TopicFactory, agreement_between
+from tests.upload_support import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -284,6 +286,26 @@ def test_staff_change_in_the_admin_asks_the_parties_again(
     assert states_of(agreement) == {park_a.name: CHANGED, park_b.name: CHANGED}
     assert len(mail_to(bruno.email)) == 1
     assert len(mail_to(alice.email)) == 1
+
+
+@pytest.mark.parametrize(("kind", "asked"), [("signed_text", True), ("annex", False)])
+def test_staff_adding_a_signed_text_asks_the_parties_again_an_annex_does_not(
+    staff_client, django_capture_on_commit_callbacks, kind, asked
+):
+    park_a, alice, park_b, bruno = two_parks()
+    agreement = proposed(park_a, alice, park_b)
+    confirm_agreement(agreement=agreement, organisation=park_b, user=bruno)
+    upload = SimpleUploadedFile("signed.pdf", pdf_bytes())
+    documents = inline_rows(
+        "documents",
+        [{"kind": kind, "title": "", "language": "en", "file": upload, "order": "0"}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_change(staff_client, stored(agreement), **documents)
+    assert response.status_code == 302
+    assert stored(agreement).documents.get().kind == kind
+    assert is_fully_confirmed(stored(agreement)) is not asked
+    assert len(mail_to(bruno.email)) == int(asked)
 
 
 def test_staff_save_changing_nothing_a_party_confirms_asks_nobody(

@@ -232,7 +232,7 @@ def test_the_mail_names_the_agreement_parties_date_and_links(
 def test_the_renewal_link_is_the_members_area_renewal_form(parks):
     agreement = expiring(parks, 30)
 
-    assert renewal_url(agreement).endswith(f"/account/agreements/{agreement.slug}/renew/")
+    assert renewal_url(agreement) == absolute(f"/account/agreements/{agreement.slug}/renew/")
 
 
 def test_a_title_is_kept_as_written_in_text_and_escaped_in_html(
