@@ -52,6 +52,7 @@ def admin_change_data(agreement: Agreement, **fields) -> dict:
             "agreement": agreement.pk,
             "organisation": party.organisation_id,
             "signatory": "",
+            "signed_on": party.signed_on.isoformat() if party.signed_on else "",
             "reference_number": "",
             "order": str(party.order),
         }
