@@ -475,3 +475,41 @@ def test_api_list_and_page_cost_the_same_queries_with_chains(
     url = Agreement.objects.get(slug="first-0").get_absolute_url()
     with django_assert_num_queries(5):
         client.get(url)
+
+
+def test_api_write_records_each_partys_signing_date(staff_api_client):
+    park_a = OrganisationFactory(slug="park-a")
+    park_b = OrganisationFactory(slug="park-b")
+
+    response = staff_api_client.post(
+        "/api/v1/agreements/",
+        {
+            "title": "A and B",
+            "kind": "mou",
+            "parties": ["park-a", "park-b"],
+            "parties_signed_on": ["2024-05-02", "2024-05-20"],
+            "effective_on": "2024-06-01",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["signed_on"] == "2024-05-20"
+    assert [party["signed_on"] for party in body["parties"]] == ["2024-05-02", "2024-05-20"]
+    agreement = Agreement.objects.get(slug="a-and-b")
+    assert {p.organisation: p.signed_on for p in agreement.parties.all()} == {
+        park_a: day("2024-05-02"),
+        park_b: day("2024-05-20"),
+    }
+
+
+def test_api_write_names_party_dates_that_do_not_match_the_parties(staff_api_client):
+    agreement_between(OrganisationFactory(), OrganisationFactory(), slug="ab")
+
+    response = staff_api_client.patch(
+        "/api/v1/agreements/ab/", {"parties_signed_on": ["2024-05-02"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert [error["attr"] for error in response.json()["errors"]] == ["parties_signed_on"]
