@@ -513,3 +513,21 @@ def test_api_write_names_party_dates_that_do_not_match_the_parties(staff_api_cli
 
     assert response.status_code == 400
     assert [error["attr"] for error in response.json()["errors"]] == ["parties_signed_on"]
+
+
+def test_refresh_command_can_hand_the_refresh_to_the_task_worker():
+    agreement_between(
+        OrganisationFactory(),
+        OrganisationFactory(),
+        slug="old-one",
+        status=S.ACTIVE,
+        effective_on=day("2001-01-01"),
+        expires_on=day("2002-01-01"),
+    )
+    out = StringIO()
+
+    # The tests' task backend runs a task as it is queued.
+    call_command("refresh_agreement_statuses", "--enqueue", stdout=out)
+
+    assert out.getvalue().startswith("Queued the status refresh (")
+    assert Agreement.objects.get(slug="old-one").status == S.EXPIRED
