@@ -531,3 +531,16 @@ def test_refresh_command_can_hand_the_refresh_to_the_task_worker():
 
     assert out.getvalue().startswith("Queued the status refresh (")
     assert Agreement.objects.get(slug="old-one").status == S.EXPIRED
+
+
+def test_updating_the_dates_of_an_agreement_nobody_confirms_asks_nobody(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    park_a, _alice, park_b, _bruno = two_parks()  # with contacts who could be asked
+    agreement = agreement_between(park_a, park_b)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_agreement(agreement=agreement, effective_on=day("2025-10-01"))
+
+    assert mailoutbox == []
+    assert not agreement.confirmations.exists()
