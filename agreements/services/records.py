@@ -340,10 +340,9 @@ def update_agreement(
     Parties are checked as on creation and kept in the order given; the reference numbers,
     signatories and signing dates of the organisations that remain parties are kept (a date
     in `party_dates` replaces theirs). The concluding date and the status then follow the
-    dates as on creation. A member's proposal is
-    made public only once its parties confirmed it (`may_be_published`); a change to what
-    they confirmed asks them again (unless `ask_again` is False: the caller then asks, once
-    it has recorded its own answer).
+    dates as on creation. A member's proposal is made public only once its parties confirmed
+    it (`may_be_published`); a change to what they confirmed asks them again (unless
+    `ask_again` is False: the caller then asks, once it has recorded its own answer).
     """
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
@@ -354,12 +353,12 @@ def update_agreement(
         parties = list(parties)
     party_dates = dict(party_dates or {})
     dates = _party_dates_after(agreement, parties, party_dates)
-    before = _field_values(agreement)
+    values_before = _field_values(agreement)
     for name, value in changes.items():
         setattr(agreement, name, value)
     _settle_dates(agreement, dates)
-    after = _field_values(agreement)
-    changed = sorted(name for name in UPDATABLE_FIELDS if after[name] != before[name])
+    values_after = _field_values(agreement)
+    changed = sorted(name for name in UPDATABLE_FIELDS if values_after[name] != values_before[name])
     _check(agreement, parties=parties, party_dates=dates, fields_changed=bool(changed))
     parties_changed = (parties is not None or bool(party_dates)) and _sync_parties(
         agreement, parties if parties is not None else _current_parties(agreement), party_dates

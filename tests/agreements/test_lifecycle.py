@@ -475,3 +475,72 @@ def test_api_list_and_page_cost_the_same_queries_with_chains(
     url = Agreement.objects.get(slug="first-0").get_absolute_url()
     with django_assert_num_queries(6):
         client.get(url)
+
+
+def test_api_write_records_each_partys_signing_date(staff_api_client):
+    park_a = OrganisationFactory(slug="park-a")
+    park_b = OrganisationFactory(slug="park-b")
+
+    response = staff_api_client.post(
+        "/api/v1/agreements/",
+        {
+            "title": "A and B",
+            "kind": "mou",
+            "parties": ["park-a", "park-b"],
+            "parties_signed_on": ["2024-05-02", "2024-05-20"],
+            "effective_on": "2024-06-01",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["signed_on"] == "2024-05-20"
+    assert [party["signed_on"] for party in body["parties"]] == ["2024-05-02", "2024-05-20"]
+    agreement = Agreement.objects.get(slug="a-and-b")
+    assert {p.organisation: p.signed_on for p in agreement.parties.all()} == {
+        park_a: day("2024-05-02"),
+        park_b: day("2024-05-20"),
+    }
+
+
+def test_api_write_names_party_dates_that_do_not_match_the_parties(staff_api_client):
+    agreement_between(OrganisationFactory(), OrganisationFactory(), slug="ab")
+
+    response = staff_api_client.patch(
+        "/api/v1/agreements/ab/", {"parties_signed_on": ["2024-05-02"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert [error["attr"] for error in response.json()["errors"]] == ["parties_signed_on"]
+
+
+def test_refresh_command_can_hand_the_refresh_to_the_task_worker():
+    agreement_between(
+        OrganisationFactory(),
+        OrganisationFactory(),
+        slug="old-one",
+        status=S.ACTIVE,
+        effective_on=day("2001-01-01"),
+        expires_on=day("2002-01-01"),
+    )
+    out = StringIO()
+
+    # The tests' task backend runs a task as it is queued.
+    call_command("refresh_agreement_statuses", "--enqueue", stdout=out)
+
+    assert out.getvalue().startswith("Queued the status refresh (")
+    assert Agreement.objects.get(slug="old-one").status == S.EXPIRED
+
+
+def test_updating_the_dates_of_an_agreement_nobody_confirms_asks_nobody(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    park_a, _alice, park_b, _bruno = two_parks()  # with contacts who could be asked
+    agreement = agreement_between(park_a, park_b)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_agreement(agreement=agreement, effective_on=day("2025-10-01"))
+
+    assert mailoutbox == []
+    assert not agreement.confirmations.exists()

@@ -455,6 +455,16 @@ class AgreementWriteSerializer(PortalSerializer):
         allow_blank=True,
         help_text=gettext_lazy("Whether it amends or renews `follows`; empty without it."),
     )
+    parties_signed_on = serializers.ListField(
+        child=serializers.DateField(allow_null=True),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "Each party's signing date (null when not known), in the order of `parties` (or of "
+            "the parties it has, when `parties` is left out). Once every party has one, "
+            "`signed_on` is the last of them."
+        ),
+    )
 
     class Meta:
         model = Agreement
@@ -474,6 +484,7 @@ class AgreementWriteSerializer(PortalSerializer):
             "follows",
             "relation",
             "parties",
+            "parties_signed_on",
             "topics",
             "summary",
             "source_url",
@@ -487,12 +498,34 @@ class AgreementWriteSerializer(PortalSerializer):
         return attrs
 
     def create(self, validated_data):
+        party_dates = self._party_dates(validated_data, validated_data["parties"])
         with service_errors():
-            return create_agreement(**validated_data)
+            return create_agreement(party_dates=party_dates, **validated_data)
 
     def update(self, instance, validated_data):
+        parties = validated_data.get("parties")
+        if parties is None and "parties_signed_on" in validated_data:
+            parties = [party.organisation for party in instance.parties.all()]
+        party_dates = self._party_dates(validated_data, parties or [])
         with service_errors():
-            return update_agreement(agreement=instance, **validated_data)
+            return update_agreement(agreement=instance, party_dates=party_dates, **validated_data)
+
+    @staticmethod
+    def _party_dates(validated_data: dict, parties: list) -> dict | None:
+        """`parties_signed_on` (taken out of `validated_data`) by organisation, for the service."""
+        dates = validated_data.pop("parties_signed_on", None)
+        if dates is None:
+            return None
+        if len(dates) != len(parties):
+            raise serializers.ValidationError(
+                {
+                    "parties_signed_on": [
+                        gettext_lazy("Give one date per party, in the parties' order.")
+                    ]
+                },
+                code="invalid",
+            )
+        return {party.pk: date for party, date in zip(parties, dates, strict=True)}
 
 
 class NetworkNodeSerializer(serializers.Serializer):

@@ -46,6 +46,7 @@ WRITES = ["create", "update", "partial_update"]
 @extend_validation_errors(["invalid"], "termination_reason", WRITES)
 @extend_validation_errors(["invalid"], "follows", WRITES)
 @extend_validation_errors(["invalid"], "relation", WRITES)
+@extend_validation_errors(["invalid"], "parties_signed_on", WRITES)
 @extend_validation_errors(["invalid"], "non_field_errors", WRITES)
 @extend_schema_view(
     create=extend_schema(responses={201: AgreementDetailSerializer}),
