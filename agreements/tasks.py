@@ -33,8 +33,15 @@ def next_run(now: datetime.datetime | None = None) -> datetime.datetime:
 
 @task()
 def send_agreement_reminders_daily() -> int:
-    """Send the reminders due today; then come back tomorrow, even after a failure."""
+    """The day's work on agreements: first the statuses whose dates have passed (an agreement
+    that expired yesterday gets no reminder), then the reminders due today; then come back
+    tomorrow, even after a failure."""
     try:
+        try:
+            refresh_agreement_statuses()
+        except Exception:
+            # The reminders still go out: each is checked against the agreement's dates.
+            logger.exception("The daily status refresh failed")
         return len(send_due_reminders().sent)
     finally:
         schedule_daily_reminders(force=True)

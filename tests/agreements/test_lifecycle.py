@@ -544,3 +544,21 @@ def test_updating_the_dates_of_an_agreement_nobody_confirms_asks_nobody(
 
     assert mailoutbox == []
     assert not agreement.confirmations.exists()
+
+
+def test_the_workers_daily_task_refreshes_statuses_before_sending_reminders():
+    from agreements.tasks import send_agreement_reminders_daily
+
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    lapsed = agreement_between(
+        OrganisationFactory(),
+        OrganisationFactory(),
+        status=S.ACTIVE,
+        effective_on=yesterday - datetime.timedelta(days=400),
+        expires_on=yesterday,
+    )
+
+    send_agreement_reminders_daily.call()
+
+    lapsed.refresh_from_db()
+    assert lapsed.status == S.EXPIRED
