@@ -193,6 +193,21 @@ def test_an_agreement_without_expiry_or_renewed_later_is_not_reminded(
     assert run(capture=django_capture_on_commit_callbacks) == []
 
 
+def test_an_agreement_renewed_by_a_later_one_is_not_reminded(
+    parks, django_capture_on_commit_callbacks
+):
+    earlier = expiring(parks, 30, slug="earlier")
+    amended = expiring(parks, 30, slug="amended", title="Amended only")
+    agreement_between(*parks, slug="renewal", follows=earlier, relation=Agreement.Relation.RENEWS)
+    agreement_between(*parks, slug="amendment", follows=amended, relation=Agreement.Relation.AMENDS)
+
+    messages = run(capture=django_capture_on_commit_callbacks)
+
+    assert {subject for _to, subject in messages} == {
+        "[IASP] The agreement “Amended only” expires on 9 February 2027"
+    }
+
+
 def test_a_hidden_agreement_is_reminded_too(parks, django_capture_on_commit_callbacks):
     expiring(parks, 30, is_public=False)
 
