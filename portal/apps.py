@@ -7,3 +7,10 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        # Webhooks announce the saves of every write path: connected here, before the record
+        # apps connect their departures (tombstones), whose stored values they read.
+        from .webhooks.signals import connect
+
+        connect()
