@@ -13,6 +13,7 @@ from portal.api.agreements.views import ROUTES as AGREEMENT_ROUTES
 from portal.api.conferences.views import ROUTES as CONFERENCE_ROUTES
 from portal.api.members.views import ROUTES as MEMBER_ROUTES
 from portal.api.sync.views import ROUTES as SYNC_ROUTES
+from portal.api.webhooks.views import ROUTES as WEBHOOK_ROUTES
 
 
 class PortalRouter(routers.DefaultRouter):
@@ -39,6 +40,7 @@ for prefix, viewset, basename in (
     *MEMBER_ROUTES,
     *AGREEMENT_ROUTES,
     *SYNC_ROUTES,
+    *WEBHOOK_ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 
