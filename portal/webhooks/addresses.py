@@ -72,8 +72,8 @@ def refusal(address: IPAddress) -> str | None:
         (_("loopback"), "is_loopback"),
         (_("link-local"), "is_link_local"),
         (_("multicast"), "is_multicast"),
-        (_("private"), "is_private"),
         (_("reserved"), "is_reserved"),
+        (_("private"), "is_private"),
     ):
         if getattr(address, test) or getattr(plain, test):
             return _("%(address)s is a %(kind)s address.") % {"address": address, "kind": kind}

@@ -16,6 +16,12 @@ from .models import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookSubscription
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=WebhookSubscription._meta.get_field("url").help_text,
+    )
     events = forms.MultipleChoiceField(
         label=_("events"),
         choices=[(event.value, event.label) for event in SUBSCRIBABLE_EVENTS],

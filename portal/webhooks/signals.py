@@ -61,11 +61,16 @@ class Announced:
             announce(self.withdrawn, self.data(instance, reason="deleted"))
 
     def connect(self) -> None:
+        # Signals hold their receivers weakly: the models' announcers are kept here.
+        ANNOUNCERS[self.resource] = self
         uid = f"webhooks-{self.resource}"
         signals.post_save.connect(self.saved, sender=self.model, dispatch_uid=f"{uid}-save")
         signals.post_delete.connect(
             self.deleted, sender=self.model, dispatch_uid=f"{uid}-delete"
         )
+
+
+ANNOUNCERS: dict[str, Announced] = {}
 
 
 def membership_data(membership: Membership) -> dict:
