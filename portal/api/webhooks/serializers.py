@@ -1,3 +1,4 @@
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -73,6 +74,11 @@ class AttemptSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "WebhookAttempt"
+
+    def to_representation(self, attempt):
+        # Stored as ISO text in the log; written as the API writes every moment.
+        moment = parse_datetime(attempt.get("at") or "")
+        return super().to_representation({**attempt, "at": moment})
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):

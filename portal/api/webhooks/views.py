@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -7,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.rest.serializers import service_errors
+from core.rest.serializers import as_serializer_errors, service_errors
 from core.rest.viewsets import StrictRequestMixin
 from portal.models import WebhookDelivery, WebhookSubscription
 from portal.webhooks import services
@@ -99,8 +100,10 @@ class WebhookViewSet(StrictRequestMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="test")
     def send_test(self, request, pk=None):
         subscription = self.get_object()
-        with service_errors():
+        try:
             delivery = services.send_test_event(subscription=subscription)
+        except DjangoValidationError as error:
+            raise ValidationError(as_serializer_errors(error)) from None
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(

@@ -1,3 +1,10 @@
+"""Receivers for the tests of webhooks.
+
+`receiver` stands in for the HTTP call of a delivery (the task runs in the test's process);
+`http_receiver` is a real HTTP server on a loopback port, and `webhook_worker` a real
+`db_worker` process allowed to call it (tests/webhooks/test_worker.py).
+"""
+
 import json
 
 import pytest
