@@ -36,15 +36,13 @@ class Target:
 
 def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     return [
-        ipaddress.ip_network(network, strict=False)
-        for network in settings.WEBHOOK_ALLOWED_NETWORKS
+        ipaddress.ip_network(network, strict=False) for network in settings.WEBHOOK_ALLOWED_NETWORKS
     ]
 
 
 def is_allowed_network(address: IPAddress) -> bool:
     return any(
-        address.version == network.version and address in network
-        for network in allowed_networks()
+        address.version == network.version and address in network for network in allowed_networks()
     )
 
 

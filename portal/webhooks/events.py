@@ -58,9 +58,7 @@ def fan_out(event: str, data: dict) -> list[WebhookDelivery]:
             return []
         event_id, body = payload(event, data)
         deliveries = WebhookDelivery.objects.bulk_create(
-            WebhookDelivery(
-                subscription=subscription, event=event, event_id=event_id, payload=body
-            )
+            WebhookDelivery(subscription=subscription, event=event, event_id=event_id, payload=body)
             for subscription in subscriptions
         )
     except Exception:  # the save is done; a lost announcement is logged, never raised

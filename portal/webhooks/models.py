@@ -123,8 +123,7 @@ class WebhookSubscription(TimeStampedModel):
             models.CheckConstraint(condition=~Q(url=""), name="webhook_url_not_blank"),
             models.CheckConstraint(condition=~Q(secret=""), name="webhook_secret_not_blank"),
             models.CheckConstraint(
-                condition=Q(paused_at__isnull=True, pause_reason="")
-                | Q(paused_at__isnull=False),
+                condition=Q(paused_at__isnull=True, pause_reason="") | Q(paused_at__isnull=False),
                 name="webhook_pause_reason_only_when_paused",
             ),
         ]

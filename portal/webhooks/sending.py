@@ -72,7 +72,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         response = connection.getresponse()
         response.read(MAX_ANSWER_BYTES)
         return outcome(status=response.status)
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return outcome(error="The receiver did not answer in time.")
     except ssl.SSLError as error:
         return outcome(error=f"TLS: {error.reason or error}")

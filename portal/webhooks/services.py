@@ -83,9 +83,7 @@ def rotate_secret(
 
 def staff_addresses() -> list[str]:
     return list(
-        users_with_permission("portal.change_webhooksubscription").values_list(
-            "email", flat=True
-        )
+        users_with_permission("portal.change_webhooksubscription").values_list("email", flat=True)
     )
 
 
@@ -185,9 +183,7 @@ def record_attempt(*, delivery: WebhookDelivery, outcome: Outcome) -> datetime.d
     if subscription.failures_in_row >= settings.WEBHOOK_PAUSE_AFTER:
         pause_subscription(
             subscription=subscription,
-            reason=_(
-                "Paused after %(count)d failed deliveries in a row; the last answer: %(last)s"
-            )
+            reason=_("Paused after %(count)d failed deliveries in a row; the last answer: %(last)s")
             % {
                 "count": subscription.failures_in_row,
                 "last": outcome.error or f"HTTP {outcome.status}",

@@ -45,9 +45,7 @@ class Announced:
         stored = instance.__dict__.get(departures.STORED)
         # A save without a stored row to compare (created, or read elsewhere): as it is now.
         was = watched.is_public(stored) if stored is not None and not created else None
-        if now and was is False:
-            announce(self.published, self.data(instance))
-        elif now and was is None and created:
+        if (now and was is False) or (now and was is None and created):
             announce(self.published, self.data(instance))
         elif now:
             announce(self.changed, self.data(instance))
@@ -65,9 +63,7 @@ class Announced:
         ANNOUNCERS[self.resource] = self
         uid = f"webhooks-{self.resource}"
         signals.post_save.connect(self.saved, sender=self.model, dispatch_uid=f"{uid}-save")
-        signals.post_delete.connect(
-            self.deleted, sender=self.model, dispatch_uid=f"{uid}-delete"
-        )
+        signals.post_delete.connect(self.deleted, sender=self.model, dispatch_uid=f"{uid}-delete")
 
 
 ANNOUNCERS: dict[str, Announced] = {}
@@ -147,9 +143,7 @@ def connect() -> None:
     uid = "webhooks-memberships"
     signals.pre_save.connect(membership_saving, sender=Membership, dispatch_uid=f"{uid}-pre")
     signals.post_save.connect(membership_saved, sender=Membership, dispatch_uid=f"{uid}-save")
-    signals.post_delete.connect(
-        membership_deleted, sender=Membership, dispatch_uid=f"{uid}-delete"
-    )
+    signals.post_delete.connect(membership_deleted, sender=Membership, dispatch_uid=f"{uid}-delete")
     signals.post_save.connect(
         organisation_saved, sender=Organisation, dispatch_uid="webhooks-organisations-save"
     )

@@ -1,6 +1,6 @@
 """The signature a receiver checks: HMAC-SHA256 of "<timestamp>.<body>" under the secret.
 
-    Portal-Signature: t=1767225600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
+    Portal-Signature: t=1767225600,v1=<64 hexadecimal digits>
 
 The timestamp is inside the signed text, so a receiver that refuses old timestamps refuses
 a replayed delivery too.

@@ -26,9 +26,7 @@ def body_of(delivery: WebhookDelivery) -> bytes:
 @task()
 def deliver_webhook(*, delivery_id: int) -> str:
     """Try one delivery; on a failure, enqueue the next try after a growing pause."""
-    delivery = (
-        WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
-    )
+    delivery = WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
     if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
         return "settled"
     subscription = delivery.subscription
@@ -66,5 +64,3 @@ def deliver_webhook(*, delivery_id: int) -> str:
         retry = retry.using(run_after=next_try)
     retry.enqueue(delivery_id=delivery_id)
     return "retrying"
-
-

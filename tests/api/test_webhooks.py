@@ -64,7 +64,9 @@ def test_a_token_sees_only_its_own_subscriptions(partner_client, partner_token):
 
     assert [row["description"] for row in listed["results"]] == ["Ours"]
     assert partner_client.get(detail(other)).status_code == 404
-    assert partner_client.patch(detail(other), {"description": "x"}, format="json").status_code == 404
+    assert (
+        partner_client.patch(detail(other), {"description": "x"}, format="json").status_code == 404
+    )
     assert partner_client.delete(detail(other)).status_code == 404
     assert partner_client.post(f"{detail(other)}test/").status_code == 404
     assert partner_client.get(f"{detail(other)}deliveries/").status_code == 404
@@ -84,9 +86,10 @@ def test_a_token_sees_only_its_own_subscriptions(partner_client, partner_token):
         ({"url": WEBHOOK_URL, "events": []}, ["events"]),
         ({"url": WEBHOOK_URL, "events": "agreement.published"}, ["events"]),
         ({"url": WEBHOOK_URL, "events": ["agreement.published"] * 2}, ["events"]),
-        ({"url": WEBHOOK_URL, "events": ["agreement.published"], "description": "a\nb"}, [
-            "description"
-        ]),
+        (
+            {"url": WEBHOOK_URL, "events": ["agreement.published"], "description": "a\nb"},
+            ["description"],
+        ),
         ({"url": ["x"], "events": [{"a": 1}]}, ["url", "events.0"]),
         ({}, ["url", "events"]),
     ],
@@ -168,13 +171,18 @@ def test_the_delivery_log_lists_the_tries(partner_client, partner_token):
 
     (row,) = body["results"]
     assert row["id"] == str(delivery.uuid)
-    assert (row["event"], row["state"], row["attempt_count"]) == ("agreement.published", "pending", 1)
+    assert (row["event"], row["state"], row["attempt_count"]) == (
+        "agreement.published",
+        "pending",
+        1,
+    )
     assert row["attempts"] == [
         {"at": "2026-01-05T10:00:00Z", "status": 500, "error": "", "duration_ms": 12}
     ]
-    assert partner_client.get(f"{detail(subscription)}deliveries/?state=delivered").json()[
-        "count"
-    ] == 0
+    assert (
+        partner_client.get(f"{detail(subscription)}deliveries/?state=delivered").json()["count"]
+        == 0
+    )
     assert error_attrs(partner_client.get(f"{detail(subscription)}deliveries/?state=lost")) == [
         "state"
     ]

@@ -43,7 +43,9 @@ def subscribed(receiver):
     return webhook_subscription(events=ALL_EVENTS)
 
 
-def test_a_draft_conference_is_not_announced(subscribed, receiver, django_capture_on_commit_callbacks):
+def test_a_draft_conference_is_not_announced(
+    subscribed, receiver, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         conference = ConferenceFactory(is_published=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -130,7 +132,8 @@ def test_membership_start_and_end_are_announced(
     organisation = OrganisationFactory(slug="parque-tecnologico")
     with django_capture_on_commit_callbacks(execute=True):
         membership = MembershipFactory(
-            organisation=organisation, status=Membership.Status.ACTIVE,
+            organisation=organisation,
+            status=Membership.Status.ACTIVE,
             started_on=datetime.date(2024, 1, 1),
         )
     with django_capture_on_commit_callbacks(execute=True):
@@ -148,18 +151,25 @@ def test_membership_start_and_end_are_announced(
     )
 
 
-def test_a_pending_membership_is_not_a_start(subscribed, receiver, django_capture_on_commit_callbacks):
+def test_a_pending_membership_is_not_a_start(
+    subscribed, receiver, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         MembershipFactory(status=Membership.Status.PENDING)
 
     assert "membership.started" not in receiver.events
 
 
-def test_a_rolled_back_save_announces_nothing(subscribed, receiver, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            bilateral_agreement()
-            raise RuntimeError("the save failed")
+def test_a_rolled_back_save_announces_nothing(
+    subscribed, receiver, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        bilateral_agreement()
+        raise RuntimeError("the save failed")
 
     assert receiver.events == []
     assert WebhookDelivery.objects.count() == 0
@@ -169,7 +179,7 @@ def test_only_the_events_chosen_are_delivered(receiver, django_capture_on_commit
     webhook_subscription(events=["organisation.changed"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        organisation = OrganisationFactory(slug="tecnopolo")
+        OrganisationFactory(slug="tecnopolo")
         bilateral_agreement()
 
     assert set(receiver.events) == {"organisation.changed"}

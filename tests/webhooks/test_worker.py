@@ -39,7 +39,9 @@ def test_a_withdrawn_agreement_reaches_the_receiver_after_a_failure_and_the_remo
     for request in (failed, delivered):
         headers = request["headers"]
         timestamp = int(headers["Portal-Signature"].split(",")[0].removeprefix("t="))
-        assert verify(subscription.secret, headers["Portal-Signature"], request["body"], now=timestamp)
+        assert verify(
+            subscription.secret, headers["Portal-Signature"], request["body"], now=timestamp
+        )
         assert abs(time.time() - timestamp) < 60
         assert headers["Portal-Event"] == "agreement.withdrawn"
         assert headers["Content-Type"] == "application/json"

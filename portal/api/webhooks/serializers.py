@@ -53,9 +53,7 @@ class WebhookSecretSerializer(WebhookSubscriptionSerializer):
 
     secret = serializers.CharField(
         read_only=True,
-        help_text=_(
-            "The key the deliveries are signed with. Keep it now: it is not shown again."
-        ),
+        help_text=_("The key the deliveries are signed with. Keep it now: it is not shown again."),
     )
 
     class Meta(WebhookSubscriptionSerializer.Meta):
