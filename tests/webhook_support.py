@@ -1,6 +1,7 @@
 """Receivers for the tests of webhooks.
 
-`receiver` stands in for the HTTP call of a delivery (the task runs in the test's process);
+`receiver` stands in for the HTTP call of a delivery in every test (a task run in the test's
+process never calls out);
 `http_receiver` is a real HTTP server on a loopback port, and `webhook_worker` a real
 `db_worker` process allowed to call it (tests/webhooks/test_worker.py).
 """
@@ -39,8 +40,10 @@ class Receiver:
         return [payload for _url, payload, _headers in self.requests]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def receiver(monkeypatch):
+    """Every test: a delivery run in the test's process never leaves it (a real receiver is
+    called by the worker process of `webhook_worker` only)."""
     fake = Receiver()
     monkeypatch.setattr(tasks, "post", fake)
     return fake

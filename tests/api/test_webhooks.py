@@ -77,7 +77,7 @@ def test_a_token_sees_only_its_own_subscriptions(partner_client, partner_token):
 @pytest.mark.parametrize(
     ("payload", "fields"),
     [
-        ({"url": "https://10.0.0.7/hooks", "events": ["ping"]}, ["events.0"]),
+        ({"url": "https://10.0.0.7/hooks", "events": ["ping"]}, ["events"]),
         ({"url": "https://10.0.0.7/hooks", "events": ["agreement.published"]}, ["url"]),
         ({"url": "https://169.254.169.254/", "events": ["agreement.published"]}, ["url"]),
         ({"url": "http://93.184.215.14/hooks", "events": ["agreement.published"]}, ["url"]),
@@ -90,7 +90,7 @@ def test_a_token_sees_only_its_own_subscriptions(partner_client, partner_token):
             {"url": WEBHOOK_URL, "events": ["agreement.published"], "description": "a\nb"},
             ["description"],
         ),
-        ({"url": ["x"], "events": [{"a": 1}]}, ["url", "events.0"]),
+        ({"url": ["x"], "events": [{"a": 1}]}, ["url", "events"]),
         ({}, ["url", "events"]),
     ],
 )

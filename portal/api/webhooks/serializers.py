@@ -6,6 +6,19 @@ from portal.models import WebhookDelivery, WebhookSubscription
 from portal.webhooks.models import MAX_EVENTS, SUBSCRIBABLE_EVENTS
 
 
+class EventListField(serializers.ListField):
+    """A list whose wrong items are errors of the field itself, as the API's other lists."""
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as error:
+            details = error.detail.values() if isinstance(error.detail, dict) else [error.detail]
+            raise serializers.ValidationError(
+                [item for errors in details for item in errors]
+            ) from None
+
+
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     """A subscription as its owner reads and writes it; the secret is never read back."""
 
@@ -16,7 +29,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
             "only (not a private, loopback or link-local one)."
         ),
     )
-    events = serializers.ListField(
+    events = EventListField(
         child=serializers.ChoiceField(choices=[(e.value, e.label) for e in SUBSCRIBABLE_EVENTS]),
         min_length=1,
         max_length=MAX_EVENTS,
