@@ -24,3 +24,25 @@ def test_signature_verifies_with_the_secret_within_the_tolerance():
     assert not verify(SECRET, header, BODY + b" ", now=1767607200)
     assert not verify(SECRET, header.replace("t=1767607200", "t=1767607201"), BODY, now=1767607200)
     assert not verify(SECRET, "garbage", BODY, now=1767607200)
+
+
+def test_the_guides_receiver_example_accepts_the_portals_signature_and_refuses_others():
+    import re
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    guide = (Path(settings.BASE_DIR) / "portal" / "api" / "guide.md").read_text()
+    (example,) = re.findall(
+        r"```python\n(def is_from_the_portal.*?|import hashlib.*?)```", guide, re.S
+    )
+    namespace = {}
+    exec(example, namespace)  # the guide's own code
+    is_from_the_portal = namespace["is_from_the_portal"]
+    now = int(time.time())
+
+    assert is_from_the_portal(SECRET, signature(SECRET, now, BODY), BODY)
+    assert not is_from_the_portal(SECRET, signature(SECRET, now - 600, BODY), BODY)
+    assert not is_from_the_portal("whsec_other", signature(SECRET, now, BODY), BODY)
+    assert not is_from_the_portal(SECRET, "v1=abc", BODY)
