@@ -137,3 +137,22 @@ def test_an_internal_address_is_refused_at_delivery_time(monkeypatch):
         "Deliveries go to public addresses only: 127.0.0.1 is a loopback address.",
         outcome.duration_ms,
     )
+
+
+def test_a_queue_that_is_down_costs_the_delivery_not_the_save(
+    receiver, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    class DownQueue:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("the queue's database is gone")
+
+    webhook_subscription()
+    monkeypatch.setattr(tasks, "deliver_webhook", DownQueue())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement = bilateral_agreement()
+
+    assert agreement.pk is not None
+    assert receiver.requests == []
+    assert WebhookDelivery.objects.get().state == "pending"
+    assert "Could not queue the webhook delivery" in caplog.text
