@@ -22,8 +22,15 @@ from .sending import Outcome
 SUBSCRIPTION_FIELDS = frozenset({"url", "events", "description"})
 
 
-def _save(subscription: WebhookSubscription, changed_by: AbstractBaseUser | None) -> None:
-    subscription.full_clean()
+def _save(
+    subscription: WebhookSubscription,
+    changed_by: AbstractBaseUser | None,
+    *,
+    check_url: bool = True,
+) -> None:
+    # The address is resolved and checked when it is set; a pause, a resume or a new secret
+    # must not hang on (or fail with) the receiver's name server.
+    subscription.full_clean(exclude=None if check_url else ["url"])
     subscription._history_user = changed_by
     subscription.save()
 
@@ -58,8 +65,9 @@ def update_subscription(
     **fields: object,
 ) -> WebhookSubscription:
     """Change any of SUBSCRIPTION_FIELDS."""
+    url_changed = "url" in fields and fields["url"] != subscription.url
     set_fields(subscription, fields, allowed=SUBSCRIPTION_FIELDS)
-    _save(subscription, changed_by)
+    _save(subscription, changed_by, check_url=url_changed)
     return subscription
 
 
@@ -77,7 +85,7 @@ def rotate_secret(
 ) -> str:
     """A new secret at once: deliveries from now on are signed with it, the old one is gone."""
     subscription.secret = new_secret()
-    _save(subscription, changed_by)
+    _save(subscription, changed_by, check_url=False)
     return subscription.secret
 
 
@@ -99,7 +107,7 @@ def pause_subscription(
         return
     subscription.paused_at = timezone.now()
     subscription.pause_reason = reason[:300]
-    _save(subscription, changed_by)
+    _save(subscription, changed_by, check_url=False)
     send_templated_mail(
         "email/webhooks/paused",
         to=staff_addresses(),
@@ -120,7 +128,7 @@ def resume_subscription(
     subscription.paused_at = None
     subscription.pause_reason = ""
     subscription.failures_in_row = 0
-    _save(subscription, changed_by)
+    _save(subscription, changed_by, check_url=False)
 
 
 def send_test_event(*, subscription: WebhookSubscription) -> WebhookDelivery:
@@ -152,6 +160,10 @@ def record_attempt(*, delivery: WebhookDelivery, outcome: Outcome) -> datetime.d
     A delivery that used every try counts against its subscription, which is paused after
     WEBHOOK_PAUSE_AFTER of them in a row; one that arrives clears the count.
     """
+    # Read again under a lock: the subscription (and its log) may have gone meanwhile.
+    delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery.pk).first()
+    if delivery is None:
+        return None
     now = timezone.now()
     delivery.attempts = [
         *delivery.attempts,

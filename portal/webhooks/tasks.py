@@ -45,10 +45,9 @@ def deliver_webhook(*, delivery_id: int) -> str:
         return "delivered"
     if next_try is None:
         logger.warning(
-            "Gave up delivering %s to %s after %d tries: %s",
+            "Gave up delivering %s to %s: %s",
             delivery.event,
             subscription.url,
-            delivery.attempt_count,
             outcome.error or outcome.status,
         )
         return "failed"

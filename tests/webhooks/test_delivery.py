@@ -156,3 +156,36 @@ def test_a_queue_that_is_down_costs_the_delivery_not_the_save(
     assert receiver.requests == []
     assert WebhookDelivery.objects.get().state == "pending"
     assert "Could not queue the webhook delivery" in caplog.text
+
+
+def test_a_subscription_deleted_during_a_try_ends_the_delivery_quietly(monkeypatch):
+    from portal.webhooks.services import delete_subscription
+
+    subscription = webhook_subscription()
+    delivery = send_test_event(subscription=subscription)
+
+    def deleted_meanwhile(url, body, headers):
+        delete_subscription(subscription=WebhookSubscription.objects.get())
+        return Outcome(500, "", 4)
+
+    monkeypatch.setattr(tasks, "post", deleted_meanwhile)
+
+    assert tasks.deliver_webhook.call(delivery_id=delivery.pk) == "failed"
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_pausing_does_not_resolve_the_address_again(monkeypatch, mailoutbox):
+    from portal.webhooks import addresses
+    from portal.webhooks.services import pause_subscription, resume_subscription, rotate_secret
+
+    subscription = webhook_subscription()
+
+    def no_dns(*args, **kwargs):
+        raise AssertionError("resolved again")
+
+    monkeypatch.setattr(addresses, "check", no_dns)
+    pause_subscription(subscription=subscription, reason="Failing")
+    resume_subscription(subscription=subscription)
+    rotate_secret(subscription=subscription)
+
+    assert WebhookSubscription.objects.get().is_paused is False
