@@ -215,3 +215,15 @@ def give_up(*, delivery: WebhookDelivery, reason: str) -> None:
     delivery.attempt_count = len(delivery.attempts)
     delivery.next_attempt_at = None
     delivery.save()
+
+
+def prune_deliveries(*, older_than: datetime.timedelta) -> int:
+    """Forget settled deliveries older than `older_than` (the log of pending ones is kept);
+    how many went. The log is the subscription's bookkeeping, not a record with a history."""
+    before = timezone.now() - older_than
+    deleted, _by_model = (
+        WebhookDelivery.objects.filter(created__lt=before)
+        .exclude(state=WebhookDelivery.State.PENDING)
+        .delete()
+    )
+    return deleted

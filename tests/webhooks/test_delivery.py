@@ -189,3 +189,25 @@ def test_pausing_does_not_resolve_the_address_again(monkeypatch, mailoutbox):
     rotate_secret(subscription=subscription)
 
     assert WebhookSubscription.objects.get().is_paused is False
+
+
+def test_old_settled_deliveries_are_pruned():
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    subscription = webhook_subscription()
+    old = timezone.now() - datetime.timedelta(days=120)
+    from tests.factories import webhook_delivery
+
+    kept_pending = webhook_delivery(subscription=subscription, created=old)
+    kept_recent = webhook_delivery(subscription=subscription, state="failed")
+    webhook_delivery(subscription=subscription, created=old, state="failed")
+
+    call_command("prune_webhook_deliveries", "--days", "90", verbosity=0)
+
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {
+        kept_pending.pk,
+        kept_recent.pk,
+    }
