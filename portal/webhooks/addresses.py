@@ -50,13 +50,19 @@ def is_allowed(address: IPAddress) -> bool:
     return is_allowed_network(address) or is_allowed_network(unwrapped(address))
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def unwrapped(address: IPAddress) -> IPAddress:
-    """An IPv4 address written as IPv6 (::ffff:127.0.0.1, 64:ff9b::/96 aside) as itself."""
+    """An IPv4 address written as IPv6 (::ffff:127.0.0.1, 6to4, NAT64 64:ff9b::10.0.0.1) as
+    itself: it is where the packets end up."""
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return address.ipv4_mapped
         if address.sixtofour is not None:
             return address.sixtofour
+        if address in NAT64:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 
 

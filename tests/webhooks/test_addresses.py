@@ -39,6 +39,8 @@ def resolving_to(monkeypatch, *ips: str) -> None:
         ("[::ffff:127.0.0.1]", "loopback"),
         ("0.0.0.0", "unspecified"),
         ("[fe80::1]", "link-local"),
+        ("[64:ff9b::a00:1]", "reserved"),  # NAT64 to 10.0.0.1
+        ("[2002:c0a8:101::1]", "private"),  # 6to4 of 192.168.1.1
         ("224.0.0.1", "multicast"),
         ("100.64.0.1", "not a public"),
         ("240.0.0.1", "reserved"),
