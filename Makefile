@@ -55,7 +55,9 @@ run: install
 	@mkdir -p var/static var/mail
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) build_downloads
 	$(MANAGE) ensure_admin
+	$(MANAGE) send_agreement_reminders --schedule
 	@$(MANAGE) db_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		echo "Task worker started (pid $$worker); mail is written to var/mail/"; \
@@ -64,6 +66,7 @@ run: install
 # The task worker alone: sends the queued e-mail (production runs it under systemd).
 worker: install
 	@mkdir -p var/mail
+	$(MANAGE) send_agreement_reminders --schedule
 	$(MANAGE) db_worker
 
 migrate: install
@@ -72,6 +75,7 @@ migrate: install
 
 demo: migrate
 	$(MANAGE) load_demo
+	$(MANAGE) build_downloads
 
 # A fixed hash seed: Schemathesis then draws the same examples on every run (tests/api/test_fuzz.py).
 test: install browser

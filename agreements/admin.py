@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -32,15 +33,20 @@ from .confirmations import (
     party_states,
 )
 from .forms import AgreementPartyFormSet
-from .models import MINIMUM_PARTIES, Agreement, AgreementParty
+from .models import MINIMUM_PARTIES, Agreement, AgreementDocument, AgreementParty
 from .resources import AgreementResource
-from .services import answered_version, ask_again_if_changed, set_agreement_visibility
+from .services import (
+    answered_version,
+    ask_again_if_changed,
+    set_agreement_visibility,
+    settle_agreement,
+)
 
 
 class AgreementPartyInline(TolerantAutocompleteMixin, admin.TabularInline):
     model = AgreementParty
     formset = AgreementPartyFormSet
-    fields = ["organisation", "signatory", "reference_number", "order"]
+    fields = ["organisation", "signatory", "signed_on", "reference_number", "order"]
     autocomplete_fields = ["organisation", "signatory"]
     min_num = MINIMUM_PARTIES
     extra = 0
@@ -48,6 +54,39 @@ class AgreementPartyInline(TolerantAutocompleteMixin, admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[AgreementParty]:
         # Each row's heading is str(party), the organisation's name.
         return super().get_queryset(request).select_related("organisation")
+
+
+class AgreementDocumentInline(admin.TabularInline):
+    """The agreement's PDFs: each checked by the PDF parser on upload (the field's validator),
+    kept private until its public box is ticked."""
+
+    model = AgreementDocument
+    fields = ["kind", "title", "language", "file", "is_public", "order"]
+    extra = 0
+
+
+class AgreementDocumentsFilter(admin.SimpleListFilter):
+    title = _("documents")
+    parameter_name = "documents"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("public", _("With a public document")),
+            ("private", _("With documents for staff only")),
+            ("none", _("Without documents")),
+        ]
+
+    def queryset(self, request, queryset):
+        documents = AgreementDocument.objects.filter(agreement=OuterRef("pk"))
+        if self.value() == "public":
+            return queryset.filter(Exists(documents.filter(is_public=True)))
+        if self.value() == "private":
+            return queryset.filter(Exists(documents)).exclude(
+                Exists(documents.filter(is_public=True))
+            )
+        if self.value() == "none":
+            return queryset.exclude(Exists(documents))
+        return queryset
 
 
 SIGNED_STATUSES = (Agreement.Status.SIGNED, Agreement.Status.ACTIVE)
@@ -156,7 +195,15 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     resource_classes = [AgreementResource]
     form = AgreementAdminForm
     formfield_overrides = HTTPS_URL_FIELDS
-    list_display = ["title", "party_names", "kind", "signed_on", "status", "is_public"]
+    list_display = [
+        "title",
+        "party_names",
+        "kind",
+        "signed_on",
+        "status",
+        "expires_on",
+        "is_public",
+    ]
     list_filter = [
         AgreementAttentionFilter,
         "status",
@@ -164,7 +211,7 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
         ConfirmationsFilter,
         "kind",
         "is_public",
-        "document_is_public",
+        AgreementDocumentsFilter,
     ]
     list_select_related = ["signed_at_conference"]
     search_fields = [
@@ -176,19 +223,31 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     ]
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["signed_at_conference", "topics"]
-    inlines = [AgreementPartyInline]
+    autocomplete_fields = ["signed_at_conference", "topics", "follows"]
+    inlines = [AgreementPartyInline, AgreementDocumentInline]
     actions = ["make_public", "make_private"]
-    readonly_fields = ["confirmation_states"]
+    readonly_fields = ["confirmation_states", "expiry_reminders"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "is_public"]}),
         (
             _("Signing"),
             {"fields": ["signed_on", "signed_at_conference", ("signed_city", "signed_country")]},
         ),
-        (_("Validity"), {"fields": [("effective_on", "expires_on")]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    ("effective_on", "expires_on"),
+                    ("terminated_on", "termination_reason"),
+                    "expiry_reminders",
+                ],
+                "description": _(
+                    "Unless it is a draft, the status follows these dates, checked every day."
+                ),
+            },
+        ),
+        (_("Amends or renews"), {"fields": [("follows", "relation")]}),
         (_("Content"), {"fields": ["summary", "topics", "source_url"]}),
-        (_("Signed document"), {"fields": ["document", "document_is_public"]}),
         (_("Confirmations"), {"fields": ["confirmation_states", "confirmation_note"]}),
     ]
 
@@ -237,6 +296,25 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
             )
         return formfield
 
+    @admin.display(description=_("expiry reminders sent"))
+    def expiry_reminders(self, agreement: Agreement) -> str:
+        reminders = list(agreement.reminders.all()) if agreement.pk else []
+        if not reminders:
+            return _("None yet: the parties' contacts and staff are told 90 and 30 days before.")
+        return format_html_join(
+            "; ",
+            "{} ({}, {})",
+            (
+                (
+                    reminder.get_days_before_display(),
+                    date_format(timezone.localtime(reminder.sent_at), "DATE_FORMAT"),
+                    ngettext("%d recipient", "%d recipients", reminder.recipient_count)
+                    % reminder.recipient_count,
+                )
+                for reminder in reminders
+            ),
+        )
+
     @admin.display(description=_("parties' answers"))
     def confirmation_states(self, agreement: Agreement) -> str:
         if agreement.pk is None or not (agreement.proposed_for_id or agreement.proposed_by_id):
@@ -266,6 +344,8 @@ class AgreementAdmin(SubquerySearchMixin, ImportExportAdminMixin, HistoryAdmin):
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         agreement = form.instance
+        # The concluding date from the parties' dates just saved, the status from the dates.
+        settle_agreement(agreement=agreement, changed_by=request.user)
         ask_again_if_changed(agreement, getattr(agreement, "_answered_version", None))
         published_now = agreement.is_public and not form.initial.get("is_public", False)
         if published_now and agreement.proposed_for_id:
@@ -341,7 +421,7 @@ class AgreementPartyAdmin(HistoryAdmin):
     Deleting the agreement itself still deletes its parties.
     """
 
-    list_display = ["organisation", "agreement", "signatory", "reference_number"]
+    list_display = ["organisation", "agreement", "signatory", "signed_on", "reference_number"]
     list_filter = ["agreement__status", "agreement__kind"]
     list_select_related = ["organisation", "agreement", "signatory"]
     search_fields = [
@@ -353,6 +433,11 @@ class AgreementPartyAdmin(HistoryAdmin):
     ]
     date_hierarchy = "agreement__signed_on"
     autocomplete_fields = ["agreement", "organisation", "signatory"]
+
+    def save_model(self, request: HttpRequest, obj: AgreementParty, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A party's signing date may conclude the agreement, and so move its status.
+        settle_agreement(agreement=obj.agreement, changed_by=request.user)
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
 
-from .models import Agreement, AgreementConfirmation, AgreementParty
+from .models import Agreement, AgreementConfirmation, AgreementDocument, AgreementParty
 
 CONFIRMED = "confirmed"
 CHANGED = "changed"
@@ -30,7 +30,7 @@ def version_of(agreement: Agreement, *, topics=None, parties=None) -> dict:
     place of the agreement's own, for a form that has not saved them yet."""
     topics = agreement.topics.all() if topics is None else topics
     parties = agreement.parties.all() if parties is None else parties
-    return {
+    version = {
         "kind": agreement.kind,
         "title": agreement.title,
         "signed_on": agreement.signed_on.isoformat() if agreement.signed_on else None,
@@ -41,12 +41,40 @@ def version_of(agreement: Agreement, *, topics=None, parties=None) -> dict:
         "expires_on": agreement.expires_on.isoformat() if agreement.expires_on else None,
         "summary": agreement.summary,
         "topics": sorted(topic.slug for topic in topics),
-        "parties": [
-            {"organisation": party.organisation_id, "signatory": party.signatory_id}
-            for party in parties
-        ],
-        "document": agreement.document.name or "",
+        "parties": [_party_version(agreement, party) for party in parties],
     }
+    # The signed text is part of what the parties confirm; annexes and translations added
+    # later do not ask them again. The first keeps the key of the one document agreements had
+    # at first, so that answers given then still match.
+    documents = agreement.documents.all() if agreement.pk else []
+    signed = [
+        document.file.name
+        for document in documents
+        if document.kind == AgreementDocument.Kind.SIGNED_TEXT
+    ]
+    version["document"] = signed[0] if signed else ""
+    if len(signed) > 1:
+        version["other_signed_texts"] = sorted(signed[1:])
+    # The agreement's life, in the shape only once it says something, so that the fingerprints
+    # parties confirmed before it was recorded still match.
+    if agreement.terminated_on or agreement.termination_reason:
+        version["terminated_on"] = (
+            agreement.terminated_on.isoformat() if agreement.terminated_on else None
+        )
+        version["termination_reason"] = agreement.termination_reason
+    if agreement.follows_id or agreement.relation:
+        version["follows"] = agreement.follows_id
+        version["relation"] = agreement.relation
+    return version
+
+
+def _party_version(agreement: Agreement, party: AgreementParty) -> dict:
+    """A party's side: its signing date only when it is not the agreement's (every party's
+    date was the agreement's before each party had its own)."""
+    version = {"organisation": party.organisation_id, "signatory": party.signatory_id}
+    if party.signed_on != agreement.signed_on:
+        version["signed_on"] = party.signed_on.isoformat() if party.signed_on else None
+    return version
 
 
 def fingerprint(agreement: Agreement, *, topics=None, parties=None) -> str:

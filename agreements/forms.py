@@ -38,6 +38,36 @@ class AgreementPartyFormSet(BaseInlineFormSet):
                         params={"organisation": organisation},
                     )
                 )
+        errors.extend(self._date_errors())
         if errors:
             raise ValidationError(errors)
         super().clean()
+
+    def _date_errors(self) -> list[ValidationError]:
+        """A party cannot sign after the agreement was terminated, nor (while some party's
+        date is missing) after the date it was concluded."""
+        dates = [
+            form.cleaned_data.get("signed_on")
+            for form in self.forms
+            if form.cleaned_data.get("organisation") and not self._should_delete_form(form)
+        ]
+        latest = max((date for date in dates if date is not None), default=None)
+        agreement = self.instance
+        if latest is None:
+            return []
+        if agreement.terminated_on and latest > agreement.terminated_on:
+            return [
+                ValidationError(
+                    _("A party cannot sign after the agreement was terminated."),
+                    code="signed_after_termination",
+                )
+            ]
+        if None in dates and agreement.signed_on and latest > agreement.signed_on:
+            return [
+                ValidationError(
+                    _("A party cannot sign after the agreement was concluded (%(date)s)."),
+                    code="signed_after_conclusion",
+                    params={"date": agreement.signed_on.isoformat()},
+                )
+            ]
+        return []

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 
 from members.models import Membership, Organisation, Topic
 
@@ -43,13 +43,38 @@ class Network:
         return sorted(self.nodes, key=lambda node: (-node.agreement_count, node.name, node.pk))
 
 
+# How many renewals apart two agreements of a chain may be and still make one link, when those
+# between them are left out (private ones, for visitors): enough for any real chain.
+RENEWALS_APART = 3
+
+
+def links(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """The agreements that make a link between their parties. An amendment changes a link that
+    exists and makes none; a chain of renewals is one link, made by its latest agreement among
+    `agreements` (an agreement a later one of them renews, even through renewals left out,
+    is left out)."""
+    renews = Agreement.Relation.RENEWS
+    step, through = "follows", Q()
+    renewing = Q()
+    for _apart in range(RENEWALS_APART):
+        renewing |= through & Q(**{step: OuterRef("pk")})
+        through &= Q(**{f"{step}__relation": renews})
+        step = f"{step}__follows"
+    renewed_later = Agreement.objects.filter(
+        renewing, relation=renews, pk__in=agreements.values("pk")
+    )
+    return agreements.exclude(relation=Agreement.Relation.AMENDS).exclude(Exists(renewed_later))
+
+
 def cooperation_network(agreements: QuerySet[Agreement], *, limit: int) -> Network:
-    """The graph of the `limit` organisations that signed the most of `agreements`.
+    """The graph of the `limit` organisations that signed the most of `agreements`, counting
+    the links among them (`links`: no amendment, a chain of renewals once).
 
     Each node carries `agreement_count` (how many of `agreements` it signed) and `is_member`;
     nodes are ordered by name. An edge joins every two shown parties of an agreement, oldest
     agreement first; an agreement with fewer than two shown parties gives no edge.
     """
+    agreements = links(agreements)
     parties = AgreementParty.objects.filter(agreement__in=agreements.values("pk"))
     # Counted on the parties alone (whole numbers, no join), then the few shown are loaded.
     ranking = list(

@@ -31,6 +31,30 @@ class PartiesField(fields.Field):
         )
 
 
+def party_dates_from(cell: object, parties: list[Organisation]) -> dict[int, datetime.date | None]:
+    """The `parties_signed_on` cell: the parties' signing dates in the parties' order, ISO
+    dates separated by commas, one left empty when not known; the whole cell empty when none
+    is known (the parties' dates then stay as they are)."""
+    text = str(cell or "").strip()
+    if not text:
+        return {}
+    items = [item.strip() for item in text.split(",")]
+    if len(items) != len(parties):
+        raise ValidationError(
+            _("Give one date per party (%(count)s), in the parties' order, or none.")
+            % {"count": len(parties)}
+        )
+    dates = {}
+    for party, item in zip(parties, items, strict=True):
+        try:
+            dates[party.pk] = datetime.date.fromisoformat(item) if item else None
+        except ValueError:
+            raise ValidationError(
+                _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": item[:40]}
+            ) from None
+    return dates
+
+
 class AgreementResource(PortalResource):
     """Agreements are written through `record_agreement`, which keeps at least two parties."""
 
@@ -46,6 +70,8 @@ class AgreementResource(PortalResource):
         attribute="signed_country", column_name="signed_country", widget=CountryWidget()
     )
     topics = fields.Field(attribute="topics", column_name="topics", widget=SlugListWidget(Topic))
+    parties_signed_on = fields.Field(column_name="parties_signed_on", readonly=True)
+    follows = fields.Field(attribute="follows", column_name="follows", widget=SlugWidget(Agreement))
 
     class Meta(PortalResource.Meta):
         model = Agreement
@@ -55,12 +81,17 @@ class AgreementResource(PortalResource):
             "kind",
             "status",
             "parties",
+            "parties_signed_on",
             "signed_on",
             "signed_at_conference",
             "signed_city",
             "signed_country",
             "effective_on",
             "expires_on",
+            "terminated_on",
+            "termination_reason",
+            "follows",
+            "relation",
             "topics",
             "summary",
             "source_url",
@@ -90,7 +121,7 @@ class AgreementResource(PortalResource):
 
     def filter_export(self, queryset, **kwargs):
         return (
-            queryset.select_related("signed_at_conference")
+            queryset.select_related("signed_at_conference", "follows")
             .prefetch_related(None)
             .prefetch_related(
                 Prefetch("parties", AgreementParty.objects.select_related("organisation")),
@@ -101,6 +132,12 @@ class AgreementResource(PortalResource):
     def dehydrate_parties(self, agreement: Agreement) -> str:
         return ", ".join(party.organisation.slug for party in agreement.parties.all())
 
+    def dehydrate_parties_signed_on(self, agreement: Agreement) -> str:
+        dates = [party.signed_on for party in agreement.parties.all()]
+        if not any(dates):
+            return ""
+        return ", ".join(date.isoformat() if date else "" for date in dates)
+
     def import_instance(self, instance, row, **kwargs) -> None:
         errors = {}
         try:
@@ -109,9 +146,15 @@ class AgreementResource(PortalResource):
             errors = error.update_error_dict(errors)
         if "parties" not in errors:
             try:
-                self._check_parties(self.fields["parties"].clean(row) if "parties" in row else [])
+                parties = self.fields["parties"].clean(row) if "parties" in row else []
+                self._check_parties(parties)
             except ValidationError as error:
                 errors["parties"] = error.error_list
+            else:
+                try:
+                    party_dates_from(row.get("parties_signed_on"), parties)
+                except ValidationError as error:
+                    errors["parties_signed_on"] = error.error_list
         if errors:
             raise ValidationError(errors)
 
@@ -134,12 +177,14 @@ class AgreementResource(PortalResource):
             else []
         )
         conference = instance.signed_at_conference
+        parties = self.fields["parties"].clean(row)
         agreement = record_agreement(
             slug=instance.slug,
             title=instance.title,
             kind=instance.kind,
             status=instance.status,
-            parties=self.fields["parties"].clean(row),
+            parties=parties,
+            party_dates=party_dates_from(row.get("parties_signed_on"), parties),
             signed_on=instance.signed_on,
             signed_at_conference=conference,
             # Left blank, the place is the conference's, as in the admin's form.
@@ -148,6 +193,10 @@ class AgreementResource(PortalResource):
             or (conference.country.code if conference else ""),
             effective_on=instance.effective_on,
             expires_on=instance.expires_on,
+            terminated_on=instance.terminated_on,
+            termination_reason=instance.termination_reason,
+            follows=instance.follows,
+            relation=instance.relation,
             topics=topics,
             summary=instance.summary,
             source_url=instance.source_url,

@@ -19,7 +19,7 @@ from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 
 from .confirmations import has_confirmations, party_states
 from .filters import AgreementFilter, NetworkPageFilter
-from .models import DOCUMENT_FOLDER, Agreement
+from .models import DOCUMENT_FOLDER, Agreement, AgreementDocument
 from .network import Network, cooperation_network
 
 
@@ -107,6 +107,18 @@ class AgreementDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         agreement = self.object
         context["parties"] = parties = list(agreement.parties.all())
+        earlier, later = agreement.chain()
+        # A visitor's page: the private or draft agreements of the chain are left out.
+        shown = [link for link in [*earlier, *later] if link.is_shown_to_visitors]
+        if shown:
+            context["chain"] = [
+                link for link in [*earlier, agreement, *later] if link.is_shown_to_visitors
+            ]
+        # Staff see every document (marked), visitors the public ones.
+        if self.request.user.has_perm("agreements.view_agreement"):
+            context["documents"] = list(agreement.documents.all())
+        else:
+            context["documents"] = agreement.public_documents
         context["meta_description"] = agreement.summary or self.describe(agreement, parties)
         if has_confirmations(agreement):
             states = party_states(agreement)
@@ -145,25 +157,26 @@ def is_party_contact(request, agreement: Agreement) -> bool:
 
 
 def agreement_document(request, filename: str):
-    """A signed document: to anyone when it and its agreement are public, else to staff and
-    to the contacts of its parties only.
+    """One of an agreement's documents: to anyone when it and its agreement are public, else to
+    staff and to the contacts of its parties only.
 
     Anyone else gets the same 404 as for a file that does not exist.
     """
     if "\x00" in filename:  # no stored name has one; the database would refuse to compare it
         raise Http404
-    agreement = get_object_or_404(Agreement, document=f"{DOCUMENT_FOLDER}/{filename}")
-    public = agreement.document_is_public and (
-        Agreement.objects.public().filter(pk=agreement.pk).exists()
+    document = get_object_or_404(
+        AgreementDocument.objects.select_related("agreement"),
+        file=f"{DOCUMENT_FOLDER}/{filename}",
     )
+    agreement = document.agreement
+    public = document.is_public and (Agreement.objects.public().filter(pk=agreement.pk).exists())
     if not (public or may_read_private_documents(request) or is_party_contact(request, agreement)):
         raise Http404
     try:
-        document = agreement.document.open("rb")
+        file = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        document, content_type="application/pdf", filename=f"{agreement.slug}.pdf"
-    )
+    response = FileResponse(file, content_type="application/pdf", filename=document.download_name)
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response

@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 
 from portal.api.agreements.views import ROUTES as AGREEMENT_ROUTES
 from portal.api.conferences.views import ROUTES as CONFERENCE_ROUTES
+from portal.api.downloads.views import ROUTES as DOWNLOAD_ROUTES
+from portal.api.downloads.views import URLS as DOWNLOAD_URLS
 from portal.api.members.views import ROUTES as MEMBER_ROUTES
 from portal.api.sync.views import ROUTES as SYNC_ROUTES
 from portal.api.webhooks.views import ROUTES as WEBHOOK_ROUTES
@@ -40,6 +42,7 @@ for prefix, viewset, basename in (
     *MEMBER_ROUTES,
     *AGREEMENT_ROUTES,
     *SYNC_ROUTES,
+    *DOWNLOAD_ROUTES,
     *WEBHOOK_ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
@@ -47,6 +50,7 @@ for prefix, viewset, basename in (
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    *DOWNLOAD_URLS,
     path("", include(router.urls)),
     re_path(r"^.*$", NotFoundView.as_view()),
 ]

@@ -88,7 +88,7 @@ ADMIN_PAGES: dict[tuple[str, str], AdminPage] = {
     ("conferences", "award"): AdminPage(AwardFactory, lambda award: award.name, 8, 5),
     ("conferences", "quote"): AdminPage(QuoteFactory, lambda quote: quote.text, 7, 7),
     ("agreements", "agreement"): AdminPage(
-        bilateral_agreement, lambda agreement: agreement.title, 8, 10
+        bilateral_agreement, lambda agreement: agreement.title, 8, 12
     ),
     ("agreements", "agreementparty"): AdminPage(
         AgreementPartyFactory, lambda party: party.organisation.name, 7, 7

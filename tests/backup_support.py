@@ -15,9 +15,10 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 
-from agreements.models import Agreement
+from agreements.models import AgreementDocument
 from members.models import Organisation
 from tests.factories import (
+    AgreementDocumentFactory,
     AgreementFactory,
     AgreementPartyFactory,
     TopicFactory,
@@ -33,7 +34,7 @@ def media_root(settings, tmp_path) -> Iterator[Path]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # The documents' storage keeps the folder it was made with; here it follows the setting.
-    documents = {Agreement._meta.get_field("document").storage, storages["documents"]}
+    documents = {AgreementDocument._meta.get_field("file").storage, storages["documents"]}
     folders = {storage: storage._location for storage in documents}
     for storage in documents:
         storage._location = None
@@ -47,7 +48,8 @@ def media_root(settings, tmp_path) -> Iterator[Path]:
 def small_dataset() -> Organisation:
     organisation = organisation_with_logo(name="Backup Park", slug="backup-park")
     organisation.topics.add(TopicFactory(name="Health"))
-    agreement = AgreementFactory(document=ContentFile(PDF, name="signed.pdf"))
+    agreement = AgreementFactory()
+    AgreementDocumentFactory(agreement=agreement, file=ContentFile(PDF, name="signed.pdf"))
     AgreementPartyFactory(agreement=agreement, organisation=organisation, order=0)
     return organisation
 

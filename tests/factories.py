@@ -2,9 +2,10 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 
-from agreements.models import Agreement, AgreementParty
+from agreements.models import Agreement, AgreementDocument, AgreementParty
 from conferences.models import (
     Appearance,
     Award,
@@ -15,6 +16,7 @@ from conferences.models import (
     Session,
 )
 from members.models import Division, Membership, Office, Organisation, Person, Topic
+from tests.upload_support import pdf_bytes
 
 
 class UserFactory(DjangoModelFactory):
@@ -184,6 +186,18 @@ class AgreementPartyFactory(DjangoModelFactory):
 
     agreement = factory.SubFactory(AgreementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class AgreementDocumentFactory(DjangoModelFactory):
+    """A PDF of an agreement, private unless `is_public=True`."""
+
+    class Meta:
+        model = AgreementDocument
+
+    agreement = factory.SubFactory(AgreementFactory)
+    kind = AgreementDocument.Kind.SIGNED_TEXT
+    language = "en"
+    file = factory.LazyFunction(lambda: ContentFile(pdf_bytes(), name="signed.pdf"))
 
 
 def bilateral_agreement(**kwargs) -> Agreement:

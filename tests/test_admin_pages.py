@@ -106,6 +106,10 @@ def test_changelist_non_staff_is_redirected_to_login(client, app_label, model_na
 SHOWN_ELSEWHERE = {
     # Parties answer in the members' area; staff read the answers on the agreement's page.
     ("agreements", "agreementconfirmation"),
+    # Uploaded and published in the agreement's page (an inline).
+    ("agreements", "agreementdocument"),
+    # Sent by the daily run; listed on the agreement's page.
+    ("agreements", "agreementreminder"),
 }
 
 

@@ -150,7 +150,8 @@ def test_restore_into_an_emptied_database_finds_every_record_and_file(media_root
     organisation = Organisation.objects.get(slug="backup-park")
     assert [topic.name for topic in organisation.topics.all()] == ["Health"]
     assert organisation.history.count() >= 1
-    assert Agreement.objects.get(parties__organisation=organisation).document.read() == PDF
+    agreement = Agreement.objects.get(parties__organisation=organisation)
+    assert agreement.documents.get().file.read() == PDF
     assert LogEntry.objects.get().get_edited_object() == organisation
     assert ApiToken.objects.get().organisation == organisation
     assert Session.objects.count() == 0

@@ -71,7 +71,7 @@ def test_backup_and_restore_go_through_the_storage_api(settings, media_root, tmp
     restore(path)
 
     assert Organisation.objects.get().logo.read() == logo
-    assert Agreement.objects.get().document.read() == PDF
+    assert Agreement.objects.get().documents.get().file.read() == PDF
 
 
 @pytest.mark.django_db

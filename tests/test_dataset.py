@@ -47,8 +47,8 @@ COUNTS_AT_SCALE = {
     "conferences.Award": 1,
     "conferences.Quote": 0,
     "agreements.Agreement": 200,
-    "agreements.Agreement_topics": 513,
-    "agreements.AgreementParty": 431,
+    "agreements.Agreement_topics": 518,
+    "agreements.AgreementParty": 440,
 }
 
 
@@ -171,6 +171,10 @@ def test_generated_conferences_span_the_years_with_unique_editions():
     agreements = [row for row in built if isinstance(row, Agreement)]
     assert {a.status for a in agreements} == set(Agreement.Status.values)
     assert {a.is_public for a in agreements} == {True, False}
+    # Some renew or amend an earlier one of the same parties; a termination says when and why.
+    assert {a.relation for a in agreements} == {"", "renews", "amends"}
+    assert all(bool(a.terminated_on) == bool(a.termination_reason) for a in agreements)
+    assert any(a.terminated_on for a in agreements)
     memberships = [row for row in built if isinstance(row, Membership)]
     assert {m.status for m in memberships} == set(Membership.Status.values)
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementParty
 from agreements.resources import AgreementResource
 from conferences.models import Conference
 from conferences.resources import ConferenceResource
@@ -459,3 +459,72 @@ def test_import_failing_at_confirmation_writes_nothing(staff_client):
     assert list(Organisation.objects.values_list("slug", flat=True)) == ["tsp-by-hand"]
     messages = [str(message) for message in response.wsgi_request._messages]
     assert messages == ["Nothing was imported: the file has errors on lines 3."]
+
+
+def test_agreement_life_round_trips_through_csv(staff_client):
+    first = bilateral_agreement(slug="first", signed_on=datetime.date(2020, 1, 5))
+    renewal = bilateral_agreement(
+        slug="renewal",
+        signed_on=datetime.date(2024, 1, 9),
+        effective_on=datetime.date(2024, 2, 1),
+        terminated_on=datetime.date(2025, 6, 30),
+        termination_reason="Ended by consent",
+        follows=first,
+        relation=Agreement.Relation.RENEWS,
+    )
+    party_a, party_b = renewal.parties.all()
+    AgreementParty.objects.filter(pk=party_a.pk).update(signed_on=datetime.date(2024, 1, 2))
+    AgreementParty.objects.filter(pk=party_b.pk).update(signed_on=datetime.date(2024, 1, 9))
+
+    rows = csv_rows(export(staff_client, Agreement, AgreementResource, CSV_FORMAT))
+    records = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert records["renewal"]["parties_signed_on"] == "2024-01-02, 2024-01-09"
+    assert (records["renewal"]["follows"], records["renewal"]["relation"]) == ("first", "renews")
+    assert records["renewal"]["terminated_on"] == "2025-06-30"
+    assert records["first"]["parties_signed_on"] == ""
+
+    # Lost here, restored from the file.
+    AgreementParty.objects.filter(agreement=renewal).update(signed_on=None)
+    Agreement.objects.filter(pk=renewal.pk).update(
+        follows=None, relation="", terminated_on=None, termination_reason=""
+    )
+    header = rows[0]
+    upload = csv_file(header, [records["renewal"]])
+    response = confirm(staff_client, Agreement, preview(staff_client, Agreement, upload))
+
+    assert response.status_code == 302
+    renewal.refresh_from_db()
+    assert (renewal.follows, renewal.relation, renewal.terminated_on) == (
+        first,
+        "renews",
+        datetime.date(2025, 6, 30),
+    )
+    assert renewal.status == Agreement.Status.TERMINATED
+    assert [party.signed_on for party in renewal.parties.all()] == [
+        datetime.date(2024, 1, 2),
+        datetime.date(2024, 1, 9),
+    ]
+
+
+def test_import_agreement_with_too_few_party_dates_is_reported(staff_client):
+    OrganisationFactory(slug="cmu-step")
+    OrganisationFactory(slug="tsp")
+    header = ["slug", "title", "kind", "parties", "parties_signed_on", "signed_on"]
+    upload = csv_file(
+        header,
+        [
+            {
+                "slug": "two",
+                "title": "Two parks",
+                "kind": "mou",
+                "parties": "cmu-step, tsp",
+                "parties_signed_on": "2025-01-01",
+                "signed_on": "2025-01-01",
+            }
+        ],
+    )
+
+    response = preview(staff_client, Agreement, upload)
+
+    assert_refused(response, 2, "Give one date per party (2), in the parties&#x27; order, or none.")
+    assert not Agreement.objects.exists()

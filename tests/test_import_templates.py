@@ -36,8 +36,9 @@ RESOURCES = {
     Agreement: AgreementResource,
 }
 # The agreements' import page: session and user; the example's free slug, parties and topic;
-# the organisations, conferences and topics the columns allow.
-IMPORT_PAGE_QUERIES = 8
+# the organisations, conferences, topics and agreements (the one it amends or renews) the
+# columns allow.
+IMPORT_PAGE_QUERIES = 9
 model_ids = [model._meta.model_name for model in MODELS]
 
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.forms import modelform_factory
 
-from agreements.models import Agreement
+from agreements.models import AgreementDocument
 from conferences.models import Conference
 from core.db.uploads import IMAGE_EXTENSIONS
 from core.validators import ALLOWED_IMAGE_FORMATS
@@ -98,12 +98,12 @@ def test_image_saved_straight_by_code_keeps_only_a_known_image_extension():
 
 
 def test_document_is_stored_as_pdf_whatever_the_client_called_it():
-    agreement = bilateral_agreement()
+    document = AgreementDocument(agreement=bilateral_agreement(slug="step-and-ebn"))
 
-    agreement.document.save("scan.html", ContentFile(pdf_bytes()), save=False)
+    document.file.save("scan.html", ContentFile(pdf_bytes()), save=False)
 
-    assert agreement.document.name.startswith("agreements/documents/")
-    assert extension(agreement.document.name) == ".pdf"
+    assert document.file.name.startswith("agreements/documents/step-and-ebn-")
+    assert extension(document.file.name) == ".pdf"
 
 
 def test_every_accepted_image_format_has_its_extension():
@@ -180,16 +180,16 @@ def test_replacing_a_conference_cover_removes_the_old_file(django_capture_on_com
 def test_replacing_a_document_removes_the_old_one_from_the_private_folder(
     django_capture_on_commit_callbacks,
 ):
-    agreement = bilateral_agreement()
-    agreement.document.save("first.pdf", ContentFile(pdf_bytes()))
-    old = agreement.document.name
-    storage = agreement.document.storage
+    document = AgreementDocument(agreement=bilateral_agreement())
+    document.file.save("first.pdf", ContentFile(pdf_bytes()))
+    old = document.file.name
+    storage = document.file.storage
 
     with django_capture_on_commit_callbacks(execute=True):
-        agreement.document.save("second.pdf", ContentFile(pdf_bytes(pages=2)))
+        document.file.save("second.pdf", ContentFile(pdf_bytes(pages=2)))
 
     assert not storage.exists(old)
-    assert storage.exists(Agreement.objects.get().document.name)
+    assert storage.exists(AgreementDocument.objects.get().file.name)
 
 
 def test_file_still_referenced_by_another_record_is_kept(django_capture_on_commit_callbacks):

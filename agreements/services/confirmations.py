@@ -15,7 +15,7 @@ from conferences.models import Conference
 from members.models import Organisation, Topic
 
 from ..confirmations import fingerprint
-from ..models import Agreement, AgreementConfirmation
+from ..models import Agreement, AgreementConfirmation, AgreementDocument
 from .notices import (
     answered_version,
     ask_again_if_changed,
@@ -23,7 +23,7 @@ from .notices import (
     tell_proposer_of_correction,
     tell_staff_of_proposal,
 )
-from .records import create_agreement, update_agreement
+from .records import add_agreement_documents, create_agreement, update_agreement
 
 
 def _record_answer(
@@ -58,6 +58,16 @@ def _check_party(agreement: Agreement, organisation: Organisation) -> None:
         )
 
 
+def _party_dates(
+    proposer: Organisation,
+    others: Sequence[Organisation],
+    signed_on: datetime.date | None,
+    others_signed_on: datetime.date | None,
+) -> dict[int, datetime.date | None]:
+    """The member's organisation signed on its date, the other parties on theirs."""
+    return {proposer.pk: signed_on} | {party.pk: others_signed_on for party in others}
+
+
 def _free_slug(title: str) -> str:
     """The title's slug, numbered when another agreement has it: a member cannot see which
     slugs are taken, and should not be refused for it."""
@@ -84,11 +94,20 @@ def propose_agreement(
     signed_at_conference: Conference | None = None,
     topics: Iterable[Topic] = (),
     summary: str = "",
-    document=None,
+    others_signed_on: datetime.date | None = None,
+    effective_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+    renews: Agreement | None = None,
+    documents: Sequence = (),
+    document_kind: str = AgreementDocument.Kind.SIGNED_TEXT,
+    document_language: str = "en",
 ) -> Agreement:
     """A member's record of an agreement their organisation signed: hidden from visitors until
     staff publish it, confirmed by the proposing party, and the other parties asked to
-    confirm it. Staff are told, and of any party nobody can be asked for."""
+    confirm it. Staff are told, and of any party nobody can be asked for.
+
+    `signed_on` is the date the member's organisation signed, `others_signed_on` the other
+    parties' (when known); `renews`, the earlier agreement this one renews."""
     others = [party for party in other_parties if party.pk != organisation.pk]
     if len(others) != len(list(other_parties)) or not others:
         raise ValidationError(
@@ -110,15 +129,23 @@ def propose_agreement(
         kind=kind,
         parties=[organisation, *others],
         signed_on=signed_on,
+        party_dates=_party_dates(organisation, others, signed_on, others_signed_on),
+        effective_on=effective_on,
+        expires_on=expires_on,
+        follows=renews,
+        relation=Agreement.Relation.RENEWS if renews else "",
         signed_city=signed_city,
         signed_country=signed_country,
         signed_at_conference=signed_at_conference,
         summary=summary,
         topics=topics,
-        document=document,
         is_public=False,
         proposed_by=proposed_by,
         proposed_for=organisation,
+    )
+    # Private until staff publish them, as the agreement is.
+    add_agreement_documents(
+        agreement=agreement, files=documents, kind=document_kind, language=document_language
     )
     _record_answer(
         agreement=agreement,
@@ -172,7 +199,17 @@ def ask_correction(
 
 # What the proposing party may change while the agreement is not public.
 PROPOSER_FIELDS = frozenset(
-    {"kind", "title", "signed_on", "signed_city", "signed_at_conference", "summary", "document"}
+    {
+        "kind",
+        "title",
+        "signed_on",
+        "others_signed_on",
+        "effective_on",
+        "expires_on",
+        "signed_city",
+        "signed_at_conference",
+        "summary",
+    }
 )
 
 
@@ -183,6 +220,9 @@ def update_proposed_agreement(
     user: AbstractBaseUser,
     other_parties: Sequence[Organisation] | None = None,
     topics: Iterable[Topic] | None = None,
+    documents: Sequence = (),
+    document_kind: str = AgreementDocument.Kind.SIGNED_TEXT,
+    document_language: str = "en",
     **changes: object,
 ) -> Agreement:
     """The proposing party corrects its record while it is not public; it confirms the new
@@ -196,7 +236,6 @@ def update_proposed_agreement(
             _("Only an agreement proposed by a member and not yet public can be changed here."),
             code="not_editable",
         )
-    document = changes.pop("document", None)
     conference = changes.get("signed_at_conference", agreement.signed_at_conference)
     if "signed_at_conference" in changes:
         changes["signed_country"] = conference.country.code if conference else ""
@@ -215,16 +254,30 @@ def update_proposed_agreement(
                 }
             )
         parties = [proposer, *others]
+    party_dates = None
+    if "signed_on" in changes or "others_signed_on" in changes:
+        others_signed_on = changes.pop("others_signed_on", None)
+        signed_on = changes.get("signed_on", agreement.signed_on)
+        others = (
+            parties[1:]
+            if parties is not None
+            else [party.organisation for party in agreement.parties.exclude(organisation=proposer)]
+        )
+        party_dates = _party_dates(proposer, others, signed_on, others_signed_on)
     before = answered_version(agreement)
     agreement._history_user = user
     update_agreement(
-        agreement=agreement, parties=parties, topics=topics, ask_again=False, **changes
+        agreement=agreement,
+        parties=parties,
+        topics=topics,
+        party_dates=party_dates,
+        ask_again=False,
+        **changes,
     )
-    if document:
-        # update_agreement leaves documents to the admin; a member replaces theirs here.
-        agreement.document = document
-        agreement.full_clean(validate_unique=False)
-        agreement.save(update_fields=["document", "modified"])
+    # Added to those it has, private until staff publish them.
+    add_agreement_documents(
+        agreement=agreement, files=documents, kind=document_kind, language=document_language
+    )
     _record_answer(
         agreement=agreement,
         organisation=proposer,

@@ -104,7 +104,7 @@ RECORD_APPS = ("members", "conferences", "agreements")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "core.compression.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -259,6 +259,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Agreement documents not yet made public: outside MEDIA_ROOT, served only through a view
 # that checks who asks (agreements/views.py).
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# The bulk download files (portal/downloads.py), served by the API, not by the web server.
+DOWNLOADS_ROOT = Path(env("DOWNLOADS_ROOT", str(BASE_DIR / "var" / "downloads")))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -266,6 +268,8 @@ STORAGES = {
     "documents": {"BACKEND": "agreements.storage.DocumentStorage"},
     # What members propose (a new logo or photo) until staff approve it (core/storage.py).
     "private": {"BACKEND": "core.storage.PrivateStorage"},
+    # The bulk download files and their manifest, in DOWNLOADS_ROOT (core/storage.py).
+    "downloads": {"BACKEND": "core.storage.DownloadStorage"},
     # Hashed names (cached for ever by browsers) and gzip/brotli copies, served by whitenoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -279,6 +283,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     STORAGES["documents"] = {"BACKEND": "agreements.storage.S3DocumentStorage"}
     STORAGES["private"] = {"BACKEND": "core.storage.S3PrivateStorage"}
+    STORAGES["downloads"] = {"BACKEND": "core.storage.S3DownloadStorage"}
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = False
     AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN") or None
@@ -327,6 +332,13 @@ TASK_BACKENDS = {
 if env("TASKS_BACKEND", "database") not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", "database")]}}
+
+# The bulk downloads (/api/v1/downloads/): the worker rebuilds them this many seconds after a
+# change to any record, once for all the changes saved meanwhile.
+DOWNLOADS_REBUILD_DELAY_SECONDS = int(env("DOWNLOADS_REBUILD_DELAY_SECONDS", "60"))
+# Whether a change to a record asks the worker for a rebuild (`manage.py build_downloads`
+# rebuilds them whatever this says).
+DOWNLOADS_REBUILD_ON_CHANGE = env_bool("DOWNLOADS_REBUILD_ON_CHANGE", True)
 
 # Webhooks (portal/webhooks/): tries per delivery, the first pause between tries in seconds
 # (doubled at each try), the time a receiver has to answer, and the failed deliveries in a
@@ -420,6 +432,8 @@ SPECTACULAR_SETTINGS = {
     }
     # The 413 of a body over DATA_UPLOAD_MAX_MEMORY_SIZE (core/rest/parsers.py).
     | {"ErrorCode413Enum": "core.rest.schema.ErrorCode413Enum.choices"}
+    # The 503 of a bulk download not built yet (portal/api/downloads/).
+    | {"ErrorCode503Enum": "portal.api.downloads.serializers.ErrorCode503Enum.choices"}
     # The records' own choices: "kind", "status" and "role" mean different things per model.
     | {
         "ConferenceKindEnum": "conferences.models.Conference.Kind",

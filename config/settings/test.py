@@ -10,6 +10,8 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 # Tasks run at once, in the test's process, once its transaction commits; the tests of the
 # worker itself start `db_worker` with TASKS_BACKEND=database.
 os.environ.setdefault("TASKS_BACKEND", "immediate")
+# The bulk downloads in a folder of their own, which the worker started by a test sees too.
+os.environ.setdefault("DOWNLOADS_ROOT", tempfile.mkdtemp(prefix="sciparks-test-downloads-"))
 
 from .base import *  # noqa: F403
 
@@ -42,6 +44,10 @@ REST_FRAMEWORK = {
 # Django's test client logs in without a request, which django-axes refuses; the lockout tests
 # turn it on for themselves.
 AXES_ENABLED = False
+
+# Rebuilding the bulk downloads has its own tests (tests/api/test_downloads.py), which turn it
+# on; elsewhere a saved record would rebuild them in the middle of the test.
+DOWNLOADS_REBUILD_ON_CHANGE = False
 
 # Sign-in limits have their own tests; the rest of the suite signs in as often as it likes.
 ACCOUNT_RATE_LIMITS = False

@@ -3,6 +3,7 @@
 import datetime
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -12,6 +13,24 @@ from . import vocabulary as words
 from .rows import AGREEMENTS_FROM, AS_OF, CHUNK, Builder, Org, Slugs, acronym
 
 
+@dataclass(frozen=True)
+class Followed:
+    id: int
+    kind: str
+    label: str
+    orgs: list[Org]
+    effective_on: datetime.date
+    expires_on: datetime.date | None
+
+
+TERMINATION_REASONS = [
+    "Ended by mutual consent of the parties.",
+    "One party withdrew with the notice the agreement provides.",
+    "Replaced by a wider agreement between the parties.",
+    "One party ceased its activities.",
+]
+
+
 class AgreementBuilder(Builder):
     def _agreements(self) -> Iterator[tuple[type[models.Model], list]]:
         rng, table, slugs = self.rng, self.table(Agreement), Slugs(120)
@@ -19,13 +38,25 @@ class AgreementBuilder(Builder):
         kinds = [(kind, label) for kind, label, _weight in words.AGREEMENT_KINDS]
         kind_weights = [weight for _kind, _label, weight in words.AGREEMENT_KINDS]
         venues = [held for held in self.held if held.year >= AGREEMENTS_FROM]
+        # Agreements in force at some time, which a later one may renew or amend.
+        followable: list[Followed] = []
         for number in range(1, self.sizes.agreements + 1):
             kind, label = rng.choices(kinds, kind_weights)[0]
             orgs = self._parties()
             topic_ids = self._sample(self.topic_ids, 1, 4)
             signed_on = effective_on = expires_on = conference = None
             city, country = "", ""
-            if rng.random() < 0.04:
+            follows_id, relation = None, ""
+            earlier = None
+            if followable and rng.random() < 0.12:
+                earlier = followable.pop(rng.randrange(len(followable)))
+            if earlier is not None:
+                # The same parties again: a renewal once the earlier one ends, else an amendment.
+                kind, label, orgs = earlier.kind, earlier.label, earlier.orgs
+                follows_id = earlier.id
+                signed_on, effective_on, expires_on, relation = self._following(earlier)
+                status = self._agreement_status(effective_on, expires_on)
+            elif rng.random() < 0.04:
                 status = "draft"
             else:
                 if venues and rng.random() < 0.12:
@@ -50,7 +81,19 @@ class AgreementBuilder(Builder):
             focus = ""
             if rng.random() < 0.3:
                 focus = f" on {self.topic_names[topic_ids[0]].lower()}"
-            title = f"{label}{focus} between {between}"[:300]
+            title = f"{label}{focus} between {between}"
+            if relation == "renews":
+                title = f"Renewal of the {label[0].lower()}{label[1:]} between {between}"
+            elif relation == "amends":
+                title = f"Amendment to the {label[0].lower()}{label[1:]} between {between}"
+            title = title[:300]
+            terminated_on, reason = None, ""
+            if status == "terminated":
+                terminated_on, reason = self._termination(signed_on, effective_on, expires_on)
+                if terminated_on is None:  # it had not entered into force by then
+                    status = "signed"
+            elif status in ("signed", "active") and effective_on and effective_on <= AS_OF:
+                status = "active"  # as the daily refresh would have it
             year = signed_on.year if signed_on else "draft"
             short = [org.short_name or org.name for org in orgs]
             slug = slugs.take(f"{kind.replace('_', ' ')} {' '.join(short)} {year}")
@@ -65,6 +108,10 @@ class AgreementBuilder(Builder):
                 signed_country=country,
                 effective_on=effective_on,
                 expires_on=expires_on,
+                terminated_on=terminated_on,
+                termination_reason=reason,
+                follows_id=follows_id,
+                relation=relation,
                 summary=(
                     f"{between} agree to cooperate on "
                     f"{', '.join(self.topic_names[t].lower() for t in topic_ids)}."
@@ -84,13 +131,20 @@ class AgreementBuilder(Builder):
                 reference = ""
                 if rng.random() < 0.3:
                     reference = f"{acronym(org.name)[:10]}-{year}-{rng.randint(1, 999):03d}"
+                # The last party signs on the agreement's date, the others up to a month before.
+                party_signed_on = signed_on
+                if signed_on and order < len(orgs) - 1 and rng.random() < 0.5:
+                    party_signed_on = signed_on - datetime.timedelta(days=rng.randint(1, 30))
                 parties.add(
                     agreement_id=row.id,
                     organisation_id=org.id,
                     reference_number=reference,
                     signatory_id=signatory,
+                    signed_on=party_signed_on,
                     order=order,
                 )
+            if effective_on and status != "draft" and relation != "amends":
+                followable.append(Followed(row.id, kind, label, orgs, effective_on, expires_on))
             for topic_id in topic_ids:
                 links.add(agreement_id=row.id, topic_id=topic_id)
             if number % CHUNK == 0:
@@ -125,6 +179,38 @@ class AgreementBuilder(Builder):
         if day >= AS_OF:
             day = AS_OF - datetime.timedelta(days=rng.randint(1, 180))
         return day
+
+    def _following(self, earlier: Followed) -> tuple:
+        """The dates of an agreement renewing `earlier` (when it has ended by AS_OF, or soon
+        will), else amending it, and which: (signed_on, effective_on, expires_on, relation)."""
+        rng = self.rng
+        latest = AS_OF - datetime.timedelta(days=1)
+        if earlier.expires_on and earlier.expires_on <= AS_OF + datetime.timedelta(days=365):
+            signed_on = min(
+                earlier.expires_on - datetime.timedelta(days=rng.randint(0, 60)), latest
+            )
+            signed_on = max(signed_on, earlier.effective_on)
+            effective_on = earlier.expires_on + datetime.timedelta(days=1)
+            expires_on = effective_on.replace(
+                year=effective_on.year + rng.randint(2, 5)
+            ) - datetime.timedelta(days=1)
+            return signed_on, effective_on, expires_on, "renews"
+        signed_on = min(
+            earlier.effective_on + datetime.timedelta(days=rng.randint(30, 700)), latest
+        )
+        signed_on = max(signed_on, earlier.effective_on)
+        return signed_on, signed_on, earlier.expires_on, "amends"
+
+    def _termination(self, signed_on, effective_on, expires_on) -> tuple:
+        """A date between its entry into force (or signature) and its expiry or AS_OF, and why;
+        (None, "") when it had not entered into force by AS_OF."""
+        rng = self.rng
+        start = max(date for date in (signed_on, effective_on) if date)
+        end = min(date for date in (expires_on, AS_OF) if date)
+        if start > end:
+            return None, ""
+        day = start + datetime.timedelta(days=rng.randint(0, (end - start).days))
+        return day, rng.choice(TERMINATION_REASONS)
 
     def _agreement_status(self, effective_on, expires_on) -> str:
         rng = self.rng

@@ -338,6 +338,10 @@ class _Loader:
                 slug=slug,
                 kind=entry["kind"],
                 parties=[self.organisations[name] for name in entry["parties"]],
+                # Signed together at the conference: each party on the same day.
+                party_dates={
+                    self.organisations[name].pk: entry["signed_on"] for name in entry["parties"]
+                },
                 signed_on=entry["signed_on"],
                 signed_at_conference=self.conferences[entry["signed_at_conference"]],
                 signed_city=entry["signed_city"],

@@ -19,9 +19,10 @@ from agreements.confirmations import (
     is_fully_confirmed,
     party_states,
 )
-from agreements.models import Agreement
+from agreements.models import LANGUAGE_CHOICES, Agreement, AgreementDocument
 from agreements.services import (
     ask_correction,
+    concluded_on,
     confirm_agreement,
     propose_agreement,
     update_proposed_agreement,
@@ -34,12 +35,41 @@ from members.models import Organisation, Topic
 from .access import MemberAreaMixin, organisations_of
 
 MAX_SUMMARY = 5000
+MAX_DOCUMENTS_AT_ONCE = 10
 
 
 class OrganisationChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, organisation: Organisation) -> str:
         place = ", ".join(part for part in (organisation.city, organisation.country.name) if part)
         return f"{organisation.name} — {place}" if place else organisation.name
+
+
+class MultiplePdfInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePdfField(forms.FileField):
+    """Several PDFs from one file input, each checked by the PDF parser; a list, maybe empty."""
+
+    widget = MultiplePdfInput
+    default_validators = [validate_pdf_upload]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultiplePdfInput(attrs={"accept": "application/pdf"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [file for file in files if file]
+        if len(files) > MAX_DOCUMENTS_AT_ONCE:
+            raise ValidationError(
+                _("Upload at most %(count)d documents at once.") % {"count": MAX_DOCUMENTS_AT_ONCE},
+                code="too_many_documents",
+            )
+        if not files:
+            super().clean(None, initial)  # says so when the field is required
+            return []
+        return [super(MultiplePdfField, self).clean(file, initial) for file in files]
 
 
 class AgreementForm(forms.Form):
@@ -61,7 +91,23 @@ class AgreementForm(forms.Form):
         label=gettext_lazy("Title"), max_length=300, validators=[validate_single_line]
     )
     signed_on = forms.DateField(
-        label=gettext_lazy("Signed on"),
+        label=gettext_lazy("Your organisation signed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    others_signed_on = forms.DateField(
+        label=gettext_lazy("The other parties signed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Leave empty if you do not know it yet."),
+    )
+    effective_on = forms.DateField(
+        label=gettext_lazy("Entry into force"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Expires on"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     signed_city = forms.CharField(
@@ -83,11 +129,25 @@ class AgreementForm(forms.Form):
     summary = forms.CharField(
         label=gettext_lazy("Summary"), widget=forms.Textarea, required=False, max_length=MAX_SUMMARY
     )
-    document = forms.FileField(
-        label=gettext_lazy("Signed document (PDF)"),
+    documents = MultiplePdfField(
+        label=gettext_lazy("Documents (PDF)"),
         required=False,
-        validators=[validate_pdf_upload],
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        help_text=gettext_lazy(
+            "One or more PDF files, added to those already recorded. They stay private until "
+            "staff publish them."
+        ),
+    )
+    document_kind = forms.ChoiceField(
+        label=gettext_lazy("These documents are"),
+        choices=AgreementDocument.Kind.choices,
+        initial=AgreementDocument.Kind.SIGNED_TEXT,
+        required=False,
+    )
+    document_language = forms.ChoiceField(
+        label=gettext_lazy("Their language"),
+        choices=LANGUAGE_CHOICES,
+        initial="en",
+        required=False,
     )
 
     def __init__(self, *args, organisations: list[Organisation], proposer=None, **kwargs):
@@ -99,6 +159,12 @@ class AgreementForm(forms.Form):
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk__in=[organisation.pk for organisation in organisations]
             ).order_by("name", "pk")
+
+    def clean_document_kind(self) -> str:
+        return self.cleaned_data["document_kind"] or AgreementDocument.Kind.SIGNED_TEXT
+
+    def clean_document_language(self) -> str:
+        return self.cleaned_data["document_language"] or "en"
 
     def clean(self) -> dict:
         data = super().clean()
@@ -116,8 +182,6 @@ class AgreementForm(forms.Form):
     ERROR_FIELDS = {
         "parties": "other_parties",
         "signed_country": "signed_at_conference",
-        "expires_on": None,
-        "effective_on": None,
     }
 
     def add_service_errors(self, error: ValidationError) -> None:
@@ -304,6 +368,7 @@ class AgreementDetailView(AgreementMixin, TemplateView):
 class AgreementCreateView(MemberAreaMixin, FormView):
     template_name = "members_area/agreements/agreement_form.html"
     form_class = AgreementForm
+    renews = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -325,11 +390,17 @@ class AgreementCreateView(MemberAreaMixin, FormView):
                 kind=data["kind"],
                 title=data["title"],
                 signed_on=data["signed_on"],
+                others_signed_on=data["others_signed_on"],
+                effective_on=data["effective_on"],
+                expires_on=data["expires_on"],
+                renews=self.renews,
                 signed_city=data["signed_city"],
                 signed_at_conference=data["signed_at_conference"],
                 topics=list(data["topics"]),
                 summary=data["summary"],
-                document=data["document"] or None,
+                documents=data["documents"],
+                document_kind=data["document_kind"],
+                document_language=data["document_language"],
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -341,6 +412,46 @@ class AgreementCreateView(MemberAreaMixin, FormView):
         return HttpResponseRedirect(
             reverse("account:agreement-detail", kwargs={"slug": agreement.slug})
         )
+
+
+def own_date(agreement: Agreement, organisation_id: int | None):
+    """When the organisation signed (the agreement's date if its own is not known)."""
+    for party in agreement.parties.all():
+        if party.organisation_id == organisation_id and party.signed_on:
+            return party.signed_on
+    return agreement.signed_on
+
+
+def others_date(agreement: Agreement, organisation_id: int | None):
+    """When the other parties signed: the last of their dates, once each has one."""
+    dates = [p.signed_on for p in agreement.parties.all() if p.organisation_id != organisation_id]
+    return concluded_on(dates)
+
+
+class AgreementRenewView(AgreementMixin, AgreementCreateView):
+    """A new record renewing an agreement the user's organisation is party to, filled in from
+    it: the same parties, kind, focus areas and summary; new dates."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.renews = self.get_agreement()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        agreement = self.renews
+        parties = [party.organisation for party in agreement.parties.all()]
+        mine = next(party for party in parties if party.pk in self.mine)
+        return {
+            "organisation": mine,
+            "other_parties": [party for party in parties if party.pk != mine.pk],
+            "kind": agreement.kind,
+            "title": _("%(title)s (renewal)") % {"title": agreement.title},
+            "topics": list(agreement.topics.all()),
+            "summary": agreement.summary,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(renews=self.renews, **kwargs)
 
 
 class AgreementUpdateView(AgreementMixin, FormView):
@@ -371,7 +482,10 @@ class AgreementUpdateView(AgreementMixin, FormView):
             ],
             "kind": agreement.kind,
             "title": agreement.title,
-            "signed_on": agreement.signed_on,
+            "signed_on": own_date(agreement, agreement.proposed_for_id),
+            "others_signed_on": others_date(agreement, agreement.proposed_for_id),
+            "effective_on": agreement.effective_on,
+            "expires_on": agreement.expires_on,
             "signed_city": agreement.signed_city,
             "signed_at_conference": agreement.signed_at_conference,
             "topics": list(agreement.topics.all()),
@@ -392,10 +506,15 @@ class AgreementUpdateView(AgreementMixin, FormView):
                 kind=data["kind"],
                 title=data["title"],
                 signed_on=data["signed_on"],
+                others_signed_on=data["others_signed_on"],
+                effective_on=data["effective_on"],
+                expires_on=data["expires_on"],
                 signed_city=data["signed_city"],
                 signed_at_conference=data["signed_at_conference"],
                 summary=data["summary"],
-                document=data["document"] or None,
+                documents=data["documents"],
+                document_kind=data["document_kind"],
+                document_language=data["document_language"],
             )
         except ValidationError as error:
             form.add_service_errors(error)

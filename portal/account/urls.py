@@ -37,6 +37,11 @@ urlpatterns = [
         name="agreement-detail",
     ),
     path(
+        "agreements/<slug:slug>/renew/",
+        agreements.AgreementRenewView.as_view(),
+        name="agreement-renew",
+    ),
+    path(
         "agreements/<slug:slug>/edit/",
         agreements.AgreementUpdateView.as_view(),
         name="agreement-edit",

@@ -2,10 +2,15 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementDocument
 from agreements.services import ask_correction, confirm_agreement, update_agreement
 from tests.agreements.confirmation_support import contact_of, proposed, two_parks
-from tests.factories import OrganisationFactory, TopicFactory, agreement_between
+from tests.factories import (
+    AgreementDocumentFactory,
+    OrganisationFactory,
+    TopicFactory,
+    agreement_between,
+)
 from tests.upload_support import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +19,8 @@ NEW_URL = "/account/agreements/new/"
 LIST_URL = "/account/agreements/"
 
 
-def with_document(agreement: Agreement) -> None:
-    agreement.document = SimpleUploadedFile("a.pdf", pdf_bytes())
-    agreement.save()
+def with_document(agreement: Agreement) -> AgreementDocument:
+    return AgreementDocumentFactory(agreement=agreement)
 
 
 def area_urls(agreement: Agreement) -> list[str]:
@@ -56,14 +60,14 @@ def test_area_pages_ask_an_anonymous_visitor_to_sign_in(client):
 def test_a_contact_of_a_third_organisation_gets_404_on_every_agreement_url(client):
     park_a, alice, park_b, _bruno = two_parks()
     agreement = proposed(park_a, alice, park_b)
-    with_document(agreement)
+    document = with_document(agreement)
     client.force_login(contact_of(OrganisationFactory(), "carla"))
     for url in area_urls(agreement):
         assert client.get(url).status_code == 404
         assert (
             client.post(url, {"action": "confirm", "organisation": park_b.slug}).status_code == 404
         )
-    assert client.get(agreement.document.url).status_code == 404
+    assert client.get(document.file.url).status_code == 404
     page = client.get(LIST_URL).content.decode()
     assert agreement.title not in page
 
@@ -100,10 +104,13 @@ def test_a_published_record_is_no_longer_edited_here(client):
 def test_contacts_of_a_party_read_the_document_staff_keep_private(client):
     park_a, alice, park_b, bruno = two_parks()
     agreement = proposed(park_a, alice, park_b)
-    with_document(agreement)
-    assert client.get(agreement.document.url).status_code == 404
+    document = with_document(agreement)
+    assert client.get(document.file.url).status_code == 404
     client.force_login(bruno)
-    response = client.get(agreement.document.url)
+    assert (
+        document.file.url in client.get(f"/account/agreements/{agreement.slug}/").content.decode()
+    )
+    response = client.get(document.file.url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
@@ -149,8 +156,8 @@ def test_list_query_budget(client, django_assert_num_queries, rows):
         update_agreement(agreement=agreement, topics=[topic])
         ask_correction(agreement=agreement, organisation=park_b, user=bruno, message="Typo.")
     client.force_login(bruno)
-    # session, user, contacts, agreements, their parties with answers, their topics
-    with django_assert_num_queries(6):
+    # session, user, contacts, agreements, their parties with answers, topics, documents
+    with django_assert_num_queries(7):
         response = client.get(LIST_URL)
     assert len(response.context["others"]) == rows
     assert "Beta Innovation Park: <strong>Correction asked</strong>" in response.content.decode()
@@ -163,7 +170,7 @@ def test_detail_query_budget(client, django_assert_num_queries, rows):
     agreement = proposed(park_a, alice, park_b)
     update_agreement(agreement=agreement, parties=[park_a, park_b, *others])
     client.force_login(bruno)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(f"/account/agreements/{agreement.slug}/")
 
 
@@ -191,8 +198,10 @@ def test_new_agreement_with_a_large_file_that_is_no_pdf_is_a_field_error(client)
     park_a, alice, park_b, _bruno = two_parks()
     client.force_login(alice)
     upload = SimpleUploadedFile("agreement.pdf", b"<html>" + b"x" * (3 * 1024 * 1024))
-    errors = field_errors(client.post(NEW_URL, new_agreement_data(park_a, park_b, document=upload)))
-    assert errors["document"] == ["The file is not a PDF document."]
+    errors = field_errors(
+        client.post(NEW_URL, new_agreement_data(park_a, park_b, documents=upload))
+    )
+    assert errors["documents"] == ["The file is not a PDF document."]
     assert not Agreement.objects.exists()
 
 
@@ -243,11 +252,24 @@ def test_new_agreement_with_a_title_of_no_letters_is_a_field_error(client):
 def test_new_agreement_with_a_real_pdf_is_recorded_with_it(client):
     park_a, alice, park_b, _bruno = two_parks()
     client.force_login(alice)
-    upload = SimpleUploadedFile("agreement.pdf", pdf_bytes())
-    response = client.post(NEW_URL, new_agreement_data(park_a, park_b, document=upload))
+    uploads = [
+        SimpleUploadedFile("agreement.pdf", pdf_bytes()),
+        SimpleUploadedFile("accord.pdf", pdf_bytes(pages=2)),
+    ]
+    response = client.post(
+        NEW_URL,
+        new_agreement_data(
+            park_a, park_b, documents=uploads, document_kind="translation", document_language="fr"
+        ),
+    )
     assert response.status_code == 302
     agreement = Agreement.objects.get()
-    assert agreement.document.name.endswith(".pdf")
+    documents = list(agreement.documents.all())
+    assert [(d.kind, d.language, d.is_public, d.order) for d in documents] == [
+        ("translation", "fr", False, 0),
+        ("translation", "fr", False, 1),
+    ]
+    assert all(document.file.name.endswith(".pdf") for document in documents)
     assert [party.organisation for party in agreement.parties.all()] == [park_a, park_b]
 
 
@@ -256,7 +278,33 @@ def test_a_user_who_is_no_contact_cannot_record_an_agreement(client, staff_user)
     assert client.get(NEW_URL).status_code == 404
 
 
-def test_edit_with_a_new_pdf_replaces_the_document_and_asks_again(
+def test_new_agreement_with_too_many_files_at_once_is_a_field_error(client):
+    park_a, alice, park_b, _bruno = two_parks()
+    client.force_login(alice)
+    uploads = [SimpleUploadedFile(f"{n}.pdf", pdf_bytes()) for n in range(11)]
+    errors = field_errors(
+        client.post(NEW_URL, new_agreement_data(park_a, park_b, documents=uploads))
+    )
+    assert errors["documents"] == ["Upload at most 10 documents at once."]
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("document_kind", "contract"), ("document_language", "xx\x00")]
+)
+def test_new_agreement_with_an_unknown_document_kind_or_language_is_a_field_error(
+    client, field, value
+):
+    park_a, alice, park_b, _bruno = two_parks()
+    client.force_login(alice)
+    errors = field_errors(
+        client.post(NEW_URL, new_agreement_data(park_a, park_b, **{field: value}))
+    )
+    assert field in errors
+    assert not Agreement.objects.exists()
+
+
+def test_edit_with_a_new_pdf_adds_a_signed_text_and_asks_again(
     client, django_capture_on_commit_callbacks
 ):
     park_a, alice, park_b, bruno = two_parks()
@@ -268,11 +316,10 @@ def test_edit_with_a_new_pdf_replaces_the_document_and_asks_again(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/account/agreements/{agreement.slug}/edit/",
-            {**data, "document": SimpleUploadedFile("signed.pdf", pdf_bytes())},
+            {**data, "documents": SimpleUploadedFile("signed.pdf", pdf_bytes())},
         )
     assert response.status_code == 302
-    agreement.refresh_from_db()
-    assert agreement.document.name.endswith(".pdf")
+    assert agreement.documents.get().kind == "signed_text"
     assert [message.to for message in mail.outbox] == [[bruno.email]]
 
 
@@ -284,8 +331,31 @@ def test_edit_with_a_file_that_is_no_pdf_is_a_field_error(client):
     del data["organisation"]
     response = client.post(
         f"/account/agreements/{agreement.slug}/edit/",
-        {**data, "document": SimpleUploadedFile("signed.txt", b"plain text")},
+        {**data, "documents": SimpleUploadedFile("signed.txt", b"plain text")},
     )
     errors = field_errors(response)
-    assert errors["document"] == ["Upload the document as a PDF file."]
+    assert errors["documents"] == ["Upload the document as a PDF file."]
     assert errors["signed_on"] == ["Enter a valid date."]
+
+
+def test_edit_with_an_annex_does_not_ask_the_parties_again(
+    client, django_capture_on_commit_callbacks
+):
+    park_a, alice, park_b, bruno = two_parks()
+    agreement = proposed(park_a, alice, park_b)
+    confirm_agreement(agreement=agreement, organisation=park_b, user=bruno)
+    client.force_login(alice)
+    data = new_agreement_data(park_a, park_b, title=agreement.title)
+    del data["organisation"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/account/agreements/{agreement.slug}/edit/",
+            {
+                **data,
+                "documents": SimpleUploadedFile("annex.pdf", pdf_bytes()),
+                "document_kind": "annex",
+            },
+        )
+    assert response.status_code == 302
+    assert agreement.documents.get().kind == "annex"
+    assert mail.outbox == []

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty
@@ -10,6 +11,7 @@ from core.changes import CLOCK_KEY, records_changed_at
 from portal.roles import EDITORS, VIEWERS
 from tests.admin_support import inline_rows
 from tests.factories import (
+    AgreementDocumentFactory,
     AgreementFactory,
     AgreementPartyFactory,
     OrganisationFactory,
@@ -17,6 +19,7 @@ from tests.factories import (
     bilateral_agreement,
 )
 from tests.test_roles import staff_in
+from tests.upload_support import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +44,7 @@ def agreement_data(parties: list[dict], initial: int = 0, **fields) -> dict:
         "summary": "",
         "source_url": "",
         **inline_rows("parties", parties, initial, min_num=2),
+        **inline_rows("documents", []),
     }
     data.update(fields)
     return data
@@ -403,3 +407,182 @@ def test_agreement_party_organisation_autocomplete_finds_by_short_name(staff_cli
     )
 
     assert [result["text"] for result in response.json()["results"]] == ["Kista Science City"]
+
+
+def test_agreement_add_takes_the_conclusion_and_status_from_the_parties_dates(staff_client):
+    first, second = OrganisationFactory(), OrganisationFactory()
+    data = agreement_data(
+        [
+            party_row(first, signed_on="2024-02-01"),
+            party_row(second, order="1", signed_on="2024-02-10"),
+        ],
+        signed_on="2024-02-01",
+        effective_on="2024-03-01",
+        expires_on="2099-02-28",
+    )
+
+    response = staff_client.post(admin_url("agreement", "add"), data)
+
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(slug="cooperation-between-two-parks")
+    assert agreement.signed_on == datetime.date(2024, 2, 10)
+    assert agreement.status == Agreement.Status.ACTIVE
+    assert [party.signed_on for party in agreement.parties.all()] == [
+        datetime.date(2024, 2, 1),
+        datetime.date(2024, 2, 10),
+    ]
+
+
+def test_agreement_add_terminated_without_reason_shows_the_field_error(staff_client):
+    parties = [party_row(OrganisationFactory()), party_row(OrganisationFactory(), order="1")]
+
+    response = staff_client.post(
+        admin_url("agreement", "add"), agreement_data(parties, terminated_on="2025-10-01")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["termination_reason"] == [
+        "Say why it was terminated."
+    ]
+    assert not Agreement.objects.exists()
+
+
+def test_agreement_change_refuses_a_chain_that_loops(staff_client):
+    first = bilateral_agreement()
+    second = bilateral_agreement(follows=first, relation=Agreement.Relation.RENEWS)
+    data = agreement_data(
+        existing_party_rows(first),
+        2,
+        title=first.title,
+        slug=first.slug,
+        follows=second.pk,
+        relation="renews",
+    )
+
+    response = staff_client.post(admin_url("agreement", "change", first.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["follows"] == [
+        "That agreement already amends or renews this one."
+    ]
+
+
+def test_agreement_list_filters_those_expiring_within_90_days(staff_client):
+    soon = bilateral_agreement(title="Soon", expires_on=datetime.date.today())
+    bilateral_agreement(title="Later", expires_on=datetime.date(2099, 1, 1))
+
+    response = staff_client.get(admin_url("agreement", "changelist"), {"expiring": "90"})
+
+    assert [row.pk for row in response.context["cl"].result_list] == [soon.pk]
+
+
+def test_party_change_with_the_last_signing_date_concludes_the_agreement(staff_client):
+    agreement = bilateral_agreement(signed_on=datetime.date(2024, 1, 5))
+    first, second = agreement.parties.all()
+    first.signed_on = datetime.date(2024, 1, 2)
+    first.save()
+
+    response = staff_client.post(
+        admin_url("agreementparty", "change", second.pk),
+        {
+            "agreement": agreement.pk,
+            "organisation": second.organisation_id,
+            "reference_number": "",
+            "signatory": "",
+            "signed_on": "2024-01-09",
+            "order": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.signed_on == datetime.date(2024, 1, 9)
+
+
+# Documents, in the agreement's page
+
+
+def document_rows(*files, **fields) -> dict:
+    rows = [
+        {"kind": "signed_text", "title": "", "language": "en", "file": file, "order": str(n)}
+        | fields
+        for n, file in enumerate(files)
+    ]
+    return inline_rows("documents", rows)
+
+
+def test_admin_uploads_several_documents_checked_by_the_pdf_parser(admin_client):
+    first, second = OrganisationFactory(), OrganisationFactory()
+    data = agreement_data([party_row(first), party_row(second, order="1")])
+    data.update(
+        document_rows(
+            SimpleUploadedFile("signed.pdf", pdf_bytes()),
+            SimpleUploadedFile("traduction.pdf", pdf_bytes(pages=2)),
+            kind="translation",
+            language="fr",
+            is_public="on",
+        )
+    )
+
+    response = admin_client.post(admin_url("agreement", "add"), data)
+
+    assert response.status_code == 302
+    agreement = Agreement.objects.get()
+    assert [(d.kind, d.language, d.is_public) for d in agreement.documents.all()] == [
+        ("translation", "fr", True),
+        ("translation", "fr", True),
+    ]
+    assert agreement.documents.first().history.get().history_user.is_superuser
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<html><script>alert(1)</script></html>", "The file is not a PDF document."),
+        (b"%PDF-1.4\n<html>not a document</html>", "The file is not a valid PDF."),
+    ],
+)
+def test_admin_refuses_a_document_that_is_no_pdf_naming_the_field(admin_client, content, message):
+    first, second = OrganisationFactory(), OrganisationFactory()
+    data = agreement_data([party_row(first), party_row(second, order="1")])
+    data.update(document_rows(SimpleUploadedFile("signed.pdf", content)))
+
+    response = admin_client.post(admin_url("agreement", "add"), data)
+
+    assert response.status_code == 200
+    formset = next(
+        f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "documents"
+    )
+    assert formset.formset.errors == [{"file": [message]}]
+    assert not Agreement.objects.exists()
+
+
+def test_admin_change_form_publishes_a_document(admin_client):
+    agreement = bilateral_agreement()
+    document = AgreementDocumentFactory(agreement=agreement)
+    parties = existing_party_rows(agreement)
+    data = agreement_data_of(agreement, parties, initial=len(parties))
+    data.update(
+        inline_rows(
+            "documents",
+            [
+                {
+                    "id": document.pk,
+                    "agreement": agreement.pk,
+                    "kind": "signed_text",
+                    "title": "",
+                    "language": "en",
+                    "is_public": "on",
+                    "order": "0",
+                }
+            ],
+            initial=1,
+        )
+    )
+
+    response = admin_client.post(admin_url("agreement", "change", agreement.pk), data)
+
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.is_public is True
+    assert document.history.first().history_type == "~"

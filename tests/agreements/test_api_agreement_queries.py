@@ -7,6 +7,7 @@ import pytest
 from agreements.models import Agreement
 from tests.agreements.agreement_api import LIST_URL, detail_url
 from tests.factories import (
+    AgreementDocumentFactory,
     AgreementFactory,
     AgreementPartyFactory,
     ConferenceFactory,
@@ -38,11 +39,14 @@ def rich_agreement(index: int) -> Agreement:
             agreement=agreement, organisation=party, order=order, signatory=PersonFactory()
         )
     agreement.topics.add(TopicFactory(), TopicFactory())
+    AgreementDocumentFactory(agreement=agreement, is_public=True)
+    AgreementDocumentFactory(agreement=agreement, kind="annex", order=1)
     return agreement
 
 
-# Anonymous: count, agreements, parties (with organisations and signatories), topics.
-LIST_QUERIES = 4
+# Anonymous: count, agreements (with the one each amends or renews), parties (with
+# organisations and signatories), topics, documents, the agreements amending or renewing them.
+LIST_QUERIES = 6
 EXPANSION_QUERIES = {
     # The organisations again, with their divisions, topics and current memberships.
     "parties": 2,

@@ -6,17 +6,17 @@ import io
 
 import pytest
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementDocument
 from tests.agreements.agreement_api import (
     BASE,
     LIST_URL,
     detail_url,
     error_attrs,
-    pdf,
     reference,
     slugs,
 )
 from tests.factories import (
+    AgreementDocumentFactory,
     AgreementFactory,
     AgreementPartyFactory,
     ConferenceFactory,
@@ -53,7 +53,13 @@ def test_agreement_list_shows_the_list_shape(api_client):
         summary="Exchange of start-ups.",
         source_url="https://example.org/news",
     )
-    AgreementPartyFactory(agreement=agreement, organisation=step, order=0, reference_number="S-1")
+    AgreementPartyFactory(
+        agreement=agreement,
+        organisation=step,
+        order=0,
+        reference_number="S-1",
+        signed_on=datetime.date(2024, 5, 28),
+    )
     AgreementPartyFactory(agreement=agreement, organisation=taguspark, order=1, signatory=signatory)
     agreement.topics.add(energy)
 
@@ -81,21 +87,30 @@ def test_agreement_list_shows_the_list_shape(api_client):
         },
         "effective_on": "2024-07-01",
         "expires_on": "2099-06-30",
+        "terminated_on": None,
+        "termination_reason": "",
         "is_in_force": True,
+        "amends": None,
+        "renews": None,
+        "amended_by": [],
+        "renewed_by": [],
         "parties": [
             {
                 "organisation": reference("/api/v1/organisations/", step, "CMU STeP"),
                 "reference_number": "S-1",
                 "signatory": None,
+                "signed_on": "2024-05-28",
             },
             {
                 "organisation": reference("/api/v1/organisations/", taguspark, "Taguspark"),
                 "reference_number": "",
                 "signatory": reference("/api/v1/people/", signatory, "Ana Silva"),
+                "signed_on": None,
             },
         ],
         "topics": [reference("/api/v1/topics/", energy, "Energy efficiency")],
         "document": None,
+        "documents": [],
         "source_url": "https://example.org/news",
         "confirmations": [],
         "url": f"{BASE}/api/v1/agreements/step-taguspark/",
@@ -197,11 +212,21 @@ def test_agreement_list_shows_everything_to_staff_tokens(staff_api_client, hidde
 @pytest.fixture
 def documents():
     parties = OrganisationFactory(), OrganisationFactory()
+    public = agreement_between(*parties, slug="public-doc")
+    staff_only = agreement_between(*parties, slug="staff-doc")
+    with_both = agreement_between(*parties, slug="both-docs")
     return {
-        "public": agreement_between(
-            *parties, slug="public-doc", document=pdf(), document_is_public=True
+        "public": AgreementDocumentFactory(agreement=public, is_public=True),
+        "staff-only": AgreementDocumentFactory(agreement=staff_only),
+        "annex": AgreementDocumentFactory(
+            agreement=with_both,
+            kind=AgreementDocument.Kind.ANNEX,
+            title="Annex I: work plan",
+            language="fr",
+            is_public=True,
+            order=1,
         ),
-        "staff-only": agreement_between(*parties, slug="staff-doc", document=pdf()),
+        "private text": AgreementDocumentFactory(agreement=with_both, order=0),
         "none": agreement_between(*parties, slug="no-doc"),
     }
 
@@ -211,24 +236,81 @@ def test_agreement_document_reaches_the_public_only_once_made_public(caller, req
     client = request.getfixturevalue(caller)
 
     rows = {row["slug"]: row for row in client.get(LIST_URL).json()["results"]}
-    detail = client.get(detail_url(documents["staff-only"])).json()
+    detail = client.get(detail_url(documents["staff-only"].agreement)).json()
 
     public = documents["public"]
-    assert rows["public-doc"]["document"] == f"{BASE}{public.document.url}"
+    assert rows["public-doc"]["document"] == f"{BASE}{public.file.url}"
     assert rows["public-doc"]["document"].endswith(".pdf")
+    assert rows["public-doc"]["documents"] == [
+        {
+            "kind": "signed_text",
+            "title": "Signed text",
+            "language": "en",
+            "url": f"{BASE}{public.file.url}",
+            "is_public": True,
+        }
+    ]
     assert rows["staff-doc"]["document"] is None
+    assert rows["staff-doc"]["documents"] == []
     assert rows["no-doc"]["document"] is None
+    assert rows["no-doc"]["documents"] == []
+    # A public annex is listed; the private signed text is not, and `document` stays null.
+    assert rows["both-docs"]["document"] is None
+    assert rows["both-docs"]["documents"] == [
+        {
+            "kind": "annex",
+            "title": "Annex I: work plan",
+            "language": "fr",
+            "url": f"{BASE}{documents['annex'].file.url}",
+            "is_public": True,
+        }
+    ]
     assert detail["document"] is None
+    assert detail["documents"] == []
     assert "document_is_public" not in detail
 
 
 def test_agreement_document_reaches_staff_tokens_even_when_not_public(staff_api_client, documents):
     staff_only = documents["staff-only"]
 
-    detail = staff_api_client.get(detail_url(staff_only)).json()
+    detail = staff_api_client.get(detail_url(staff_only.agreement)).json()
+    both = staff_api_client.get(detail_url(documents["annex"].agreement)).json()
 
-    assert detail["document"] == f"{BASE}{staff_only.document.url}"
-    assert detail["document_is_public"] is False
+    # `document` stays what partners have always read: the public signed text.
+    assert detail["document"] is None
+    assert detail["documents"] == [
+        {
+            "kind": "signed_text",
+            "title": "Signed text",
+            "language": "en",
+            "url": f"{BASE}{staff_only.file.url}",
+            "is_public": False,
+        }
+    ]
+    assert [(row["kind"], row["is_public"]) for row in both["documents"]] == [
+        ("signed_text", False),
+        ("annex", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [("api_client", 404), ("partner_client", 404), ("staff_api_client", 200)],
+)
+def test_agreement_documents_of_a_hidden_agreement_reach_staff_only(caller, status, request):
+    client = request.getfixturevalue(caller)
+    document = AgreementDocumentFactory(
+        agreement=agreement_between(
+            OrganisationFactory(), OrganisationFactory(), slug="hidden", is_public=False
+        ),
+        is_public=True,
+    )
+
+    response = client.get(detail_url(document.agreement))
+
+    assert response.status_code == status
+    if status == 200:
+        assert response.json()["document"] == f"{BASE}{document.file.url}"
 
 
 # Formats
@@ -265,6 +347,7 @@ def test_agreement_list_as_csv_parses_with_the_expected_values(api_client):
     assert row["topics"] == "energy; health"
     assert row["is_in_force"] == "true"
     assert row["document"] == ""
+    assert row["documents"] == ""
     assert row["url"] == f"{BASE}/api/v1/agreements/csv-one/"
     assert "is_public" not in row
 

@@ -76,7 +76,8 @@ def test_agreement_create_records_it_with_parties_in_order_and_topics(
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["slug"] == "park-c-and-park-a-cooperation"
-    assert body["status"] == "signed"
+    # In force since 1 October 2025: its dates make it active.
+    assert body["status"] == "active"
     assert body["summary"] == "Soft-landing for start-ups."
     assert [party["organisation"]["slug"] for party in body["parties"]] == ["park-c", "park-a"]
     assert [topic["slug"] for topic in body["topics"]] == ["energy", "health"]
@@ -140,7 +141,6 @@ def test_agreement_create_private_is_seen_by_staff_only(staff_api_client, parks,
         ({"signed_on": None, "status": "signed"}, [("signed_on", "invalid")]),
         ({"signed_on": "19/09/2025"}, [("signed_on", "invalid")]),
         ({"expires_on": "2025-01-01"}, [("expires_on", "invalid")]),
-        ({"document_is_public": True}, [("document_is_public", "invalid")]),
         ({"kind": "treaty"}, [("kind", "invalid_choice")]),
         ({"status": "lost"}, [("status", "invalid_choice")]),
         ({"signed_country": "XX"}, [("signed_country", "invalid_choice")]),

@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import ProtectedError
 
-from agreements.models import Agreement, AgreementParty
+from agreements.models import Agreement, AgreementDocument, AgreementParty
 from conferences.models import Conference, Session
 from members.models import Membership, Organisation, Person
 from tests.constraints import violates
 from tests.factories import (
+    AgreementDocumentFactory,
     AgreementFactory,
     AgreementPartyFactory,
     ConferenceFactory,
@@ -75,20 +76,28 @@ def test_agreement_draft_without_date_accepted():
     assert (agreement.status, agreement.signed_on) == (Agreement.Status.DRAFT, None)
 
 
-def test_agreement_public_document_flag_without_document_refused():
-    agreement = AgreementFactory(document="")
-    with violates("agreement_public_document_exists"):
-        Agreement.objects.filter(pk=agreement.pk).update(document_is_public=True)
+def test_agreement_document_without_file_refused():
+    document = AgreementDocumentFactory()
+    with violates("agreement_document_has_file"):
+        AgreementDocument.objects.filter(pk=document.pk).update(file="")
 
 
-def test_agreement_public_document_flag_with_document_accepted():
-    agreement = AgreementFactory()
-    Agreement.objects.filter(pk=agreement.pk).update(
-        document="agreements/documents/step-ab12cd34.pdf", document_is_public=True
-    )
-    agreement.refresh_from_db()
-    assert agreement.document_is_public is True
-    assert agreement.document.name == "agreements/documents/step-ab12cd34.pdf"
+def test_agreement_document_of_unknown_kind_refused():
+    document = AgreementDocumentFactory()
+    with violates("agreement_document_kind_known"):
+        AgreementDocument.objects.filter(pk=document.pk).update(kind="contract")
+
+
+def test_agreement_document_file_shared_by_two_records_refused():
+    document = AgreementDocumentFactory()
+    with violates("agreement_document_file_unique", sqlite="agreements_agreementdocument.file"):
+        AgreementDocumentFactory(file=document.file.name)
+
+
+def test_agreement_documents_go_with_their_agreement():
+    document = AgreementDocumentFactory()
+    document.agreement.delete()
+    assert not AgreementDocument.objects.exists()
 
 
 def test_agreement_title_blank_refused():
@@ -139,32 +148,29 @@ def test_agreement_full_clean_refuses_expiry_before_effective():
     with pytest.raises(ValidationError) as info:
         agreement.full_clean()
     assert info.value.message_dict == {
-        "expires_on": ["The expiry date cannot be before the effective date."]
+        "expires_on": ["The expiry date cannot be before the entry into force."]
     }
 
 
-def test_agreement_full_clean_refuses_public_document_flag_without_document():
-    agreement = AgreementFactory.build(document_is_public=True)
+def test_agreement_document_full_clean_refuses_a_file_that_is_not_a_pdf():
+    document = AgreementDocumentFactory.build(
+        agreement=AgreementFactory(),
+        file=SimpleUploadedFile("agreement.docx", b"PK\x03\x04 word document"),
+    )
     with pytest.raises(ValidationError) as info:
-        agreement.full_clean()
-    assert info.value.message_dict == {
-        "document_is_public": ["Upload the document before making it public."]
-    }
+        document.full_clean()
+    assert set(info.value.message_dict) == {"file"}
+    assert info.value.error_dict["file"][0].code == "document_extension"
 
 
-def test_agreement_full_clean_refuses_document_that_is_not_a_pdf():
-    agreement = AgreementFactory.build()
-    agreement.document = SimpleUploadedFile("agreement.docx", b"PK\x03\x04 word document")
-    with pytest.raises(ValidationError) as info:
-        agreement.full_clean()
-    assert set(info.value.message_dict) == {"document"}
-    assert info.value.error_dict["document"][0].code == "document_extension"
-
-
-def test_agreement_full_clean_accepts_public_pdf_document():
-    agreement = AgreementFactory.build(document_is_public=True)
-    agreement.document = SimpleUploadedFile("agreement.pdf", pdf_bytes())
-    agreement.full_clean()
+def test_agreement_document_full_clean_accepts_a_pdf():
+    document = AgreementDocumentFactory.build(
+        agreement=AgreementFactory(),
+        file=SimpleUploadedFile("agreement.pdf", pdf_bytes()),
+        is_public=True,
+        language="fr",
+    )
+    document.full_clean()
 
 
 # Agreement querysets

@@ -193,16 +193,6 @@ def test_create_agreement_asks_for_a_slug_when_the_title_makes_none():
     assert codes(excinfo.value) == {"slug": ["required"]}
 
 
-def test_create_agreement_refuses_a_public_document_it_does_not_have():
-    with pytest.raises(ValidationError) as excinfo:
-        create(document_is_public=True)
-
-    assert excinfo.value.message_dict == {
-        "document_is_public": ["Upload the document before making it public."]
-    }
-    assert not Agreement.objects.exists()
-
-
 def test_create_agreement_reports_the_parties_with_the_models_problems():
     organisation = OrganisationFactory()
 
@@ -214,7 +204,7 @@ def test_create_agreement_reports_the_parties_with_the_models_problems():
         )
 
     assert excinfo.value.message_dict == {
-        "expires_on": ["The expiry date cannot be before the effective date."],
+        "expires_on": ["The expiry date cannot be before the entry into force."],
         "parties": ["The same organisation cannot sign an agreement twice."],
     }
     assert codes(excinfo.value)["parties"] == ["duplicate_party"]

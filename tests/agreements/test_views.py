@@ -10,6 +10,7 @@ from PIL import Image
 from agreements.models import Agreement
 from agreements.views import AgreementListView
 from tests.factories import (
+    AgreementDocumentFactory,
     AgreementFactory,
     AgreementPartyFactory,
     ConferenceFactory,
@@ -384,23 +385,20 @@ def test_agreement_detail_of_a_hidden_agreement_is_404(client, kwargs):
 
 
 def test_agreement_detail_links_the_document_only_when_it_is_public(client):
-    document = ContentFile(b"%PDF-1.4\n%%EOF\n", name="signed.pdf")
-    shown = agreement_between(
-        OrganisationFactory(), OrganisationFactory(), document=document, document_is_public=True
+    shown = AgreementDocumentFactory(
+        agreement=agreement_between(OrganisationFactory(), OrganisationFactory()), is_public=True
     )
-    kept = agreement_between(
-        OrganisationFactory(),
-        OrganisationFactory(),
-        document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="signed.pdf"),
+    kept = AgreementDocumentFactory(
+        agreement=agreement_between(OrganisationFactory(), OrganisationFactory())
     )
 
-    shown_html = client.get(shown.get_absolute_url()).content.decode()
-    kept_html = client.get(kept.get_absolute_url()).content.decode()
+    shown_html = client.get(shown.agreement.get_absolute_url()).content.decode()
+    kept_html = client.get(kept.agreement.get_absolute_url()).content.decode()
 
-    assert f'<a href="{shown.document.url}" type="application/pdf">' in shown_html
-    assert "Signed agreement (PDF)" in shown_html
-    assert kept.document.url not in kept_html
-    assert "Signed agreement (PDF)" not in kept_html
+    assert f'<a href="{shown.file.url}" type="application/pdf" hreflang="en">' in shown_html
+    assert "Documents and source" in shown_html
+    assert kept.file.url not in kept_html
+    assert "Documents and source" not in kept_html
 
 
 @pytest.mark.parametrize("count", [2, 6])
@@ -416,9 +414,12 @@ def test_agreement_detail_query_count_does_not_grow_with_the_parties(
             signatory=PersonFactory(),
         )
     agreement.topics.add(*(TopicFactory() for _ in range(count)))
+    for order in range(count):
+        AgreementDocumentFactory(agreement=agreement, is_public=True, order=order)
 
-    # The agreement with its conference, the parties with organisations and signatories, topics.
-    with django_assert_num_queries(3):
+    # The agreement with its conference and the one it amends or renews, the parties with
+    # organisations and signatories, topics, documents, the agreements amending or renewing it.
+    with django_assert_num_queries(5):
         response = client.get(agreement.get_absolute_url())
 
     assert response.content.decode().count("Logo of ") == count

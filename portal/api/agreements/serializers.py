@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from agreements.confirmations import has_confirmations, party_states
-from agreements.models import Agreement, AgreementParty
+from agreements.models import Agreement, AgreementDocument, AgreementParty
 from agreements.services import create_agreement, update_agreement
 from conferences.models import Conference
 from core.rest.serializers import (
@@ -17,6 +17,7 @@ from core.rest.serializers import (
     absolute,
     api_url,
     expand_to,
+    reverse_one,
     service_errors,
 )
 from members.models import Organisation, Topic
@@ -36,18 +37,56 @@ class CountryCodeField(serializers.ChoiceField):
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class DocumentField(serializers.Field):
-    """The signed document's address; null when there is none or it is for staff only."""
+    """The public signed text's address, null when there is none: the one document agreements
+    had at first, kept for the partners that read it. `documents` lists them all."""
 
     def __init__(self, **kwargs):
         kwargs.update(source="*", read_only=True)
         super().__init__(**kwargs)
 
     def to_representation(self, agreement):
-        if not agreement.document:
-            return None
-        if not (agreement.document_is_public or self.context.get("staff")):
-            return None
-        return absolute(self.context, agreement.document.url)
+        document = agreement.public_signed_text
+        return absolute(self.context, document.file.url) if document else None
+
+
+class AgreementDocumentSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="display_title",
+        read_only=True,
+        help_text=gettext_lazy("The document's title, or its kind when it has none."),
+    )
+    language = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("Language code of the text, e.g. `fr`.")
+    )
+    url = serializers.SerializerMethodField(help_text=gettext_lazy("The PDF's address."))
+    is_public = serializers.BooleanField(
+        read_only=True,
+        help_text=gettext_lazy("False for a document staff keep private (staff tokens only)."),
+    )
+
+    class Meta:
+        model = AgreementDocument
+        fields = ["kind", "title", "language", "url", "is_public"]
+        read_only_fields = fields
+
+    def get_url(self, document: AgreementDocument) -> str:
+        return absolute(self.context, document.file.url)
+
+
+@extend_schema_field(AgreementDocumentSerializer(many=True))
+class DocumentsField(serializers.Field):
+    """The agreement's documents in order: every one for staff, the public ones for others."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, agreement):
+        if self.context.get("staff"):
+            documents = agreement.documents.all()
+        else:
+            documents = agreement.public_documents
+        return AgreementDocumentSerializer(documents, many=True, context=self.context).data
 
 
 class AgreementPartySerializer(serializers.ModelSerializer):
@@ -56,8 +95,11 @@ class AgreementPartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AgreementParty
-        fields = ["organisation", "reference_number", "signatory"]
+        fields = ["organisation", "reference_number", "signatory", "signed_on"]
         read_only_fields = fields
+        extra_kwargs = {
+            "signed_on": {"help_text": gettext_lazy("When this party signed; null if not known.")}
+        }
 
 
 class ExpandedPartySerializer(ExpandedLinkSerializer):
@@ -84,6 +126,14 @@ class PartySlugsField(serializers.Field):
 
     def to_representation(self, parties):
         return [party.organisation.slug for party in parties.all()]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
+class DocumentUrlsField(DocumentsField):
+    """The documents as their addresses, for a CSV cell."""
+
+    def to_representation(self, agreement):
+        return [document["url"] for document in super().to_representation(agreement)]
 
 
 class ConfirmationSerializer(serializers.Serializer):
@@ -120,6 +170,85 @@ class ConfirmedSlugsField(ConfirmationsField):
         return [row["organisation"] for row in super().to_representation(agreement)]
 
 
+def _shown(agreement: Agreement, context: dict) -> bool:
+    """Whether the caller may see a linked agreement: staff every one, others the public ones."""
+    return context.get("staff") or agreement.is_shown_to_visitors
+
+
+def _link(agreement: Agreement, context: dict) -> dict:
+    """A linked agreement as a `ReferenceField` shows a record."""
+    url = reverse_one("api:agreement-detail", "slug", agreement.slug)
+    return {
+        "id": agreement.pk,
+        "slug": agreement.slug,
+        "name": agreement.title,
+        "url": absolute(context, url),
+    }
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "url": {"type": "string", "format": "uri"},
+        },
+        "required": ["id", "slug", "name", "url"],
+    }
+)
+class EarlierAgreementField(serializers.Field):
+    """The agreement this one amends (or renews), if it does and the caller may see it;
+    read from `with_chain()`'s join."""
+
+    def __init__(self, relation: str, **kwargs):
+        self.relation = relation
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, agreement):
+        earlier = agreement.follows
+        if earlier is None or agreement.relation != self.relation:
+            return None
+        if not _shown(earlier, self.context):
+            return None
+        return _link(earlier, self.context)
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "url": {"type": "string", "format": "uri"},
+            },
+            "required": ["id", "slug", "name", "url"],
+        },
+    }
+)
+class LaterAgreementsField(serializers.Field):
+    """The agreements amending (or renewing) this one that the caller may see, oldest first;
+    read from `with_chain()`'s prefetch."""
+
+    def __init__(self, relation: str, **kwargs):
+        self.relation = relation
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, agreement):
+        return [
+            _link(later, self.context)
+            for later in agreement.later_ones(self.relation)
+            if _shown(later, self.context)
+        ]
+
+
 class AgreementSerializer(PortalSerializer):
     """An agreement as lists show it. Reads what `Agreement.objects.for_api()` loads."""
 
@@ -134,7 +263,25 @@ class AgreementSerializer(PortalSerializer):
     )
     is_in_force = serializers.BooleanField(
         read_only=True,
-        help_text=gettext_lazy("Signed or active, and today within its validity dates."),
+        help_text=gettext_lazy(
+            "Signed or active, today within its validity dates and not terminated."
+        ),
+    )
+    amends = EarlierAgreementField(
+        Agreement.Relation.AMENDS,
+        help_text=gettext_lazy("The earlier agreement this one amends; null if none."),
+    )
+    renews = EarlierAgreementField(
+        Agreement.Relation.RENEWS,
+        help_text=gettext_lazy("The earlier agreement this one renews; null if none."),
+    )
+    amended_by = LaterAgreementsField(
+        Agreement.Relation.AMENDS,
+        help_text=gettext_lazy("The later agreements amending this one, oldest first."),
+    )
+    renewed_by = LaterAgreementsField(
+        Agreement.Relation.RENEWS,
+        help_text=gettext_lazy("The later agreements renewing this one, oldest first."),
     )
     parties = AgreementPartySerializer(
         many=True,
@@ -148,7 +295,16 @@ class AgreementSerializer(PortalSerializer):
         help_text=gettext_lazy("Focus areas of the agreement."),
     )
     document = DocumentField(
-        help_text=gettext_lazy("The signed document (PDF), when it has been made public.")
+        help_text=gettext_lazy(
+            "The public signed text (PDF), null when there is none; kept for compatibility: "
+            "`documents` lists every document."
+        )
+    )
+    documents = DocumentsField(
+        help_text=gettext_lazy(
+            "The agreement's documents (signed text, annexes, translations) that the caller "
+            "may open, in order."
+        )
     )
     source_url = serializers.URLField(
         read_only=True,
@@ -179,12 +335,18 @@ class AgreementSerializer(PortalSerializer):
             "signed_at_conference",
             "effective_on",
             "expires_on",
+            "terminated_on",
+            "termination_reason",
             "is_in_force",
+            "amends",
+            "renews",
+            "amended_by",
+            "renewed_by",
             "parties",
             "topics",
             "document",
+            "documents",
             "is_public",
-            "document_is_public",
             "source_url",
             "confirmations",
             "url",
@@ -193,7 +355,7 @@ class AgreementSerializer(PortalSerializer):
             "modified",
         ]
         read_only_fields = fields
-        private_fields = ["is_public", "document_is_public"]
+        private_fields = ["is_public"]
         expansions = {
             "parties": Expansion(
                 serializer="portal.api.agreements.serializers.ExpandedPartySerializer",
@@ -221,6 +383,7 @@ class AgreementCSVSerializer(AgreementSerializer):
     """The list shape for a spreadsheet: a party is its organisation's slug."""
 
     parties = PartySlugsField()
+    documents = DocumentUrlsField()
     confirmations = ConfirmedSlugsField()
 
 
@@ -233,8 +396,7 @@ class AgreementDetailSerializer(AgreementSerializer):
 class AgreementWriteSerializer(PortalSerializer):
     """What staff send to record or change an agreement; parties and topics by slug.
 
-    The signed document is uploaded in the admin; `document_is_public` may be changed here
-    once it is there.
+    Documents are uploaded and published in the admin.
     """
 
     # The rules are the model's and the service's (agreements/services/): this serializer
@@ -277,6 +439,22 @@ class AgreementWriteSerializer(PortalSerializer):
         required=False,
         help_text=gettext_lazy("Slugs of the focus areas."),
     )
+    follows = ReferenceField(
+        "api:agreement-detail",
+        label_attribute="title",
+        queryset=Agreement.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Slug of the earlier agreement this one amends or renews (see `relation`)."
+        ),
+    )
+    relation = serializers.ChoiceField(
+        choices=Agreement.Relation.choices,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Whether it amends or renews `follows`; empty without it."),
+    )
 
     class Meta:
         model = Agreement
@@ -291,12 +469,15 @@ class AgreementWriteSerializer(PortalSerializer):
             "signed_at_conference",
             "effective_on",
             "expires_on",
+            "terminated_on",
+            "termination_reason",
+            "follows",
+            "relation",
             "parties",
             "topics",
             "summary",
             "source_url",
             "is_public",
-            "document_is_public",
         ]
 
     def validate(self, attrs):
@@ -371,5 +552,8 @@ class NetworkSerializer(serializers.Serializer):
         )
     )
     agreement_count = serializers.IntegerField(
-        help_text=gettext_lazy("How many agreements match the filters.")
+        help_text=gettext_lazy(
+            "How many agreements match the filters: a chain of renewals counts once, an "
+            "amendment not at all."
+        )
     )

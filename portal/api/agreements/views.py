@@ -42,7 +42,10 @@ WRITES = ["create", "update", "partial_update"]
 # The model's own checks (full_clean), as the admin runs them.
 @extend_validation_errors(["invalid"], "signed_on", WRITES)
 @extend_validation_errors(["invalid"], "expires_on", WRITES)
-@extend_validation_errors(["invalid"], "document_is_public", WRITES)
+@extend_validation_errors(["invalid"], "terminated_on", WRITES)
+@extend_validation_errors(["invalid"], "termination_reason", WRITES)
+@extend_validation_errors(["invalid"], "follows", WRITES)
+@extend_validation_errors(["invalid"], "relation", WRITES)
 @extend_validation_errors(["invalid"], "non_field_errors", WRITES)
 @extend_schema_view(
     create=extend_schema(responses={201: AgreementDetailSerializer}),
@@ -52,8 +55,8 @@ WRITES = ["create", "update", "partial_update"]
 class AgreementViewSet(PortalWriteViewSet):
     """Cooperation agreements between organisations.
 
-    Anonymous callers and partner tokens see the public agreements only, and a document only
-    once it has been made public.
+    Anonymous callers and partner tokens see the public agreements only, and of their documents
+    the public ones.
     """
 
     serializer_class = AgreementSerializer
@@ -107,7 +110,8 @@ class KeptFilterBackend(DjangoFilterBackend):
     description=gettext_lazy(
         "The cooperation network of the agreements that match the filters (not paged): "
         "organisations as nodes, and for each agreement an edge between every two of its "
-        "parties (one edge for two parties, three for three). The graph holds the `limit` "
+        "parties (one edge for two parties, three for three); a chain of renewals makes one edge, "
+        "from its latest agreement, and an amendment none. The graph holds the `limit` "
         "organisations that signed the most of these agreements and the edges among them; "
         "`organisation_count` and `agreement_count` give the whole. Drafts and non-public "
         "agreements are left out, except for staff tokens."
