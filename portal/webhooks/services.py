@@ -16,6 +16,7 @@ from core.accounts import users_with_permission
 from core.db.writes import set_fields
 from core.mail import absolute, send_templated_mail
 
+from .events import deliver, payload
 from .models import Event, WebhookDelivery, WebhookSubscription, new_secret
 from .sending import Outcome
 
@@ -133,8 +134,6 @@ def resume_subscription(
 
 def send_test_event(*, subscription: WebhookSubscription) -> WebhookDelivery:
     """Queue a `ping` to the subscription (once the caller's transaction commits)."""
-    from .events import deliver, payload
-
     if subscription.is_paused:
         raise ValidationError(_("The subscription is paused: resume it first."), code="paused")
     data = {
