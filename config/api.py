@@ -15,6 +15,7 @@ from portal.api.downloads.views import ROUTES as DOWNLOAD_ROUTES
 from portal.api.downloads.views import URLS as DOWNLOAD_URLS
 from portal.api.members.views import ROUTES as MEMBER_ROUTES
 from portal.api.sync.views import ROUTES as SYNC_ROUTES
+from portal.api.webhooks.views import ROUTES as WEBHOOK_ROUTES
 
 
 class PortalRouter(routers.DefaultRouter):
@@ -42,6 +43,7 @@ for prefix, viewset, basename in (
     *AGREEMENT_ROUTES,
     *SYNC_ROUTES,
     *DOWNLOAD_ROUTES,
+    *WEBHOOK_ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 

@@ -199,3 +199,7 @@ class StaffUserAdmin(UserAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         sync_staff_status(user=form.instance)
+
+
+# Webhook subscriptions and their delivery log: their admin lives with their code.
+from .webhooks import admin as webhooks_admin  # noqa: E402, F401

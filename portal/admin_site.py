@@ -80,7 +80,13 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str] | tuple[str, str, str]]]] = 
     (
         "accounts",
         _("Staff accounts and partner access"),
-        [("auth", "User"), ("auth", "Group"), ("portal", "ApiToken")],
+        [
+            ("auth", "User"),
+            ("auth", "Group"),
+            ("portal", "ApiToken"),
+            ("portal", "WebhookSubscription"),
+            ("portal", "WebhookDelivery", _("Webhook delivery log")),
+        ],
     ),
     (
         "technical",
@@ -92,7 +98,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str] | tuple[str, str, str]]]] = 
             ("axes", "AccessAttempt", _("Failed logins by user name and address")),
             ("axes", "AccessFailureLog", _("Failed login log")),
             ("axes", "AccessLog", _("Login log")),
-            ("django_tasks_database", "DBTaskResult", _("Queued tasks (e-mail)")),
+            ("django_tasks_database", "DBTaskResult", _("Queued tasks (e-mail, webhooks)")),
         ],
     ),
 ]

@@ -201,3 +201,7 @@ class Page(TimeStampedModel):
     @property
     def link_label(self) -> str:
         return self.link_text or self.title
+
+
+# Webhook subscriptions and their delivery log live with the code that sends them.
+from .webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401

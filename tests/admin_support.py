@@ -27,6 +27,8 @@ from tests.factories import (
     member_proposal,
     organisation_with_logo,
     person_with_photo,
+    webhook_delivery,
+    webhook_subscription,
 )
 
 
@@ -107,4 +109,15 @@ ADMIN_PAGES: dict[tuple[str, str], AdminPage] = {
     ),
     ("portal", "apitoken"): AdminPage(api_token, lambda token: token.name, 5, 5),
     ("portal", "page"): AdminPage(PageFactory, lambda page: page.title, 5, 4),
+    ("portal", "webhooksubscription"): AdminPage(
+        webhook_subscription, lambda subscription: subscription.description, 5, 6
+    ),
+    ("portal", "webhookdelivery"): AdminPage(
+        webhook_delivery,
+        lambda delivery: delivery.subscription.description,
+        7,
+        5,
+        addable=False,
+        deletable=False,
+    ),
 }

@@ -3,8 +3,9 @@ from django.core.cache import cache
 
 from tests.factories import StaffUserFactory
 
-# The real SMTP server and task worker some tests start (tests/mail_support.py).
-pytest_plugins = ["tests.mail_support"]
+# The real SMTP server and task worker some tests start (tests/mail_support.py), and the
+# webhook receivers (tests/webhook_support.py).
+pytest_plugins = ["tests.mail_support", "tests.webhook_support"]
 
 
 @pytest.fixture(autouse=True)

@@ -230,6 +230,44 @@ def api_token(**kwargs):
     return token
 
 
+# A public address: a subscription's host must not resolve to an internal one.
+WEBHOOK_URL = "https://93.184.215.14/hooks/portal"
+
+
+def webhook_subscription(**kwargs):
+    """A subscription made as the admin and the API make it (with its secret)."""
+    from portal.webhooks.services import create_subscription
+
+    kwargs.setdefault("token", api_token())
+    kwargs.setdefault("url", WEBHOOK_URL)
+    kwargs.setdefault("events", ["agreement.published", "agreement.withdrawn"])
+    kwargs.setdefault("description", "Partner website mirror")
+    return create_subscription(**kwargs)
+
+
+def webhook_delivery(**kwargs):
+    """A delivery of an agreement's publication, tried once and answered 500."""
+    from portal.webhooks.events import payload
+    from portal.webhooks.models import WebhookDelivery
+
+    subscription = kwargs.pop("subscription", None) or webhook_subscription()
+    event_id, body = payload(
+        "agreement.published", {"resource": "agreements", "id": 1, "slug": "x", "url": ""}
+    )
+    kwargs.setdefault(
+        "attempts",
+        [{"at": "2026-01-05T10:00:00+00:00", "status": 500, "error": "", "duration_ms": 12}],
+    )
+    kwargs.setdefault("attempt_count", len(kwargs["attempts"]))
+    return WebhookDelivery.objects.create(
+        subscription=subscription,
+        event="agreement.published",
+        event_id=event_id,
+        payload=body,
+        **kwargs,
+    )
+
+
 def agreement_between(*organisations, topics=(), **kwargs) -> Agreement:
     """An agreement signed by `organisations`, in that order, on `topics`."""
     agreement = AgreementFactory(**kwargs)

@@ -54,7 +54,13 @@ def test_menu_sections_for_a_superuser(staff_client):
     ]
     assert sections["Members and people"][:3] == ["Organisations", "Memberships", "People"]
     assert sections["Members' area"][:2] == ["Invitations", "Member contacts"]
-    assert sections["Staff accounts and partner access"] == ["Users", "Groups", "API tokens"]
+    assert sections["Staff accounts and partner access"] == [
+        "Users",
+        "Groups",
+        "API tokens",
+        "Webhook subscriptions",
+        "Webhook delivery log",
+    ]
     assert sections["Technical"] == [
         "Conference hosts",
         "Appearances in sessions",
@@ -62,7 +68,7 @@ def test_menu_sections_for_a_superuser(staff_client):
         "Failed logins by user name and address",
         "Failed login log",
         "Login log",
-        "Queued tasks (e-mail)",
+        "Queued tasks (e-mail, webhooks)",
     ]
 
 

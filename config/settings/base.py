@@ -3,6 +3,7 @@
 Each variable, its default and its meaning are listed in the README.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -338,6 +339,24 @@ DOWNLOADS_REBUILD_DELAY_SECONDS = int(env("DOWNLOADS_REBUILD_DELAY_SECONDS", "60
 # Whether a change to a record asks the worker for a rebuild (`manage.py build_downloads`
 # rebuilds them whatever this says).
 DOWNLOADS_REBUILD_ON_CHANGE = env_bool("DOWNLOADS_REBUILD_ON_CHANGE", True)
+
+# Webhooks (portal/webhooks/): tries per delivery, the first pause between tries in seconds
+# (doubled at each try), the time a receiver has to answer, and the failed deliveries in a
+# row after which a subscription is paused. Receivers are called on public addresses only;
+# WEBHOOK_ALLOWED_NETWORKS lists the networks (CIDR, comma-separated) that may be called
+# besides, over plain HTTP too (an intranet receiver; 127.0.0.0/8 for local testing).
+WEBHOOK_ATTEMPTS = int(env("WEBHOOK_ATTEMPTS", "6"))
+WEBHOOK_RETRY_SECONDS = int(env("WEBHOOK_RETRY_SECONDS", "60"))
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_PAUSE_AFTER = int(env("WEBHOOK_PAUSE_AFTER", "5"))
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.0.0.0/8."
+        ) from None
 
 LOGGING = {
     "version": 1,

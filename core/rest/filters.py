@@ -17,7 +17,7 @@ def known_parameters(view) -> set[str]:
     if getattr(view, "expansions", None):
         names.add("expand")
     if view.action != "list" and getattr(view, "detail", False):
-        return names
+        return names | set(getattr(view, "extra_parameters", ()))
     if getattr(view, "pagination_class", None) is not None:
         names |= LIST_PARAMETERS
     if ModifiedSinceFilter in getattr(view, "filter_backends", ()):
