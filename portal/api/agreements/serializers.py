@@ -186,19 +186,20 @@ def _link(agreement: Agreement, context: dict) -> dict:
     }
 
 
-@extend_schema_field(
-    {
-        "type": "object",
-        "nullable": True,
-        "properties": {
-            "id": {"type": "integer"},
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "url": {"type": "string", "format": "uri"},
-        },
-        "required": ["id", "slug", "name", "url"],
-    }
-)
+# An agreement of the chain, as `_link` writes it.
+AGREEMENT_LINK_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "slug": {"type": "string"},
+        "name": {"type": "string"},
+        "url": {"type": "string", "format": "uri"},
+    },
+    "required": ["id", "slug", "name", "url"],
+}
+
+
+@extend_schema_field({**AGREEMENT_LINK_SCHEMA, "nullable": True})
 class EarlierAgreementField(serializers.Field):
     """The agreement this one amends (or renews), if it does and the caller may see it;
     read from `with_chain()`'s join."""
@@ -217,21 +218,7 @@ class EarlierAgreementField(serializers.Field):
         return _link(earlier, self.context)
 
 
-@extend_schema_field(
-    {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "properties": {
-                "id": {"type": "integer"},
-                "slug": {"type": "string"},
-                "name": {"type": "string"},
-                "url": {"type": "string", "format": "uri"},
-            },
-            "required": ["id", "slug", "name", "url"],
-        },
-    }
-)
+@extend_schema_field({"type": "array", "items": AGREEMENT_LINK_SCHEMA})
 class LaterAgreementsField(serializers.Field):
     """The agreements amending (or renewing) this one that the caller may see, oldest first;
     read from `with_chain()`'s prefetch."""
