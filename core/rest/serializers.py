@@ -11,6 +11,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -85,6 +86,20 @@ class ReferenceField(serializers.SlugRelatedField):
         return False
 
 
+class CountryCodeField(CountryField):
+    """A country as the schema gives it: its ISO code, or "" where none may be.
+
+    django-countries also reads a falsy value of any type (0, false, []) as no country, an
+    object's "code", and a country's name or its other codes; each is refused here, so that
+    a wrong value is a 400 naming the field rather than a country quietly changed.
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or (data and data not in self.choices):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class PortalSerializer(CountryFieldMixin, serializers.ModelSerializer):
     """What every API serializer does.
 
@@ -118,6 +133,12 @@ class PortalSerializer(CountryFieldMixin, serializers.ModelSerializer):
                         many=expansion.many, read_only=True, nested=True, **source
                     )
         return fields
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is CountryField:
+            field_class = CountryCodeField
+        return field_class, field_kwargs
 
     def include_extra_kwargs(self, kwargs, extra_kwargs):
         allow_blank = kwargs.get("allow_blank", False)

@@ -1,4 +1,4 @@
-"""A body too large or nested too deep is refused as such (413, 400), never a 500."""
+"""Bodies the API refuses as such (413, 400), never a 500 or a value quietly changed."""
 
 import json
 
@@ -7,6 +7,7 @@ from django.conf import settings
 
 from members.models import Organisation
 from tests.api_support import errors
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,25 @@ def test_a_write_to_an_address_no_route_matches_is_a_404(staff_api_client, metho
 
     assert response.status_code == 404, response.content
     assert response.json()["type"] == "client_error"
+
+
+@pytest.mark.parametrize("country", [0, 0.0, False, [], {"code": "PT"}, "Portugal", "pt", "PRT"])
+def test_a_country_that_is_no_iso_code_is_a_400_naming_it(staff_api_client, country):
+    person = PersonFactory(country="ES")
+
+    response = staff_api_client.patch(
+        f"/api/v1/people/{person.slug}/", {"country": country}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert [error["attr"] for error in response.json()["errors"]] == ["country"]
+    person.refresh_from_db()
+    assert person.country.code == "ES"
+
+
+def test_a_country_code_or_blank_is_written(staff_api_client):
+    person = PersonFactory(country="ES")
+    url = f"/api/v1/people/{person.slug}/"
+
+    assert staff_api_client.patch(url, {"country": "PT"}, format="json").json()["country"] == "PT"
+    assert staff_api_client.patch(url, {"country": ""}, format="json").json()["country"] == ""
