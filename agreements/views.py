@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from rest_framework.exceptions import AuthenticationFailed
 
 from core.dates import date_text
+from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator
 from core.rest.authentication import ApiTokenAuthentication
 from members.models import Contact
@@ -100,7 +101,7 @@ class AgreementNetworkView(FilterView):
         return legend
 
 
-class AgreementDetailView(DetailView):
+class AgreementDetailView(PreciseCacheMixin, DetailView):
     queryset = Agreement.objects.public().for_detail()
 
     def get_context_data(self, **kwargs):

@@ -11,7 +11,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models import signals
 
+        from . import dependencies
         from .changes import records_changed
 
         for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
             signal.connect(records_changed, dispatch_uid=f"records-changed-{signal!r}")
+        dependencies.connect_loading()

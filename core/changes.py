@@ -1,9 +1,13 @@
-"""When the records last changed: one clock for the whole portal, kept in the cache.
+"""When the records last changed: one clock for the whole portal, kept in the cache, and the
+dependency tags each change moves (core/dependencies.py).
 
-Any save or delete of a record (or a change of its many-to-many links) moves the clock. The
-API sends it as `Last-Modified`, so a partner's conditional request is answered without
-running a query when nothing changed. With several processes the cache must be shared
-(REDIS_URL), or each process keeps its own clock.
+Any save or delete of a record (or a change of its many-to-many links) moves the clock and
+the tags of the records it touches, in one write. The API sends the clock as
+`Last-Modified`, so a partner's conditional request is answered without running a query when
+nothing changed; cached answers are served while the tags they depend on are unchanged. A
+change saved inside a transaction moves them again when it commits, so that an answer made
+meanwhile from the rows before the change is not kept as current. With several processes
+the cache must be shared (REDIS_URL), or each process keeps its own clock and tags.
 
 While the cache does not answer, the clock reads "now": nothing is served from the cache and
 no client is told its copy is current. A save then cannot move the clock (it is saved all the
@@ -12,25 +16,48 @@ answers again, and no copy made before that save is served afterwards.
 """
 
 import datetime
+import functools
 import math
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from .cache import on_recovery, safe_add, safe_get, safe_set, warn_once
+from . import dependencies
+from .cache import on_recovery, safe_add, safe_get, safe_set_many, warn_once
 
 CLOCK_KEY = "portal:records-changed-at"
 
 
-def move_clock() -> bool:
-    return safe_set(CLOCK_KEY, timezone.now().timestamp(), None)
+def move_clock(tags=frozenset(), *, everything: bool = False) -> bool:
+    """Move the clock and `tags` (every answer's, when `everything`) in one write."""
+    values = {CLOCK_KEY: timezone.now().timestamp()}
+    version = dependencies.new_version()
+    values.update(dict.fromkeys(tags, version))
+    if everything:
+        values[dependencies.EPOCH_KEY] = version
+    return safe_set_many(values, None)
 
 
 def records_changed(**kwargs) -> None:
+    """A signal's receiver (save, delete, links), or called with no arguments after a change
+    that no signal tells of (a bulk update): then every cached answer is stale."""
     sender = kwargs.get("sender")
     if sender is not None and sender._meta.app_label not in settings.RECORD_APPS:
         return
-    if not move_clock():
+    if sender is None:
+        tags, everything = frozenset(), True
+    elif dependencies.is_historical(sender):
+        tags, everything = frozenset(), False
+    else:
+        tags, everything = frozenset(dependencies.changed_tags(**kwargs)), False
+    moved = move_clock(tags, everything=everything)
+    if transaction.get_connection(kwargs.get("using") or "default").in_atomic_block:
+        transaction.on_commit(
+            functools.partial(move_clock, tags, everything=everything),
+            using=kwargs.get("using") or "default",
+        )
+    if not moved:
         # Once per outage: one save fires a signal per row and link.
         warn_once(
             "A change was saved, but the change clock could not be moved (the cache does not "
@@ -40,7 +67,8 @@ def records_changed(**kwargs) -> None:
 
 @on_recovery
 def clock_moved_after_an_outage() -> None:
-    move_clock()
+    # Saves made while the cache was away moved no tag: every answer kept before is stale.
+    move_clock(everything=True)
 
 
 def records_changed_at() -> datetime.datetime:

@@ -1,8 +1,16 @@
-"""Whole answers cached for anonymous visitors and API callers, until a record changes.
+"""Whole answers cached for anonymous visitors and API callers, until what they show changes.
 
-Every key holds the portal's change clock (core/changes.py), so a staff edit, saved
-anywhere, makes every cached answer stale at once: the next request builds a fresh one. Old
-entries are never read again and expire on their own (PAGE_CACHE_SECONDS).
+Each answer is kept with the versions of the dependency tags it was made under
+(core/dependencies.py): by default the portal's change clock (core/changes.py), which any
+change moves; for a view that says it is precise, the records it loaded and the kinds it
+named. A hit reads the answer and the clock in one call, and the other tags in a second; it
+is served only while they are all unchanged, so a staff edit, saved anywhere, is seen at
+once wherever it shows, and only there. An answer made while a change was saved is not
+kept. Stale entries are replaced by the next request, or expire (PAGE_CACHE_SECONDS).
+
+The tags live in the same cache and never expire: with Redis under memory pressure, use a
+`volatile-*` eviction policy so that answers, which expire, go first; a missing tag makes
+the answers depending on it stale, never current.
 
 Pages: only what is the same for every anonymous visitor is cached: GET or HEAD, no
 authorization header, a 200 answer with no cookie and not marked private. A session cookie
@@ -21,6 +29,7 @@ are built for every request (core/cache.py).
 
 import hashlib
 import re
+from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
@@ -32,8 +41,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
-from .cache import cache_is_down, safe_get, safe_set
-from .changes import records_changed_at
+from . import dependencies
+from .cache import cache_is_down, safe_add, safe_get_many, safe_set
+from .changes import CLOCK_KEY, records_changed_at
 
 # The API caches its own answers, after checking access, rate limits and parameters.
 SKIPPED_PREFIXES = (
@@ -112,25 +122,45 @@ def sets_cookies(response: HttpResponse) -> bool:
     )
 
 
-def cache_key(request: HttpRequest, variant: str = "") -> str | None:
-    """The answer's key, None while the cache does not answer (see the module's doc)."""
-    version = records_changed_at().timestamp()
-    if cache_is_down():
-        return None
+@dataclass
+class Slot:
+    """Where an answer not found in the cache will be kept, and what it was made under."""
+
+    key: str
+    clock: float  # the change clock when the answer began: a change meanwhile keeps it out
+    collection: dependencies.Collection
+
+
+def lookup(request: HttpRequest, variant: str = "") -> tuple[HttpResponse | None, Slot | None]:
+    """The cached answer, or the slot to keep the one about to be made (neither while the
+    cache does not answer). One read of the cache, and a second for an answer that depends
+    on tags besides the clock."""
     encoding = "gzip" if wants_gzip(request) else "identity"
     raw = "\n".join(
         (request.scheme, request.get_host(), request.get_full_path(), variant, encoding)
     )
-    return f"page:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    key = f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
+    found = safe_get_many([key, CLOCK_KEY])
+    if cache_is_down():
+        return None, None
+    clock = found.get(CLOCK_KEY)
+    if clock is None:
+        clock = records_changed_at().timestamp()
+    stored = found.get(key)
+    if stored is not None and is_current(stored[0], clock):
+        return cached_response(stored), None
+    return None, Slot(key, clock, dependencies.start())
 
 
-def cached_response(key: str | None) -> HttpResponse | None:
-    if key is None:
-        return None
-    stored = safe_get(key)
-    if stored is None:
-        return None
-    status, headers, content = stored
+def is_current(versions: dict, clock: float) -> bool:
+    others = [tag for tag in versions if tag != CLOCK_KEY]
+    current = safe_get_many(others) if others else {}
+    current[CLOCK_KEY] = clock
+    return all(current.get(tag) == version for tag, version in versions.items())
+
+
+def cached_response(stored) -> HttpResponse:
+    _versions, status, headers, content = stored
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -139,12 +169,16 @@ def cached_response(key: str | None) -> HttpResponse | None:
     return response
 
 
-def store_response(key: str | None, response: HttpResponse, request: HttpRequest) -> HttpResponse:
-    """Keep `response` under `key`, compressed once when the caller takes gzip: a large
+def store_response(slot: Slot | None, response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """Keep `response` in `slot`, compressed once when the caller takes gzip: a large
     answer compressed again on every hit cost more than building a small one."""
-    if key is not None and is_cacheable_response(response):
+    dependencies.stop()
+    if slot is not None and is_cacheable_response(response):
         if callable(getattr(response, "render", None)):
             response = response.render()
+        versions = versions_of(slot)
+        if versions is None:
+            return response
         if wants_gzip(request) and not response.has_header("Content-Encoding"):
             compress(response)
         headers = [
@@ -152,10 +186,29 @@ def store_response(key: str | None, response: HttpResponse, request: HttpRequest
             for name, value in response.headers.items()
             if name.lower() not in UNKEPT_HEADERS
         ]
-        stored = (response.status_code, headers, response.content)
-        if safe_set(key, stored, settings.PAGE_CACHE_SECONDS):
+        stored = (versions, response.status_code, headers, response.content)
+        if safe_set(slot.key, stored, settings.PAGE_CACHE_SECONDS):
             response["X-Cache"] = "miss"
     return response
+
+
+def versions_of(slot: Slot) -> dict | None:
+    """The versions of the tags the answer depends on, as they are now; None when a change
+    was saved while it was made (it may show the rows from before)."""
+    if slot.collection.is_precise:
+        tags = {*slot.collection.tags, dependencies.EPOCH_KEY}
+    else:
+        tags = {CLOCK_KEY}
+    current = safe_get_many({*tags, CLOCK_KEY})
+    if current.get(CLOCK_KEY) != slot.clock:
+        return None
+    for tag in tags - current.keys():
+        # Never moved (or forgotten): given a version now, unless a change just gave it one.
+        version = dependencies.new_version()
+        if not safe_add(tag, version, None):
+            return None
+        current[tag] = version
+    return {tag: current[tag] for tag in tags}
 
 
 def compress(response: HttpResponse) -> None:
@@ -175,10 +228,12 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_cacheable_request(request) or has_private_session(request):
-            return self.get_response(request)
-        key = cache_key(request)
-        cached = cached_response(key)
-        if cached is not None:
-            return cached
-        return store_response(key, self.get_response(request), request)
+        try:
+            if not is_cacheable_request(request) or has_private_session(request):
+                return self.get_response(request)
+            cached, slot = lookup(request)
+            if cached is not None:
+                return cached
+            return store_response(slot, self.get_response(request), request)
+        finally:
+            dependencies.stop()

@@ -323,6 +323,16 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def series_tag(self) -> str:
+        """The cache tag of the conference's series: its pages show the previous and next
+        editions, which a conference saved in the same series can change."""
+        return f"dep:conferences.series:{self.kind}:{self.division_id}"
+
+    @property
+    def cache_tags(self) -> tuple[str, ...]:
+        return (self.series_tag,)
+
     def get_absolute_url(self) -> str:
         return reverse("conferences:conference-detail", kwargs={"slug": self.slug})
 

@@ -7,7 +7,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core import page_cache
+from core import dependencies, page_cache
 from core.changes import last_modified
 
 from .filters import check_parameters
@@ -30,13 +30,18 @@ class ConditionalMixin:
     `Last-Modified` comes from the portal's change clock, so `If-Modified-Since` is answered
     with a 304 without building anything. `ETag` (a hash of the body) and `If-None-Match`
     are handled for every GET by Django's ConditionalGetMiddleware. Answers that are the same
-    for every anonymous or partner caller are kept in the cache under the change clock, so a
-    change to any record makes them stale at once (core/page_cache.py).
+    for every anonymous or partner caller are kept in the cache with what they depend on, so
+    a change to a record they show makes them stale at once (core/page_cache.py).
     """
+
+    # Actions whose answer depends only on the records it loads and on every record of the
+    # models in `cache_depends_on` (core/dependencies.py); the others on every change.
+    cache_precise_actions: tuple[str, ...] = ()
+    cache_depends_on: tuple = ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.cache_key = None
+        self.cache_slot = None
         self.last_modified = None
         if request.method not in ("GET", "HEAD"):
             return
@@ -49,13 +54,15 @@ class ConditionalMixin:
                 raise Answered(response)
         if settings.PAGE_CACHE_SECONDS and not is_staff_caller(request):
             # The renderer's parameters shape the body too (`application/json; indent=4`).
-            self.cache_key = page_cache.cache_key(
+            cached, self.cache_slot = page_cache.lookup(
                 request._request,
                 variant=f"{request.accepted_renderer.format}\n{request.accepted_media_type}",
             )
-            cached = page_cache.cached_response(self.cache_key)
             if cached is not None:
                 raise Answered(cached)
+            if self.action in self.cache_precise_actions:
+                dependencies.precise()
+                dependencies.depends_on(*self.cache_depends_on)
 
     def handle_exception(self, exc):
         if isinstance(exc, Answered):
@@ -73,8 +80,8 @@ class ConditionalMixin:
         patch_vary_headers(response, ["Accept", "Authorization"])
         # Stored copies are checked with the server before reuse: cheap with the validators.
         response.headers.setdefault("Cache-Control", "no-cache")
-        if getattr(self, "cache_key", None) and "X-Cache" not in response:
-            response = page_cache.store_response(self.cache_key, response, request._request)
+        if getattr(self, "cache_slot", None) and "X-Cache" not in response:
+            response = page_cache.store_response(self.cache_slot, response, request._request)
         return response
 
 

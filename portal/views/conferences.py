@@ -15,12 +15,13 @@ from conferences.structured_data import (
     session_page_json_ld,
     speakers_of,
 )
+from core.dependencies import PreciseCacheMixin, depends_on_tags
 
 from .. import selectors
 from .preview import may_preview
 
 
-class ConferenceDetailView(DetailView):
+class ConferenceDetailView(PreciseCacheMixin, DetailView):
     template_name = "conferences/conference_detail.html"
 
     def get_queryset(self):
@@ -43,6 +44,7 @@ class ConferenceDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         conference = self.object
+        depends_on_tags(conference.series_tag)  # the previous and next editions
         sessions = list(conference.sessions.all())
         # A preview shows what publishing would show, and the sessions held back, marked.
         self.is_preview = not conference.is_published or any(
@@ -75,7 +77,7 @@ class ConferenceDetailView(DetailView):
         return context
 
 
-class SessionDetailView(DetailView):
+class SessionDetailView(PreciseCacheMixin, DetailView):
     """A programme item's own page. Visitors see published sessions of published conferences;
     staff also see the others, as a preview marked as not public."""
 

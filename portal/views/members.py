@@ -6,10 +6,11 @@ from typing import Any
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 
+from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator
 from members.badges import badge_embed
 from members.logos import CARD_LOGO_BOX, PROFILE_LOGO_BOX, fit_logos
-from members.models import Person
+from members.models import Membership, Person
 from members.structured_data import organisation_json_ld, person_json_ld
 
 from .. import selectors
@@ -17,8 +18,11 @@ from ..filters import PersonFilter
 from ..suggestions import partner_suggestions
 
 
-class OrganisationDetailView(DetailView):
+class OrganisationDetailView(PreciseCacheMixin, DetailView):
     """Any organisation, member or not: partners, hosts and places visited have pages too."""
+
+    # The partners suggested are current members: a membership anywhere may change them.
+    cache_depends_on = (Membership,)
 
     template_name = "members/organisation_detail.html"
 
@@ -69,7 +73,7 @@ class PersonListView(ListView):
         return context
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(PreciseCacheMixin, DetailView):
     template_name = "members/person_detail.html"
 
     def get_queryset(self):

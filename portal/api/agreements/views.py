@@ -64,6 +64,7 @@ class AgreementViewSet(PortalWriteViewSet):
     detail_serializer_class = AgreementDetailSerializer
     write_serializer_class = AgreementWriteSerializer
     filterset_class = AgreementApiFilter
+    cache_precise_actions = ("retrieve",)
     search_fields = AGREEMENT_SEARCH_FIELDS
     ordering_fields = ["signed_on", "title", "modified"]
     group_by_fields = {

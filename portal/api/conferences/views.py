@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from conferences import calendar
 from conferences.filters import ConferenceApiFilter, SessionFilter
 from conferences.models import Conference, Session
+from core import dependencies
 from core.rest.grouping import by_choice, by_country, by_record, by_year
 from core.rest.permissions import may_read_private
 from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
@@ -87,6 +88,13 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     detail_serializer_class = ConferenceDetailSerializer
     write_serializer_class = ConferenceWriteSerializer
     filterset_class = ConferenceApiFilter
+    cache_precise_actions = ("retrieve",)
+
+    def get_object(self):
+        conference = super().get_object()
+        dependencies.depends_on_tags(conference.series_tag)  # the previous and next editions
+        return conference
+
     search_fields = ["title", "theme", "city", "venue"]
     ordering_fields = ["start_date", "title", "edition", "modified"]
     ordering = ["-start_date", "-pk"]
@@ -144,6 +152,7 @@ class SessionViewSet(CalendarMixin, PortalViewSet):
 
     serializer_class = SessionSerializer
     lookup_field = "pk"
+    cache_precise_actions = ("retrieve",)
     filterset_class = SessionFilter
     search_fields = ["title", "description"]
     ordering_fields = ["day", "start_time", "title", "modified"]

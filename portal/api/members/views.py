@@ -86,6 +86,8 @@ class OrganisationViewSet(PortalWriteViewSet):
     detail_serializer_class = OrganisationDetailSerializer
     write_serializer_class = OrganisationWriteSerializer
     filterset_class = OrganisationApiFilter
+    cache_precise_actions = ("retrieve",)
+    cache_depends_on = (Membership,)  # whether it is a member now
     search_fields = ["name", "short_name", "city"]
     ordering_fields = ["name", "country", "modified"]
     group_by_fields = {
@@ -113,6 +115,7 @@ class PersonViewSet(PortalWriteViewSet):
     detail_serializer_class = PersonDetailSerializer
     write_serializer_class = PersonWriteSerializer
     filterset_class = PersonApiFilter
+    cache_precise_actions = ("retrieve",)
     search_fields = ["name", "job_title"]
     ordering_fields = ["name", "modified"]
     group_by_fields = {

@@ -1,0 +1,208 @@
+"""Cached answers are dropped when what they show changes, and only then (core/dependencies.py).
+
+Record pages (organisation, person, conference, session, agreement) and their API answers
+depend on the records they loaded; every other answer on every change, as before.
+"""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from core import dependencies
+from core.changes import CLOCK_KEY, records_changed
+from tests.factories import (
+    AppearanceFactory,
+    ConferenceFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SessionFactory,
+    agreement_between,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def park():
+    organisation = OrganisationFactory(name="Chiang Mai Science Park", slug="cm-park")
+    MembershipFactory(organisation=organisation)
+    return organisation
+
+
+@pytest.fixture
+def other():
+    return OrganisationFactory(name="Dhahran Techno Valley", slug="dtv")
+
+
+def visit(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response["X-Cache"], response.content.decode()
+
+
+def test_a_record_page_stays_cached_when_another_record_changes(client, park, other):
+    visit(client, park.get_absolute_url())
+    other.name = "Dhahran Techno Valley Company"
+    other.save()
+
+    assert visit(client, park.get_absolute_url())[0] == "hit"
+    # A list depends on every change, as before.
+    visit(client, "/members/")
+    other.save()
+    assert visit(client, "/members/")[0] == "miss"
+
+
+def test_a_record_page_changes_with_the_record(client, park):
+    visit(client, park.get_absolute_url())
+    park.city = "Chiang Mai"
+    park.save()
+
+    state, page = visit(client, park.get_absolute_url())
+
+    assert state == "miss"
+    assert "Chiang Mai" in page
+
+
+def test_a_partner_renamed_is_seen_on_the_page_that_names_it(client, park, other):
+    agreement_between(park, other, is_public=True)
+    assert "Dhahran Techno Valley" in visit(client, park.get_absolute_url())[1]
+
+    other.name = "Dhahran Techno Valley Company"
+    other.save()
+
+    state, page = visit(client, park.get_absolute_url())
+    assert state == "miss"
+    assert "Dhahran Techno Valley Company" in page
+
+
+def test_an_agreement_made_public_appears_on_its_parties_pages(client, park, other):
+    agreement = agreement_between(park, other, is_public=False, title="Twin parks programme")
+    assert "Twin parks programme" not in visit(client, park.get_absolute_url())[1]
+    assert "Twin parks programme" not in visit(client, other.get_absolute_url())[1]
+
+    agreement.is_public = True
+    agreement.save()
+
+    assert "Twin parks programme" in visit(client, park.get_absolute_url())[1]
+    assert "Twin parks programme" in visit(client, other.get_absolute_url())[1]
+
+
+def test_a_new_session_and_a_renamed_speaker_show_on_the_conference_page(client):
+    conference = ConferenceFactory()
+    speaker = AppearanceFactory(
+        session=SessionFactory(conference=conference), person=PersonFactory(name="Ana Gil")
+    ).person
+    assert "Ana Gil" in visit(client, conference.get_absolute_url())[1]
+
+    SessionFactory(conference=conference, title="Closing ceremony")
+    assert "Closing ceremony" in visit(client, conference.get_absolute_url())[1]
+
+    speaker.name = "Ana Gil Ruiz"
+    speaker.save()
+    assert "Ana Gil Ruiz" in visit(client, conference.get_absolute_url())[1]
+    # The speaker's own page, too.
+    assert "Ana Gil Ruiz" in visit(client, speaker.get_absolute_url())[1]
+
+
+def test_a_new_edition_shows_as_the_next_one_on_the_last(client):
+    first = ConferenceFactory(edition=40, start_date="2023-09-11", end_date="2023-09-14")
+    visit(client, first.get_absolute_url())
+    unrelated = OrganisationFactory()
+    unrelated.save()
+    assert visit(client, first.get_absolute_url())[0] == "hit"
+
+    ConferenceFactory(
+        edition=41,
+        title="World Conference 41",
+        start_date="2024-09-11",
+        end_date="2024-09-14",
+    )
+
+    state, page = visit(client, first.get_absolute_url())
+    assert state == "miss"
+    assert "World Conference 41" in page
+
+
+def test_a_change_that_names_no_record_makes_every_answer_stale(client, park):
+    visit(client, park.get_absolute_url())
+
+    records_changed()  # after a bulk update, say
+
+    assert visit(client, park.get_absolute_url())[0] == "miss"
+
+
+def test_a_forgotten_tag_makes_the_answers_on_it_stale(client, park):
+    visit(client, park.get_absolute_url())
+
+    cache.delete(dependencies.record_tag(type(park), park.pk))
+
+    assert visit(client, park.get_absolute_url())[0] == "miss"
+    assert visit(client, park.get_absolute_url())[0] == "hit"
+
+
+def test_an_answer_made_while_a_change_was_saved_is_not_kept(client, park, monkeypatch):
+    from portal.views import members
+
+    made = members.OrganisationDetailView.get_context_data
+
+    def change_meanwhile(self, **kwargs):
+        context = made(self, **kwargs)
+        cache.set(CLOCK_KEY, 1.0, None)  # another process saved a change
+        return context
+
+    monkeypatch.setattr(members.OrganisationDetailView, "get_context_data", change_meanwhile)
+    assert client.get(park.get_absolute_url()).get("X-Cache") is None
+    monkeypatch.undo()
+    assert visit(client, park.get_absolute_url())[0] == "miss"
+    assert visit(client, park.get_absolute_url())[0] == "hit"
+
+
+def test_api_record_answers_depend_on_what_they_show(park, other):
+    api = APIClient()
+    url = f"/api/v1/organisations/{park.slug}/"
+    assert api.get(url)["X-Cache"] == "miss"
+
+    other.save()
+    assert api.get(url)["X-Cache"] == "hit"
+
+    park.city = "Chiang Mai"
+    park.save()
+    response = api.get(url)
+    assert response["X-Cache"] == "miss"
+    assert response.json()["city"] == "Chiang Mai"
+
+
+def test_what_a_save_moves():
+    park = OrganisationFactory()
+    other = OrganisationFactory()
+    agreement = agreement_between(park, other)
+    party = agreement.parties.get(organisation=park)
+    tag = dependencies.record_tag
+
+    moved = dependencies.changed_tags(sender=type(agreement), instance=agreement)
+
+    assert {
+        dependencies.kind_tag(type(agreement)),
+        tag(type(agreement), agreement.pk),
+        tag(type(party), party.pk),
+        tag(type(park), park.pk),
+        tag(type(other), other.pk),
+    } <= moved
+    new_party = dependencies.changed_tags(sender=type(party), instance=party, created=True)
+    assert new_party == {
+        dependencies.kind_tag(type(party)),
+        tag(type(party), party.pk),
+        tag(type(agreement), agreement.pk),
+        tag(type(park), park.pk),
+    }
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_a_hit_on_a_record_page_runs_no_query(client, park, rows, django_assert_num_queries):
+    for _ in range(rows):
+        agreement_between(park, OrganisationFactory(), is_public=True)
+    visit(client, park.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        assert visit(client, park.get_absolute_url())[0] == "hit"
