@@ -93,7 +93,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="measure only these requests (comma-separated names; the ceiling always)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
-    return parser.parse_args(argv)
+    live = parser.add_argument_group("live mode (bench/live.py)")
+    live.add_argument(
+        "--live", action="store_true", help="readers over many pages while a writer edits"
+    )
+    live.add_argument("--pages", type=int, default=5000, help="distinct pages the readers ask")
+    live.add_argument("--zipf", type=float, default=1.0, help="popularity exponent s")
+    live.add_argument("--write-every", type=float, default=5.0, help="seconds between changes")
+    live.add_argument("--live-warmup", type=int, default=60, help="seconds, unmeasured")
+    live.add_argument("--live-duration", type=int, default=60, help="seconds per phase")
+    args = parser.parse_args(argv)
+    if args.live and args.cache != "on":
+        parser.error("the live mode measures the cache: --cache on")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         say("Collecting static files")
         run([*MANAGE, "collectstatic", "--noinput", "--verbosity", "0"], env)
         mark = phase("collectstatic", mark)
+
+        if args.live:
+            return live_run(args, wrk, env, services, tmp, port, started, load_before, dataset)
 
         say("Choosing the requests and counting their SQL queries")
         probe = json.loads(run([PYTHON, "-m", "bench.endpoints"], env, capture=True))
@@ -179,6 +194,57 @@ def main(argv: list[str] | None = None) -> int:
     print_table(report)
     print_targets(report)
     paths = write_results(report, args.output)
+    say(f"Run took {report['run_s']:.0f} s. Results: " + ", ".join(map(relative, paths)))
+    return 0
+
+
+def live_run(args, wrk, env, services, tmp, port, started, load_before, dataset) -> int:
+    import platform
+
+    from bench import live
+    from bench.report import command_output, cpu_model, memory_gb
+
+    base_url = f"http://127.0.0.1:{port}"
+    log = ROOT / "var" / "bench" / "gunicorn-live.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    say(f"Starting gunicorn on 127.0.0.1:{port} with {args.workers} sync workers")
+    services.gunicorn(env, log, base_url)
+    settle = Settler(base_url, args.workers, args.database_url)
+    headers = {"Accept-Encoding": "gzip, deflate, br"}
+    report = live.measure(args, wrk, base_url, env, headers, settle, tmp)
+    settle.close()
+    report["server_log"] = services.stop_gunicorn()
+    report["date"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    report["conditions"] = {
+        "git_commit": command_output(["git", "rev-parse", "HEAD"]).strip(),
+        "git_uncommitted": command_output(["git", "status", "--porcelain"]).splitlines(),
+        "cpu_cores": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "memory_gb": memory_gb(),
+        "platform": platform.platform(),
+        "load_average_before": [round(value, 2) for value in load_before],
+        "load_average_after": [round(value, 2) for value in os.getloadavg()],
+        "gunicorn_workers": args.workers,
+        "dataset": dataset,
+        "load": {
+            "tool": "wrk",
+            "threads": args.threads,
+            "connections": args.connections,
+            "warmup_s": args.live_warmup,
+            "duration_s": args.live_duration,
+            "headers": headers,
+        },
+    }
+    report["targets"] = live.check_targets(report)
+    report["run_s"] = round(time.monotonic() - started, 1)
+    live.print_live(report)
+    for target in report["targets"]:
+        print(f"{'PASS' if target['met'] else 'FAIL'}  {target['target']}: {target['value']}")
+    args.output.mkdir(parents=True, exist_ok=True)
+    stamp = report["date"][:16].replace(":", "")
+    paths = [args.output / f"{stamp}-live.json", args.output / "latest-live.json"]
+    for path in paths:
+        path.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
     say(f"Run took {report['run_s']:.0f} s. Results: " + ", ".join(map(relative, paths)))
     return 0
 

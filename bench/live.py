@@ -1,0 +1,250 @@
+"""`make bench MODE=live`: visitors spread over thousands of pages while staff edit.
+
+Readers (wrk with bench/wrk_live.lua) draw each request from `--pages` distinct pages with
+Zipf-like popularity (the page of rank r is asked 1/r^s as often as the first): the lists,
+search, figures and the network at the top, then a long tail of organisation, person,
+conference and agreement pages and API answers (bench/live_pages.py). A writer changes one
+record every `--write-every` seconds through the API with a staff write token, rotating over
+conferences, organisations, people and agreements, and after each change reads the record's
+page to check that the change shows at once.
+
+Phases, on one server: the ceiling; a warm-up (readers only, unmeasured); readers alone;
+readers with the writer; the ceiling again. Each measured phase gives requests per second as
+a share of the ceiling, p50/p99, errors and the share of answers served from the cache.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bench.common import BENCH, PYTHON, run, say
+from bench.measure import run_wrk
+
+LUA_LIVE = BENCH / "wrk_live.lua"
+WRITE_KINDS = ("conference", "organisation", "person", "agreement")
+
+
+def prepare_pages(args: argparse.Namespace, env: dict, folder: Path) -> dict:
+    """The pages, their popularity file for wrk, the records the writer changes, its token."""
+    chosen = json.loads(
+        run(
+            [PYTHON, "-m", "bench.live_pages", str(args.pages), str(args.seed)],
+            env,
+            capture=True,
+        )
+    )
+    pages = chosen["pages"]
+    weights = [1 / rank**args.zipf for rank in range(1, len(pages) + 1)]
+    total, running = sum(weights), 0.0
+    lines = []
+    for weight, path in zip(weights, pages, strict=True):
+        running += weight / total
+        lines.append(f"{min(running, 1.0):.9f} {path}")
+    lines[-1] = f"1 {pages[-1]}"
+    popularity = folder / "live-pages.txt"
+    popularity.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    chosen["file"] = popularity
+    top = sum(weights[:10]) / total
+    tail = sum(weights[len(weights) // 2 :]) / total
+    chosen["spread"] = {
+        "pages": len(pages),
+        "zipf_exponent": args.zipf,
+        "top_10_share": round(top, 3),
+        "bottom_half_share": round(tail, 3),
+    }
+    return chosen
+
+
+def run_readers(wrk: str, base_url: str, args, seconds: int, headers: dict, pages: Path) -> dict:
+    command = [
+        wrk,
+        f"--threads={args.threads}",
+        f"--connections={args.connections}",
+        f"--duration={seconds}s",
+        "--timeout=5s",
+        "--latency",
+        f"--script={LUA_LIVE}",
+        *(f"--header={name}: {value}" for name, value in headers.items()),
+        base_url + "/",
+        "--",
+        str(pages),
+        str(args.seed),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            summary = json.loads(line.removeprefix("BENCH_JSON "))
+            break
+    else:
+        raise SystemExit(f"wrk failed:\n{result.stdout}{result.stderr}")
+    seconds_measured = summary["duration_us"] / 1e6
+    cache = summary["cache"]
+    counted = cache["hit"] + cache["miss"] + cache["none"]
+    return {
+        "requests": summary["requests"],
+        "rps": summary["requests"] / seconds_measured if seconds_measured else 0.0,
+        "p50_ms": summary["latency_us"]["p50"] / 1000,
+        "p90_ms": summary["latency_us"]["p90"] / 1000,
+        "p99_ms": summary["latency_us"]["p99"] / 1000,
+        "max_ms": summary["latency_us"]["max"] / 1000,
+        "errors": sum(summary["errors"].values()),
+        "errors_by_kind": summary["errors"],
+        "cache": cache,
+        "hit_ratio": cache["hit"] / counted if counted else 0.0,
+    }
+
+
+class Writer(threading.Thread):
+    """One change every `every` seconds through the API, each checked on the record's page."""
+
+    def __init__(self, base_url: str, token: str, records: dict, every: float) -> None:
+        super().__init__(daemon=True)
+        self.base_url, self.token, self.records, self.every = base_url, token, records, every
+        self.halt = threading.Event()
+        self.changes: list[dict] = []
+
+    def run(self) -> None:
+        number = 0
+        while not self.halt.wait(self.every if number else 0.5):
+            kind = WRITE_KINDS[number % len(WRITE_KINDS)]
+            pool = self.records.get(kind) or []
+            if pool:
+                self.changes.append(self.change(kind, pool[(number // 4) % len(pool)], number))
+            number += 1
+
+    def change(self, kind: str, record: dict, number: int) -> dict:
+        value = f"{record['value'][:80]} (revision {number} of the bench)".strip()
+        body = json.dumps({record["field"]: value}).encode()
+        request = urllib.request.Request(
+            self.base_url + record["api"],
+            data=body,
+            method="PATCH",
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json",
+            },
+        )
+        began = time.perf_counter()
+        outcome = {"kind": kind, "path": record["api"]}
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                outcome["status"] = answer.status
+        except urllib.error.HTTPError as error:
+            outcome["status"] = error.code
+            outcome["error"] = error.read(500).decode(errors="replace")
+            return outcome
+        except OSError as error:
+            outcome["status"], outcome["error"] = 0, str(error)
+            return outcome
+        outcome["write_ms"] = round(1000 * (time.perf_counter() - began), 1)
+        record["value"] = value
+        with urllib.request.urlopen(self.base_url + record["page"], timeout=10) as page:
+            shown = page.read().decode(errors="replace")
+            outcome["page_cache"] = page.headers.get("X-Cache", "")
+        outcome["visible_at_once"] = value.replace("&", "&amp;") in shown
+        return outcome
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.join(timeout=30)
+
+
+def measure(args, wrk: str, base_url: str, env: dict, headers: dict, settle, tmp: Path) -> dict:
+    say(f"Live mode: choosing {args.pages} pages and making the writer's token")
+    chosen = prepare_pages(args, env, tmp)
+    pages = chosen["file"]
+
+    def ceiling() -> float:
+        samples = []
+        for _ in range(3):
+            samples.append(run_wrk(wrk, base_url + "/bench/ceiling.json", args, 3, headers)["rps"])
+            settle()
+        return statistics.median(samples)
+
+    ceilings = [ceiling()]
+    say(f"Warming up: readers alone for {args.live_warmup} s")
+    run_readers(wrk, base_url, args, args.live_warmup, headers, pages)
+    settle()
+    phases = {}
+    for name in ("readers", "readers_and_writer"):
+        writer = None
+        if name == "readers_and_writer":
+            writer = Writer(base_url, chosen["token"], chosen["records"], args.write_every)
+            writer.start()
+        say(f"Measuring {name.replace('_', ' ')}: {args.live_duration} s")
+        phases[name] = run_readers(wrk, base_url, args, args.live_duration, headers, pages)
+        if writer is not None:
+            writer.stop()
+            phases[name]["changes"] = writer.changes
+        settle()
+    ceilings.append(ceiling())
+    ceiling_rps = statistics.median(ceilings)
+    for phase in phases.values():
+        phase["ceiling_ratio"] = phase["rps"] / ceiling_rps if ceiling_rps else 0.0
+    changes = phases["readers_and_writer"].get("changes", [])
+    return {
+        "mode": "live",
+        "ceiling_rps": ceiling_rps,
+        "ceilings_rps": ceilings,
+        "spread": chosen["spread"],
+        "write_every_s": args.write_every,
+        "phases": phases,
+        "writes": {
+            "made": len(changes),
+            "failed": sum(change.get("status") != 200 for change in changes),
+            "visible_at_once": sum(bool(change.get("visible_at_once")) for change in changes),
+            "median_write_ms": statistics.median(
+                [change["write_ms"] for change in changes if "write_ms" in change] or [0]
+            ),
+        },
+    }
+
+
+def check_targets(live: dict) -> list[dict]:
+    writing = live["phases"]["readers_and_writer"]
+    writes = live["writes"]
+    return [
+        {
+            "target": "readers with the writer: at least 0.25 of the ceiling",
+            "value": round(writing["ceiling_ratio"], 3),
+            "met": writing["ceiling_ratio"] >= 0.25,
+        },
+        {
+            "target": "no errors",
+            "value": writing["errors"] + live["phases"]["readers"]["errors"],
+            "met": writing["errors"] + live["phases"]["readers"]["errors"] == 0,
+        },
+        {
+            "target": "every change saved and visible at once on its page",
+            "value": f"{writes['visible_at_once']}/{writes['made']}",
+            "met": writes["made"] > 0 and writes["visible_at_once"] == writes["made"],
+        },
+    ]
+
+
+def print_live(live: dict) -> None:
+    print()
+    print(
+        f"Live: {live['spread']['pages']} pages, Zipf s={live['spread']['zipf_exponent']} "
+        f"(top 10: {live['spread']['top_10_share']:.0%} of requests), "
+        f"ceiling {live['ceiling_rps']:.0f} req/s"
+    )
+    columns = ("req/s", "ceiling", "p50 ms", "p99 ms", "errors")
+    print(f"{'phase':<22}" + "".join(f"{name:>9}" for name in columns) + f"{'hits':>7}")
+    for name, phase in live["phases"].items():
+        print(
+            f"{name.replace('_', ' '):<22}{phase['rps']:>9.0f}{phase['ceiling_ratio']:>9.3f}"
+            f"{phase['p50_ms']:>9.1f}{phase['p99_ms']:>9.1f}{phase['errors']:>9}"
+            f"{phase['hit_ratio']:>7.0%}"
+        )
+    writes = live["writes"]
+    print(
+        f"writes: {writes['made']} made, {writes['failed']} failed, "
+        f"{writes['visible_at_once']} visible at once, median {writes['median_write_ms']} ms"
+    )
