@@ -15,20 +15,22 @@ from core.dates import date_text
 from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator
 from core.rest.authentication import ApiTokenAuthentication
-from members.models import Contact
+from members.models import Contact, Organisation, Topic
 from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 
 from .confirmations import has_confirmations, party_states
 from .filters import AgreementFilter, NetworkPageFilter
-from .models import DOCUMENT_FOLDER, Agreement, AgreementDocument
+from .models import DOCUMENT_FOLDER, Agreement, AgreementDocument, AgreementParty
 from .network import Network, cooperation_network
 
 
-class AgreementListView(FilterView):
+class AgreementListView(PreciseCacheMixin, FilterView):
     filterset_class = AgreementFilter
     queryset = Agreement.objects.public().for_list()
     template_name = "agreements/agreement_list.html"
     context_object_name = "agreements"
+    # Which agreements are listed, and the filters' choices and counts.
+    cache_depends_on = (Agreement, AgreementParty, Organisation, Topic)
     paginate_by = 20
     paginator_class = CappedPaginator
 

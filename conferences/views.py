@@ -7,16 +7,21 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from core.dependencies import PreciseCacheMixin
+from members.models import Division, Topic
+
 from . import calendar
 from .filters import ConferenceFilter
-from .models import Conference
+from .models import Conference, ConferenceHost
 
 
-class ConferenceListView(ListView):
+class ConferenceListView(PreciseCacheMixin, ListView):
     """Upcoming conferences (soonest first) above the past ones (newest first, paginated)."""
 
     template_name = "conferences/conference_list.html"
     paginate_by = 20
+    # Which conferences are listed and counted in the filters; the rest it shows it loads.
+    cache_depends_on = (Conference, ConferenceHost, Division, Topic)
     context_object_name = "past_conferences"
 
     def get_queryset(self):

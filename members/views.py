@@ -14,6 +14,7 @@ from django.views.generic import ListView
 from django_countries import countries
 
 from core.db.counts import count_of
+from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator
 
 from .badges import (
@@ -25,15 +26,17 @@ from .badges import (
 )
 from .filters import OrganisationFilter
 from .logos import CARD_LOGO_BOX, fit_logos
-from .models import Organisation
+from .models import Division, Membership, Organisation, Topic
 from .palette import NO_DIVISION_COLOUR, coloured_divisions
 
 
-class OrganisationListView(ListView):
+class OrganisationListView(PreciseCacheMixin, ListView):
     """The member directory: current members only, searchable, with counted filters."""
 
     template_name = "members/organisation_list.html"
     paginate_by = 24
+    # Which organisations are current members, and the filters' counts.
+    cache_depends_on = (Organisation, Membership, Division, Topic)
     paginator_class = CappedPaginator
 
     def get_queryset(self):

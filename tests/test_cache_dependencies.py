@@ -206,3 +206,39 @@ def test_a_hit_on_a_record_page_runs_no_query(client, park, rows, django_assert_
 
     with django_assert_num_queries(0):
         assert visit(client, park.get_absolute_url())[0] == "hit"
+
+
+def test_a_list_stays_cached_until_a_record_of_its_kinds_changes(client):
+    ConferenceFactory(title="World Conference 40")
+    person = PersonFactory()
+    visit(client, "/conferences/")
+    person.name = "Ana Gil"
+    person.save()
+    assert visit(client, "/conferences/")[0] == "hit"
+
+    ConferenceFactory(title="World Conference 41")
+
+    state, page = visit(client, "/conferences/")
+    assert state == "miss"
+    assert "World Conference 41" in page
+
+
+def test_the_agreement_list_shows_an_agreement_made_public(client, park, other):
+    agreement = agreement_between(park, other, is_public=False, title="Twin parks programme")
+    person = PersonFactory()
+    visit(client, "/agreements/")
+    person.name = "Ana Gil"
+    person.save()
+    assert visit(client, "/agreements/")[0] == "hit"
+
+    agreement.is_public = True
+    agreement.save()
+
+    assert "Twin parks programme" in visit(client, "/agreements/")[1]
+
+
+def test_the_people_list_follows_a_new_speaker(client):
+    visit(client, "/people/")
+    AppearanceFactory(person=PersonFactory(name="Ana Gil"))
+
+    assert "Ana Gil" in visit(client, "/people/")[1]

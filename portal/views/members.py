@@ -6,11 +6,12 @@ from typing import Any
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 
+from conferences.models import Appearance, Conference, Session
 from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator
 from members.badges import badge_embed
 from members.logos import CARD_LOGO_BOX, PROFILE_LOGO_BOX, fit_logos
-from members.models import Membership, Person
+from members.models import Membership, Office, Organisation, Person
 from members.structured_data import organisation_json_ld, person_json_ld
 
 from .. import selectors
@@ -55,9 +56,11 @@ class OrganisationDetailView(PreciseCacheMixin, DetailView):
         return context
 
 
-class PersonListView(ListView):
+class PersonListView(PreciseCacheMixin, ListView):
     template_name = "members/person_list.html"
     paginate_by = 30
+    # Which people are listed, and the filters' counts (by conference, organisation...).
+    cache_depends_on = (Person, Office, Appearance, Session, Conference, Organisation)
     paginator_class = CappedPaginator
 
     def get_queryset(self):
