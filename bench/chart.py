@@ -65,3 +65,39 @@ def draw_chart(report: dict, path: Path) -> None:
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
+
+
+def draw_live_chart(report: dict, path: Path) -> None:
+    """The live mode: throughput as a share of the ceiling, p99 and hit ratio per phase."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    phases = report["phases"]
+    names = [name.replace("_", " ") for name in phases][::-1]
+    rows = list(phases.values())[::-1]
+    figure, axes = plt.subplots(1, 3, figsize=(12, 2.4), sharey=True)
+    series = (
+        ("throughput, % of the ceiling (target 25 %)", [100 * r["ceiling_ratio"] for r in rows]),
+        ("p99 latency, ms", [r["p99_ms"] for r in rows]),
+        ("answers served from the cache, %", [100 * r["hit_ratio"] for r in rows]),
+    )
+    for axis, (label, values) in zip(axes, series, strict=True):
+        axis.barh(names, values, color="#607d8b")
+        axis.set_xlabel(label)
+        axis.set_xlim(0, max([*values, 1]) * 1.3)
+        for y, value in enumerate(values):
+            axis.annotate(f" {value:.1f}", (value, y), va="center", fontsize=8)
+    axes[0].axvline(25, color="black", linestyle="--", linewidth=1)
+    spread = report["spread"]
+    conditions = report["conditions"]
+    figure.suptitle(
+        f"make bench MODE=live · {spread['pages']} pages, Zipf s={spread['zipf_exponent']} · "
+        f"a change every {report['write_every_s']:g} s · scale {conditions['dataset']['scale']} · "
+        f"{report['date'][:10]} · {conditions['git_commit'][:10]}",
+        fontsize=10,
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)

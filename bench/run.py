@@ -245,6 +245,11 @@ def live_run(args, wrk, env, services, tmp, port, started, load_before, dataset)
     paths = [args.output / f"{stamp}-live.json", args.output / "latest-live.json"]
     for path in paths:
         path.write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
+    from bench.chart import draw_live_chart
+
+    for chart in (args.output / f"{stamp}-live.png", args.output / "latest-live.png"):
+        draw_live_chart(report, chart)
+        paths.append(chart)
     say(f"Run took {report['run_s']:.0f} s. Results: " + ", ".join(map(relative, paths)))
     return 0
 
