@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +60,16 @@ def reset() -> None:
     _warned.clear()
 
 
-def _call(method: str, *args, default: Any = None) -> Any:
+def _call(method: str | Callable, *args, default: Any = None) -> Any:
     if _outage["down"] and time.monotonic() < _outage["retry_at"]:
         return default
+    call = method if callable(method) else getattr(cache, method)
     try:
-        result = getattr(cache, method)(*args)
+        result = call(*args)
         if _outage["down"]:
             _recovered()
             # The hooks may have changed what was just read (the change clock): ask again.
-            result = getattr(cache, method)(*args)
+            result = call(*args)
     except CACHE_ERRORS:
         with _lock:
             first = not _outage["down"]
@@ -112,6 +114,23 @@ def safe_set_many(values: dict, timeout: float | None) -> bool:
 
 def safe_add(key: str, value: Any, timeout: float | None) -> bool:
     return bool(_call("add", key, value, timeout, default=False))
+
+
+def safe_add_many(values: dict) -> dict[str, bool]:
+    """Keep each value, with no expiry, only where its key holds none: which ones were kept
+    (none while the cache does not answer). One round trip to Redis."""
+    return _call(_add_many, values, default=dict.fromkeys(values, False))
+
+
+def _add_many(values: dict) -> dict[str, bool]:
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return {key: backend.add(key, value, None) for key, value in values.items()}
+    client = backend._cache
+    pipeline = client.get_client(None, write=True).pipeline()
+    for key, value in values.items():
+        pipeline.set(backend.make_and_validate_key(key), client._serializer.dumps(value), nx=True)
+    return dict(zip(values, map(bool, pipeline.execute()), strict=True))
 
 
 class SafeCache:

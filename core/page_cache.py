@@ -42,7 +42,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
 from . import dependencies
-from .cache import cache_is_down, safe_add, safe_get_many, safe_set
+from .cache import cache_is_down, safe_add_many, safe_get_many, safe_set
 from .changes import CLOCK_KEY, records_changed_at
 
 # The API caches its own answers, after checking access, rate limits and parameters.
@@ -202,12 +202,13 @@ def versions_of(slot: Slot) -> dict | None:
     current = safe_get_many({*tags, CLOCK_KEY})
     if current.get(CLOCK_KEY) != slot.clock:
         return None
-    for tag in tags - current.keys():
+    missing = tags - current.keys()
+    if missing:
         # Never moved (or forgotten): given a version now, unless a change just gave it one.
         version = dependencies.new_version()
-        if not safe_add(tag, version, None):
+        if not all(safe_add_many(dict.fromkeys(missing, version)).values()):
             return None
-        current[tag] = version
+        current.update(dict.fromkeys(missing, version))
     return {tag: current[tag] for tag in tags}
 
 

@@ -290,3 +290,30 @@ def test_redis_client_is_given_short_socket_timeouts():
 
 def _refuse(*args, **kwargs):
     raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+
+def test_record_pages_keep_their_own_dependencies_in_redis(redis_cache, client):
+    park = OrganisationFactory(name="Chiang Mai Science Park")
+    other = OrganisationFactory(name="Dhahran Techno Valley")
+    url = park.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url)["X-Cache"] == "hit"
+
+    other.name = "Dhahran Techno Valley Company"
+    other.save()
+    assert client.get(url)["X-Cache"] == "hit"
+
+    park.name = "Chiang Mai University Science Park"
+    park.save()
+    response = client.get(url)
+    assert response["X-Cache"] == "miss"
+    assert "Chiang Mai University Science Park" in response.content.decode()
+
+
+def test_tags_are_added_only_where_none_is_held(redis_cache):
+    cache.set("dep:held", "old", None)
+
+    kept = safe.safe_add_many({"dep:held": "new", "dep:fresh": "new"})
+
+    assert kept == {"dep:held": False, "dep:fresh": True}
+    assert cache.get_many(["dep:held", "dep:fresh"]) == {"dep:held": "old", "dep:fresh": "new"}
