@@ -105,7 +105,7 @@ def _text(value) -> str:
 
 def _formatted(value) -> str:
     """`{{ value|stringformat:'s' }}` in a template."""
-    return conditional_escape(value) if isinstance(value, SafeData) else escape("%s" % (value,))
+    return conditional_escape(value) if isinstance(value, SafeData) else escape(value)
 
 
 def _attrs(attrs: dict) -> str:
@@ -145,7 +145,7 @@ class WidgetRenderer(DjangoTemplates):
         shown = "" if value is None else f' value="{_formatted(value)}"'
         return (
             f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
-            f"{shown}{_attrs(widget['attrs'])}>\n"
+            f"{shown}{_attrs(widget['attrs'])}>"
         )
 
     @staticmethod
@@ -157,11 +157,11 @@ class WidgetRenderer(DjangoTemplates):
             for option in options:
                 parts.append(
                     f'\n  <option value="{_formatted(option["value"])}"'
-                    f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>"
+                    f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")
-        parts.append("\n</select>\n")
+        parts.append("\n</select>")
         return "".join(parts)
 
 
