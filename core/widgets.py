@@ -1,12 +1,16 @@
-"""Admin form widgets that leave fewer ways to type a value wrong."""
+"""Admin form widgets that leave fewer ways to type a value wrong, and a quicker renderer
+for the public filter forms' widgets."""
 
 import json
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.forms.renderers import DjangoTemplates
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .timezones import grouped_time_zones, zones_by_country
@@ -81,3 +85,84 @@ class TolerantAutocompleteSelectMultiple(AutocompleteSelectMultiple):
             return super().optgroups(name, value, attrs)
         except (ValueError, TypeError, ValidationError):
             return super().optgroups(name, [], attrs)
+
+
+# The widget templates WidgetRenderer draws in Python, and the option template a select's
+# options must use for it to do so.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "search", "number", "email", "url", "date", "hidden")
+)
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+_TEXT = Context(autoescape=True)
+
+
+def _text(value) -> str:
+    """`{{ value }}` in a template."""
+    return render_value_in_context(value, _TEXT)
+
+
+def _formatted(value) -> str:
+    """`{{ value|stringformat:'s' }}` in a template."""
+    return conditional_escape(value) if isinstance(value, SafeData) else escape(value)
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class WidgetRenderer(DjangoTemplates):
+    """Draws inputs and selects in Python, with the same markup as Django's widget templates.
+
+    A list's filter form offers hundreds of options (countries, organisations, years), and
+    Django draws each option with two template includes: most of the time a list page took
+    to render went there. Any other widget, or an option with a template of its own, is
+    drawn by the templates as before.
+    """
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if isinstance(context, dict) else None
+        if widget is not None:
+            if template_name in INPUT_TEMPLATES:
+                return self.input(widget)
+            if template_name == SELECT_TEMPLATE and all(
+                option["template_name"] == OPTION_TEMPLATE
+                for _name, options, _index in widget["optgroups"]
+                for option in options
+            ):
+                return self.select(widget)
+        return super().render(template_name, context, request)
+
+    @staticmethod
+    def input(widget: dict) -> str:
+        value = widget["value"]
+        shown = "" if value is None else f' value="{_formatted(value)}"'
+        return (
+            f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+            f"{shown}{_attrs(widget['attrs'])}>"
+        )
+
+    @staticmethod
+    def select(widget: dict) -> str:
+        parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{_formatted(option["value"])}"'
+                    f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return "".join(parts)
+
+
+widget_renderer = WidgetRenderer()

@@ -1,5 +1,7 @@
 from django import forms, template
 
+from core.widgets import widget_renderer
+
 register = template.Library()
 
 
@@ -13,3 +15,10 @@ def applied_filters(form: forms.Form) -> int:
         for name in form.fields
         if any(value.strip() for value in form.data.getlist(form.add_prefix(name)))
     )
+
+
+@register.filter
+def widget_html(field: forms.BoundField) -> str:
+    """`{{ field }}`, the same markup, drawn without a template per option."""
+    field.form.renderer = widget_renderer
+    return str(field)
