@@ -230,6 +230,10 @@ def public_network(limit: int) -> Network:
 
 def is_unfiltered(cleaned_data: dict) -> bool:
     """Whether a network form's values ask for every agreement (the graph size aside)."""
-    return all(
-        value in (None, "", [], ()) for name, value in cleaned_data.items() if name != "limit"
-    )
+    return all(is_blank(value) for name, value in cleaned_data.items() if name != "limit")
+
+
+def is_blank(value) -> bool:
+    if isinstance(value, QuerySet):  # no record chosen: `none()`, never run
+        return value.query.is_empty()
+    return value in (None, "", [], ())

@@ -8,8 +8,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from agreements.models import Agreement
 from conferences.models import Conference
-from members.models import Division, Membership
 from core import aggregates
+from members.models import Division, Membership
 from portal.figures import build_figures
 from portal.tasks import refresh_aggregates
 from tests.factories import (
