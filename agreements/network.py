@@ -18,6 +18,7 @@ from itertools import combinations
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 
 from core.aggregates import read, register
+from core.models import Aggregate
 from members.models import Division, Membership, Organisation, Topic
 
 from .filters import NETWORK_MAX_LIMIT, NETWORK_PAGE_LIMIT
@@ -220,9 +221,15 @@ for _limit in KEPT_LIMITS:
     register(public_network_key(_limit), lambda limit=_limit: count_public_network(limit))
 
 
+def kept_public_network(limit: int) -> Aggregate:
+    """The network of all public agreements as the worker last counted it, as JSON (one
+    query); `network_payload` gives its shape."""
+    return read(public_network_key(limit))
+
+
 def public_network(limit: int) -> Network:
     """The network of all public agreements, as the worker last counted it (one query)."""
-    aggregate = read(public_network_key(limit))
+    aggregate = kept_public_network(limit)
     return network_from_payload(
         aggregate.payload, counted_at=aggregate.computed_at, is_lagging=aggregate.is_lagging
     )

@@ -12,6 +12,7 @@ countries and headings are given per request.
 
 import csv
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -126,7 +127,13 @@ def count_conferences_per_year(today: datetime.date) -> list[tuple[int, str, int
 
 
 def link(url_name: str, **params) -> str:
-    return f"{reverse(url_name)}?{urlencode(params)}"
+    return f"{list_path(url_name, get_script_prefix())}?{urlencode(params)}"
+
+
+@functools.cache
+def list_path(url_name: str, script_prefix: str) -> str:
+    """A list page's path, worked out once (a table of 200 countries links each row)."""
+    return reverse(url_name)
 
 
 def bar_chart(labels: list[str], datasets: list[dict], *, horizontal: bool, stacked=False) -> dict:

@@ -9,7 +9,12 @@ from rest_framework.settings import api_settings
 
 from agreements.filters import AgreementApiFilter, NetworkFilter
 from agreements.models import Agreement
-from agreements.network import KEPT_LIMITS, cooperation_network, is_unfiltered, public_network
+from agreements.network import (
+    KEPT_LIMITS,
+    cooperation_network,
+    is_unfiltered,
+    kept_public_network,
+)
 from core.rest.filters import (
     SearchFilter,
 )
@@ -24,6 +29,7 @@ from .serializers import (
     AgreementSerializer,
     AgreementWriteSerializer,
     NetworkSerializer,
+    kept_network_data,
 )
 
 AGREEMENT_SEARCH_FIELDS = ["title", "summary", "parties__organisation__name"]
@@ -148,14 +154,14 @@ class NetworkViewSet(
             and not request.query_params.get(api_settings.SEARCH_PARAM)
             and not may_read_private(request, Agreement)
         ):
-            network = public_network(limit)
-        else:
-            network = cooperation_network(agreements, limit=limit)
-        response = Response(self.get_serializer(network).data)
-        if network.is_lagging:
-            # Counted before the last change: not kept in the cache (see ConditionalMixin).
-            patch_cache_control(response, no_store=True)
-        return response
+            kept = kept_public_network(limit)
+            response = Response(kept_network_data(kept.payload, self.get_serializer_context()))
+            if kept.is_lagging:
+                # Counted before the last change: not kept in the cache (see ConditionalMixin).
+                patch_cache_control(response, no_store=True)
+            return response
+        network = cooperation_network(agreements, limit=limit)
+        return Response(self.get_serializer(network).data)
 
 
 ROUTES = [
