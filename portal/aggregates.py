@@ -1,7 +1,7 @@
-"""The counts over whole tables the worker keeps (core/aggregates.py): the figures and the
-cooperation network. Any change to a record asks the worker, once the change commits, to
-recount them in AGGREGATES_REFRESH_DELAY_SECONDS, once for every change saved meanwhile;
-`manage.py refresh_aggregates` recounts them at once.
+"""The counts over whole tables the worker keeps (core/aggregates.py): the figures, the
+cooperation network and the topic list's counts. Any change to a record asks the worker,
+once the change commits, to recount them in AGGREGATES_REFRESH_DELAY_SECONDS, once for every
+change saved meanwhile; `manage.py refresh_aggregates` recounts them at once.
 """
 
 import datetime
@@ -16,7 +16,10 @@ from agreements import network  # noqa: F401  (registers the network it keeps)
 from core import aggregates
 from core.cache import cache_is_down, safe_add
 
-from . import figures  # noqa: F401  (registers the figures it keeps)
+from . import (
+    figures,  # noqa: F401  (registers the figures it keeps)
+    selectors,  # noqa: F401  (registers the topic counts it keeps)
+)
 
 logger = logging.getLogger(__name__)
 

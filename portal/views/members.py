@@ -115,7 +115,7 @@ class TopicListView(ListView):
     template_name = "members/topic_list.html"
 
     def get_queryset(self):
-        return selectors.topics_with_counts()
+        return selectors.topics_with_kept_counts()
 
 
 class TopicDetailView(DetailView):
