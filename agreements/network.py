@@ -12,7 +12,7 @@ filtered network is built for its request.
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import astuple, dataclass, fields
 from itertools import combinations
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
@@ -179,10 +179,15 @@ def network_payload(network: Network) -> dict:
             }
             for node in network.nodes
         ],
-        "edges": [asdict(edge) for edge in network.edges],
+        # Lists, not objects: a JSON column may keep an object's keys in an order of its own.
+        "edges": [astuple(edge) for edge in network.edges],
         "organisation_count": network.organisation_count,
         "agreement_count": network.agreement_count,
     }
+
+
+# An edge's fields, in the order `network_payload` keeps them.
+EDGE_FIELDS = [field.name for field in fields(Edge)]
 
 
 def network_from_payload(payload: dict, **kwargs) -> Network:
@@ -204,7 +209,7 @@ def network_from_payload(payload: dict, **kwargs) -> Network:
         nodes.append(node)
     return Network(
         nodes=nodes,
-        edges=[Edge(**edge) for edge in payload["edges"]],
+        edges=[Edge(*edge) for edge in payload["edges"]],
         organisation_count=payload["organisation_count"],
         agreement_count=payload["agreement_count"],
         **kwargs,

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from agreements.confirmations import has_confirmations, party_states
 from agreements.models import Agreement, AgreementDocument, AgreementParty
+from agreements.network import EDGE_FIELDS
 from agreements.services import create_agreement, update_agreement
 from conferences.models import Conference
 from core.rest.serializers import (
@@ -607,7 +608,7 @@ def kept_network_data(payload: dict, context: dict) -> dict:
     ]
     return {
         "nodes": nodes,
-        "edges": payload["edges"],
+        "edges": [dict(zip(EDGE_FIELDS, edge, strict=True)) for edge in payload["edges"]],
         "organisation_count": payload["organisation_count"],
         "agreement_count": payload["agreement_count"],
     }
