@@ -56,6 +56,7 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) build_downloads
+	$(MANAGE) refresh_aggregates
 	$(MANAGE) ensure_admin
 	$(MANAGE) send_agreement_reminders --schedule
 	@$(MANAGE) db_worker & worker=$$!; \
@@ -76,6 +77,7 @@ migrate: install
 demo: migrate
 	$(MANAGE) load_demo
 	$(MANAGE) build_downloads
+	$(MANAGE) refresh_aggregates
 
 # A fixed hash seed: Schemathesis then draws the same examples on every run (tests/api/test_fuzz.py).
 test: install browser

@@ -2,16 +2,26 @@
 
 Bounded for any number of agreements: only the organisations that signed the most of them
 are drawn, with the edges among them, in a fixed number of queries (counts in SQL).
+
+Those queries count over every agreement, too slow for each request: the network of all
+public agreements, which the page and the API show when no filter is asked for, is kept by
+the worker after changes (core/aggregates.py, portal/aggregates.py) and read in one query;
+it may lag a change by up to AGGREGATES_REFRESH_DELAY_SECONDS and the time to count. A
+filtered network is built for its request.
 """
 
+import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from itertools import combinations
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 
-from members.models import Membership, Organisation, Topic
+from core.aggregates import read, register
+from core.models import Aggregate
+from members.models import Division, Membership, Organisation, Topic
 
+from .filters import NETWORK_MAX_LIMIT, NETWORK_PAGE_LIMIT
 from .models import Agreement, AgreementParty
 
 
@@ -32,6 +42,10 @@ class Network:
     edges: list[Edge]
     organisation_count: int
     agreement_count: int
+    # When a kept network was counted; None for one built for the request.
+    counted_at: datetime.datetime | None = None
+    # A kept network counted before the last change (the worker is recounting it).
+    is_lagging: bool = False
 
     @property
     def is_partial(self) -> bool:
@@ -137,3 +151,101 @@ def edges_among(agreements: QuerySet[Agreement], shown: dict[int, Organisation])
                 kind=agreement.kind,
                 status=agreement.status,
             )
+
+
+# The network of all public agreements, kept by the worker.
+
+
+def public_network_key(limit: int) -> str:
+    return f"network:public:{limit}"
+
+
+def network_payload(network: Network) -> dict:
+    """The network as JSON: what the page and the API read of its nodes, and its edges."""
+    return {
+        "nodes": [
+            {
+                "id": node.pk,
+                "slug": node.slug,
+                "name": node.name,
+                "country": node.country.code,
+                "division": (
+                    {"id": node.division.pk, "slug": node.division.slug, "name": node.division.name}
+                    if node.division
+                    else None
+                ),
+                "is_member": node.is_member,
+                "agreement_count": node.agreement_count,
+            }
+            for node in network.nodes
+        ],
+        # Lists, not objects: a JSON column may keep an object's keys in an order of its own.
+        "edges": [astuple(edge) for edge in network.edges],
+        "organisation_count": network.organisation_count,
+        "agreement_count": network.agreement_count,
+    }
+
+
+# An edge's fields, in the order `network_payload` keeps them.
+EDGE_FIELDS = [field.name for field in fields(Edge)]
+
+
+def network_from_payload(payload: dict, **kwargs) -> Network:
+    """A kept network as `cooperation_network` gives it: the nodes are organisations (not
+    saved, never to be), each with its division, `is_member` and `agreement_count`."""
+    nodes = []
+    for item in payload["nodes"]:
+        division = item["division"]
+        node = Organisation(
+            pk=item["id"],
+            slug=item["slug"],
+            name=item["name"],
+            country=item["country"],
+            division_id=division["id"] if division else None,
+        )
+        node.division = Division(**division) if division else None
+        node.is_member = item["is_member"]
+        node.agreement_count = item["agreement_count"]
+        nodes.append(node)
+    return Network(
+        nodes=nodes,
+        edges=[Edge(*edge) for edge in payload["edges"]],
+        organisation_count=payload["organisation_count"],
+        agreement_count=payload["agreement_count"],
+        **kwargs,
+    )
+
+
+def count_public_network(limit: int) -> dict:
+    return network_payload(cooperation_network(Agreement.objects.public(), limit=limit))
+
+
+# The page's network and the API's when no `limit` is asked for.
+KEPT_LIMITS = (NETWORK_PAGE_LIMIT, NETWORK_MAX_LIMIT)
+for _limit in KEPT_LIMITS:
+    register(public_network_key(_limit), lambda limit=_limit: count_public_network(limit))
+
+
+def kept_public_network(limit: int) -> Aggregate:
+    """The network of all public agreements as the worker last counted it, as JSON (one
+    query); `network_payload` gives its shape."""
+    return read(public_network_key(limit))
+
+
+def public_network(limit: int) -> Network:
+    """The network of all public agreements, as the worker last counted it (one query)."""
+    aggregate = kept_public_network(limit)
+    return network_from_payload(
+        aggregate.payload, counted_at=aggregate.computed_at, is_lagging=aggregate.is_lagging
+    )
+
+
+def is_unfiltered(cleaned_data: dict) -> bool:
+    """Whether a network form's values ask for every agreement (the graph size aside)."""
+    return all(is_blank(value) for name, value in cleaned_data.items() if name != "limit")
+
+
+def is_blank(value) -> bool:
+    if isinstance(value, QuerySet):  # no record chosen: `none()`, never run
+        return value.query.is_empty()
+    return value in (None, "", [], ())

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
@@ -21,7 +22,7 @@ from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 from .confirmations import has_confirmations, party_states
 from .filters import AgreementFilter, NetworkPageFilter
 from .models import DOCUMENT_FOLDER, Agreement, AgreementDocument, AgreementParty
-from .network import Network, cooperation_network
+from .network import KEPT_LIMITS, Network, cooperation_network, is_unfiltered, public_network
 
 
 class AgreementListView(PreciseCacheMixin, FilterView):
@@ -52,11 +53,16 @@ class AgreementNetworkView(FilterView):
         context = super().get_context_data(**kwargs)
         if self.filterset.errors:
             return context
-        network = cooperation_network(self.object_list, limit=self.filterset.node_limit)
+        # An unbound form (no filters at all) has no cleaned data.
+        cleaned_data = getattr(self.filterset.form, "cleaned_data", {})
+        limit = self.filterset.node_limit
+        if is_unfiltered(cleaned_data) and limit in KEPT_LIMITS:
+            network = public_network(limit)
+        else:
+            network = cooperation_network(self.object_list, limit=limit)
         context["network"] = network
         context["legend"] = self.legend(network)
-        # An unbound form (no filters at all) has no cleaned data.
-        context["api_url"] = self.api_url(getattr(self.filterset.form, "cleaned_data", {}))
+        context["api_url"] = self.api_url(cleaned_data)
         context["network_text"] = {
             "drawing": _("Drawing the graph…"),
             "drawn": _(
@@ -76,6 +82,15 @@ class AgreementNetworkView(FilterView):
             if value not in (None, ""):
                 query[name] = getattr(value, "slug", value)
         return f"{reverse('api:network-list')}?{urlencode(query)}"
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        network = context.get("network")
+        if network is not None and network.is_lagging:
+            # Counted before the last change: not kept by the page cache, which would keep it
+            # after the worker has counted the change.
+            patch_cache_control(response, no_store=True)
+        return response
 
     @staticmethod
     def legend(network: Network) -> list[dict[str, Any]]:

@@ -37,3 +37,24 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} {self.object_id} ({self.reason})"
+
+
+class Aggregate(models.Model):
+    """A count over whole tables (the figures, the network), computed by the worker after
+    records change and read by the pages in one query (core/aggregates.py).
+
+    `version` is the change clock (core/changes.py) the payload was computed for: a payload
+    whose version is older than the clock lags behind a change the worker has yet to count.
+    """
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    payload = models.JSONField(_("payload"))
+    version = models.FloatField(_("records changed at"))
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("aggregate")
+        verbose_name_plural = _("aggregates")
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,13 +1,18 @@
 """The Figures page: members, agreements and conferences counted, as charts, tables and CSV.
 
-Each figure is one GROUP BY query whose rows are cached under the change clock
-(core/changes.py) and the day, so a change to any record is counted on the next request
-and, while nothing changes, the page and its CSV files run no query at all. Only the
-language-neutral counts are cached; names of countries and headings are given per request.
+Each figure is one GROUP BY query over whole tables, too slow to run per request: the worker
+runs them after records change and keeps their rows (portal/aggregates.py,
+core/aggregates.py), so the figures lag a change by up to AGGREGATES_REFRESH_DELAY_SECONDS
+and the time to count, and the page says when they were counted (`counted_at`). The page reads
+the kept rows in one query; with the page cache on, rows counted for the last change are
+cached under the change clock (core/changes.py) and the day, so while nothing changes the page
+and its CSV files run no query at all. Only the language-neutral counts are kept; names of
+countries and headings are given per request.
 """
 
 import csv
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -16,8 +21,9 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -25,6 +31,7 @@ from django_countries import countries
 
 from agreements.models import Agreement
 from conferences.models import Conference
+from core.aggregates import read_many, register
 from core.cache import safe_get_many, safe_set_many
 from core.changes import records_changed_at
 from core.rest.renderers import cell
@@ -120,7 +127,13 @@ def count_conferences_per_year(today: datetime.date) -> list[tuple[int, str, int
 
 
 def link(url_name: str, **params) -> str:
-    return f"{reverse(url_name)}?{urlencode(params)}"
+    return f"{list_path(url_name, get_script_prefix())}?{urlencode(params)}"
+
+
+@functools.cache
+def list_path(url_name: str, script_prefix: str) -> str:
+    """A list page's path, worked out once (a table of 200 countries links each row)."""
+    return reverse(url_name)
 
 
 def bar_chart(labels: list[str], datasets: list[dict], *, horizontal: bool, stacked=False) -> dict:
@@ -342,38 +355,94 @@ FIGURES = {
 }
 
 
-def counted_rows(names: list[str]) -> dict[str, list[tuple]]:
-    """Each named figure's counted rows: from the cache, or counted now and cached."""
+def aggregate_key(name: str) -> str:
+    return f"figures:{name}"
+
+
+# The counts are kept by the worker (core/aggregates.py), counted for the day they run.
+for _name, _kind in FIGURES.items():
+    register(aggregate_key(_name), lambda count=_kind.count: count(timezone.localdate()))
+
+
+@dataclass
+class Counts:
+    rows: dict[str, list]
+    # When the oldest of them was counted; None when not known (kept before it was noted).
+    counted_at: datetime.datetime | None
+    # Some were counted before the last change (the worker is counting them again).
+    is_lagging: bool
+
+
+def counted_rows(names: list[str]) -> Counts:
+    """Each named figure's counted rows.
+
+    From the cache when it is on; else from the counts the worker keeps (one query), which
+    are cached when they are counted for the last change. The day is in the cache's key too:
+    a membership that ends today stops counting tomorrow.
+    """
     today = timezone.localdate()
-    if not settings.PAGE_CACHE_SECONDS:
-        return {name: FIGURES[name].count(today) for name in names}
-    # The day is in the key too: a membership that ends today stops counting tomorrow.
-    version = f"{records_changed_at().timestamp()}:{today.isoformat()}"
-    keys = {name: f"figures:{version}:{name}" for name in names}
-    found = safe_get_many(keys.values())
-    counted, missing = {}, {}
-    for name, key in keys.items():
-        if key in found:
-            counted[name] = found[key]
-        else:
-            counted[name] = missing[key] = FIGURES[name].count(today)
+    version = records_changed_at().timestamp()
+    counts = Counts(rows={}, counted_at=None, is_lagging=False)
+    times: list[datetime.datetime] = []
+    keys = {}
+    if settings.PAGE_CACHE_SECONDS:
+        keys = {name: f"figures:{version}:{today.isoformat()}:{name}" for name in names}
+        found = safe_get_many(keys.values())
+        for name, key in keys.items():
+            if key in found:
+                counts.rows[name], computed_at = found[key]
+                times.append(computed_at)
+    missing = [name for name in names if name not in counts.rows]
     if missing:
-        safe_set_many(missing, settings.PAGE_CACHE_SECONDS)
-    return counted
+        stored = read_many(
+            [aggregate_key(name) for name in missing], now_clock=version, today=today
+        )
+        current = {}
+        for name in missing:
+            aggregate = stored[aggregate_key(name)]
+            counts.rows[name] = aggregate.payload
+            times.append(aggregate.computed_at)
+            if aggregate.is_lagging:
+                counts.is_lagging = True
+            elif keys:
+                current[keys[name]] = (aggregate.payload, aggregate.computed_at)
+        if current:
+            safe_set_many(current, settings.PAGE_CACHE_SECONDS)
+    counts.counted_at = min(times, default=None)
+    return counts
 
 
 def build_figures(names: list[str]) -> list[Figure]:
-    counted = counted_rows(names)
-    return [FIGURES[name].build(counted[name]) for name in names]
+    return build_counted(names)[0]
+
+
+def build_counted(names: list[str]) -> tuple[list[Figure], Counts]:
+    counts = counted_rows(names)
+    return [FIGURES[name].build(counts.rows[name]) for name in names], counts
+
+
+def not_kept_when_lagging(response: HttpResponse, counts: Counts) -> HttpResponse:
+    """Counts made before the last change are not kept by the page cache, which would keep
+    them after the worker has counted the change."""
+    if counts.is_lagging:
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 class FiguresView(TemplateView):
     template_name = "figures.html"
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return not_kept_when_lagging(response, context["counts"])
+
     def get_context_data(self, **kwargs):
-        figures = build_figures(list(FIGURES))
+        figures, counts = build_counted(list(FIGURES))
         return super().get_context_data(
             figures=figures,
+            # When the figures were counted: they may lag a change by a minute or so.
+            counted_at=counts.counted_at,
+            counts=counts,
             charts={figure.name: figure.chart for figure in figures if figure.rows},
             today=timezone.localdate(),
             **kwargs,
@@ -384,10 +453,10 @@ class FiguresView(TemplateView):
 def figure_csv(request: HttpRequest, name: str) -> HttpResponse:
     if name not in FIGURES:
         raise Http404(_("There is no such figure."))
-    (figure,) = build_figures([name])
+    (figure,), counts = build_counted([name])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{figure.csv_filename}"'
     writer = csv.writer(response, lineterminator="\r\n")
     writer.writerow(figure.csv_header)
     writer.writerows([cell(value) for value in row] for row in figure.csv_rows)
-    return response
+    return not_kept_when_lagging(response, counts)

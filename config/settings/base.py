@@ -340,6 +340,14 @@ DOWNLOADS_REBUILD_DELAY_SECONDS = int(env("DOWNLOADS_REBUILD_DELAY_SECONDS", "60
 # rebuilds them whatever this says).
 DOWNLOADS_REBUILD_ON_CHANGE = env_bool("DOWNLOADS_REBUILD_ON_CHANGE", True)
 
+# Counts over whole tables (the figures, the network; core/aggregates.py): the worker recounts
+# them this many seconds after a change, once for all the changes saved meanwhile. Until then
+# pages show the counts made before the change, for at most AGGREGATES_MAX_LAG_SECONDS; past
+# that (no worker running) the request counts them itself.
+AGGREGATES_REFRESH_DELAY_SECONDS = int(env("AGGREGATES_REFRESH_DELAY_SECONDS", "30"))
+AGGREGATES_MAX_LAG_SECONDS = int(env("AGGREGATES_MAX_LAG_SECONDS", "300"))
+AGGREGATES_REFRESH_ON_CHANGE = env_bool("AGGREGATES_REFRESH_ON_CHANGE", True)
+
 # Webhooks (portal/webhooks/): tries per delivery, the first pause between tries in seconds
 # (doubled at each try), the time a receiver has to answer, and the failed deliveries in a
 # row after which a subscription is paused. Receivers are called on public addresses only;

@@ -120,9 +120,11 @@ class DivisionDetailView(DetailView):
 
 class TopicListView(ListView):
     template_name = "members/topic_list.html"
+    # A list of topics (with the kept counts), not a QuerySet that would name itself.
+    context_object_name = "topic_list"
 
     def get_queryset(self):
-        return selectors.topics_with_counts()
+        return selectors.topics_with_kept_counts()
 
 
 class TopicDetailView(DetailView):

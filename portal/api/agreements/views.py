@@ -1,13 +1,20 @@
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from agreements.filters import AgreementApiFilter, NetworkFilter
 from agreements.models import Agreement
-from agreements.network import cooperation_network
+from agreements.network import (
+    KEPT_LIMITS,
+    cooperation_network,
+    is_unfiltered,
+    kept_public_network,
+)
 from core.rest.filters import (
     SearchFilter,
 )
@@ -22,6 +29,7 @@ from .serializers import (
     AgreementSerializer,
     AgreementWriteSerializer,
     NetworkSerializer,
+    kept_network_data,
 )
 
 AGREEMENT_SEARCH_FIELDS = ["title", "summary", "parties__organisation__name"]
@@ -140,7 +148,20 @@ class NetworkViewSet(
 
     def list(self, request, *args, **kwargs):
         agreements = self.filter_queryset(self.get_queryset())
-        network = cooperation_network(agreements, limit=self.filterset.node_limit)
+        limit = self.filterset.node_limit
+        if (
+            limit in KEPT_LIMITS
+            and is_unfiltered(self.filterset.form.cleaned_data)
+            and not request.query_params.get(api_settings.SEARCH_PARAM)
+            and not may_read_private(request, Agreement)
+        ):
+            kept = kept_public_network(limit)
+            response = Response(kept_network_data(kept.payload, self.get_serializer_context()))
+            if kept.is_lagging:
+                # Counted before the last change: not kept in the cache (see ConditionalMixin).
+                patch_cache_control(response, no_store=True)
+            return response
+        network = cooperation_network(agreements, limit=limit)
         return Response(self.get_serializer(network).data)
 
 

@@ -1,0 +1,106 @@
+"""Counts over whole tables, kept by the worker and read by the pages in one query.
+
+A figure or a graph that counts every record is too slow to count per request. Each one is
+registered here under a key with the function that computes it (a JSON-ready value); the
+worker recomputes them after records change (`refresh`, queued by portal/tasks.py) and
+stores them in `Aggregate`; a page reads them with `read_many`, one query for any number.
+
+Staleness: a stored value carries the change clock it was computed for. One computed before
+the last change is still served while the worker, already asked, recomputes it: the counts
+lag by at most AGGREGATES_REFRESH_DELAY_SECONDS and the time to count. A value that lags by
+more than AGGREGATES_MAX_LAG_SECONDS (no worker running, a queue that is down) is computed
+in the request instead, and so is one that was never stored (a fresh install, the tests) or
+one computed on another day (what counts as current depends on the date).
+"""
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from .changes import records_changed_at
+from .models import Aggregate
+
+logger = logging.getLogger(__name__)
+
+# key → the function that computes its value (JSON-ready: lists, dicts, strings, numbers).
+COMPUTERS: dict[str, Callable[[], Any]] = {}
+
+
+def register(key: str, compute: Callable[[], Any]) -> None:
+    COMPUTERS[key] = compute
+
+
+def clock() -> float:
+    return records_changed_at().timestamp()
+
+
+def store(keys: Iterable[str], *, version: float | None = None) -> dict[str, Aggregate]:
+    """Compute `keys` now and store them (one query), for the change clock read before."""
+    version = clock() if version is None else version
+    computed = [
+        Aggregate(key=key, payload=COMPUTERS[key](), version=version, computed_at=timezone.now())
+        for key in keys
+    ]
+    if computed:
+        # An upsert: two processes storing the same key at once both succeed, the last wins.
+        Aggregate.objects.bulk_create(
+            computed,
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["payload", "version", "computed_at"],
+        )
+    return {aggregate.key: aggregate for aggregate in computed}
+
+
+def is_current(aggregate: Aggregate, *, now_clock: float, today: datetime.date) -> bool:
+    """Whether a stored value may be served: counted for the last change, or lagging behind
+    it by less than AGGREGATES_MAX_LAG_SECONDS, and counted today."""
+    if timezone.localtime(aggregate.computed_at).date() != today:
+        return False
+    if aggregate.version >= now_clock:
+        return True
+    lag = (timezone.now() - aggregate.computed_at).total_seconds()
+    return lag < settings.AGGREGATES_MAX_LAG_SECONDS
+
+
+def read_many(
+    keys: Iterable[str], *, now_clock: float | None = None, today: datetime.date | None = None
+) -> dict[str, Aggregate]:
+    """The stored aggregates of `keys` (one query), each computed now when missing or too old."""
+    keys = list(keys)
+    found = {aggregate.key: aggregate for aggregate in Aggregate.objects.filter(key__in=keys)}
+    now_clock = clock() if now_clock is None else now_clock
+    today = timezone.localdate() if today is None else today
+    outdated = [
+        key
+        for key in keys
+        if key not in found or not is_current(found[key], now_clock=now_clock, today=today)
+    ]
+    found.update(store(outdated, version=now_clock))
+    for aggregate in found.values():
+        # Counted before the last change: served while the worker counts it again.
+        aggregate.is_lagging = aggregate.version < now_clock
+    return found
+
+
+def read(key: str) -> Aggregate:
+    return read_many([key])[key]
+
+
+def refresh(*, changed_at: float | None = None) -> list[str]:
+    """Recompute every registered aggregate stored for a clock older than `changed_at` (all
+    of them when None); the keys recomputed. Many requests queued for one change cost one
+    recount: those after the first find the values already current."""
+    version = clock()
+    stored = dict(Aggregate.objects.values_list("key", "version"))
+    done = [
+        key
+        for key in COMPUTERS
+        if changed_at is None or stored.get(key, float("-inf")) < changed_at
+    ]
+    store(done, version=version)
+    return done

@@ -1,0 +1,229 @@
+"""Counts over whole tables kept by the worker (core/aggregates.py, portal/aggregates.py): the
+figures and the cooperation network, recounted after changes and read in one query."""
+
+import datetime
+import json
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from pytest_django.asserts import assertContains, assertNotContains
+from rest_framework.test import APIRequestFactory
+
+from agreements.models import Agreement
+from agreements.network import (
+    KEPT_LIMITS,
+    cooperation_network,
+    kept_public_network,
+    network_payload,
+    public_network_key,
+)
+from core import aggregates
+from core.models import Aggregate
+from members.models import Organisation
+from ops.dataset import generate_dataset
+from portal import aggregates as kept
+from portal import tasks
+from portal.api.agreements.serializers import NetworkSerializer, kept_network_data
+from portal.figures import FIGURES, aggregate_key
+from portal.tasks import refresh_aggregates
+from tests.factories import (
+    AgreementFactory,
+    DivisionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TopicFactory,
+    agreement_between,
+)
+from tests.mail_support import DATABASE_TASKS
+
+pytestmark = pytest.mark.django_db
+
+REFRESH_TASK = "portal.tasks.refresh_aggregates"
+FIGURES_PAGE = "/figures/"
+NETWORK_PAGE = "/agreements/network/"
+NETWORK_API = "/api/v1/network/"
+
+
+def as_json(value):
+    return json.loads(json.dumps(value))
+
+
+def recount() -> list[str]:
+    return refresh_aggregates.call(changed_at=aggregates.clock())
+
+
+@pytest.fixture
+def lagging(settings):
+    """As in production: a kept count is served for a while after a change."""
+    settings.AGGREGATES_MAX_LAG_SECONDS = 300
+
+
+@pytest.fixture
+def refresh_on_change(settings):
+    settings.AGGREGATES_REFRESH_ON_CHANGE = True
+    settings.AGGREGATES_REFRESH_DELAY_SECONDS = 30
+    settings.TASKS = DATABASE_TASKS
+    cache.delete(kept.SCHEDULED_KEY)
+
+
+def park(name: str, division=None) -> Organisation:
+    organisation = OrganisationFactory(name=name, division=division, country="SE")
+    MembershipFactory(organisation=organisation)
+    return organisation
+
+
+def test_kept_counts_equal_the_counts_made_in_the_request():
+    generate_dataset(scale=0.02, seed=1)
+
+    recount()
+
+    stored = {aggregate.key: aggregate.payload for aggregate in Aggregate.objects.all()}
+    today = timezone.localdate()
+    for name, kind in FIGURES.items():
+        assert stored[aggregate_key(name)] == as_json(kind.count(today))
+    for limit in KEPT_LIMITS:
+        inline = cooperation_network(Agreement.objects.public(), limit=limit)
+        assert stored[public_network_key(limit)] == as_json(network_payload(inline))
+    assert stored[public_network_key(max(KEPT_LIMITS))]["edges"]
+
+
+def test_kept_network_answers_as_the_api_builds_it():
+    generate_dataset(scale=0.02, seed=1)
+    recount()
+    request = APIRequestFactory().get(NETWORK_API)
+    context = {"request": request}
+    limit = max(KEPT_LIMITS)
+
+    answer = kept_network_data(kept_public_network(limit).payload, context)
+
+    inline = cooperation_network(Agreement.objects.public(), limit=limit)
+    assert as_json(answer) == as_json(NetworkSerializer(inline, context=context).data)
+
+
+def test_pages_answer_with_nothing_kept_yet(client, api_client):
+    europe = DivisionFactory(name="Europe", slug="europe")
+    agreement_between(
+        park("Alpha", europe), park("Beta", europe), signed_on=datetime.date(2021, 1, 1)
+    )
+    assert not Aggregate.objects.exists()
+
+    assertContains(
+        client.get(FIGURES_PAGE),
+        '<tr><th scope="row"><a href="/members/?division=europe">Europe</a></th>'
+        '<td class="number">2</td></tr>',
+        html=True,
+    )
+    assertContains(client.get(NETWORK_PAGE), "Alpha")
+    assert {node["name"] for node in api_client.get(NETWORK_API).json()["nodes"]} == {
+        "Alpha",
+        "Beta",
+    }
+    # What the requests counted is kept for the next ones.
+    assert Aggregate.objects.filter(key=aggregate_key("members-per-division")).exists()
+    assert Aggregate.objects.filter(key=public_network_key(max(KEPT_LIMITS))).exists()
+
+
+def test_a_change_shows_once_the_worker_has_counted_it(client, api_client, lagging):
+    europe = DivisionFactory(name="Europe", slug="europe")
+    agreement_between(park("Alpha", europe), park("Beta", europe))
+    recount()
+    before = client.get(FIGURES_PAGE)
+    assert before.context["counted_at"] is not None
+
+    agreement_between(park("Gamma", europe), park("Delta", europe))
+
+    # Until the worker has counted the change, the counts made before it are served ...
+    lagging_page = client.get(FIGURES_PAGE)
+    assert lagging_page.context["figures"][0].total.values == [2]
+    assertNotContains(client.get(NETWORK_PAGE), "Gamma")
+    lagging_api = api_client.get(NETWORK_API)
+    assert len(lagging_api.json()["nodes"]) == 2
+    # ... and not kept by the page cache, which would keep them after the worker's count.
+    assert "no-store" in lagging_page["Cache-Control"]
+    assert "no-store" in lagging_api["Cache-Control"]
+
+    assert set(recount()) == set(aggregates.COMPUTERS)
+
+    assert client.get(FIGURES_PAGE).context["figures"][0].total.values == [4]
+    assertContains(client.get(NETWORK_PAGE), "Gamma")
+    after_api = api_client.get(NETWORK_API)
+    assert len(after_api.json()["nodes"]) == 4
+    assert "no-store" not in after_api.get("Cache-Control", "")
+
+
+def test_counts_lagging_too_long_are_counted_in_the_request(client, lagging, settings):
+    europe = DivisionFactory(name="Europe", slug="europe")
+    park("Alpha", europe)
+    recount()
+    park("Beta", europe)
+    # No worker ran: the kept counts were made long ago.
+    Aggregate.objects.update(computed_at=timezone.now() - datetime.timedelta(seconds=301))
+
+    page = client.get(FIGURES_PAGE)
+
+    assert page.context["figures"][0].total.values == [2]
+    assert "no-store" not in page.get("Cache-Control", "")
+
+
+def test_the_worker_skips_a_recount_a_later_one_made_needless():
+    park("Alpha")
+    changed_at = aggregates.clock()
+    assert set(refresh_aggregates.call(changed_at=changed_at)) == set(aggregates.COMPUTERS)
+
+    assert refresh_aggregates.call(changed_at=changed_at) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_changes_queues_one_recount(refresh_on_change):
+    alpha = park("Alpha")
+    for number in range(20):
+        alpha.name = f"Alpha {number}"
+        alpha.save()
+
+    (queued,) = DBTaskResult.objects.filter(task_path=REFRESH_TASK)
+    # Later, so that the changes that follow the first are in it.
+    assert 25 < (queued.run_after - queued.enqueued_at).total_seconds() <= 30
+
+
+def test_changes_outside_the_record_apps_queue_no_recount(
+    refresh_on_change, django_capture_on_commit_callbacks, staff_user
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        staff_user.first_name = "Changed"
+        staff_user.save()
+
+    assert kept.schedule_refresh not in callbacks
+
+
+def test_a_queue_that_does_not_answer_never_fails_the_save(
+    refresh_on_change, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    class QueueDown:
+        def get_backend(self):
+            return SimpleNamespace(supports_defer=False)
+
+        def enqueue(self, **kwargs):
+            raise DatabaseError("the task table cannot be written")
+
+    monkeypatch.setattr(tasks, "refresh_aggregates", QueueDown())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = AgreementFactory(title="Saved anyway")
+        saved.topics.add(TopicFactory())
+
+    assert Agreement.objects.get(pk=saved.pk).title == "Saved anyway"
+    assert "could not be queued" in caplog.text
+
+
+def test_the_refresh_command_counts_everything(client):
+    from django.core.management import call_command
+
+    park("Alpha")
+
+    call_command("refresh_aggregates", verbosity=0)
+
+    assert set(Aggregate.objects.values_list("key", flat=True)) == set(aggregates.COMPUTERS)
