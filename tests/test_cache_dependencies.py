@@ -242,3 +242,20 @@ def test_the_people_list_follows_a_new_speaker(client):
     AppearanceFactory(person=PersonFactory(name="Ana Gil"))
 
     assert "Ana Gil" in visit(client, "/people/")[1]
+
+
+def test_api_lists_depend_on_their_kinds(park, other):
+    api = APIClient()
+    conference = ConferenceFactory()
+    assert api.get("/api/v1/organisations/")["X-Cache"] == "miss"
+    conference.theme = "Science parks as innovation hubs"
+    conference.save()
+    assert api.get("/api/v1/organisations/")["X-Cache"] == "hit"
+
+    other.city = "Dhahran"
+    other.save()
+
+    response = api.get("/api/v1/organisations/")
+    assert response["X-Cache"] == "miss"
+    cities = {row["slug"]: row["city"] for row in response.json()["results"]}
+    assert cities["dtv"] == "Dhahran"

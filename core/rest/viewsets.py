@@ -35,9 +35,11 @@ class ConditionalMixin:
     """
 
     # Actions whose answer depends only on the records it loads and on every record of the
-    # models in `cache_depends_on` (core/dependencies.py); the others on every change.
+    # models in `cache_depends_on` (core/dependencies.py); the others on every change. A
+    # list (and its counts by a field) with `cache_list_depends_on` depends on those kinds.
     cache_precise_actions: tuple[str, ...] = ()
     cache_depends_on: tuple = ()
+    cache_list_depends_on: tuple = ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -63,6 +65,9 @@ class ConditionalMixin:
             if self.action in self.cache_precise_actions:
                 dependencies.precise()
                 dependencies.depends_on(*self.cache_depends_on)
+            elif self.action == "list" and self.cache_list_depends_on:
+                dependencies.precise()
+                dependencies.depends_on(*self.cache_list_depends_on)
 
     def handle_exception(self, exc):
         if isinstance(exc, Answered):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from agreements.filters import AgreementApiFilter, NetworkFilter
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementDocument, AgreementParty
 from agreements.network import (
     KEPT_LIMITS,
     cooperation_network,
@@ -22,6 +22,7 @@ from core.rest.grouping import by_choice, by_country, by_record, by_year
 from core.rest.permissions import may_read_private
 from core.rest.renderers import JSONRenderer
 from core.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
+from members.models import Organisation, Topic
 
 from .serializers import (
     AgreementCSVSerializer,
@@ -73,6 +74,7 @@ class AgreementViewSet(PortalWriteViewSet):
     write_serializer_class = AgreementWriteSerializer
     filterset_class = AgreementApiFilter
     cache_precise_actions = ("retrieve",)
+    cache_list_depends_on = (Agreement, AgreementParty, AgreementDocument, Organisation, Topic)
     search_fields = AGREEMENT_SEARCH_FIELDS
     ordering_fields = ["signed_on", "title", "modified"]
     group_by_fields = {

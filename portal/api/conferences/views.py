@@ -12,11 +12,12 @@ from rest_framework.response import Response
 
 from conferences import calendar
 from conferences.filters import ConferenceApiFilter, SessionFilter
-from conferences.models import Conference, Session
+from conferences.models import Conference, ConferenceHost, Session
 from core import dependencies
 from core.rest.grouping import by_choice, by_country, by_record, by_year
 from core.rest.permissions import may_read_private
 from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
+from members.models import Division, Topic
 from portal import selectors
 
 from .renderers import ICalendarRenderer, LinkRowsCSVRenderer
@@ -89,6 +90,7 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     write_serializer_class = ConferenceWriteSerializer
     filterset_class = ConferenceApiFilter
     cache_precise_actions = ("retrieve",)
+    cache_list_depends_on = (Conference, ConferenceHost, Division, Topic)
 
     def get_object(self):
         conference = super().get_object()

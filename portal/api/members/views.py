@@ -2,10 +2,11 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 
+from conferences.models import Appearance
 from core.rest.grouping import by_choice, by_country, by_record
 from core.rest.viewsets import PortalViewSet, PortalWriteViewSet
 from members.filters import MembershipFilter, OrganisationApiFilter
-from members.models import Membership, Organisation, Person
+from members.models import Division, Membership, Office, Organisation, Person, Topic
 from portal import selectors
 from portal.filters import PersonApiFilter
 
@@ -88,6 +89,7 @@ class OrganisationViewSet(PortalWriteViewSet):
     filterset_class = OrganisationApiFilter
     cache_precise_actions = ("retrieve",)
     cache_depends_on = (Membership,)  # whether it is a member now
+    cache_list_depends_on = (Organisation, Membership, Division, Topic)
     search_fields = ["name", "short_name", "city"]
     ordering_fields = ["name", "country", "modified"]
     group_by_fields = {
@@ -116,6 +118,7 @@ class PersonViewSet(PortalWriteViewSet):
     write_serializer_class = PersonWriteSerializer
     filterset_class = PersonApiFilter
     cache_precise_actions = ("retrieve",)
+    cache_list_depends_on = (Person, Office, Appearance, Organisation)
     search_fields = ["name", "job_title"]
     ordering_fields = ["name", "modified"]
     group_by_fields = {
