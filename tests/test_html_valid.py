@@ -7,7 +7,9 @@ ended by a block, a label or ARIA reference to an id that is not on the page, a 
 not an item, an image without `alt`.
 """
 
+import datetime
 import io
+import re
 from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -17,6 +19,12 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.urls import Resolver404, resolve
+
+from agreements.models import Agreement
+from agreements.services import propose_agreement
+from members.services import propose_organisation_change
+from tests.factories import OrganisationFactory, PersonFactory, member_contact
 
 VOID = {
     *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"),
@@ -51,6 +59,7 @@ SEEDS = [
 ]
 SKIPPED = ("/admin/", "/static/", "/media/", "/api/v1/schema")
 SKIPPED_ENDINGS = (".atom", ".csv", ".ics", ".json", ".xml", ".txt", ".pdf", ".png", ".jpg")
+LOGOUT = re.compile(r"log-?out|sign-?out", re.IGNORECASE)
 PAGES_PER_TYPE = 1
 MAX_PAGES = 60
 
@@ -151,9 +160,12 @@ def problems(html: str) -> list[str]:
 
 
 def page_type(path: str, query: str) -> str:
-    parts = [part for part in path.split("/") if part]
-    kept = [part if i == 0 or part in {"sessions", "map"} else "*" for i, part in enumerate(parts)]
-    return "/".join(kept) + ("?" if query else "")
+    """The URL pattern a page answers to, and whether it has a query (a filtered list)."""
+    try:
+        route = resolve(path).route
+    except Resolver404:
+        route = path
+    return route + ("?" if query else "")
 
 
 class Links(HTMLParser):
@@ -167,14 +179,14 @@ class Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def crawl(client: Client) -> dict[str, str]:
-    """A few pages of each page type, breadth first from the home page and SEEDS."""
-    queue, seen, kinds, pages = deque(SEEDS), set(SEEDS), Counter(), {}
+def crawl(client: Client, seeds=SEEDS, within: str = "/") -> dict[str, str]:
+    """A few pages of each page type, breadth first from the seeds, on paths under `within`."""
+    queue, seen, kinds, pages = deque(seeds), set(seeds), Counter(), {}
     while queue and len(pages) < MAX_PAGES:
         address = queue.popleft()
         split = urlsplit(address)
         kind = page_type(split.path, split.query)
-        if address not in SEEDS and kinds[kind] >= PAGES_PER_TYPE:
+        if address not in seeds and kinds[kind] >= PAGES_PER_TYPE:
             continue
         response = client.get(address, follow=True, secure=True)
         if "text/html" not in response.get("Content-Type", ""):
@@ -188,7 +200,13 @@ def crawl(client: Client) -> dict[str, str]:
             if target.scheme != "https" or target.netloc != "testserver":
                 continue
             link = target.path + (f"?{target.query}" if target.query else "")
-            if link in seen or link.startswith(SKIPPED) or target.path.endswith(SKIPPED_ENDINGS):
+            if (
+                link in seen
+                or not link.startswith(within)
+                or link.startswith(SKIPPED)
+                or target.path.endswith(SKIPPED_ENDINGS)
+                or LOGOUT.search(target.path)
+            ):
                 continue
             seen.add(link)
             queue.append(link)
@@ -215,6 +233,34 @@ def pages(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.mark.django_db
 def test_html_valid_every_page_type_of_the_demo_data(pages):
     assert len(pages) >= 25, sorted(pages)
+    found = {address: problems(html) for address, html in pages.items()}
+    assert {address: found for address, found in found.items() if found} == {}
+
+
+@pytest.mark.django_db
+def test_html_valid_members_area_signed_in(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    contact = member_contact()
+    user, park = contact.user, contact.organisation
+    PersonFactory(user=user, name="Marta Lindqvist")
+    proposal = propose_organisation_change(
+        organisation=park, proposed_by=user, changes={"description": "By the river."}
+    )
+    propose_agreement(
+        proposed_by=user,
+        organisation=park,
+        other_parties=[OrganisationFactory()],
+        kind=Agreement.Kind.MOU,
+        title="River and harbour parks cooperate",
+        signed_on=datetime.date(2026, 5, 4),
+    )
+    client = Client()
+    client.force_login(user)
+    seeds = ["/account/", "/account/agreements/new/", f"/account/proposals/{proposal.pk}/"]
+    pages = crawl(client, seeds, within="/account/")
+
+    assert len(pages) >= 8, sorted(pages)
     found = {address: problems(html) for address, html in pages.items()}
     assert {address: found for address, found in found.items() if found} == {}
 
