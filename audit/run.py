@@ -304,6 +304,10 @@ def lighthouse(base_url: str, paths: list[str], out: Path) -> list[dict]:
                 score = data["categories"][category]["score"]
                 row[category] = None if score is None else round(score * 100)
             row["failed_audits"] = failed_audits(data)
+            console = data["audits"].get("errors-in-console", {}).get("details", {})
+            row["console_errors"] = [
+                item.get("description", "") for item in console.get("items", [])
+            ]
         scores.append(row)
     return scores
 
