@@ -98,8 +98,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_env(tmp: Path, port: int) -> dict:
-    """The production settings, made to serve plain HTTP on localhost (as `make bench` does)."""
+def server_env(tmp: Path, port: int, media_port: int) -> dict:
+    """The production settings, made to serve plain HTTP on localhost (as `make bench` does);
+    uploads on an origin of their own, as from object storage (Django serves none with DEBUG
+    off, and each missing image would be an error in Lighthouse's console)."""
     cleared = {"REDIS_URL", "PAGE_CACHE", "DEBUG", "DATABASE_URL", "PYTHONPATH", "SITE_URL"}
     env = {name: value for name, value in os.environ.items() if name not in cleared}
     env.update(
@@ -115,6 +117,8 @@ def server_env(tmp: Path, port: int) -> dict:
         DATABASE_URL=f"sqlite:///{tmp / 'audit.sqlite3'}",
         STATIC_ROOT=str(tmp / "static"),
         MEDIA_ROOT=str(tmp / "media"),
+        MEDIA_URL=f"http://127.0.0.1:{media_port}/",
+        MEDIA_ORIGIN=f"http://127.0.0.1:{media_port}",
         SITE_URL=f"http://127.0.0.1:{port}",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="2",
@@ -386,9 +390,9 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sciparks-audit-") as directory:
         tmp = Path(directory)
-        port = free_port()
+        port, media_port = free_port(), free_port()
         base_url = f"http://127.0.0.1:{port}"
-        env = server_env(tmp, port)
+        env = server_env(tmp, port, media_port)
         manage = [PYTHON, "manage.py"]
         say("Preparing a throwaway database with the demo data")
         run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
@@ -396,6 +400,13 @@ def main() -> int:
         run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
         say(f"Serving the portal on {base_url}")
         server = start_server(env, tmp / "gunicorn.log", base_url)
+        media = subprocess.Popen(
+            [PYTHON, "-m", "http.server", str(media_port), "--bind", "127.0.0.1"],
+            cwd=tmp / "media",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             pages_dir = RESULTS / "pages"
             shutil.rmtree(pages_dir, ignore_errors=True)
@@ -411,6 +422,7 @@ def main() -> int:
                 scores = lighthouse(base_url, resolve(wanted, pages), tmp)
         finally:
             stop(server)
+            stop(media)
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
