@@ -260,7 +260,13 @@ def check_html(pages: list[dict], out: Path) -> list[dict]:
     result = subprocess.run(
         [*command, *(str(out / name) for name in by_file)], text=True, capture_output=True
     )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
+    try:
+        messages = json.loads(result.stderr or result.stdout)["messages"]
+    except (ValueError, KeyError):
+        raise SystemExit(
+            f"The Nu checker did not run under {command[0]} (it needs Java 11 or newer):\n"
+            + (result.stderr or result.stdout)[-2000:]
+        ) from None
     errors = []
     for message in messages:
         if message.get("type") != "error":
