@@ -9,9 +9,13 @@ not an item, an image without `alt`.
 
 import datetime
 import io
+import json
 import re
+import shutil
+import subprocess
 from collections import Counter, deque
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -60,6 +64,7 @@ SEEDS = [
 SKIPPED = ("/admin/", "/static/", "/media/", "/api/v1/schema")
 SKIPPED_ENDINGS = (".atom", ".csv", ".ics", ".json", ".xml", ".txt", ".pdf", ".png", ".jpg")
 LOGOUT = re.compile(r"log-?out|sign-?out", re.IGNORECASE)
+VNU_JAR = Path(__file__).parent.parent / "audit/node_modules/vnu-jar/build/dist/vnu.jar"
 PAGES_PER_TYPE = 1
 MAX_PAGES = 60
 
@@ -235,6 +240,26 @@ def test_html_valid_every_page_type_of_the_demo_data(pages):
     assert len(pages) >= 25, sorted(pages)
     found = {address: problems(html) for address, html in pages.items()}
     assert {address: found for address, found in found.items() if found} == {}
+
+
+@pytest.mark.django_db
+def test_html_valid_nu_checker_when_installed(pages, tmp_path):
+    """The Nu checker itself on the same pages, once `make audit` has installed it."""
+    java = shutil.which("java")
+    if not java or not VNU_JAR.exists():
+        pytest.skip("the Nu checker is installed by make audit (audit/node_modules, Java)")
+    names = {}
+    for index, (address, html) in enumerate(pages.items()):
+        (tmp_path / f"{index}.html").write_text(html)
+        names[f"{index}.html"] = address
+    command = [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always"]
+    result = subprocess.run([*command, *map(str, tmp_path.glob("*.html"))], capture_output=True)
+    errors = [
+        f"{names[Path(message['url']).name]} line {message.get('lastLine')}: {message['message']}"
+        for message in json.loads(result.stderr or result.stdout)["messages"]
+        if message["type"] == "error"
+    ]
+    assert errors == []
 
 
 @pytest.mark.django_db
