@@ -304,7 +304,12 @@ def lighthouse(base_url: str, paths: list[str], out: Path) -> list[dict]:
             "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
         ]
         env = {**os.environ, "CHROME_PATH": CHROMIUM}
-        result = subprocess.run(command, env=env, text=True, capture_output=True)
+        # A trace lost on a busy machine (NO_NAVSTART...): Lighthouse asks to be run again.
+        for _attempt in range(2):
+            report.unlink(missing_ok=True)
+            result = subprocess.run(command, env=env, text=True, capture_output=True)
+            if not result.returncode and report.exists():
+                break
         row = {"page": path}
         if result.returncode or not report.exists():
             row["error"] = (result.stderr or result.stdout).strip()[-500:]
@@ -375,7 +380,7 @@ def markdown(report: dict) -> str:
         lines += ["Lighthouse (mobile):", ""]
         lines += ["| page | " + " | ".join(CATEGORIES) + " |", "|---|" + "---:|" * len(CATEGORIES)]
         for row in report["lighthouse"]:
-            cells = [str(row.get(category, "—")) for category in CATEGORIES]
+            cells = [str(row.get(category, "failed")) for category in CATEGORIES]
             lines.append(f"| {row['page']} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
