@@ -129,6 +129,7 @@ bench: install
 # The Nu HTML checker (Java) and Lighthouse (Chromium) from the npm registry, pinned in
 # audit/package-lock.json; vnu-jar's own Java download is skipped (--ignore-scripts).
 audit/node_modules/.installed: audit/package-lock.json
+	@command -v npm >/dev/null || { echo "make audit needs Node.js 18.16+ and npm: sudo apt-get install npm"; exit 1; }
 	npm ci --prefix audit --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
