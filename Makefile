@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM_PATH := $(CHROMIUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run worker serve migrate demo test e2e fuzz lint format check backup restore bench
+.PHONY: help install browser run worker serve migrate demo test e2e fuzz lint format check backup restore bench audit
 
 help:
 	@echo "make run     serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make backup  write a backup of all records and media to var/backups/"
 	@echo "make restore BACKUP=path  restore a backup into an empty database"
 	@echo "make bench   load test under gunicorn against PostgreSQL (CACHE=off without caches)"
+	@echo "make audit   Nu HTML checker on every page type, Lighthouse on ten (STRICT=1 to fail)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 or python3)."; exit 1; }
@@ -126,3 +127,13 @@ restore: install
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	$(BIN)/python bench/run.py $(if $(CACHE),--cache $(CACHE),) $(if $(filter live,$(MODE)),--live,)
+
+# The Nu HTML checker (Java) and Lighthouse (Chromium) from the npm registry, pinned in
+# audit/package-lock.json; vnu-jar's own Java download is skipped (--ignore-scripts).
+audit/node_modules/.installed: audit/package-lock.json
+	@command -v npm >/dev/null || { echo "make audit needs Node.js 18.16+ and npm: sudo apt-get install npm"; exit 1; }
+	npm ci --prefix audit --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+audit: install browser audit/node_modules/.installed
+	$(BIN)/python audit/run.py $(if $(STRICT),--strict,) $(AUDIT_ARGS)
