@@ -1,13 +1,13 @@
 """A conference's page: its programme, speakers and outcomes, and the agreements signed at it;
 a page per programme item."""
 
-import itertools
 from typing import Any
 
 from django.urls import reverse
 from django.views.generic import DetailView
 
 from conferences.models import Conference, Session
+from conferences.programme import ProgrammePage
 from conferences.structured_data import (
     event_json_ld,
     meta_description,
@@ -55,16 +55,17 @@ class ConferenceDetailView(DetailView):
         # what their links show.
         edition_ids = {conference.previous_edition_id, conference.next_edition_id} - {None}
         editions = Conference.objects.for_links().in_bulk(edition_ids) if edition_ids else {}
+        page = ProgrammePage(conference)
+        speakers = speakers_of(sessions, page.role)
+        for speaker in speakers:
+            speaker.link = page.person_link(speaker.person, "card__link")
         context.update(
-            programme=[
-                (day, list(items))
-                for day, items in itertools.groupby(sessions, key=lambda s: s.day)
-            ],
-            speakers=speakers_of(sessions),
+            programme=page.items(sessions),
+            speakers=speakers,
             hosts=list(conference.host_links.all()),
             previous_edition=editions.get(conference.previous_edition_id),
             next_edition=editions.get(conference.next_edition_id),
-            structured_data=event_json_ld(conference, sessions, self.request),
+            structured_data=event_json_ld(conference, self.request),
             meta_description=meta_description(conference),
             is_preview=self.is_preview,
             held_back_sessions=[session for session in sessions if not session.is_published],
