@@ -21,6 +21,11 @@ from .templatetags.conference_tags import time_range
 # What reverse() leaves unquoted in an argument (django.urls.resolvers).
 _URL_SAFE = "!$&'()*+,;=/~:@"
 _MARKER = "9999999999"  # matches both the int and the slug converters
+# From this many items on, a programme is shown compact: each item with its people by name
+# and role (their affiliations and the item's topics are on the item's page), and only the
+# opening and keynote speakers as cards, with a link to everyone on the programme.
+COMPACT_FROM = 60
+FEATURED_ROLES = {Appearance.Role.OPENING_ADDRESS, Appearance.Role.KEYNOTE}
 
 
 def path_maker(name: str, argument: str, **fixed: Any) -> Callable[[Any], str]:
@@ -37,7 +42,8 @@ def labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
 class ProgrammePage:
     """Addresses and labels for one rendering of a conference's page."""
 
-    def __init__(self, conference) -> None:
+    def __init__(self, conference, sessions: list[Session]) -> None:
+        self.compact = len(sessions) >= COMPACT_FROM
         self.session_path = path_maker("conferences:session-detail", "pk", slug=conference.slug)
         self.person_path = path_maker("members:person-detail", "slug")
         self.topic_path = path_maker("members:topic-detail", "slug")
@@ -68,6 +74,15 @@ class ProgrammePage:
             self._person_links[key] = link
         return self._person_links[key]
 
+    def featured(self, sessions: list[Session]) -> set[int]:
+        """The people a compact programme shows as cards: who opens or gives a keynote."""
+        return {
+            appearance.person_id
+            for session in sessions
+            for appearance in session.appearances.all()
+            if appearance.role in FEATURED_ROLES
+        }
+
     def items(self, sessions: list[Session]) -> list[tuple[Any, list[dict[str, Any]]]]:
         """(day, items) in programme order; each item a dict of what its entry shows."""
         return [
@@ -88,7 +103,7 @@ class ProgrammePage:
                 {
                     "person": self.person_link(appearance.person),
                     "role": self.role(appearance),
-                    "capacity": appearance.capacity,
+                    "capacity": "" if self.compact else appearance.capacity,
                 }
                 for appearance in session.appearances.all()
             ],
@@ -96,7 +111,9 @@ class ProgrammePage:
                 {"url": self.organisation_path(org.slug), "name": org.display_name}
                 for org in session.organisations_visited.all()
             ],
-            "topics": [
+            "topics": []
+            if self.compact
+            else [
                 {"url": self.topic_path(topic.slug), "name": topic.name}
                 for topic in session.topics.all()
             ],

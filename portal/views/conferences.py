@@ -55,13 +55,21 @@ class ConferenceDetailView(DetailView):
         # what their links show.
         edition_ids = {conference.previous_edition_id, conference.next_edition_id} - {None}
         editions = Conference.objects.for_links().in_bulk(edition_ids) if edition_ids else {}
-        page = ProgrammePage(conference)
+        page = ProgrammePage(conference, sessions)
         speakers = speakers_of(sessions, page.role)
+        speaker_count = len(speakers)
+        if page.compact:
+            featured = page.featured(sessions)
+            speakers = [speaker for speaker in speakers if speaker.person.pk in featured]
         for speaker in speakers:
             speaker.link = page.person_link(speaker.person, "card__link")
         context.update(
             programme=page.items(sessions),
             speakers=speakers,
+            speaker_count=speaker_count,
+            all_speakers_url=f"{reverse('members:person-list')}?conference={conference.slug}"
+            if len(speakers) < speaker_count
+            else "",
             hosts=list(conference.host_links.all()),
             previous_edition=editions.get(conference.previous_edition_id),
             next_edition=editions.get(conference.next_edition_id),
