@@ -22,8 +22,8 @@ from .templatetags.conference_tags import time_range
 _URL_SAFE = "!$&'()*+,;=/~:@"
 _MARKER = "9999999999"  # matches both the int and the slug converters
 # From this many items on, a programme is shown compact: each item with its people by name
-# and role (their affiliations and the item's topics are on the item's page), and only the
-# opening and keynote speakers as cards, with a link to everyone on the programme.
+# and role (its description, topics and its people's affiliations are on the item's page),
+# and only the opening and keynote speakers as cards, with a link to everyone on the programme.
 COMPACT_FROM = 60
 FEATURED_ROLES = {Appearance.Role.OPENING_ADDRESS, Appearance.Role.KEYNOTE}
 
@@ -44,6 +44,7 @@ class ProgrammePage:
 
     def __init__(self, conference, sessions: list[Session]) -> None:
         self.compact = len(sessions) >= COMPACT_FROM
+        self.conference_path = conference.get_absolute_url()
         self.session_path = path_maker("conferences:session-detail", "pk", slug=conference.slug)
         self.person_path = path_maker("members:person-detail", "slug")
         self.topic_path = path_maker("members:topic-detail", "slug")
@@ -90,15 +91,23 @@ class ProgrammePage:
             for day, day_sessions in itertools.groupby(sessions, key=lambda s: s.day)
         ]
 
+    def session_url(self, session: Session) -> str:
+        """In a compact programme, relative to the conference's page ("sessions/12/"): the
+        conference's address repeated made a tenth of the page."""
+        path = self.session_path(session.pk)
+        if self.compact and path.startswith(self.conference_path):
+            return path[len(self.conference_path) :]
+        return path
+
     def item(self, session: Session) -> dict[str, Any]:
         return {
             "anchor": session.programme_anchor,
             "time": time_range(session),
             "kind": self.kinds.get(session.kind, session.kind),
-            "url": self.session_path(session.pk),
+            "url": self.session_url(session),
             "title": session.title,
             "location": session.location,
-            "description": session.description,
+            "description": "" if self.compact else session.description,
             "appearances": [
                 {
                     "person": self.person_link(appearance.person),

@@ -65,6 +65,7 @@ class ConferenceDetailView(DetailView):
             speaker.link = page.person_link(speaker.person, "card__link")
         context.update(
             programme=page.items(sessions),
+            compact_programme=page.compact,
             speakers=speakers,
             speaker_count=speaker_count,
             all_speakers_url=f"{reverse('members:person-list')}?conference={conference.slug}"
