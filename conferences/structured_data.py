@@ -16,9 +16,10 @@ from .templatetags.conference_tags import date_range
 class Speaker:
     """A person on the programme, once, with every role they had."""
 
-    def __init__(self, person, capacity: str) -> None:
+    def __init__(self, person, capacity: str, affiliation: str = "") -> None:
         self.person = person
         self.capacity = capacity
+        self.affiliation = affiliation  # the name of the person's organisation
         self.roles: list[str] = []
         self.link = ""  # the name, linked to the person's page, as the page shows it
 
@@ -31,14 +32,24 @@ def speakers_of(
     speakers: dict[int, Speaker] = {}
     for session in sessions:
         for appearance in session.appearances.all():
-            speaker = speakers.setdefault(
-                appearance.person_id, Speaker(appearance.person, appearance.capacity)
-            )
+            if appearance.person_id not in speakers:
+                speakers[appearance.person_id] = Speaker(
+                    appearance.person, appearance.capacity, affiliation_name(appearance)
+                )
+            speaker = speakers[appearance.person_id]
             speaker.capacity = speaker.capacity or appearance.capacity
             role = role_label(appearance)
             if role not in speaker.roles:
                 speaker.roles.append(role)
     return sorted(speakers.values(), key=lambda speaker: speaker.person.name.casefold())
+
+
+def affiliation_name(appearance: Appearance) -> str:
+    """As annotated by Session.objects.for_programme(), else through the person."""
+    if hasattr(appearance, "affiliation_name"):
+        return appearance.affiliation_name or ""
+    affiliation = appearance.person.affiliation
+    return affiliation.name if affiliation else ""
 
 
 def schema_date(conference: Conference, date) -> str:
