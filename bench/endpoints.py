@@ -54,6 +54,13 @@ def pick_endpoints() -> list[Endpoint]:
         .order_by("-agreements", "pk")
         .first()
     )
+    # The largest programme (the dataset gives one world conference 300 items).
+    large = (
+        Conference.objects.published()
+        .annotate(items=Count("sessions"))
+        .order_by("-items", "pk")
+        .first()
+    )
     country = busiest(Organisation.objects.all(), "country")
     park_country = busiest(
         Organisation.objects.filter(kind=Organisation.Kind.SCIENCE_PARK), "country"
@@ -68,6 +75,7 @@ def pick_endpoints() -> list[Endpoint]:
         Endpoint("home", reverse("home")),
         Endpoint("conference-list", reverse("conferences:conference-list")),
         Endpoint("conference-detail", conference.get_absolute_url()),
+        Endpoint("conference-large", large.get_absolute_url()),
         Endpoint("conference-ics", reverse("conferences:conference-ics", args=[conference.slug])),
         Endpoint("members", reverse("members:organisation-list")),
         Endpoint(

@@ -1,5 +1,6 @@
 """A conference page's schema.org description and summary: the event, its sessions, speakers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,31 +9,47 @@ from django.utils.translation import gettext as _
 from core.dates import date_text, iso_date
 from members.structured_data import organisation_reference
 
-from .models import Conference, Session
+from .models import Appearance, Conference, Session
 from .templatetags.conference_tags import date_range
 
 
 class Speaker:
     """A person on the programme, once, with every role they had."""
 
-    def __init__(self, person, capacity: str) -> None:
+    def __init__(self, person, capacity: str, affiliation: str = "") -> None:
         self.person = person
         self.capacity = capacity
+        self.affiliation = affiliation  # the name of the person's organisation
         self.roles: list[str] = []
+        self.link = ""  # the name, linked to the person's page, as the page shows it
 
 
-def speakers_of(sessions: list[Session]) -> list[Speaker]:
+def speakers_of(
+    sessions: list[Session], role_label: Callable[[Appearance], str] | None = None
+) -> list[Speaker]:
+    """`role_label` names an appearance's role (its get_role_display() unless given)."""
+    role_label = role_label or Appearance.get_role_display
     speakers: dict[int, Speaker] = {}
     for session in sessions:
         for appearance in session.appearances.all():
-            speaker = speakers.setdefault(
-                appearance.person_id, Speaker(appearance.person, appearance.capacity)
-            )
+            if appearance.person_id not in speakers:
+                speakers[appearance.person_id] = Speaker(
+                    appearance.person, appearance.capacity, affiliation_name(appearance)
+                )
+            speaker = speakers[appearance.person_id]
             speaker.capacity = speaker.capacity or appearance.capacity
-            role = appearance.get_role_display()
+            role = role_label(appearance)
             if role not in speaker.roles:
                 speaker.roles.append(role)
     return sorted(speakers.values(), key=lambda speaker: speaker.person.name.casefold())
+
+
+def affiliation_name(appearance: Appearance) -> str:
+    """As annotated by Session.objects.for_programme(), else through the person."""
+    if hasattr(appearance, "affiliation_name"):
+        return appearance.affiliation_name or ""
+    affiliation = appearance.person.affiliation
+    return affiliation.name if affiliation else ""
 
 
 def schema_date(conference: Conference, date) -> str:
@@ -51,10 +68,10 @@ def place_json_ld(conference: Conference) -> dict[str, Any]:
     return place
 
 
-def event_json_ld(
-    conference: Conference, sessions: list[Session], request: HttpRequest
-) -> dict[str, Any]:
-    """schema.org Event for the conference, with a subEvent per programme item."""
+def event_json_ld(conference: Conference, request: HttpRequest) -> dict[str, Any]:
+    """schema.org Event for the conference: what search engines read of an event (its name,
+    dates, place, status, organisers, address). Each programme item describes itself, as part
+    of this event, on its own page: listing them all here doubled a large programme's page."""
     url = request.build_absolute_uri(conference.get_absolute_url())
     hosts = list(conference.host_links.all())
     data: dict[str, Any] = {
@@ -91,8 +108,12 @@ def event_json_ld(
         data["sponsor"] = sponsors
     if conference.website:
         data["sameAs"] = conference.website
-    if sessions:
-        data["subEvent"] = [session_json_ld(session, request) for session in sessions]
+    if conference.state.offers_registration:
+        data["offers"] = {
+            "@type": "Offer",
+            "url": conference.registration_url,
+            "availability": "https://schema.org/InStock",
+        }
     return data
 
 

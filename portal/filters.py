@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Appearance, Conference
@@ -77,6 +77,32 @@ class PersonFilter(FacetedFilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(name__icontains=value)
+
+    def facet_counts(self, name: str, facet: Facet) -> list[tuple[str, str, int]]:
+        """The conference facet counts from the appearances' side: the offered conferences'
+        appearances of the people the other filters leave, grouped by conference.
+
+        Counted from the people's side, the query joined every person to their appearances
+        and excluded those without any through an anti-join PostgreSQL planned for one row:
+        it looped over the whole join for each of thousands of rows.
+        """
+        if name != "conference":
+            return super().facet_counts(name, facet)
+        conference = "session__conference"
+        rows = (
+            Appearance.objects.filter(
+                person__in=self.queryset_without(name).order_by().values("pk"),
+                **{f"{conference}__slug__in": list(facet.offered())},
+            )
+            .values(f"{conference}__slug", f"{conference}__title")
+            .annotate(facet_count=Count("person", distinct=True))
+            .order_by(f"-{conference}__start_date", f"{conference}__title")[: facet.limit]
+        )
+        counted = [
+            (row[f"{conference}__slug"], row[f"{conference}__title"], row["facet_count"])
+            for row in rows
+        ]
+        return self._keep_selected(name, facet, counted)
 
 
 class PersonApiFilter(PersonFilter):

@@ -1,5 +1,6 @@
 import hashlib
 import itertools
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -13,6 +14,7 @@ from core.models import Tombstone
 from members.models import Membership, Organisation, Person
 from ops.dataset import AS_OF, dataset_models, generate_dataset
 from ops.dataset.builder import DatasetBuilder
+from ops.dataset.rows import LARGE_PROGRAMME
 from ops.dataset.vocabulary import COUNTRIES
 from portal.models import ApiToken
 from tests.factories import OrganisationFactory
@@ -41,10 +43,10 @@ COUNTS_AT_SCALE = {
     "conferences.Conference_topics": 12,
     "conferences.Conference_participating_organisations": 10,
     "conferences.ConferenceHost": 4,
-    "conferences.Session": 80,
-    "conferences.Session_topics": 90,
+    "conferences.Session": 360,
+    "conferences.Session_topics": 507,
     "conferences.Session_organisations_visited": 2,
-    "conferences.Appearance": 168,
+    "conferences.Appearance": 1021,
     "conferences.Decision": 0,
     "conferences.Award": 1,
     "conferences.Quote": 0,
@@ -100,14 +102,16 @@ def test_generate_dataset_counts_scale_with_scale(scale):
     assert counts["members.Organisation"] == round(1_000 * scale)
     assert counts["members.Person"] == round(5_000 * scale)
     assert counts["conferences.Conference"] == round(200 * scale)
-    assert counts["conferences.Session"] == 20 * round(200 * scale)
+    # Twenty items each, and one world conference's programme of LARGE_PROGRAMME.
+    assert counts["conferences.Session"] == 20 * round(200 * scale) + LARGE_PROGRAMME - 20
     assert counts["agreements.Agreement"] == round(10_000 * scale)
     agreements = counts["agreements.Agreement"]
     assert 2 * agreements <= counts["agreements.AgreementParty"] <= 3 * agreements
     assert agreements <= counts["agreements.Agreement_topics"] <= 4 * agreements
     assert counts["members.Membership"] <= 3 * counts["members.Organisation"]
     sessions = counts["conferences.Session"]
-    assert 1.5 * sessions <= counts["conferences.Appearance"] <= 3 * sessions
+    # Parallel sessions have a moderator and one to three speakers.
+    assert 1.5 * sessions <= counts["conferences.Appearance"] <= 4 * sessions
     assert rows_in_database() == {label: n for label, n in counts.items() if n}
 
 
@@ -144,6 +148,22 @@ def test_generated_rows_keep_the_rules_checked_outside_the_database(dataset):
     )
     assert set(agreements.values_list("party_count", flat=True)) == {2, 3}
     assert set(agreements.values_list("topic_count", flat=True)) == {1, 2, 3, 4}
+
+
+def test_generated_dataset_has_one_large_programme_at_a_held_world_conference():
+    built = [row for _model, rows in DatasetBuilder(scale=1, seed=1).batches() for row in rows]
+    conferences = {row.pk: row for row in built if isinstance(row, Conference)}
+    sessions = Counter(row.conference_id for row in built if isinstance(row, Session))
+
+    large = [pk for pk, count in sessions.items() if count == LARGE_PROGRAMME]
+    assert len(large) == 1
+    assert set(sessions.values()) == {20, LARGE_PROGRAMME}
+    conference = conferences[large[0]]
+    assert (conference.kind, conference.start_date.year, conference.status) == (
+        "world",
+        2025,
+        "held",
+    )
 
 
 def test_generated_organisations_lie_in_their_country(dataset):
@@ -193,7 +213,7 @@ def test_generate_dataset_command_prints_counts_and_time():
     assert "members.Organisation" in output
     lines = {line.split()[0]: line.split()[1] for line in output.splitlines() if line[:2] == "  "}
     assert lines["members.Organisation"] == "10"
-    assert lines["conferences.Session"] == "40"
+    assert lines["conferences.Session"] == "320"
     assert lines["agreements.Agreement"] == "100"
     assert "Generated the dataset at scale 0.01 with seed 1 in" in output
 

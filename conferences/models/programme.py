@@ -49,10 +49,24 @@ class SessionQuerySet(models.QuerySet):
         )
 
     def for_programme(self) -> "SessionQuerySet":
-        return (
-            self.in_programme_order()
-            .with_speakers()
-            .prefetch_related("topics", "organisations_visited")
+        """A conference page's programme and speakers: only the columns the page shows (a
+        large programme loads a thousand appearances, and every column costs)."""
+        appearances = (
+            Appearance.objects.select_related("person")
+            .only(
+                "session_id", "person_id", "role", "capacity", "order",
+                "person__name", "person__honorific", "person__slug", "person__removed_at",
+                "person__job_title", "person__display_consent",
+                "person__photo", "person__photo_width", "person__photo_height",
+            )
+            .annotate(affiliation_name=F("person__affiliation__name"))
+        )  # fmt: skip
+        return self.in_programme_order().prefetch_related(
+            Prefetch("appearances", appearances),
+            Prefetch("topics", Topic.objects.only("name", "slug")),
+            Prefetch(
+                "organisations_visited", Organisation.objects.only("name", "short_name", "slug")
+            ),
         )
 
 

@@ -2,8 +2,10 @@
 
 import datetime
 import itertools
+import random
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import models
 
@@ -22,6 +24,7 @@ from .rows import (
     AS_OF,
     CHUNK,
     FIRST_YEAR,
+    LARGE_PROGRAMME,
     LAST_YEAR,
     OTHER_EVENTS_FROM,
     SESSIONS_PER_CONFERENCE,
@@ -40,6 +43,18 @@ BLOCKS = [
     (datetime.time(16), datetime.time(17, 30)),
 ]
 MAX_PARALLEL = 4
+
+
+def large_programme_index(plan: list[tuple]) -> int | None:
+    """The conference given LARGE_PROGRAMME items: the last world conference of a year before
+    AS_OF's (one already held), else the first world conference."""
+    world = [
+        (start, n) for n, (kind, _division, start, _edition) in enumerate(plan) if kind == "world"
+    ]
+    if not world:
+        return None
+    held = [item for item in world if item[0].year < AS_OF.year]
+    return max(held)[1] if held else min(world)[1]
 
 
 class EventBuilder(Builder):
@@ -79,7 +94,9 @@ class EventBuilder(Builder):
         rng, table, slugs = self.rng, self.table(Conference), Slugs(250)
         self.held: list[Held] = []
         self.series: dict[tuple, list[Held]] = defaultdict(list)
-        for kind, division_id, start, edition in self._conference_plan():
+        plan = self._conference_plan()
+        large = large_programme_index(plan)
+        for index, (kind, division_id, start, edition) in enumerate(plan):
             if division_id:
                 country = rng.choices(
                     countries := self.countries_by_division[division_id],
@@ -166,6 +183,8 @@ class EventBuilder(Builder):
                 edition, [],
             )  # fmt: skip
             self._sessions(held, topic_ids)
+            if index == large:
+                self._more_sessions(held, topic_ids, LARGE_PROGRAMME - SESSIONS_PER_CONFERENCE)
             if status == "held":
                 self.held.append(held)
             if kind != "other":
@@ -173,6 +192,47 @@ class EventBuilder(Builder):
             if row.id % (CHUNK // SESSIONS_PER_CONFERENCE) == 0:
                 yield from self._flush_conferences()
         yield from self._flush_conferences()
+
+    def _more_sessions(self, held: Held, topic_ids: list[int], count: int) -> None:
+        """`count` more parallel sessions, spread over the rooms of every time block after the
+        first day but the General Assembly's and the closing's. Drawn from a generator of their
+        own, so that every other row is the same with or without them."""
+        days = (held.end - held.start).days + 1
+        taken = {(days - 2, 3), (days - 1, 3)}
+        blocks = [(d, b) for d in range(1, days) for b in range(len(BLOCKS)) if (d, b) not in taken]
+        speakers = self.people_by_division[held.division_id] if held.division_id else []
+        table = self.table(Session)
+        with self._own_random(f"large-programme-{self.seed}"):
+            rng = self.rng
+            for n in range(count):
+                day, block = blocks[n % len(blocks)]
+                order = MAX_PARALLEL + n // len(blocks)
+                topic = self.topic_names[rng.choice(topic_ids)]
+                angle = rng.choice(words.SESSION_ANGLES)
+                session = table.add(
+                    conference_id=held.id,
+                    kind="parallel",
+                    title=f"{topic} — {angle}"[:250],
+                    description=f"A session on {topic.lower()}: {angle}."
+                    if rng.random() < 0.3
+                    else "",
+                    day=held.start + datetime.timedelta(days=day),
+                    start_time=BLOCKS[block][0],
+                    end_time=BLOCKS[block][1],
+                    location=f"Room {order + 1}",
+                    order=order,
+                )
+                for topic_id in self._sample(topic_ids, 1, 2):
+                    self.table(Session.topics.through).add(session_id=session.id, topic_id=topic_id)
+                self._appearances(held, session, "parallel", speakers)
+
+    @contextmanager
+    def _own_random(self, name: str):
+        shared, self.rng = self.rng, random.Random(name)
+        try:
+            yield
+        finally:
+            self.rng = shared
 
     def _cancelled(self, start: datetime.date) -> bool:
         """Half the events of the pandemic's first year, and a few others."""

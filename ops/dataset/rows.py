@@ -24,6 +24,8 @@ OTHER_EVENTS_FROM = AGREEMENTS_FROM = 1990
 MIN_SCALE = 0.01
 
 SESSIONS_PER_CONFERENCE = 20
+# One world conference has a programme of this size: a large page to measure.
+LARGE_PROGRAMME = 300
 # The world conference is held once a year; its edition is its year's distance from 1983,
 # as in the demo data (the 42nd in 2025).
 WORLD_EDITION_OFFSET = FIRST_YEAR - 1
@@ -169,6 +171,7 @@ class Builder:
 
     def __init__(self, *, scale: float, seed: int):
         self.sizes = Sizes.for_scale(scale)
+        self.seed = seed
         self.rng = random.Random(seed)
         self.tables: dict[type[models.Model], Table] = {}
 

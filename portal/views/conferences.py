@@ -1,13 +1,13 @@
 """A conference's page: its programme, speakers and outcomes, and the agreements signed at it;
 a page per programme item."""
 
-import itertools
 from typing import Any
 
 from django.urls import reverse
 from django.views.generic import DetailView
 
 from conferences.models import Conference, Session
+from conferences.programme import ProgrammePage
 from conferences.structured_data import (
     event_json_ld,
     meta_description,
@@ -57,16 +57,26 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
         # what their links show.
         edition_ids = {conference.previous_edition_id, conference.next_edition_id} - {None}
         editions = Conference.objects.for_links().in_bulk(edition_ids) if edition_ids else {}
+        page = ProgrammePage(conference, sessions)
+        speakers = speakers_of(sessions, page.role)
+        speaker_count = len(speakers)
+        if page.compact:
+            featured = page.featured(sessions)
+            speakers = [speaker for speaker in speakers if speaker.person.pk in featured]
+        for speaker in speakers:
+            speaker.link = page.person_link(speaker.person, "card__link")
         context.update(
-            programme=[
-                (day, list(items))
-                for day, items in itertools.groupby(sessions, key=lambda s: s.day)
-            ],
-            speakers=speakers_of(sessions),
+            programme=page.items(sessions),
+            compact_programme=page.compact,
+            speakers=speakers,
+            speaker_count=speaker_count,
+            all_speakers_url=f"{reverse('members:person-list')}?conference={conference.slug}"
+            if len(speakers) < speaker_count
+            else "",
             hosts=list(conference.host_links.all()),
             previous_edition=editions.get(conference.previous_edition_id),
             next_edition=editions.get(conference.next_edition_id),
-            structured_data=event_json_ld(conference, sessions, self.request),
+            structured_data=event_json_ld(conference, self.request),
             meta_description=meta_description(conference),
             is_preview=self.is_preview,
             held_back_sessions=[session for session in sessions if not session.is_published],
