@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from core.dates import date_text, iso_date
+from core.dependencies import depends_on_record
+from members.models import Organisation
 from members.structured_data import organisation_reference
 
 from .models import Appearance, Conference, Session
@@ -47,6 +49,8 @@ def speakers_of(
 def affiliation_name(appearance: Appearance) -> str:
     """As annotated by Session.objects.for_programme(), else through the person."""
     if hasattr(appearance, "affiliation_name"):
+        # Read through a join: a page showing it depends on the organisation all the same.
+        depends_on_record(Organisation, appearance.affiliation_pk)
         return appearance.affiliation_name or ""
     affiliation = appearance.person.affiliation
     return affiliation.name if affiliation else ""

@@ -90,6 +90,14 @@ def depends_on_tags(*tags: str) -> None:
         collection.tags.update(tags)
 
 
+def depends_on_record(model: type[models.Model], pk: object) -> None:
+    """Make the answer being made depend on a record it shows without loading it (a name
+    read through a join)."""
+    collection = _current.get()
+    if collection is not None and pk is not None:
+        collection.tags.add(record_tag(model, pk))
+
+
 def kind_tag(model: type[models.Model]) -> str:
     return f"{PREFIX}{model._meta.label_lower}"
 

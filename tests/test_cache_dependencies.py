@@ -259,3 +259,17 @@ def test_api_lists_depend_on_their_kinds(park, other):
     assert response["X-Cache"] == "miss"
     cities = {row["slug"]: row["city"] for row in response.json()["results"]}
     assert cities["dtv"] == "Dhahran"
+
+
+def test_a_speakers_organisation_renamed_shows_on_the_conference_page(client, park):
+    conference = ConferenceFactory()
+    AppearanceFactory(
+        session=SessionFactory(conference=conference),
+        person=PersonFactory(name="Ana Gil", affiliation=park),
+    )
+    assert "Chiang Mai Science Park" in visit(client, conference.get_absolute_url())[1]
+
+    park.name = "Chiang Mai University Science Park"
+    park.save()
+
+    assert "Chiang Mai University Science Park" in visit(client, conference.get_absolute_url())[1]

@@ -59,7 +59,10 @@ class SessionQuerySet(models.QuerySet):
                 "person__job_title", "person__display_consent",
                 "person__photo", "person__photo_width", "person__photo_height",
             )
-            .annotate(affiliation_name=F("person__affiliation__name"))
+            .annotate(
+                affiliation_name=F("person__affiliation__name"),
+                affiliation_pk=F("person__affiliation"),
+            )
         )  # fmt: skip
         return self.in_programme_order().prefetch_related(
             Prefetch("appearances", appearances),
