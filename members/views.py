@@ -11,6 +11,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from django_countries import countries
@@ -178,6 +179,7 @@ class MemberMapView(ListView):
 
 
 @require_safe
+@gzip_page
 @cache_control(public=True, max_age=86400)
 def world_outline_svg(request: HttpRequest) -> HttpResponse:
     """The country outlines under the map's picture (built once, see world_outline)."""
