@@ -8,7 +8,7 @@ centre; the discs are packed in rows, largest first.
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 WIDTH = 800
 SPACING = 26  # between neighbours on a spiral
@@ -52,15 +52,15 @@ class Drawing:
 def spiral(count: int) -> list[tuple[float, float]]:
     """`count` places on a sunflower spiral around (0, 0), the first at the centre."""
     return [
-        (SPACING * math.sqrt(index) * math.cos(index * GOLDEN_ANGLE),
-         SPACING * math.sqrt(index) * math.sin(index * GOLDEN_ANGLE))
+        (
+            SPACING * math.sqrt(index) * math.cos(index * GOLDEN_ANGLE),
+            SPACING * math.sqrt(index) * math.sin(index * GOLDEN_ANGLE),
+        )
         for index in range(count)
     ]
 
 
-def draw_network(
-    nodes: list[tuple[str, str, str, str, int]], pairs: Counter
-) -> Drawing:
+def draw_network(nodes: list[tuple[str, str, str, str, int]], pairs: Counter) -> Drawing:
     """`nodes` as (slug, name, group, colour, agreements); `pairs` counts the agreements of
     each (slug, slug) pair. Answers positions within a WIDTH-wide box."""
     groups: dict[str, list] = {}
@@ -94,9 +94,7 @@ def draw_network(
     # Centred across the width the discs use.
     used = max((node.x + SPACING for node in placed.values()), default=WIDTH)
     shift = max((WIDTH - used) / 2, 0)
-    placed = {
-        slug: Node(**{**node.__dict__, "x": round(node.x + shift, 1)}) for slug, node in placed.items()
-    }
+    placed = {slug: replace(node, x=round(node.x + shift, 1)) for slug, node in placed.items()}
     links = [
         Link(
             x1=placed[source].x,

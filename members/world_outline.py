@@ -131,7 +131,9 @@ def world_outline() -> Outline:
         paths.append(path)
         code = countries.alpha2(numeric) if numeric else ""
         if code:
-            _area, centre = max((area_and_centre(ring) for ring in rings), key=lambda found: found[0])
+            _area, centre = max(
+                (area_and_centre(ring) for ring in rings), key=lambda found: found[0]
+            )
             shapes[code] = Country(code=code, path=path, centre=centre)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '

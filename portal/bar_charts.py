@@ -49,9 +49,13 @@ def bar_chart_svg(chart: dict) -> SafeString:
     labels = chart["labels"]
     datasets = chart["datasets"]
     if chart["stacked"]:
-        totals = [sum(dataset["data"][index] for dataset in datasets) for index in range(len(labels))]
+        totals = [
+            sum(dataset["data"][index] for dataset in datasets) for index in range(len(labels))
+        ]
     else:
-        totals = [max(dataset["data"][index] for dataset in datasets) for index in range(len(labels))]
+        totals = [
+            max(dataset["data"][index] for dataset in datasets) for index in range(len(labels))
+        ]
     most = max(totals, default=0) or 1
     step = tick_step(most)
     top = math.ceil(most / step) * step
@@ -101,8 +105,12 @@ def horizontal_bars(labels, datasets, totals, step, top, *, stacked):
                 f"<title>{escape(label)}: {value:,}</title></rect>"
             )
         parts.append(
-            text(plot_left + totals[index] * scale + 6, row_top + ROW / 2, f"{totals[index]:,}",
-                 dy="0.35em")
+            text(
+                plot_left + totals[index] * scale + 6,
+                row_top + ROW / 2,
+                f"{totals[index]:,}",
+                dy="0.35em",
+            )
         )
     return axis_y + 26, parts
 
@@ -114,7 +122,9 @@ def vertical_bars(labels, datasets, totals, step, top, *, stacked):
     parts = []
     for tick in range(0, top + 1, step):
         y = plot_bottom - tick * scale
-        parts.append(f'<line x1="{plot_left}" x2="{WIDTH - 8}" y1="{y:g}" y2="{y:g}" stroke="{GRID}"/>')
+        parts.append(
+            f'<line x1="{plot_left}" x2="{WIDTH - 8}" y1="{y:g}" y2="{y:g}" stroke="{GRID}"/>'
+        )
         parts.append(text(plot_left - 6, y, f"{tick:,}", text_anchor="end", dy="0.35em"))
     slot = plot_width / max(len(labels), 1)
     bar = min(slot * 0.7, 36)
@@ -138,9 +148,8 @@ def vertical_bars(labels, datasets, totals, step, top, *, stacked):
 def legend(names: list[str], y: int) -> str:
     parts, x = [], 44
     for number, name in enumerate(names):
-        parts.append(
-            f'<rect x="{x}" y="{y + 8}" width="14" height="14" fill="{COLOURS[number % len(COLOURS)]}"/>'
-        )
+        colour = COLOURS[number % len(COLOURS)]
+        parts.append(f'<rect x="{x}" y="{y + 8}" width="14" height="14" fill="{colour}"/>')
         parts.append(text(x + 20, y + 15, name, dy="0.35em"))
         x += 20 + 8 * len(name) + 24
     return "".join(parts)

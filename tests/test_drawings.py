@@ -2,9 +2,9 @@
 world outline under the map of members."""
 
 import re
+from collections import Counter
 
 import pytest
-from collections import Counter
 
 from agreements.network_drawing import WIDTH as NETWORK_WIDTH
 from agreements.network_drawing import draw_network
@@ -66,8 +66,8 @@ def test_network_layout_places_every_organisation_inside_the_box():
     assert len(drawing.nodes) == 30
     assert {node.slug for node in drawing.nodes} == {node[0] for node in nodes}
     for node in drawing.nodes:
-        assert 0 <= node.x - node.r and node.x + node.r <= NETWORK_WIDTH
-        assert 0 <= node.y - node.r and node.y + node.r <= drawing.height
+        assert node.x - node.r >= 0 and node.x + node.r <= NETWORK_WIDTH
+        assert node.y - node.r >= 0 and node.y + node.r <= drawing.height
     assert len({(node.x, node.y) for node in drawing.nodes}) == 30  # no two at one place
     assert len(drawing.links) == 2  # an organisation not shown makes no line
     assert drawing.links[0].width > drawing.links[1].width

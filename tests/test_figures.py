@@ -281,7 +281,9 @@ def test_page_draws_every_chart_on_the_server(client, known):
 
     assert html.count('<svg class="figure__svg"') == 5
     assert "<canvas" not in html  # Chart.js adds its canvas once a chart is in view
-    division = html[html.index('id="members-per-division"') : html.index('id="members-per-country"')]
+    division = html[
+        html.index('id="members-per-division"') : html.index('id="members-per-country"')
+    ]
     assert "<title>Europe: 3</title>" in division
     assert "<title>Asia Pacific: 1</title>" in division
     assert '<text x="202" y="17" text-anchor="end" dy="0.35em">Europe</text>' in division
