@@ -23,6 +23,7 @@ from .confirmations import has_confirmations, party_states
 from .filters import AgreementFilter, NetworkPageFilter
 from .models import DOCUMENT_FOLDER, Agreement, AgreementDocument, AgreementParty
 from .network import KEPT_LIMITS, Network, cooperation_network, is_unfiltered, public_network
+from .network_drawing import draw_network
 
 
 class AgreementListView(PreciseCacheMixin, FilterView):
@@ -42,8 +43,8 @@ class AgreementListView(PreciseCacheMixin, FilterView):
 
 
 class AgreementNetworkView(FilterView):
-    """The cooperation network: a graph drawn in the browser from the API's network, and the
-    same organisations as a table, which is the page without JavaScript."""
+    """The cooperation network: a graph drawn on the server (`draw_network`), made interactive
+    in the browser from the API's network, and the same organisations as a table."""
 
     filterset_class = NetworkPageFilter
     queryset = Agreement.objects.public()
@@ -62,6 +63,20 @@ class AgreementNetworkView(FilterView):
             network = cooperation_network(self.object_list, limit=limit)
         context["network"] = network
         context["legend"] = self.legend(network)
+        colours = {entry["slug"]: entry["colour"] for entry in context["legend"]}
+        context["drawing"] = draw_network(
+            [
+                (
+                    node.slug,
+                    node.name,
+                    node.division.slug if node.division else "",
+                    colours.get(node.division.slug if node.division else "", NO_DIVISION_COLOUR),
+                    node.agreement_count,
+                )
+                for node in network.nodes
+            ],
+            Counter(tuple(sorted((edge.source, edge.target))) for edge in network.edges),
+        )
         context["api_url"] = self.api_url(cleaned_data)
         context["network_text"] = {
             "drawing": _("Drawing the graph…"),

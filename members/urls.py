@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("members/map/", views.MemberMapView.as_view(), name="member-map"),
     path("members/map.json", views.MemberMapDataView.as_view(), name="member-map-data"),
+    path("members/map/outline.svg", views.world_outline_svg, name="member-map-outline"),
     path(
         "organisations/<slug:slug>/badge.svg",
         views.OrganisationBadgeView.as_view(),

@@ -3,13 +3,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.views import View
+from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from django_countries import countries
 
@@ -28,6 +31,7 @@ from .filters import OrganisationFilter
 from .logos import CARD_LOGO_BOX, fit_logos
 from .models import Division, Membership, Organisation, Topic
 from .palette import NO_DIVISION_COLOUR, coloured_divisions
+from .world_outline import world_outline
 
 
 class OrganisationListView(PreciseCacheMixin, ListView):
@@ -110,6 +114,23 @@ def members_by_country() -> list[dict[str, Any]]:
     return sorted(counted, key=lambda row: (-row["count"], row["name"]))
 
 
+def country_bubbles(by_country: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The map's picture before (or without) Leaflet: a circle per country with members, at
+    the country's centre, sized by their number (its area proportional to it)."""
+    shapes = world_outline().countries
+    most = max((row["count"] for row in by_country), default=1)
+    bubbles = []
+    for row in by_country:
+        shape = shapes.get(row["code"])
+        if shape is None:
+            continue
+        x, y = shape.centre
+        radius = round(9 + 21 * (row["count"] / most) ** 0.5, 1)
+        bubbles.append({"x": x, "y": y, "r": radius, "count": row["count"], "name": row["name"]})
+    # Small circles last, drawn on top of large neighbours.
+    return sorted(bubbles, key=lambda bubble: -bubble["r"])
+
+
 class MemberMapView(ListView):
     """Current members on a world map, coloured by division, with a count per country.
 
@@ -135,8 +156,11 @@ class MemberMapView(ListView):
         member_count = sum(row["count"] for row in by_country)
         mapped_count = sum(row["mapped"] for row in by_country)
         legend = map_legend(mapped_count)
+        outline = world_outline()
         context.update(
             countries=by_country,
+            bubbles=country_bubbles(by_country),
+            outline_size=(outline.width, outline.height),
             legend=legend,
             member_count=member_count,
             country_count=len(by_country),
@@ -155,6 +179,14 @@ class MemberMapView(ListView):
             },
         )
         return context
+
+
+@require_safe
+@gzip_page
+@cache_control(public=True, max_age=86400)
+def world_outline_svg(request: HttpRequest) -> HttpResponse:
+    """The country outlines under the map's picture (built once, see world_outline)."""
+    return HttpResponse(world_outline().svg, content_type="image/svg+xml")
 
 
 class MemberMapDataView(View):

@@ -267,17 +267,40 @@ def test_page_draws_charts_from_a_json_data_block_without_inline_code(client, kn
     data = response.context["charts"]
     assert data["members-per-division"]["labels"] == ["Europe", "Asia Pacific", "No division"]
     assert '<script id="figures-data" type="application/json">' in html
-    assert html.count("<script") == 3  # the data block, Chart.js and the page's script
+    assert html.count("<script") == 3  # the data block, the loader and the page's script
+    # Chart.js is named for the page's script to load once a chart is in view, not loaded.
+    assert 'data-chart-js="/static/vendor/chart.js-4.6.1/chart.umd.min.js"' in html
+    assert '<script src="/static/vendor/' not in html
     assert "style=" not in html
-    assertContains(response, '<canvas role="img" aria-label="Members per division, bar chart.')
+    assertContains(
+        response,
+        '<div class="figure__chart" data-figure-chart="members-per-division" role="img" '
+        'aria-label="Members per division, bar chart.',
+    )
     assert "Largest: Europe (3), Asia Pacific (1), No division (1)." in html
 
 
-def test_page_shows_the_tables_open_when_there_is_no_script(client, known):
+def test_page_draws_every_chart_on_the_server(client, known):
     response = client.get(PAGE)
     html = response.content.decode()
 
-    assert html.count('<details class="figure__table" data-figure-table open>') == 5
+    assert html.count('<svg class="figure__svg"') == 5
+    assert "<canvas" not in html  # Chart.js adds its canvas once a chart is in view
+    division = html[
+        html.index('id="members-per-division"') : html.index('id="members-per-country"')
+    ]
+    assert "<title>Europe: 3</title>" in division
+    assert "<title>Asia Pacific: 1</title>" in division
+    assert '<text x="202" y="17" text-anchor="end" dy="0.35em">Europe</text>' in division
+
+
+def test_page_folds_the_tables_under_the_drawn_charts(client, known):
+    response = client.get(PAGE)
+    html = response.content.decode()
+
+    # The charts carry the numbers without any script: each table is one click away.
+    assert html.count('<details class="figure__table" data-figure-table>') == 5
+    assert "data-figure-table open" not in html
 
 
 def test_page_without_records_says_there_is_nothing_to_count(client):

@@ -1,13 +1,14 @@
-/* The Figures page: draws each figure's chart with Chart.js from the page's JSON data block.
-   Without this script (or Chart.js) the tables, open by default, carry the same numbers. */
+/* The Figures page: each chart is drawn on the server as SVG (the numbers are there without
+   any script). Once a chart comes into view, Chart.js is loaded and draws over the same box,
+   adding tooltips; the SVG stays underneath, hidden, so that nothing moves. */
 (function () {
   "use strict";
 
   var source = document.getElementById("figures-data");
-  if (!source || typeof window.Chart === "undefined") {
+  var library = document.currentScript && document.currentScript.getAttribute("data-chart-js");
+  if (!source || !library || typeof window.whenVisible !== "function") {
     return;
   }
-  var Chart = window.Chart;
   var figures = JSON.parse(source.textContent);
 
   // The site's brand, accent and soft ink: each at least 6:1 against the white page.
@@ -16,9 +17,11 @@
   var GRID = "#d5dbe2";
   var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
-  Chart.defaults.font.size = 13;
-  Chart.defaults.color = INK;
+  function setDefaults(Chart) {
+    Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
+    Chart.defaults.font.size = 13;
+    Chart.defaults.color = INK;
+  }
 
   // Long names are shortened on the axis of a narrow chart; the tooltip keeps them whole.
   function shortLabel(label, width) {
@@ -73,21 +76,29 @@
     };
   }
 
+  function draw(box, figure) {
+    var Chart = window.Chart;
+    if (Chart.defaults.color !== INK) {
+      setDefaults(Chart);
+    }
+    var canvas = document.createElement("canvas");
+    // The box is the image, with its summary; the canvas repeats it in pixels.
+    canvas.setAttribute("aria-hidden", "true");
+    box.appendChild(canvas);
+    new Chart(canvas, config(figure));
+    box.classList.add("figure__chart--live");
+  }
+
   document.querySelectorAll("[data-figure-chart]").forEach(function (box) {
     var figure = figures[box.getAttribute("data-figure-chart")];
-    var canvas = box.querySelector("canvas");
-    if (!figure || !canvas || !figure.labels.length) {
+    if (!figure || !figure.labels.length) {
       return;
     }
-    if (figure.horizontal) {
-      box.style.setProperty("--bars", String(figure.labels.length));
-    }
-    box.hidden = false;
-    new Chart(canvas, config(figure));
-    // The chart is drawn: its table folds away, one click from view.
-    var table = box.parentElement.querySelector("[data-figure-table]");
-    if (table) {
-      table.open = false;
-    }
+    window
+      .whenVisible(box, { scripts: [library] })
+      .then(function () {
+        draw(box, figure);
+      })
+      .catch(function () {}); // the server's drawing stays
   });
 })();

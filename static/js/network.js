@@ -1,15 +1,17 @@
-/* The cooperation network as a graph: the API's network (with the page's filters and size)
-   drawn by Cytoscape, one circle per organisation, sized by its number of agreements and
-   coloured by division, one line per pair of organisations that signed together. Selecting
-   a circle opens the organisation's page. Without this script, or if anything fails, the
-   page keeps its table of the same organisations. */
+/* The cooperation network as a graph: the page draws a first picture of it; once it comes
+   into view, this script loads Cytoscape and draws over the same box the API's network (with
+   the page's filters and size), one circle per organisation, sized by its number of
+   agreements and coloured by division, one line per pair of organisations that signed
+   together. Selecting a circle opens the organisation's page. If anything fails, the page
+   keeps its picture and its table of the same organisations. */
 (function () {
   "use strict";
 
   var section = document.querySelector("[data-network-section]");
   var container = document.getElementById("network-graph");
   var textSource = document.getElementById("network-text");
-  if (!section || !container || !textSource || typeof window.cytoscape !== "function") {
+  var library = document.currentScript && document.currentScript.getAttribute("data-cytoscape");
+  if (!section || !container || !textSource || !library || typeof window.whenVisible !== "function") {
     return;
   }
   var text = JSON.parse(textSource.textContent);
@@ -155,6 +157,7 @@
         .update();
       var links = cy.edges().length;
       container.setAttribute("data-nodes-drawn", String(cy.nodes().length));
+      section.classList.add("network-graph-section--live");
       say(text.drawn.replace("{nodes}", cy.nodes().length.toLocaleString()).replace("{links}", links.toLocaleString()));
     });
     layout.run();
@@ -165,12 +168,14 @@
     say(text.failed);
   }
 
-  section.hidden = false;
-  say(text.drawing);
-  fetch(container.getAttribute("data-api-url"), {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" }
-  })
+  window.whenVisible(section, { scripts: [library] })
+    .then(function () {
+      say(text.drawing);
+      return fetch(container.getAttribute("data-api-url"), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      });
+    })
     .then(function (response) {
       if (!response.ok) {
         throw new Error(response.status);

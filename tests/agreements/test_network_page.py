@@ -106,10 +106,13 @@ def test_network_page_graph_reads_the_api_with_the_page_size(client, network):
     body = response.content.decode()
     assert api_url(response) == "/api/v1/network/?limit=100"
     assert 'id="network-graph" class="network-graph" role="img"' in body
-    # The graph's section is shown by the script; without it the table is the page.
-    assert "data-network-section hidden" in body
-    assert '<script src="/static/vendor/cytoscape-3.34.4/cytoscape.min.js"></script>' in body
-    assert '<script src="/static/js/network.js"></script>' in body
+    # The server draws a first picture; the script loads Cytoscape once the graph is in view.
+    assert '<svg class="network-picture" viewBox="0 0 800 ' in body
+    assert '<script src="/static/vendor/' not in body
+    assert (
+        '<script src="/static/js/network.js" '
+        'data-cytoscape="/static/vendor/cytoscape-3.34.4/cytoscape.min.js" defer></script>'
+    ) in body
     assert '<script id="network-text" type="application/json">' in body
     assert 'id="__________cytoscape_stylesheet" href="/static/css/network.css"' in body
 

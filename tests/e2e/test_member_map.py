@@ -25,7 +25,10 @@ def outside_requests(page: Page, site: str) -> list[str]:
 
 
 def open_map(page: Page, site: str) -> None:
+    """Opens the page, then brings the map into view: Leaflet loads only then."""
     page.goto(site + MAP)
+    page.mouse.move(10, 10)  # the visitor's first move
+    page.locator(".member-map-frame").scroll_into_view_if_needed()
     expect(page.locator("#member-map-status")).to_have_text(
         f"The map shows {DEMO_MEMBERS_ON_MAP} members."
     )
@@ -104,13 +107,46 @@ def test_member_map_group_opens_on_selection(demo_site, page, viewport):
     assert page.console_errors == []
 
 
-def test_member_map_without_javascript_is_its_tables(demo_site, browser):
+def test_member_map_loads_leaflet_only_in_view_and_nothing_moves(demo_site, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 300})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url) if "leaflet" in r.url else None)
+    page.goto(demo_site.url + MAP)
+    page.mouse.move(10, 10)
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.L") == "undefined"
+    assert requested == []
+    where = (
+        "() => document.querySelector('.member-map-frame').getBoundingClientRect().top + scrollY"
+    )
+    before = page.evaluate(where)
+    height = page.locator(".member-map-frame").bounding_box()["height"]
+
+    page.locator(".member-map-frame").scroll_into_view_if_needed()
+    expect(page.locator("#member-map[data-ready]")).to_be_attached()
+
+    assert page.evaluate("typeof window.L") == "object"
+    assert len(requested) == 4  # two stylesheets, Leaflet and its grouping
+    assert page.evaluate(where) == before
+    assert page.locator(".member-map-frame").bounding_box()["height"] == height
+    context.close()
+
+
+def test_member_map_without_javascript_is_drawn_by_the_server(demo_site, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
 
     page.goto(demo_site.url + MAP)
 
-    expect(page.locator("[data-member-map-section]")).to_be_hidden()
+    picture = page.locator("svg.member-map__picture")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("svg => svg.querySelector('image').getBBox().width") == 1000
+    bubbles = picture.locator(".map-bubble")
+    assert bubbles.count() > 5
+    hungary = picture.locator(".map-bubble", has=page.locator("title", has_text="Hungary"))
+    assert hungary.locator("title").text_content() == "Hungary: 1"
+    assert hungary.locator("text").text_content() == "1"
     countries = page.get_by_role("table").first
     expect(countries.get_by_role("link", name="Thailand")).to_have_attribute(
         "href", "/members/?country=TH"

@@ -81,10 +81,49 @@ def node_position(page, slug: str) -> dict:
     )
 
 
-def test_visitor_sees_the_network_drawn(network_site, page, viewport):
-    page.goto(f"{network_site.url}/agreements/network/")
+def open_graph(page, url: str):
+    """Opens the page, then brings the graph into view: Cytoscape loads only then."""
+    page.goto(url)
+    page.mouse.move(10, 10)  # the visitor's first move
+    page.locator("#graph-heading").scroll_into_view_if_needed()
     graph = page.locator("#network-graph[data-nodes-drawn]")
     graph.wait_for()
+    return graph
+
+
+def test_cytoscape_loads_only_once_the_graph_is_in_view_and_nothing_moves(network_site, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 400})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url) if "cytoscape" in r.url else None)
+    try:
+        page.goto(f"{network_site.url}/agreements/network/")
+        page.mouse.move(10, 10)
+        page.wait_for_timeout(300)
+        assert page.evaluate("typeof window.cytoscape") == "undefined"
+        assert requested == []
+        frame = page.locator(".network-frame")
+        before = page.evaluate(
+            "() => document.querySelector('.network-frame').getBoundingClientRect().top + scrollY"
+        )
+        height = frame.bounding_box()["height"]
+
+        frame.scroll_into_view_if_needed()
+        page.locator("#network-graph[data-nodes-drawn]").wait_for()
+
+        assert page.evaluate("typeof window.cytoscape") == "function"
+        assert len(requested) == 1
+        after = page.evaluate(
+            "() => document.querySelector('.network-frame').getBoundingClientRect().top + scrollY"
+        )
+        assert (after, frame.bounding_box()["height"]) == (before, height)
+        assert not page.locator(".network-picture").is_visible()
+    finally:
+        context.close()
+
+
+def test_visitor_sees_the_network_drawn(network_site, page, viewport):
+    graph = open_graph(page, f"{network_site.url}/agreements/network/")
 
     drawn = int(graph.get_attribute("data-nodes-drawn"))
     rows = page.locator(".network-table tbody tr").count()
@@ -127,8 +166,7 @@ def legend_colours(page, selector: str) -> dict[str, str]:
 
 
 def test_network_and_map_draw_a_division_in_the_same_colour(network_site, page, viewport):
-    page.goto(f"{network_site.url}/agreements/network/")
-    page.locator("#network-graph[data-nodes-drawn]").wait_for()
+    open_graph(page, f"{network_site.url}/agreements/network/")
     in_network = legend_colours(page, ".network-legend__swatch")
     zstip = page.evaluate(
         """(slug) => document.getElementById('network-graph')._cyreg.cy.getElementById(slug)
@@ -148,9 +186,7 @@ def test_network_and_map_draw_a_division_in_the_same_colour(network_site, page, 
 
 
 def test_visitor_selects_a_node_and_opens_its_organisation(network_site, page, viewport):
-    page.goto(f"{network_site.url}/agreements/network/")
-    graph = page.locator("#network-graph[data-nodes-drawn]")
-    graph.wait_for()
+    graph = open_graph(page, f"{network_site.url}/agreements/network/")
     graph.scroll_into_view_if_needed()
 
     # Cytoscape learns where its container is from the scroll event, sent at the next frame.
@@ -164,8 +200,7 @@ def test_visitor_selects_a_node_and_opens_its_organisation(network_site, page, v
 
 
 def test_visitor_filters_the_network_by_country_and_years(network_site, page, viewport):
-    page.goto(f"{network_site.url}/agreements/network/")
-    page.locator("#network-graph[data-nodes-drawn]").wait_for()
+    open_graph(page, f"{network_site.url}/agreements/network/")
     if viewport == "phone":  # the results come first; the filters fold behind a button
         page.locator("summary", has_text="Filter agreements").click()
 
@@ -173,6 +208,9 @@ def test_visitor_filters_the_network_by_country_and_years(network_site, page, vi
     page.fill("#id_year_from", "2020")
     page.fill("#id_year_to", "2025")
     page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**country=HU**")
+    page.mouse.move(20, 20)
+    page.locator("#graph-heading").scroll_into_view_if_needed()
     graph = page.locator("#network-graph[data-nodes-drawn]")
     graph.wait_for()
 
@@ -198,13 +236,21 @@ def test_visitor_gets_field_errors_and_no_graph_for_bad_filters(network_site, pa
     assert page.console_errors == []
 
 
-def test_network_without_javascript_is_a_table(network_site, browser):
+def test_network_without_javascript_is_drawn_by_the_server(network_site, browser):
     context = browser.new_context(java_script_enabled=False, viewport=VIEWPORTS["phone"])
     page = context.new_page()
     try:
         page.goto(f"{network_site.url}/agreements/network/")
 
-        assert not page.locator("#network-graph").is_visible()
+        picture = page.locator("svg.network-picture")
+        assert picture.is_visible()
+        assert picture.get_attribute("role") == "img"
+        assert picture.locator("circle").count() == 21
+        assert picture.locator("line").count() == 18
+        assert picture.locator(f'[data-slug="{ZSTIP}"] title').text_content() == (
+            "Zsámbék Future Industry Science and Innovation Park"
+        )
+        assert picture.locator("text").count() == 12  # the names of the biggest
         assert page.locator(".network-table tbody tr").count() == 21
         link = page.locator(".network-table").get_by_role(
             "link", name="Zsámbék Future Industry Science and Innovation Park"
@@ -214,11 +260,14 @@ def test_network_without_javascript_is_a_table(network_site, browser):
         context.close()
 
 
-def test_network_graph_falls_back_to_the_table_when_the_api_fails(network_site, page, viewport):
+def test_network_graph_falls_back_to_the_picture_when_the_api_fails(network_site, page, viewport):
     page.route("**/api/v1/network/**", lambda route: route.fulfill(status=503, body="{}"))
     page.goto(f"{network_site.url}/agreements/network/")
+    page.mouse.move(10, 10)
+    page.locator("#graph-heading").scroll_into_view_if_needed()
 
     status = page.locator("#network-status")
     status.get_by_text("could not be drawn").wait_for()
     assert not page.locator("#network-graph").is_visible()
+    assert page.locator(".network-picture circle").count() == 21
     assert page.locator(".network-table tbody tr").count() == 21

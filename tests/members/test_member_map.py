@@ -197,14 +197,40 @@ def test_member_map_loads_only_the_sites_own_scripts_and_styles(client):
 
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', content)
     assets = [source for source in sources if source.endswith((".js", ".css"))]
-    assert "/static/vendor/leaflet-1.9.4/leaflet.js" in assets
-    assert "/static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js" in assets
     assert "/static/js/member-map.js" in assets
     assert all(asset.startswith("/static/") for asset in assets)
+    # Leaflet is named for the page's script to load once the map is in view, not loaded.
+    assert not any("vendor" in asset for asset in assets)
+    libraries = re.search(r'data-scripts="([^"]+)"', content).group(1).split()
+    assert libraries == [
+        "/static/vendor/leaflet-1.9.4/leaflet.js",
+        "/static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js",
+        "/static/vendor/topojson-client-3.1.0/topojson-client.min.js",
+    ]
     assert 'data-outline-url="/static/vendor/world-atlas-2.0.2/countries-110m.json"' in content
     assert f'data-points-url="{MAP_DATA}"' in content
     assert "<script>" not in content
     assert 'style="' not in content
+
+
+def test_member_map_page_draws_the_members_per_country_on_the_outline(client):
+    member(country="HU")
+    member(country="HU")
+    member(country="SE")
+
+    content = client.get(MAP).content.decode()
+
+    assert '<image href="/members/map/outline.svg" width="1000" height="' in content
+    bubbles = re.findall(r'<g class="map-bubble"><title>([^<]+)</title>', content)
+    assert bubbles == ["Hungary: 2", "Sweden: 1"]  # the larger first, under the smaller
+
+
+def test_world_outline_is_an_svg_kept_a_day(client):
+    response = client.get("/members/map/outline.svg", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "max-age=86400" in response["Cache-Control"]
+    assert response["Content-Encoding"] == "gzip"
 
 
 def test_member_map_text_for_the_script_is_a_json_block(client):
