@@ -62,8 +62,9 @@ def test_token_authentication_is_described(schema):
     assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
 
 
-def test_docs_page_loads_only_vendored_assets(client):
-    response = client.get("/api/v1/docs/")
+@pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/docs/console/"])
+def test_docs_page_loads_only_vendored_assets(client, url):
+    response = client.get(url)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -77,7 +78,7 @@ def test_docs_page_loads_only_vendored_assets(client):
 
 
 def test_docs_script_points_at_the_schema(client):
-    response = client.get("/api/v1/docs/?script=")
+    response = client.get("/api/v1/docs/console/?script=")
 
     assert response.status_code == 200
     assert "/api/v1/schema/" in response.content.decode()
