@@ -387,7 +387,6 @@ class Reader:
             fields=self.fields(node),
         )
 
-
     def markdown(self, text: str):
         """Markdown made safe; a guide section named in quotes (“Formats”) links to it."""
         if not text:
@@ -429,9 +428,7 @@ def link_operations(html: str, document: dict, reference_url: str) -> SafeString
     """Each `/api/v1/…` address the guide quotes in code becomes a link to its operation."""
     targets = []
     for path, item in document.get("paths", {}).items():
-        pattern = re.compile(
-            "^" + re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(path)) + "$"
-        )
+        pattern = re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(path)) + "$")
         for method in METHODS:
             if method in item and item[method].get("operationId"):
                 targets.append((path.count("{"), pattern, method, item[method]["operationId"]))
@@ -482,7 +479,9 @@ def reference() -> Reference:
         records.append(reader.record(name))
         pending += [record for record in reader.records if record not in seen]
     schemes = document.get("components", {}).get("securitySchemes", {})
-    security = reader.markdown(" ".join(scheme.get("description", "") for scheme in schemes.values()))
+    security = reader.markdown(
+        " ".join(scheme.get("description", "") for scheme in schemes.values())
+    )
     return Reference(
         title=info.get("title", "API"),
         version=info.get("version", ""),

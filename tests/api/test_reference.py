@@ -1,6 +1,7 @@
 """The API reference and guide: server-rendered from the schema, readable without JavaScript."""
 
 import html
+import itertools
 import re
 
 import pytest
@@ -24,7 +25,9 @@ def operations():
 
 def section(page: str, operation_id: str) -> str:
     """The HTML of one operation's section, found by its anchor."""
-    match = re.search(rf'<section id="{re.escape(operation_id)}" class="api-op".*?</section>', page, re.S)
+    match = re.search(
+        rf'<section id="{re.escape(operation_id)}" class="api-op".*?</section>', page, re.S
+    )
     assert match, f"no section for {operation_id}"
     return match[0]
 
@@ -42,13 +45,16 @@ def test_every_operation_appears_with_its_parameters_responses_and_an_example(re
         body = section(reference_page, operation["operationId"])
         assert f"{method.upper()}</span> <code>{html.escape(path)}</code>" in body
         for parameter in operation.get("parameters", []):
-            assert f"<dt><code>{parameter['name']}</code> <span class=\"api-meta\">{parameter['in']}" in body, (
+            assert (
+                f'<dt><code>{parameter["name"]}</code> <span class="api-meta">{parameter["in"]}'
+                in body
+            ), (
                 operation["operationId"],
                 parameter["name"],
             )
         for status in operation["responses"]:
             assert f"<li><code>{status}</code>" in body
-        assert "<pre class=\"api-example\"><code>curl -s" in body
+        assert '<pre class="api-example"><code>curl -s' in body
         seen += 1
     assert seen == 42
 
@@ -66,9 +72,9 @@ def test_a_write_shows_its_body_fields_token_and_error_fields(reference_page):
     body = section(reference_page, "organisations_create")
 
     assert "Needs a token." in body
-    assert "<dt><code>name</code> <span class=\"api-meta\">string · required</span></dt>" in body
+    assert '<dt><code>name</code> <span class="api-meta">string · required</span></dt>' in body
     assert "-H &#x27;Authorization: Bearer &lt;key&gt;&#x27;" in body
-    assert "<li><code>201</code> Created: <a href=\"#record-OrganisationDetail\">" in body
+    assert '<li><code>201</code> Created: <a href="#record-OrganisationDetail">' in body
     assert "code <code>invalid" in body  # the 400's error codes
     assert 'id="record-OrganisationDetail"' in reference_page
 
@@ -104,7 +110,7 @@ def test_reference_headings_do_not_skip_a_level(reference_page):
     levels = [int(level) for level in re.findall(r"<h([1-6])\b", reference_page)]
 
     assert levels[0] == 1
-    assert all(after <= before + 1 for before, after in zip(levels, levels[1:], strict=False))
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels))
 
 
 @pytest.mark.parametrize("rows", [1, 3])
