@@ -16,7 +16,12 @@ from portal.api.downloads.views import URLS as DOWNLOAD_URLS
 from portal.api.members.views import ROUTES as MEMBER_ROUTES
 from portal.api.sync.views import ROUTES as SYNC_ROUTES
 from portal.api.webhooks.views import ROUTES as WEBHOOK_ROUTES
-from portal.views.api_docs import ApiConsoleView, ApiGuideView, ApiReferenceView
+from portal.views.api_docs import (
+    ApiConsoleView,
+    ApiGuideView,
+    ApiRecordsView,
+    ApiReferenceView,
+)
 
 
 class PortalRouter(routers.DefaultRouter):
@@ -52,6 +57,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiReferenceView.as_view(), name="docs"),
     path("docs/guide/", ApiGuideView.as_view(), name="docs-guide"),
+    path("docs/records/", ApiRecordsView.as_view(), name="docs-records"),
     path("docs/console/", ApiConsoleView.as_view(), name="docs-console"),
     *DOWNLOAD_URLS,
     path("", include(router.urls)),

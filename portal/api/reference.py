@@ -139,6 +139,7 @@ class Reader:
         self.document = document
         self.guide_sections = guide_sections  # title -> anchor
         self.guide_url = guide_url
+        self.records_url = reverse("api:docs-records")
         self.components = document.get("components", {}).get("schemas", {})
         self.records: dict[str, None] = {}  # the records operations name, in order of use
 
@@ -193,7 +194,10 @@ class Reader:
             return escape(text)
         names = re.compile(r"\b(" + "|".join(map(re.escape, records)) + r")\b")
         return mark_safe(  # record names are identifiers; the rest is escaped
-            names.sub(lambda match: f'<a href="#record-{match[1]}">{match[1]}</a>', escape(text))
+            names.sub(
+                lambda match: f'<a href="{self.records_url}#record-{match[1]}">{match[1]}</a>',
+                escape(text),
+            )
         )
 
     def enum_of(self, node: dict) -> list[str]:
@@ -362,6 +366,8 @@ class Reader:
             body = json.dumps(self.example(body_node, writing=True), ensure_ascii=False)
             lines.append("  -H 'Content-Type: application/json'")
             lines.append(f"  -d '{body}'")
+        if len(lines) == 1:
+            return lines[0] + " "
         return " \\\n".join(lines) + " \\\n  "
 
     def example_response(self, spec: dict) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -40,6 +41,17 @@ class ApiGuideView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["reference"] = document = reference()
         context["guide"] = document.guide
+        context["reference_url"] = reverse("api:docs")
+        return context
+
+
+class ApiRecordsView(TemplateView):
+    template_name = "api_docs/records.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["reference"] = reference()
+        context["reference_url"] = reverse("api:docs")
         return context
 
 

@@ -5,7 +5,6 @@ import itertools
 import re
 
 import pytest
-from django.urls import reverse
 
 from portal.api.reference import schema
 from tests.factories import PageFactory
@@ -74,9 +73,19 @@ def test_a_write_shows_its_body_fields_token_and_error_fields(reference_page):
     assert "Needs a token." in body
     assert '<dt><code>name</code> <span class="api-meta">string · required</span></dt>' in body
     assert "-H &#x27;Authorization: Bearer &lt;key&gt;&#x27;" in body
-    assert '<li><code>201</code> Created: <a href="#record-OrganisationDetail">' in body
+    record = '<a href="/api/v1/docs/records/#record-OrganisationDetail">'
+    assert f"<li><code>201</code> Created: {record}" in body
     assert "code <code>invalid" in body  # the 400's error codes
-    assert 'id="record-OrganisationDetail"' in reference_page
+
+
+def test_records_page_lists_the_fields_of_every_record_the_reference_links(client, reference_page):
+    records = client.get("/api/v1/docs/records/").content.decode()
+
+    for name in set(re.findall(r'href="/api/v1/docs/records/#record-(\w+)"', reference_page)):
+        assert f'<section id="record-{name}" class="api-record"' in records
+    detail = records.split('id="record-OrganisationDetail"', 1)[1].split("</section>", 1)[0]
+    assert "<dt><code>slug</code>" in detail
+    assert "<script" not in records
 
 
 def test_a_list_shows_enum_values_formats_and_its_answer(reference_page):
@@ -137,7 +146,7 @@ def test_guide_renders_the_schemas_description_and_links_to_operations(client):
     assert '<h2 id="section-keeping-a-copy-in-sync">Keeping a copy in sync</h2>' in page
     assert '<a href="#section-keeping-a-copy-in-sync">' in page  # its contents
     assert '<a href="/api/v1/docs/#agreements_list"><code>GET /api/v1/agreements/' in page
-    assert f'href="{reverse("api:docs")}"' in page
+    assert '<a href="/api/v1/docs/">The reference: every operation</a>' in page
 
 
 def test_console_serves_swagger_ui_with_a_way_back(client):
@@ -152,7 +161,10 @@ def test_console_serves_swagger_ui_with_a_way_back(client):
     assert "/api/v1/schema/" in script.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/docs/guide/", "/api/v1/docs/console/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/docs/", "/api/v1/docs/guide/", "/api/v1/docs/records/", "/api/v1/docs/console/"],
+)
 def test_hostile_query_strings_never_fail(client, url):
     for value in CORPUS:
         for name in ("q", "script", "lang", "format", "page"):
