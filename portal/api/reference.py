@@ -91,6 +91,7 @@ class Operation:
     example_path: str
     example_response: str
     example_status: str
+    common_errors: list[str] = field(default_factory=list)  # statuses told once, above
 
 
 @dataclass
@@ -123,6 +124,7 @@ class Reference:
     guide_sections: list[tuple[str, str]]
     security: Any
     tags: list[Tag]
+    common_errors: list[Response]
     records: list[Record]
     error_example: str
     validation_example: str
@@ -474,6 +476,7 @@ def reference() -> Reference:
             if str(operation.description) == shared:
                 operation.description = ""
         tags.append(Tag(name=name, description=shared, operations=operations))
+    common_errors = share_common_errors([op for tag in tags for op in tag.operations])
     records = []
     seen: set[str] = set()
     pending = list(reader.records)
@@ -495,10 +498,33 @@ def reference() -> Reference:
         guide_sections=sections,
         security=security,
         tags=tags,
+        common_errors=common_errors,
         records=sorted(records, key=lambda record: record.name),
         error_example=error_example(document),
         validation_example=json.dumps(VALIDATION_EXAMPLE, indent=2),
     )
+
+
+def meaning_of(response: Response) -> tuple:
+    return (response.meaning, response.error_types, response.error_codes, response.error_fields)
+
+
+def share_common_errors(operations: list[Operation]) -> list[Response]:
+    """Errors every operation answers alike (a 401, a 429…): described once, named in each."""
+    seen: dict[str, Response] = {}
+    varied = {"400"}  # a 400 names the operation's own fields
+    for operation in operations:
+        for response in operation.responses:
+            if not response.is_error or response.status in varied:
+                continue
+            first = seen.setdefault(response.status, response)
+            if meaning_of(first) != meaning_of(response):
+                varied.add(response.status)
+    common = {status: response for status, response in seen.items() if status not in varied}
+    for operation in operations:
+        operation.common_errors = [r.status for r in operation.responses if r.status in common]
+        operation.responses = [r for r in operation.responses if r.status not in common]
+    return sorted(common.values(), key=lambda response: response.status)
 
 
 # The shape of a 400 (drf-standardized-errors), as `?topic=energy` answers it.

@@ -51,11 +51,21 @@ def test_every_operation_appears_with_its_parameters_responses_and_an_example(re
                 operation["operationId"],
                 parameter["name"],
             )
+        shared = re.search(r'<li><code>([\d, ]+)</code> <a href="#errors">', body)
+        told_above = shared[1].split(", ") if shared else []
         for status in operation["responses"]:
-            assert f"<li><code>{status}</code>" in body
+            assert f"<li><code>{status}</code>" in body or status in told_above, status
         assert '<pre class="api-example"><code>curl -s' in body
         seen += 1
     assert seen == 42
+
+
+def test_errors_alike_everywhere_are_described_once(reference_page):
+    errors = reference_page.split('<h3 id="errors">', 1)[1].split("</ul>", 1)[0]
+
+    assert "<li><code>429</code> Too Many Requests" in errors
+    assert "code <code>throttled</code>" in errors
+    assert "<li><code>400</code>" not in errors  # each operation's 400 names its own fields
 
 
 def test_table_of_contents_links_every_operation_by_tag(reference_page):
