@@ -4,7 +4,7 @@ Each app lists its endpoints in `<app>/api/views.py` as ROUTES: (prefix, viewset
 """
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
@@ -16,6 +16,12 @@ from portal.api.downloads.views import URLS as DOWNLOAD_URLS
 from portal.api.members.views import ROUTES as MEMBER_ROUTES
 from portal.api.sync.views import ROUTES as SYNC_ROUTES
 from portal.api.webhooks.views import ROUTES as WEBHOOK_ROUTES
+from portal.views.api_docs import (
+    ApiConsoleView,
+    ApiGuideView,
+    ApiRecordsView,
+    ApiReferenceView,
+)
 
 
 class PortalRouter(routers.DefaultRouter):
@@ -49,7 +55,10 @@ for prefix, viewset, basename in (
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", ApiReferenceView.as_view(), name="docs"),
+    path("docs/guide/", ApiGuideView.as_view(), name="docs-guide"),
+    path("docs/records/", ApiRecordsView.as_view(), name="docs-records"),
+    path("docs/console/", ApiConsoleView.as_view(), name="docs-console"),
     *DOWNLOAD_URLS,
     path("", include(router.urls)),
     re_path(r"^.*$", NotFoundView.as_view()),

@@ -436,7 +436,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # The docs page's assets are named in templates/drf_spectacular/swagger_ui.html.
+    # The console's assets are named in templates/drf_spectacular/swagger_ui.html. No deep links:
+    # Swagger UI puts them inside each operation's button (a link in a button is unusable).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # drf-standardized-errors' error enums, named once (its documented setup).
     "ENUM_NAME_OVERRIDES": {
         name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
