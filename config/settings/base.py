@@ -239,10 +239,18 @@ if env("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the dependency tags besides the answers: at Django's default of 300 entries,
+    # a few saves would push the cached menu and pages out.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
-# How long an anonymous page or API answer is kept; any change to a record drops them all at
-# once. PAGE_CACHE=off (or 0 seconds) turns the cache off.
+# How long an anonymous page or API answer is kept at most; a change drops at once the ones
+# that show what it changed (core/dependencies.py). PAGE_CACHE=off (or 0 seconds) turns the
+# cache off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300")) if env_bool("PAGE_CACHE", True) else 0
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -28,7 +28,12 @@ PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sciparks-test-private-"))  # 
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sciparks-test-media-"))  # noqa: F405
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 
 # One test database per test process, so that two runs against one PostgreSQL server
 # (two CI jobs, or a developer and CI) never drop each other's database.
