@@ -123,4 +123,4 @@ restore: install
 # Load test: gunicorn against the local PostgreSQL with the scale-10 dataset, driven by wrk.
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
-	$(BIN)/python bench/run.py $(if $(CACHE),--cache $(CACHE),)
+	$(BIN)/python bench/run.py $(if $(CACHE),--cache $(CACHE),) $(if $(SCALE),--scale $(SCALE),)
