@@ -72,6 +72,8 @@ class RowWriter:
     def close(self) -> None:
         """Put back the foreign keys and indexes set aside: indexes first, so that the
         foreign keys' validating joins can use them."""
+        if not self.set_aside:
+            return
         with self.connection.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for statement in self.set_aside:
