@@ -28,12 +28,16 @@ PLAIN = frozenset(
 )
 
 
+def copies(connection: BaseDatabaseWrapper) -> bool:
+    return connection.vendor == "postgresql"
+
+
 class RowWriter:
     """Writes (model, rows) batches; `close()` once all are written, in the same transaction."""
 
     def __init__(self, connection: BaseDatabaseWrapper, models_: Iterable[type[models.Model]]):
         self.connection = connection
-        self.copying = connection.vendor == "postgresql"
+        self.copying = copies(connection)
         self.set_aside: list[str] = []  # the statements that put back what was set aside
         if self.copying:
             self._set_aside([model._meta.db_table for model in models_])
