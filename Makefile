@@ -126,7 +126,8 @@ restore: install
 # Load test: gunicorn against the local PostgreSQL with the scale-10 dataset, driven by wrk.
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
-	$(BIN)/python bench/run.py $(if $(CACHE),--cache $(CACHE),) $(if $(filter live,$(MODE)),--live,)
+	$(BIN)/python bench/run.py $(if $(CACHE),--cache $(CACHE),) $(if $(SCALE),--scale $(SCALE),) \
+		$(if $(filter live,$(MODE)),--live,)
 
 # The Nu HTML checker (Java) and Lighthouse (Chromium) from the npm registry, pinned in
 # audit/package-lock.json; vnu-jar's own Java download is skipped (--ignore-scripts).

@@ -68,16 +68,16 @@ def links(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     `agreements` (an agreement a later one of them renews, even through renewals left out,
     is left out)."""
     renews = Agreement.Relation.RENEWS
+    later = Agreement.objects.filter(relation=renews, pk__in=agreements.values("pk"))
+    linking = agreements.exclude(relation=Agreement.Relation.AMENDS)
+    # One EXISTS per distance, not one over their OR: each is then a hashed anti-join, where
+    # the OR was a nested loop over every pair of agreements.
     step, through = "follows", Q()
-    renewing = Q()
     for _apart in range(RENEWALS_APART):
-        renewing |= through & Q(**{step: OuterRef("pk")})
+        linking = linking.exclude(Exists(later.filter(through, **{step: OuterRef("pk")})))
         through &= Q(**{f"{step}__relation": renews})
         step = f"{step}__follows"
-    renewed_later = Agreement.objects.filter(
-        renewing, relation=renews, pk__in=agreements.values("pk")
-    )
-    return agreements.exclude(relation=Agreement.Relation.AMENDS).exclude(Exists(renewed_later))
+    return linking
 
 
 def cooperation_network(agreements: QuerySet[Agreement], *, limit: int) -> Network:

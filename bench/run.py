@@ -38,6 +38,7 @@ from bench.report import (
 )
 from bench.services import (
     Services,
+    bench_database_url,
     bench_env,
     ensure_matplotlib,
     ensure_wrk,
@@ -80,7 +81,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="auto: the generated dataset when manage.py generate_dataset exists, else the demo",
     )
     parser.add_argument(
-        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="default: sciparks_bench at scale 10, sciparks_bench_<scale> at any other",
     )
     parser.add_argument(
         "--redis-url",
@@ -103,6 +106,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     live.add_argument("--live-warmup", type=int, default=60, help="seconds, unmeasured")
     live.add_argument("--live-duration", type=int, default=60, help="seconds per phase")
     args = parser.parse_args(argv)
+    args.database_url = args.database_url or bench_database_url(DEFAULT_DATABASE_URL, args.scale)
     if args.live and args.cache != "on":
         parser.error("the live mode measures the cache: --cache on")
     return args

@@ -153,6 +153,12 @@ def prepare_database(args: argparse.Namespace, env: dict) -> dict:
     return {"kind": "generated", **wanted, "reused": False, "generated_in_s": seconds}
 
 
+def bench_database_url(url: str, scale: int) -> str:
+    """The bench database of this scale: each scale keeps its own, so that moving between
+    them does not generate a dataset again."""
+    return url if scale == 10 else f"{url}_{scale}"
+
+
 def database_comment(url: str, name: str) -> dict:
     """What the bench wrote in the database's comment after generating the dataset."""
     import psycopg

@@ -269,3 +269,41 @@ def test_generate_dataset_dates_do_not_depend_on_today(dataset):
     stamps = Organisation.objects.values_list("created", "modified")
     assert {created.date() for created, _modified in stamps} == {AS_OF}
     assert all(created == modified for created, modified in stamps)
+
+
+def catalog(connection) -> list[tuple]:
+    """The constraints and indexes of the dataset's tables: (table, name, kind, columns).
+
+    Not their text: PostgreSQL may word a partial index's condition differently once rebuilt.
+    """
+    tables = [model._meta.db_table for model in dataset_models(history=False)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, contype::text, conkey::text"
+            " FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])"
+            " UNION ALL SELECT indrelid::regclass::text, indexrelid::regclass::text,"
+            " CASE WHEN indisunique THEN 'unique index' ELSE 'index' END, indkey::text"
+            " FROM pg_index WHERE indrelid = ANY(%s::regclass[])"
+            " ORDER BY 1, 2, 3",
+            [tables, tables],
+        )
+        return cursor.fetchall()
+
+
+def test_generate_dataset_copies_the_rows_bulk_create_writes_on_postgresql(monkeypatch):
+    from django.db import connection
+
+    from ops.dataset import writing
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    before = catalog(connection)
+    generate_dataset(scale=0.01, seed=3)
+    copied = digest()
+    assert catalog(connection) == before  # foreign keys and indexes put back as they were
+    assert len(before) > 50
+
+    monkeypatch.setattr(writing, "copies", lambda connection: False)
+    generate_dataset(scale=0.01, seed=3, replace=True)
+
+    assert digest() == copied

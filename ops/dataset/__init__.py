@@ -1,16 +1,12 @@
 """A synthetic dataset of any size for measuring the portal at scale: `manage.py generate_dataset`.
 
-Rows are inserted with `bulk_create`, so neither `save()` nor its signals run: no history is
-recorded for them (django-simple-history writes on save), and the "records changed" clock is
-moved once at the end instead.
+Rows are inserted with COPY on PostgreSQL and `bulk_create` elsewhere (see `writing`), so
+neither `save()` nor its signals run: no history is recorded for them (django-simple-history
+writes on save), and the "records changed" clock is moved once at the end instead.
 """
 
-import threading
 from collections import Counter
-from collections.abc import Iterator
 from contextlib import closing
-from queue import Full, Queue
-from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -22,11 +18,9 @@ from core.models import Tombstone
 
 from .builder import DatasetBuilder
 from .rows import AS_OF, MIN_SCALE, Sizes
+from .writing import RowWriter
 
 __all__ = ["AS_OF", "MIN_SCALE", "DatasetExists", "Sizes", "dataset_models", "generate_dataset"]
-
-BATCH_SIZE = 2_000
-T = TypeVar("T")
 
 
 class DatasetExists(Exception):
@@ -70,10 +64,12 @@ def generate_dataset(
             raise DatasetExists(held)
         if held:
             clear_records(using)
-        with closing(built_ahead(builder.batches())) as batches:
+        writer = RowWriter(connections[using], dataset_models(history=False))
+        with closing(writer.batches(builder.batches)) as batches:
             for model, rows in batches:
-                model.objects.using(using).bulk_create(rows, batch_size=BATCH_SIZE)
+                writer.write(model, rows)
                 counts[model._meta.label] += len(rows)
+        writer.close()
         reset_sequences(using)
     refresh_statistics(using)
     records_changed()
@@ -97,51 +93,6 @@ def refresh_statistics(using: str) -> None:
         cursor.execute(
             "VACUUM (ANALYZE) " + ", ".join(connection.ops.quote_name(table) for table in tables)
         )
-
-
-def built_ahead(items: Iterator[T], depth: int = 4) -> Iterator[T]:
-    """The items, computed by a second thread while this one uses the previous ones.
-
-    Building rows is pure Python and inserting them mostly waits for the database (without
-    the GIL), so the two overlap: at scale 10 this saves about a quarter of the time.
-    """
-    queue: Queue = Queue(maxsize=depth)
-    stop, done = threading.Event(), object()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                queue.put(item, timeout=0.1)
-                return True
-            except Full:
-                pass
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put(item):
-                    return
-        except BaseException as error:  # handed to the consumer, raised there
-            put(_Failed(error))
-        else:
-            put(done)
-
-    thread = threading.Thread(target=produce, name="dataset-builder", daemon=True)
-    thread.start()
-    try:
-        while (item := queue.get()) is not done:
-            if isinstance(item, _Failed):
-                raise item.error
-            yield item
-    finally:
-        stop.set()
-        thread.join()
-
-
-class _Failed:
-    def __init__(self, error: BaseException):
-        self.error = error
 
 
 def records_held(using: str) -> dict[str, int]:
