@@ -108,7 +108,7 @@ class OrganisationSerializer(PortalSerializer):
     country_name = serializers.CharField(source="country.name", read_only=True)
     logo = ImageField(help_text=_("Uploaded by staff in the admin."))
     division = ReferenceField("api:division-detail", read_only=True, allow_null=True)
-    topics = ReferenceField("api:topic-detail", many=True, read_only=True)
+    topics = ReferenceField("api:topic-detail", source="topic_list", many=True, read_only=True)
     is_member = serializers.SerializerMethodField(help_text=_("A member of the association today."))
     membership = CurrentMembershipSerializer(
         source="*",
