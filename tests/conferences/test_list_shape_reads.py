@@ -6,6 +6,7 @@ from django.utils import translation
 from conferences.models import Conference, Session
 from conferences.templatetags.conference_tags import edition_label
 from members.models import Organisation
+from portal.api.members.serializers import CountryNameField
 from tests.factories import (
     ConferenceFactory,
     ConferenceHostFactory,
@@ -57,3 +58,12 @@ def test_edition_label_ordinals(edition, label):
         first, again = edition_label(conference), edition_label(conference)
 
     assert first == again == f"{label} World Conference"
+
+
+def test_country_name_is_the_countrys_name_or_empty():
+    field = CountryNameField("country")
+
+    with translation.override("en-gb"):
+        names = [field.to_representation(Organisation(country=code).country) for code in ("FR", "")]
+
+    assert names == ["France", ""]

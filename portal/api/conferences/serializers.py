@@ -33,6 +33,7 @@ from core.rest.serializers import (
 )
 from members.models import Division, Organisation, Person, Topic
 from portal.api.members.serializers import (
+    CountryNameField,
     division_expansion,
     topics_expansion,
 )
@@ -78,7 +79,7 @@ def load_hosts(conferences):
 class ConferenceSerializer(PortalSerializer):
     """A conference as lists show it. Reads what `Conference.objects.for_api()` loads."""
 
-    country_name = serializers.CharField(source="country.name", read_only=True)
+    country_name = CountryNameField("country")
     division = ReferenceField("api:division-detail", read_only=True, allow_null=True)
     hosts = ConferenceHostSerializer(
         source="host_list",
