@@ -70,10 +70,15 @@ class ConferenceQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("sessions", sessions))
 
     def for_api(self) -> "ConferenceQuerySet":
-        """What the API's conference shape needs: division, hosts in order, topics."""
+        """What the API's list shape needs: division, hosts in order (`host_list`), topics
+        (`topic_list`). Lists, not managers: Django then builds no QuerySet per row."""
         return self.select_related("division").prefetch_related(
-            Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
-            "topics",
+            Prefetch(
+                "host_links",
+                ConferenceHost.objects.select_related("organisation"),
+                to_attr="host_list",
+            ),
+            Prefetch("topics", Topic.objects.all(), to_attr="topic_list"),
         )
 
     def for_detail(self) -> "ConferenceQuerySet":
@@ -89,12 +94,15 @@ class ConferenceQuerySet(models.QuerySet):
         return self.in_full(sessions=sessions)
 
     def in_full(self, *, sessions: SessionQuerySet) -> "ConferenceQuerySet":
-        """for_api() with the editions around it, the organisations taking part, the
+        """One conference in full: division, hosts in order and topics (read through their
+        managers, as pages do), the editions around it, the organisations taking part, the
         programme (`sessions` says what each session brings along) and the outcomes."""
         return (
-            self.for_api()
+            self.select_related("division")
             .with_editions()
             .prefetch_related(
+                Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
+                "topics",
                 Prefetch(
                     "participating_organisations",
                     Organisation.objects.order_by("name", "pk"),

@@ -34,9 +34,14 @@ class SessionQuerySet(models.QuerySet):
     def for_api(self) -> "SessionQuerySet":
         """What the API's session shape (and its calendar) needs."""
         return self.select_related("conference").prefetch_related(
-            "topics",
+            Prefetch("topics", Topic.objects.all(), to_attr="topic_list"),
+            # Through the manager: the calendar reads the speakers so too.
             Prefetch("appearances", Appearance.objects.select_related("person")),
-            Prefetch("organisations_visited", Organisation.objects.order_by("name", "pk")),
+            Prefetch(
+                "organisations_visited",
+                Organisation.objects.order_by("name", "pk"),
+                to_attr="visited_list",
+            ),
         )
 
     def for_page(self) -> "SessionQuerySet":

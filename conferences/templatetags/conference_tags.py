@@ -1,9 +1,11 @@
 """Filters that say when and what a conference is, the same way on every page and feed."""
 
 import datetime
+from functools import lru_cache
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import ordinal
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, Session
@@ -20,12 +22,19 @@ def date_range(conference: Conference) -> str:
     return date_range_text(conference.start_date, conference.end_date, conference.date_precision)
 
 
+@lru_cache(maxsize=1024)
+def _ordinal(number: int, language: str | None) -> str:
+    """humanize's ordinal, built once per number and language (it asks gettext for the
+    language's ten endings on every call)."""
+    return ordinal(number)
+
+
 @register.filter
 def edition_label(conference: Conference) -> str:
     """ "42nd World Conference"; the kind alone when the edition is not numbered."""
     if not conference.edition:
         return conference.get_kind_display()
-    number = ordinal(conference.edition)
+    number = _ordinal(conference.edition, get_language())
     if conference.kind == Conference.Kind.WORLD:
         return _("%(ordinal)s World Conference") % {"ordinal": number}
     if conference.kind == Conference.Kind.DIVISION and conference.division:

@@ -10,6 +10,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
 )
@@ -67,8 +68,13 @@ class OrganisationQuerySet(models.QuerySet):
         return self.current_members().for_cards()
 
     def for_api(self) -> "OrganisationQuerySet":
-        """What the API's organisation shape reads, wherever it appears (lists, expansions)."""
-        return self.select_related("division").prefetch_related("topics").with_membership()
+        """What the API's organisation shape reads, wherever it appears (lists, expansions);
+        its topics as the list `topic_list`."""
+        return (
+            self.select_related("division")
+            .prefetch_related(Prefetch("topics", Topic.objects.all(), to_attr="topic_list"))
+            .with_membership()
+        )
 
 
 class Organisation(ConstraintErrorFields, TimeStampedModel):

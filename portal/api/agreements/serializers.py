@@ -22,7 +22,7 @@ from core.rest.serializers import (
     service_errors,
 )
 from members.models import Organisation, Topic
-from portal.api.members.serializers import topics_expansion
+from portal.api.members.serializers import CountryNameField, topics_expansion
 
 
 @extend_schema_field({"type": "string", "pattern": "^([A-Z]{2})?$"})
@@ -245,7 +245,7 @@ class AgreementSerializer(PortalSerializer):
         read_only=True,
         help_text=gettext_lazy("ISO 3166 code, or empty."),
     )
-    signed_country_name = serializers.CharField(source="signed_country.name", read_only=True)
+    signed_country_name = CountryNameField("signed_country")
     signed_at_conference = ReferenceField(
         "api:conference-detail", label_attribute="title", read_only=True, allow_null=True
     )

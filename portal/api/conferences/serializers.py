@@ -33,6 +33,7 @@ from core.rest.serializers import (
 )
 from members.models import Division, Organisation, Person, Topic
 from portal.api.members.serializers import (
+    CountryNameField,
     division_expansion,
     topics_expansion,
 )
@@ -78,15 +79,15 @@ def load_hosts(conferences):
 class ConferenceSerializer(PortalSerializer):
     """A conference as lists show it. Reads what `Conference.objects.for_api()` loads."""
 
-    country_name = serializers.CharField(source="country.name", read_only=True)
+    country_name = CountryNameField("country")
     division = ReferenceField("api:division-detail", read_only=True, allow_null=True)
     hosts = ConferenceHostSerializer(
-        source="host_links",
+        source="host_list",
         many=True,
         read_only=True,
         help_text=_("Host organisations in the organisers' order, with their role."),
     )
-    topics = ReferenceField("api:topic-detail", many=True, read_only=True)
+    topics = ReferenceField("api:topic-detail", source="topic_list", many=True, read_only=True)
     # Not a URI when empty, so not described as one.
     website = serializers.CharField(
         read_only=True, help_text=_("The conference's own website; empty when there is none.")
@@ -248,6 +249,14 @@ class EditionField(serializers.Field):
 class ConferenceDetailSerializer(ConferenceSerializer):
     """The whole conference. Reads what `Conference.objects.for_api_detail()` loads."""
 
+    # One record: its hosts and topics are read through their managers, as its page does.
+    hosts = ConferenceHostSerializer(
+        source="host_links",
+        many=True,
+        read_only=True,
+        help_text=_("Host organisations in the organisers' order, with their role."),
+    )
+    topics = ReferenceField("api:topic-detail", many=True, read_only=True)
     participating_organisations = ReferenceField(
         "api:organisation-detail",
         source="participants",
@@ -390,9 +399,11 @@ class SessionSerializer(PortalSerializer):
         allow_null=True,
         help_text=_("In the conference's time zone; null when no end time is announced."),
     )
-    topics = ReferenceField("api:topic-detail", many=True, read_only=True)
+    topics = ReferenceField("api:topic-detail", source="topic_list", many=True, read_only=True)
     speakers = SessionSpeakerSerializer(source="appearances", many=True, read_only=True)
-    organisations_visited = ReferenceField("api:organisation-detail", many=True, read_only=True)
+    organisations_visited = ReferenceField(
+        "api:organisation-detail", source="visited_list", many=True, read_only=True
+    )
     url = api_url("api:session-detail", lookup="pk")
     web_url = WebUrlField()
 

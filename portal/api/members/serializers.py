@@ -1,4 +1,8 @@
+from functools import lru_cache
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
 from rest_framework import serializers
 
 from conferences.models import Appearance
@@ -16,6 +20,22 @@ from core.rest.serializers import (
 from members.models import Division, Membership, Office, Organisation, Person, Topic
 from members.services import create_organisation, create_person, update_organisation, update_person
 from portal import selectors
+
+
+@lru_cache(maxsize=2048)
+def _country_name(code: str, language: str | None) -> str:
+    return str(Country(code=code).name)
+
+
+class CountryNameField(serializers.CharField):
+    """The name of the country in `source` (a country field), in the active language; looked
+    up once per code and language, where django-countries translates it on every read."""
+
+    def __init__(self, source: str, **kwargs):
+        super().__init__(source=source, read_only=True, **kwargs)
+
+    def to_representation(self, country) -> str:
+        return _country_name(country.code or "", get_language())
 
 
 def division_expansion(help_text: str) -> Expansion:
@@ -105,10 +125,10 @@ class CurrentMembershipSerializer(serializers.Serializer):
 class OrganisationSerializer(PortalSerializer):
     """An organisation, member or not. Reads what `Organisation.objects.for_api()` loads."""
 
-    country_name = serializers.CharField(source="country.name", read_only=True)
+    country_name = CountryNameField("country")
     logo = ImageField(help_text=_("Uploaded by staff in the admin."))
     division = ReferenceField("api:division-detail", read_only=True, allow_null=True)
-    topics = ReferenceField("api:topic-detail", many=True, read_only=True)
+    topics = ReferenceField("api:topic-detail", source="topic_list", many=True, read_only=True)
     is_member = serializers.SerializerMethodField(help_text=_("A member of the association today."))
     membership = CurrentMembershipSerializer(
         source="*",
