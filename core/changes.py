@@ -24,19 +24,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import dependencies
-from .cache import on_recovery, safe_add, safe_get, safe_set_many, warn_once
+from .cache import on_recovery, safe_add, safe_get, safe_set, safe_set_tags, warn_once
 
 CLOCK_KEY = "portal:records-changed-at"
 
 
 def move_clock(tags=frozenset(), *, everything: bool = False) -> bool:
-    """Move the clock and `tags` (every answer's, when `everything`) in one write."""
-    values = {CLOCK_KEY: timezone.now().timestamp()}
+    """Move the clock, then `tags` (every answer's, when `everything`).
+
+    In that order: an answer is kept only if the clock did not move while it was made, and
+    its tags are read before the clock (core/page_cache.py), so that a tag read after it
+    moved always comes with a clock that moved too.
+    """
+    moved = safe_set(CLOCK_KEY, timezone.now().timestamp(), None)
     version = dependencies.new_version()
-    values.update(dict.fromkeys(tags, version))
+    values = dict.fromkeys(tags, version)
     if everything:
         values[dependencies.EPOCH_KEY] = version
-    return safe_set_many(values, None)
+    return safe_set_tags(values) and moved
 
 
 def records_changed(**kwargs) -> None:

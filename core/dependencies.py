@@ -106,6 +106,26 @@ def record_tag(model: type[models.Model], pk: object) -> str:
     return f"{PREFIX}{model._meta.label_lower}:{pk}"
 
 
+# Of one model, more records than this in one answer are counted as the whole kind: a
+# programme of 300 items would otherwise be checked against a thousand tags on every hit.
+RECORDS_PER_KIND = 40
+
+
+def bounded(tags) -> set[str]:
+    """`tags`, with the records of a model that has too many of them replaced by its kind."""
+    by_kind: dict[str, list[str]] = {}
+    kept = set()
+    for tag in tags:
+        kind, separator, _pk = tag.rpartition(":")
+        if separator and kind.startswith(PREFIX) and kind.count(":") == 1:
+            by_kind.setdefault(kind, []).append(tag)
+        else:
+            kept.add(tag)
+    for kind, records in by_kind.items():
+        kept.update([kind] if len(records) > RECORDS_PER_KIND else records)
+    return kept
+
+
 def new_version() -> str:
     return uuid.uuid4().hex[:16]
 

@@ -42,7 +42,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
 from . import dependencies
-from .cache import cache_is_down, safe_add_many, safe_get_many, safe_set
+from .cache import (
+    cache_is_down,
+    safe_add_tags,
+    safe_get,
+    safe_get_many,
+    safe_get_tags,
+    safe_set,
+)
 from .changes import CLOCK_KEY, records_changed_at
 
 # The API caches its own answers, after checking access, rate limits and parameters.
@@ -153,9 +160,9 @@ def lookup(request: HttpRequest, variant: str = "") -> tuple[HttpResponse | None
 
 
 def is_current(versions: dict, clock: float) -> bool:
-    others = [tag for tag in versions if tag != CLOCK_KEY]
-    current = safe_get_many(others) if others else {}
-    current[CLOCK_KEY] = clock
+    if CLOCK_KEY in versions:
+        return versions[CLOCK_KEY] == clock
+    current = safe_get_tags(versions)
     return all(current.get(tag) == version for tag, version in versions.items())
 
 
@@ -195,18 +202,18 @@ def store_response(slot: Slot | None, response: HttpResponse, request: HttpReque
 def versions_of(slot: Slot) -> dict | None:
     """The versions of the tags the answer depends on, as they are now; None when a change
     was saved while it was made (it may show the rows from before)."""
-    if slot.collection.is_precise:
-        tags = {*slot.collection.tags, dependencies.EPOCH_KEY}
-    else:
-        tags = {CLOCK_KEY}
-    current = safe_get_many({*tags, CLOCK_KEY})
-    if current.get(CLOCK_KEY) != slot.clock:
+    if not slot.collection.is_precise:
+        return {CLOCK_KEY: slot.clock} if safe_get(CLOCK_KEY) == slot.clock else None
+    tags = {*dependencies.bounded(slot.collection.tags), dependencies.EPOCH_KEY}
+    # The tags first, then the clock: the reverse of a change's order (core/changes.py).
+    current = safe_get_tags(tags)
+    if safe_get(CLOCK_KEY) != slot.clock:
         return None
     missing = tags - current.keys()
     if missing:
         # Never moved (or forgotten): given a version now, unless a change just gave it one.
         version = dependencies.new_version()
-        if not all(safe_add_many(dict.fromkeys(missing, version)).values()):
+        if not all(safe_add_tags(dict.fromkeys(missing, version)).values()):
             return None
         current.update(dict.fromkeys(missing, version))
     return {tag: current[tag] for tag in tags}

@@ -311,9 +311,25 @@ def test_record_pages_keep_their_own_dependencies_in_redis(redis_cache, client):
 
 
 def test_tags_are_added_only_where_none_is_held(redis_cache):
-    cache.set("dep:held", "old", None)
+    safe.safe_set_tags({"dep:held": "old"})
 
-    kept = safe.safe_add_many({"dep:held": "new", "dep:fresh": "new"})
+    kept = safe.safe_add_tags({"dep:held": "new", "dep:fresh": "new"})
 
     assert kept == {"dep:held": False, "dep:fresh": True}
-    assert cache.get_many(["dep:held", "dep:fresh"]) == {"dep:held": "old", "dep:fresh": "new"}
+    assert safe.safe_get_tags(["dep:held", "dep:fresh", "dep:none"]) == {
+        "dep:held": "old",
+        "dep:fresh": "new",
+    }
+
+
+def test_a_large_programme_depends_on_kinds_not_on_a_thousand_records():
+    from core import dependencies
+
+    tags = {f"dep:conferences.session:{pk}" for pk in range(300)}
+    tags |= {"dep:conferences.conference:1", "dep:conferences.series:world:None"}
+
+    assert dependencies.bounded(tags) == {
+        "dep:conferences.session",
+        "dep:conferences.conference:1",
+        "dep:conferences.series:world:None",
+    }
