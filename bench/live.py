@@ -144,9 +144,13 @@ class Writer(threading.Thread):
             return outcome
         outcome["write_ms"] = round(1000 * (time.perf_counter() - began), 1)
         record["value"] = value
-        with urllib.request.urlopen(self.base_url + record["page"], timeout=10) as page:
-            shown = page.read().decode(errors="replace")
-            outcome["page_cache"] = page.headers.get("X-Cache", "")
+        try:
+            with urllib.request.urlopen(self.base_url + record["page"], timeout=10) as page:
+                shown = page.read().decode(errors="replace")
+                outcome["page_cache"] = page.headers.get("X-Cache", "")
+        except (urllib.error.HTTPError, OSError) as error:
+            outcome["page_error"] = str(error)
+            shown = ""
         outcome["visible_at_once"] = value.replace("&", "&amp;") in shown
         return outcome
 

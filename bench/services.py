@@ -220,7 +220,10 @@ class Services:
         import redis
 
         try:
-            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+            client = redis.Redis.from_url(url, socket_connect_timeout=2)
+            client.ping()
+            # A run starts from an empty cache: nothing of an earlier run (or version) is read.
+            client.flushdb()
             return url
         except redis.RedisError:
             if not shutil.which("redis-server"):

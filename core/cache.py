@@ -148,7 +148,13 @@ def _get_tags(tags: list[str]) -> dict[str, str]:
     if redis is None:
         return cache.get_many(tags)
     found = redis._cache.get_client(None).mget([redis.make_key(tag) for tag in tags])
-    return {tag: value.decode() for tag, value in zip(tags, found, strict=True) if value}
+    # A value not written here (by another version) still reads as some version: the answers
+    # kept with it are dropped at the tag's next change, like any other.
+    return {
+        tag: value.decode(errors="replace")
+        for tag, value in zip(tags, found, strict=True)
+        if value is not None
+    }
 
 
 def _set_tags(values: dict[str, str]) -> None:

@@ -333,3 +333,14 @@ def test_a_large_programme_depends_on_kinds_not_on_a_thousand_records():
         "dep:conferences.conference:1",
         "dep:conferences.series:world:None",
     }
+
+
+def test_a_tag_written_by_another_version_is_read_not_a_500(redis_cache, client):
+    park = OrganisationFactory(name="Chiang Mai Science Park")
+    cache.set(f"dep:members.organisation:{park.pk}", 12.5, None)  # pickled, not a string
+
+    assert client.get(park.get_absolute_url())["X-Cache"] == "miss"
+    assert client.get(park.get_absolute_url())["X-Cache"] == "hit"
+    park.name = "Chiang Mai University Science Park"
+    park.save()
+    assert "Chiang Mai University" in client.get(park.get_absolute_url()).content.decode()
