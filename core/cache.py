@@ -112,6 +112,10 @@ def safe_set_many(values: dict, timeout: float | None) -> bool:
     return done is not _NOT_FOUND
 
 
+def safe_delete(key: str) -> None:
+    _call("delete", key)
+
+
 def safe_add(key: str, value: Any, timeout: float | None) -> bool:
     return bool(_call("add", key, value, timeout, default=False))
 

@@ -29,6 +29,7 @@ are built for every request (core/cache.py).
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -44,7 +45,9 @@ from django.utils.text import compress_string
 from . import dependencies
 from .cache import (
     cache_is_down,
+    safe_add,
     safe_add_tags,
+    safe_delete,
     safe_get,
     safe_get_many,
     safe_get_tags,
@@ -129,6 +132,14 @@ def sets_cookies(response: HttpResponse) -> bool:
     )
 
 
+# One request makes a missing or stale answer; the others asking for it meanwhile wait for it
+# (up to WAIT_SECONDS), then serve it if it is current: a change drops the most asked pages,
+# and five workers rebuilding one search at once took five times as long each.
+BUILD_LOCK_SECONDS = 10
+WAIT_SECONDS = 2.0
+WAIT_STEP_SECONDS = 0.025
+
+
 @dataclass
 class Slot:
     """Where an answer not found in the cache will be kept, and what it was made under."""
@@ -136,6 +147,12 @@ class Slot:
     key: str
     clock: float  # the change clock when the answer began: a change meanwhile keeps it out
     collection: dependencies.Collection
+    building: bool = False  # holds the key's build lock
+
+    def release(self) -> None:
+        if self.building:
+            self.building = False
+            safe_delete(f"{self.key}:building")
 
 
 def lookup(request: HttpRequest, variant: str = "") -> tuple[HttpResponse | None, Slot | None]:
@@ -156,7 +173,33 @@ def lookup(request: HttpRequest, variant: str = "") -> tuple[HttpResponse | None
     stored = found.get(key)
     if stored is not None and is_current(stored[0], clock):
         return cached_response(stored), None
-    return None, Slot(key, clock, dependencies.start())
+    building = safe_add(f"{key}:building", 1, BUILD_LOCK_SECONDS)
+    if not building:
+        made = made_meanwhile(key)
+        if made is not None:
+            return made, None
+        # Not made in time (or not kept: a change came meanwhile): made here as well.
+        found = safe_get_many([CLOCK_KEY])
+        clock = found.get(CLOCK_KEY, clock)
+    return None, Slot(key, clock, dependencies.start(), building=building)
+
+
+def made_meanwhile(key: str) -> HttpResponse | None:
+    """The answer another request is making, once kept and current; None if it is not kept
+    within WAIT_SECONDS or the other request gave up."""
+    waited = 0.0
+    while waited < WAIT_SECONDS:
+        time.sleep(WAIT_STEP_SECONDS)
+        waited += WAIT_STEP_SECONDS
+        found = safe_get_many([key, CLOCK_KEY, f"{key}:building"])
+        stored = found.get(key)
+        if stored is not None:
+            clock = found.get(CLOCK_KEY) or records_changed_at().timestamp()
+            if is_current(stored[0], clock):
+                return cached_response(stored)
+        if f"{key}:building" not in found:
+            return None
+    return None
 
 
 def is_current(versions: dict, clock: float) -> bool:
@@ -180,6 +223,14 @@ def store_response(slot: Slot | None, response: HttpResponse, request: HttpReque
     """Keep `response` in `slot`, compressed once when the caller takes gzip: a large
     answer compressed again on every hit cost more than building a small one."""
     dependencies.stop()
+    try:
+        return keep(slot, response, request)
+    finally:
+        if slot is not None:
+            slot.release()
+
+
+def keep(slot: Slot | None, response: HttpResponse, request: HttpRequest) -> HttpResponse:
     if slot is not None and is_cacheable_response(response):
         if callable(getattr(response, "render", None)):
             response = response.render()
@@ -236,6 +287,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        slot = None
         try:
             if not is_cacheable_request(request) or has_private_session(request):
                 return self.get_response(request)
@@ -245,3 +297,5 @@ class PageCacheMiddleware:
             return store_response(slot, self.get_response(request), request)
         finally:
             dependencies.stop()
+            if slot is not None:
+                slot.release()

@@ -273,3 +273,42 @@ def test_a_speakers_organisation_renamed_shows_on_the_conference_page(client, pa
     park.save()
 
     assert "Chiang Mai University Science Park" in visit(client, conference.get_absolute_url())[1]
+
+
+def test_a_waiting_request_serves_the_answer_made_meanwhile(client, park, monkeypatch):
+    from django.test import RequestFactory
+
+    from core import page_cache
+
+    request = RequestFactory().get(park.get_absolute_url())
+    _cached, slot = page_cache.lookup(request)
+    assert slot is not None and slot.building
+    waiting = []
+
+    def made_by_the_other(key):
+        waiting.append(key)
+        return page_cache.cached_response(({}, 200, [], b"made by the other worker"))
+
+    monkeypatch.setattr(page_cache, "made_meanwhile", made_by_the_other)
+    cached, second = page_cache.lookup(RequestFactory().get(park.get_absolute_url()))
+
+    assert second is None
+    assert cached.content == b"made by the other worker"
+    assert waiting == [slot.key]
+    slot.release()
+    _cached, third = page_cache.lookup(RequestFactory().get(park.get_absolute_url()))
+    assert third is not None and third.building
+    third.release()
+
+
+def test_waiting_ends_with_the_answer_kept_or_with_the_lock_given_up(monkeypatch):
+    from core import page_cache
+
+    monkeypatch.setattr(page_cache, "WAIT_STEP_SECONDS", 0.001)
+    cache.set("page:abc:building", 1, 10)
+    cache.set("page:abc", ({}, 200, [("Content-Type", "text/html")], b"kept"), 10)
+    assert page_cache.made_meanwhile("page:abc").content == b"kept"
+
+    cache.delete("page:abc")
+    cache.delete("page:abc:building")
+    assert page_cache.made_meanwhile("page:abc") is None
