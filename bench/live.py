@@ -14,7 +14,9 @@ a share of the ceiling, p50/p99, errors and the share of answers served from the
 """
 
 import argparse
+import datetime
 import json
+import re
 import statistics
 import subprocess
 import threading
@@ -182,7 +184,9 @@ def measure(args, wrk: str, base_url: str, env: dict, headers: dict, settle, tmp
             writer = Writer(base_url, chosen["token"], chosen["records"], args.write_every)
             writer.start()
         say(f"Measuring {name.replace('_', ' ')}: {args.live_duration} s")
+        began = time.time()
         phases[name] = run_readers(wrk, base_url, args, args.live_duration, headers, pages)
+        phases[name]["window"] = [began, time.time()]
         if writer is not None:
             writer.stop()
             phases[name]["changes"] = writer.changes
@@ -208,6 +212,61 @@ def measure(args, wrk: str, base_url: str, env: dict, headers: dict, settle, tmp
             ),
         },
     }
+
+
+# gunicorn's access log line (config/gunicorn.py): the time, the request line, the status,
+# the time taken and the page cache's answer.
+ACCESS_LINE = re.compile(
+    r'\[(?P<time>[^\]]+)\] "(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .* '
+    r"(?P<ms>\d+)ms cache=(?P<cache>\S+)$"
+)
+
+
+def page_group(path: str) -> str:
+    """What kind of page `path` is: "organisation page", "API list", "search"…"""
+    path, _, query = path.partition("?")
+    parts = [part for part in path.split("/") if part]
+    if not parts:
+        return "home"
+    if parts[0] == "api":
+        return "API list" if len(parts) <= 3 else "API record"
+    if parts[0] in ("search", "figures", "divisions", "topics"):
+        return parts[0]
+    if parts[:2] == ["agreements", "network"]:
+        return "network"
+    if len(parts) == 1:
+        return "lists" if not query else "lists, filtered or paged"
+    return {
+        "organisations": "organisation page",
+        "people": "person page",
+        "conferences": "conference page",
+        "agreements": "agreement page",
+    }.get(parts[0], "other")
+
+
+def not_served_from_cache(log: Path, window: list[float]) -> dict:
+    """Of the answers logged within `window` (seconds since the epoch): per page group, how many
+    were made rather than served from the cache, and the seconds their making took."""
+    began, ended = (datetime.datetime.fromtimestamp(int(t), tz=datetime.UTC) for t in window)
+    groups: dict[str, dict] = {}
+    with log.open(errors="replace") as lines:
+        for line in lines:
+            match = ACCESS_LINE.search(line.rstrip())
+            if not match:
+                continue
+            when = datetime.datetime.strptime(match["time"], "%d/%b/%Y:%H:%M:%S %z")
+            if not began <= when <= ended:
+                continue
+            group = groups.setdefault(
+                page_group(match["path"]), {"requests": 0, "made": 0, "made_s": 0.0}
+            )
+            group["requests"] += 1
+            if match["cache"] != "hit":
+                group["made"] += 1
+                group["made_s"] += int(match["ms"]) / 1000
+    for group in groups.values():
+        group["made_s"] = round(group["made_s"], 1)
+    return dict(sorted(groups.items(), key=lambda item: -item[1]["made_s"]))
 
 
 def check_targets(live: dict) -> list[dict]:
@@ -247,6 +306,14 @@ def print_live(live: dict) -> None:
             f"{phase['p50_ms']:>9.1f}{phase['p99_ms']:>9.1f}{phase['errors']:>9}"
             f"{phase['hit_ratio']:>7.0%}"
         )
+    breakdown = live["phases"]["readers_and_writer"].get("made_by_group")
+    if breakdown:
+        print("with the writer, answers made rather than served from the cache, by page:")
+        for group, counts in breakdown.items():
+            print(
+                f"  {group:<26}{counts['made']:>6} of {counts['requests']:>6}"
+                f"{counts['made_s']:>8.1f} s making them"
+            )
     writes = live["writes"]
     print(
         f"writes: {writes['made']} made, {writes['failed']} failed, "

@@ -11,7 +11,13 @@ import subprocess
 from pathlib import Path
 
 from bench.chart import draw_chart
-from bench.common import API_LIST_P99_MS, MIN_CEILING_RATIO, ROOT
+from bench.common import (
+    API_LIST_P99_MS,
+    MAX_SCALING_FACTOR,
+    MIN_CEILING_RATIO,
+    REFERENCE_SCALE,
+    ROOT,
+)
 
 
 def build_report(
@@ -133,6 +139,53 @@ def check_targets(report: dict) -> list[dict]:
     return targets
 
 
+def check_scaling(report: dict, reference: dict | None) -> dict | None:
+    """At a scale other than REFERENCE_SCALE: each request's median latency and query count
+    against the same request in `reference` (the latest run at REFERENCE_SCALE, same cache)."""
+    if reference is None:
+        return None
+    scale = report["conditions"]["dataset"]["scale"]
+    theirs = {row["name"]: row for row in reference["endpoints"] if not row["ceiling"]}
+    slower, other_queries, compared = [], [], []
+    for row in report["endpoints"]:
+        base = theirs.get(row["name"])
+        if row["ceiling"] or base is None:
+            continue
+        answered = row["rps"] and row["p50_ms"] and base["p50_ms"]
+        factor = row["p50_ms"] / base["p50_ms"] if answered else float("inf")
+        compared.append(
+            {
+                "name": row["name"],
+                "p50_ms": row["p50_ms"],
+                "reference_p50_ms": base["p50_ms"],
+                "factor": round(factor, 2) if answered else None,
+                "queries": row["queries"],
+                "reference_queries": base["queries"],
+            }
+        )
+        if factor > MAX_SCALING_FACTOR:
+            slower.append(f"{row['name']} " + (f"{factor:.1f}×" if answered else "no answer"))
+        if row["queries"] != base["queries"]:
+            other_queries.append(f"{row['name']} {base['queries']} → {row['queries']}")
+    return {
+        "reference": {"date": reference["date"], "commit": reference["conditions"]["git_commit"]},
+        "rows": compared,
+        "targets": [
+            {
+                "target": f"every median within {MAX_SCALING_FACTOR}× of scale "
+                f"{REFERENCE_SCALE}'s (scale {scale})",
+                "passed": not slower,
+                "misses": slower,
+            },
+            {
+                "target": f"the same SQL queries as at scale {REFERENCE_SCALE}",
+                "passed": not other_queries,
+                "misses": other_queries,
+            },
+        ],
+    }
+
+
 def print_table(report: dict) -> None:
     conditions = report["conditions"]
     dataset = conditions["dataset"]
@@ -187,7 +240,8 @@ def table_text(report: dict) -> str:
 def print_targets(report: dict) -> None:
     print()
     print(f"Targets with the cache {report['cache']}:")
-    for target in report["targets"]:
+    scaling = report.get("scaling") or {}
+    for target in [*report["targets"], *scaling.get("targets", [])]:
         verdict = "PASS" if target["passed"] else "FAIL"
         misses = f" — missed by: {', '.join(target['misses'])}" if target["misses"] else ""
         print(f"  {verdict}  {target['target']}{misses}")

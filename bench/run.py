@@ -26,10 +26,11 @@ if __package__ in (None, ""):
     # Run as a script (`python bench/run.py`): the repository root on the path, for bench.*.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH, MANAGE, PYTHON, ROOT, relative, run, say
+from bench.common import BENCH, MANAGE, PYTHON, REFERENCE_SCALE, ROOT, relative, run, say
 from bench.measure import Settler, rotations, run_wrk
 from bench.report import (
     build_report,
+    check_scaling,
     check_targets,
     notes,
     print_table,
@@ -95,7 +96,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=lambda value: {name.strip() for name in value.split(",") if name.strip()},
         help="measure only these requests (comma-separated names; the ceiling always)",
     )
-    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help=f"default: {relative(RESULTS)}, or its scale-<n> folder at another scale than "
+        f"{REFERENCE_SCALE}",
+    )
     live = parser.add_argument_group("live mode (bench/live.py)")
     live.add_argument(
         "--live", action="store_true", help="readers over many pages while a writer edits"
@@ -107,6 +113,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     live.add_argument("--live-duration", type=int, default=60, help="seconds per phase")
     args = parser.parse_args(argv)
     args.database_url = args.database_url or bench_database_url(DEFAULT_DATABASE_URL, args.scale)
+    if args.output is None:
+        args.output = RESULTS if args.scale == REFERENCE_SCALE else RESULTS / f"scale-{args.scale}"
     if args.live and args.cache != "on":
         parser.error("the live mode measures the cache: --cache on")
     return args
@@ -193,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     report["phases_s"] = phases
     report["server_log"] = server
     report["targets"] = check_targets(report)
+    if args.scale != REFERENCE_SCALE:
+        reference = RESULTS / f"latest-cache-{args.cache}.json"
+        report["scaling"] = check_scaling(
+            report, json.loads(reference.read_text()) if reference.exists() else None
+        )
     report["run_s"] = round(time.monotonic() - started, 1)
     report["notes"] = notes(report)
     print_table(report)
@@ -218,6 +231,8 @@ def live_run(args, wrk, env, services, tmp, port, started, load_before, dataset)
     report = live.measure(args, wrk, base_url, env, headers, settle, tmp)
     settle.close()
     report["server_log"] = services.stop_gunicorn()
+    for phase in report["phases"].values():
+        phase["made_by_group"] = live.not_served_from_cache(log, phase["window"])
     report["date"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     report["conditions"] = {
         "git_commit": command_output(["git", "rev-parse", "HEAD"]).strip(),

@@ -20,6 +20,12 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 # Logs to stdout/stderr, for the process manager or container runtime to collect.
 accesslog = "-"
+# Gunicorn's usual line, then the time taken (ms) and whether the page cache answered
+# (X-Cache: hit, miss, or "-" when the answer was made for the caller alone).
+access_log_format = os.environ.get(
+    "GUNICORN_ACCESS_LOG_FORMAT",
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms cache=%({x-cache}o)s',
+)
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The proxy's address, whose X-Forwarded-* headers gunicorn may trust.

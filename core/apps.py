@@ -11,8 +11,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models import signals
 
-        from . import dependencies
+        from . import dependencies, i18n
         from .changes import records_changed
+
+        i18n.install()
 
         for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
             signal.connect(records_changed, dispatch_uid=f"records-changed-{signal!r}")
