@@ -120,6 +120,15 @@ def safe_add(key: str, value: Any, timeout: float | None) -> bool:
     return bool(_call("add", key, value, timeout, default=False))
 
 
+def safe_incr(key: str) -> int | None:
+    """The key's number plus one, stored (atomically with Redis); None when the cache does
+    not answer or holds no number under the key."""
+    try:
+        return _call("incr", key, default=None)
+    except ValueError:  # the key is missing
+        return None
+
+
 # Dependency tags (core/dependencies.py): many small values read on every cache hit. With
 # Redis they are kept as plain strings and read with one MGET on the client itself: Django's
 # per-key handling (validation, pickling) cost ten times the round trip for a hundred tags.

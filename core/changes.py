@@ -24,18 +24,62 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import dependencies
-from .cache import on_recovery, safe_add, safe_get, safe_set, safe_set_tags, warn_once
+from .cache import (
+    on_recovery,
+    safe_add,
+    safe_get,
+    safe_get_many,
+    safe_incr,
+    safe_set,
+    safe_set_tags,
+    warn_once,
+)
 
 CLOCK_KEY = "portal:records-changed-at"
 
+# The changes of the last little while, numbered: an answer made while changes were saved may
+# still be kept when none of them touched what it depends on (core/page_cache.py). Change n
+# is kept under CHANGE_KEY % (n % CHANGES_KEPT); SEQUENCE_KEY holds the last number given.
+SEQUENCE_KEY = "portal:changes:last"
+CHANGE_KEY = "portal:changes:%d"
+CHANGES_KEPT = 256
+# How long a logged change is kept: far longer than any answer takes to make.
+CHANGE_SECONDS = 600
+
+
+def log_change(tags, *, everything: bool) -> None:
+    """Number the change and keep what it moves, before it moves anything."""
+    safe_add(SEQUENCE_KEY, 0, None)
+    number = safe_incr(SEQUENCE_KEY)
+    if number is not None:
+        entry = (number, everything, frozenset(tags))
+        safe_set(CHANGE_KEY % (number % CHANGES_KEPT), entry, CHANGE_SECONDS)
+
+
+def changes_between(first: int, last: int) -> list[tuple] | None:
+    """The changes numbered `first` to `last`; None when any of them is not known (not yet
+    logged, or already replaced by newer ones)."""
+    if last - first + 1 > CHANGES_KEPT:
+        return None
+    numbers = range(first, last + 1)
+    keys = [CHANGE_KEY % (number % CHANGES_KEPT) for number in numbers]
+    found = safe_get_many(keys)
+    entries = [found.get(key) for key in keys]
+    pairs = zip(entries, numbers, strict=True)
+    if any(entry is None or entry[0] != number for entry, number in pairs):
+        return None
+    return entries
+
 
 def move_clock(tags=frozenset(), *, everything: bool = False) -> bool:
-    """Move the clock, then `tags` (every answer's, when `everything`).
+    """Log the change, move the clock, then `tags` (every answer's, when `everything`).
 
-    In that order: an answer is kept only if the clock did not move while it was made, and
-    its tags are read before the clock (core/page_cache.py), so that a tag read after it
-    moved always comes with a clock that moved too.
+    In that order: an answer is kept only if the clock did not move while it was made (or
+    the changes logged meanwhile touched none of its tags), and its tags are read before the
+    clock (core/page_cache.py), so that a tag read after it moved always comes with a clock
+    that moved too, and a logged change.
     """
+    log_change(tags, everything=everything)
     moved = safe_set(CLOCK_KEY, timezone.now().timestamp(), None)
     version = dependencies.new_version()
     values = dict.fromkeys(tags, version)

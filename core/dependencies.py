@@ -108,7 +108,11 @@ def record_tag(model: type[models.Model], pk: object) -> str:
 
 # Of one model, more records than this in one answer are counted as the whole kind: a
 # programme of 300 items would otherwise be checked against a thousand tags on every hit.
-RECORDS_PER_KIND = 40
+# Below it, a page stays precise: a conference page loads 40-odd organisations and people,
+# and an organisation in many agreements 80 parties; counted as kinds, any change to any
+# organisation or person made them stale (a third of what was rebuilt under `make bench
+# MODE=live`). One MGET of 150 tags costs about half a millisecond.
+RECORDS_PER_KIND = 150
 
 
 def bounded(tags) -> set[str]:

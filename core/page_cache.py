@@ -53,7 +53,7 @@ from .cache import (
     safe_get_tags,
     safe_set,
 )
-from .changes import CLOCK_KEY, records_changed_at
+from .changes import CLOCK_KEY, SEQUENCE_KEY, changes_between, records_changed_at
 
 # The API caches its own answers, after checking access, rate limits and parameters.
 SKIPPED_PREFIXES = (
@@ -148,6 +148,9 @@ class Slot:
     clock: float  # the change clock when the answer began: a change meanwhile keeps it out
     collection: dependencies.Collection
     building: bool = False  # holds the key's build lock
+    # The number of the last change logged when the answer began (core/changes.py): a precise
+    # answer is kept if the changes logged since touched none of its tags.
+    sequence: int | None = None
 
     def release(self) -> None:
         if self.building:
@@ -164,7 +167,7 @@ def lookup(request: HttpRequest, variant: str = "") -> tuple[HttpResponse | None
         (request.scheme, request.get_host(), request.get_full_path(), variant, encoding)
     )
     key = f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
-    found = safe_get_many([key, CLOCK_KEY])
+    found = safe_get_many([key, CLOCK_KEY, SEQUENCE_KEY])
     if cache_is_down():
         return None, None
     clock = found.get(CLOCK_KEY)
@@ -179,9 +182,11 @@ def lookup(request: HttpRequest, variant: str = "") -> tuple[HttpResponse | None
         if made is not None:
             return made, None
         # Not made in time (or not kept: a change came meanwhile): made here as well.
-        found = safe_get_many([CLOCK_KEY])
+        found = safe_get_many([CLOCK_KEY, SEQUENCE_KEY])
         clock = found.get(CLOCK_KEY, clock)
-    return None, Slot(key, clock, dependencies.start(), building=building)
+    slot = Slot(key, clock, dependencies.start(), building=building)
+    slot.sequence = found.get(SEQUENCE_KEY)
+    return None, slot
 
 
 def made_meanwhile(key: str) -> HttpResponse | None:
@@ -258,7 +263,8 @@ def versions_of(slot: Slot) -> dict | None:
     tags = {*dependencies.bounded(slot.collection.tags), dependencies.EPOCH_KEY}
     # The tags first, then the clock: the reverse of a change's order (core/changes.py).
     current = safe_get_tags(tags)
-    if safe_get(CLOCK_KEY) != slot.clock:
+    now = safe_get_many([CLOCK_KEY, SEQUENCE_KEY])
+    if now.get(CLOCK_KEY) != slot.clock and not only_others_changed(slot, now, tags):
         return None
     missing = tags - current.keys()
     if missing:
@@ -268,6 +274,18 @@ def versions_of(slot: Slot) -> dict | None:
             return None
         current.update(dict.fromkeys(missing, version))
     return {tag: current[tag] for tag in tags}
+
+
+def only_others_changed(slot: Slot, now: dict, tags: set[str]) -> bool:
+    """Whether every change saved while the answer was made is logged, and touched none of
+    its tags: the rows it read are then those of its tags' versions read after it."""
+    last = now.get(SEQUENCE_KEY)
+    if slot.sequence is None or last is None or last <= slot.sequence:
+        return False  # the clock moved with no change logged: an older process, an outage
+    changes = changes_between(slot.sequence + 1, last)
+    if changes is None:
+        return False
+    return not any(everything or tags & moved for _number, everything, moved in changes)
 
 
 def compress(response: HttpResponse) -> None:

@@ -158,6 +158,68 @@ def test_an_answer_made_while_a_change_was_saved_is_not_kept(client, park, monke
     assert visit(client, park.get_absolute_url())[0] == "hit"
 
 
+def change_while_made(monkeypatch, change):
+    from portal.views import members
+
+    made = members.OrganisationDetailView.get_context_data
+
+    def changed_meanwhile(self, **kwargs):
+        context = made(self, **kwargs)
+        change()  # another process saved a change while this page was made
+        return context
+
+    monkeypatch.setattr(members.OrganisationDetailView, "get_context_data", changed_meanwhile)
+
+
+def test_a_page_made_while_another_record_changed_is_kept(client, park, monkeypatch):
+    someone = PersonFactory(affiliation=None)
+    change_while_made(monkeypatch, someone.save)
+    assert visit(client, park.get_absolute_url())[0] == "miss"
+    monkeypatch.undo()
+
+    assert visit(client, park.get_absolute_url())[0] == "hit"
+
+
+def test_a_page_made_while_its_record_changed_is_not_kept(client, park, monkeypatch):
+    def rename():
+        park.name = "Chiang Mai Science and Technology Park"
+        park.save()
+
+    change_while_made(monkeypatch, rename)
+    assert client.get(park.get_absolute_url()).get("X-Cache") is None
+    monkeypatch.undo()
+
+    status, html = visit(client, park.get_absolute_url())
+    assert status == "miss"
+    assert "Chiang Mai Science and Technology Park" in html
+
+
+def test_a_page_made_while_changes_went_unlogged_is_not_kept(client, park, monkeypatch):
+    from core import changes
+
+    someone = PersonFactory(affiliation=None)
+
+    def many_changes():
+        for _ in range(changes.CHANGES_KEPT + 1):  # more than the log keeps
+            someone.save()
+
+    change_while_made(monkeypatch, many_changes)
+    assert client.get(park.get_absolute_url()).get("X-Cache") is None
+
+
+def test_a_page_keeps_its_records_up_to_the_bound_then_the_kind():
+    def tags(count):
+        return {f"dep:members.person:{pk}" for pk in range(count)} | {"dep:members.topic:1"}
+
+    assert dependencies.bounded(tags(dependencies.RECORDS_PER_KIND)) == tags(
+        dependencies.RECORDS_PER_KIND
+    )
+    assert dependencies.bounded(tags(dependencies.RECORDS_PER_KIND + 1)) == {
+        "dep:members.person",
+        "dep:members.topic:1",
+    }
+
+
 def test_api_record_answers_depend_on_what_they_show(park, other):
     api = APIClient()
     url = f"/api/v1/organisations/{park.slug}/"
