@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from .changes import records_changed_at
+from . import dependencies
+from .changes import move_tags, records_changed_at
 from .models import Aggregate
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,12 @@ COMPUTERS: dict[str, Callable[[], Any]] = {}
 
 def register(key: str, compute: Callable[[], Any]) -> None:
     COMPUTERS[key] = compute
+
+
+def tag(key: str) -> str:
+    """The dependency tag of a kept count: moved each time it is stored (core/dependencies.py),
+    so that a cached page showing it is made again with the new value, and only then."""
+    return f"{dependencies.PREFIX}aggregate:{key}"
 
 
 def clock() -> float:
@@ -53,6 +61,10 @@ def store(keys: Iterable[str], *, version: float | None = None) -> dict[str, Agg
             unique_fields=["key"],
             update_fields=["payload", "version", "computed_at"],
         )
+        moved = {tag(aggregate.key) for aggregate in computed}
+        move_tags(moved)
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: move_tags(moved))
     return {aggregate.key: aggregate for aggregate in computed}
 
 
@@ -84,6 +96,12 @@ def read_many(
     for aggregate in found.values():
         # Counted before the last change: served while the worker counts it again.
         aggregate.is_lagging = aggregate.version < now_clock
+        if aggregate.is_lagging:
+            # A page kept in the cache with it is made again when the worker stores the new
+            # count, or, with no worker, once the count may no longer lag.
+            lag = (timezone.now() - aggregate.computed_at).total_seconds()
+            dependencies.expires_within(settings.AGGREGATES_MAX_LAG_SECONDS - lag)
+    dependencies.depends_on_tags(*(tag(key) for key in keys))
     return found
 
 

@@ -47,13 +47,14 @@ CHANGES_KEPT = 256
 CHANGE_SECONDS = 600
 
 
-def log_change(tags, *, everything: bool) -> None:
-    """Number the change and keep what it moves, before it moves anything."""
+def log_change(tags, *, everything: bool) -> int | None:
+    """Number the change and keep what it moves, before it moves anything: its number."""
     safe_add(SEQUENCE_KEY, 0, None)
     number = safe_incr(SEQUENCE_KEY)
     if number is not None:
         entry = (number, everything, frozenset(tags))
         safe_set(CHANGE_KEY % (number % CHANGES_KEPT), entry, CHANGE_SECONDS)
+    return number
 
 
 def changes_between(first: int, last: int) -> list[tuple] | None:
@@ -69,6 +70,17 @@ def changes_between(first: int, last: int) -> list[tuple] | None:
     if any(entry is None or entry[0] != number for entry, number in pairs):
         return None
     return entries
+
+
+def move_tags(tags) -> bool:
+    """Log a change of `tags` and move them, leaving the clock: for what only the answers
+    depending on them show (the counts the worker keeps, core/aggregates.py)."""
+    number = log_change(tags, everything=False)
+    collection = dependencies.current()
+    if collection is not None and number is not None:
+        # Counts stored while a page is made, for that page: what it shows is what they hold.
+        collection.own_changes.add(number)
+    return safe_set_tags(dict.fromkeys(tags, dependencies.new_version()))
 
 
 def move_clock(tags=frozenset(), *, everything: bool = False) -> bool:

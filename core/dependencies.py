@@ -42,11 +42,16 @@ PREFIX = "dep:"
 class Collection:
     """The tags one answer depends on, gathered while it is made."""
 
-    __slots__ = ("is_precise", "tags")
+    __slots__ = ("is_precise", "max_age", "own_changes", "tags")
 
     def __init__(self) -> None:
         self.tags: set[str] = set()
         self.is_precise = False
+        # Seconds the answer may be kept at most, when less than PAGE_CACHE_SECONDS.
+        self.max_age: float | None = None
+        # The numbers of the changes made while making it, of what it then read (counts it
+        # stored, core/changes.py `move_tags`).
+        self.own_changes: set[int] = set()
 
 
 _current: contextvars.ContextVar[Collection | None] = contextvars.ContextVar(
@@ -96,6 +101,13 @@ def depends_on_record(model: type[models.Model], pk: object) -> None:
     collection = _current.get()
     if collection is not None and pk is not None:
         collection.tags.add(record_tag(model, pk))
+
+
+def expires_within(seconds: float) -> None:
+    """Keep the answer being made for `seconds` at most (it shows counts that may lag)."""
+    collection = _current.get()
+    if collection is not None:
+        collection.max_age = min(seconds, collection.max_age or seconds)
 
 
 def kind_tag(model: type[models.Model]) -> str:

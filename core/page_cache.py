@@ -250,7 +250,8 @@ def keep(slot: Slot | None, response: HttpResponse, request: HttpRequest) -> Htt
             if name.lower() not in UNKEPT_HEADERS
         ]
         stored = (versions, response.status_code, headers, response.content)
-        if safe_set(slot.key, stored, settings.PAGE_CACHE_SECONDS):
+        seconds = min(settings.PAGE_CACHE_SECONDS, slot.collection.max_age or float("inf"))
+        if safe_set(slot.key, stored, max(1, round(seconds))):
             response["X-Cache"] = "miss"
     return response
 
@@ -264,7 +265,7 @@ def versions_of(slot: Slot) -> dict | None:
     # The tags first, then the clock: the reverse of a change's order (core/changes.py).
     current = safe_get_tags(tags)
     now = safe_get_many([CLOCK_KEY, SEQUENCE_KEY])
-    if now.get(CLOCK_KEY) != slot.clock and not only_others_changed(slot, now, tags):
+    if not unchanged_for(slot, now, tags):
         return None
     missing = tags - current.keys()
     if missing:
@@ -276,16 +277,23 @@ def versions_of(slot: Slot) -> dict | None:
     return {tag: current[tag] for tag in tags}
 
 
-def only_others_changed(slot: Slot, now: dict, tags: set[str]) -> bool:
-    """Whether every change saved while the answer was made is logged, and touched none of
-    its tags: the rows it read are then those of its tags' versions read after it."""
+def unchanged_for(slot: Slot, now: dict, tags: set[str]) -> bool:
+    """Whether nothing the answer depends on changed while it was made: every change logged
+    meanwhile touched none of its tags (core/changes.py), and the clock moved only with
+    changes logged. The rows it read are then those of its tags' versions read after it."""
+    clock_moved = now.get(CLOCK_KEY) != slot.clock
     last = now.get(SEQUENCE_KEY)
-    if slot.sequence is None or last is None or last <= slot.sequence:
-        return False  # the clock moved with no change logged: an older process, an outage
+    if slot.sequence is None or last is None or last < slot.sequence:
+        return not clock_moved  # no log to read (a fresh cache, an outage): the clock says
+    if last == slot.sequence:
+        return not clock_moved  # the clock moved with no change logged: an older process
     changes = changes_between(slot.sequence + 1, last)
     if changes is None:
         return False
-    return not any(everything or tags & moved for _number, everything, moved in changes)
+    own = slot.collection.own_changes
+    return not any(
+        everything or tags & moved for number, everything, moved in changes if number not in own
+    )
 
 
 def compress(response: HttpResponse) -> None:

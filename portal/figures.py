@@ -32,8 +32,10 @@ from django_countries import countries
 from agreements.models import Agreement
 from conferences.models import Conference
 from core.aggregates import read_many, register
+from core.aggregates import tag as aggregate_tag
 from core.cache import safe_get_many, safe_set_many
 from core.changes import records_changed_at
+from core.dependencies import PreciseCacheMixin, depends_on_tags
 from core.rest.renderers import cell
 from members.models import Organisation
 
@@ -385,6 +387,8 @@ def counted_rows(names: list[str]) -> Counts:
     today = timezone.localdate()
     version = records_changed_at().timestamp()
     counts = Counts(rows={}, counted_at=None, is_lagging=False)
+    # A page showing them is made again when the worker stores new counts.
+    depends_on_tags(*(aggregate_tag(aggregate_key(name)) for name in names))
     times: list[datetime.datetime] = []
     keys = {}
     if settings.PAGE_CACHE_SECONDS:
@@ -425,18 +429,18 @@ def build_counted(names: list[str]) -> tuple[list[Figure], Counts]:
 
 def not_kept_when_lagging(response: HttpResponse, counts: Counts) -> HttpResponse:
     """Counts made before the last change are not kept by the page cache, which would keep
-    them after the worker has counted the change."""
+    them after the worker has counted the change (for answers depending on every change)."""
     if counts.is_lagging:
         patch_cache_control(response, no_store=True)
     return response
 
 
-class FiguresView(TemplateView):
-    template_name = "figures.html"
+class FiguresView(PreciseCacheMixin, TemplateView):
+    """Kept in the cache until the worker stores new counts: counts that lag a change are
+    kept until then (or until they may no longer lag, core/aggregates.py), not rebuilt on
+    every request meanwhile."""
 
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        return not_kept_when_lagging(response, context["counts"])
+    template_name = "figures.html"
 
     def get_context_data(self, **kwargs):
         figures, counts = build_counted(list(FIGURES))
