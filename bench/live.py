@@ -18,7 +18,6 @@ import datetime
 import json
 import re
 import statistics
-import subprocess
 import threading
 import time
 import urllib.error
@@ -26,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.common import BENCH, PYTHON, run, say
-from bench.measure import run_wrk
+from bench.measure import run_wrk, wrk_summary
 
 LUA_LIVE = BENCH / "wrk_live.lua"
 WRITE_KINDS = ("conference", "organisation", "person", "agreement")
@@ -64,39 +63,19 @@ def prepare_pages(args: argparse.Namespace, env: dict, folder: Path) -> dict:
 
 
 def run_readers(wrk: str, base_url: str, args, seconds: int, headers: dict, pages: Path) -> dict:
-    command = [
+    summary, figures = wrk_summary(
         wrk,
-        f"--threads={args.threads}",
-        f"--connections={args.connections}",
-        f"--duration={seconds}s",
-        "--timeout=5s",
-        "--latency",
-        f"--script={LUA_LIVE}",
-        *(f"--header={name}: {value}" for name, value in headers.items()),
         base_url + "/",
-        "--",
-        str(pages),
-        str(args.seed),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
-    for line in result.stdout.splitlines():
-        if line.startswith("BENCH_JSON "):
-            summary = json.loads(line.removeprefix("BENCH_JSON "))
-            break
-    else:
-        raise SystemExit(f"wrk failed:\n{result.stdout}{result.stderr}")
-    seconds_measured = summary["duration_us"] / 1e6
+        args,
+        seconds,
+        headers,
+        script=LUA_LIVE,
+        script_args=(str(pages), str(args.seed)),
+    )
     cache = summary["cache"]
     counted = cache["hit"] + cache["miss"] + cache["none"]
     return {
-        "requests": summary["requests"],
-        "rps": summary["requests"] / seconds_measured if seconds_measured else 0.0,
-        "p50_ms": summary["latency_us"]["p50"] / 1000,
-        "p90_ms": summary["latency_us"]["p90"] / 1000,
-        "p99_ms": summary["latency_us"]["p99"] / 1000,
-        "max_ms": summary["latency_us"]["max"] / 1000,
-        "errors": sum(summary["errors"].values()),
-        "errors_by_kind": summary["errors"],
+        **figures,
         "cache": cache,
         "hit_ratio": cache["hit"] / counted if counted else 0.0,
     }

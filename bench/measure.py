@@ -6,6 +6,7 @@ import subprocess
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from bench.common import BENCH
 from bench.services import database_name
@@ -75,7 +76,18 @@ def rotations(endpoints: list[dict], rounds: int) -> list[list[dict]]:
     ]
 
 
-def run_wrk(wrk: str, url: str, args: argparse.Namespace, seconds: int, headers: dict) -> dict:
+def wrk_summary(
+    wrk: str,
+    url: str,
+    args: argparse.Namespace,
+    seconds: int,
+    headers: dict,
+    *,
+    script: Path = LUA_REPORT,
+    script_args: tuple[str, ...] = (),
+) -> tuple[dict, dict]:
+    """Run wrk with a script that prints its summary as `BENCH_JSON {...}`: the summary, and
+    the figures every mode reports (req/s, latency percentiles, errors)."""
     command = [
         wrk,
         f"--threads={args.threads}",
@@ -83,9 +95,10 @@ def run_wrk(wrk: str, url: str, args: argparse.Namespace, seconds: int, headers:
         f"--duration={seconds}s",
         "--timeout=5s",
         "--latency",
-        f"--script={LUA_REPORT}",
+        f"--script={script}",
         *(f"--header={name}: {value}" for name, value in headers.items()),
         url,
+        *(("--", *script_args) if script_args else ()),
     ]
     result = subprocess.run(command, capture_output=True, text=True)
     for line in result.stdout.splitlines():
@@ -96,7 +109,7 @@ def run_wrk(wrk: str, url: str, args: argparse.Namespace, seconds: int, headers:
         raise SystemExit(f"wrk failed on {url}:\n{result.stdout}{result.stderr}")
     errors = summary["errors"]
     seconds_measured = summary["duration_us"] / 1e6
-    return {
+    return summary, {
         "requests": summary["requests"],
         "rps": summary["requests"] / seconds_measured if seconds_measured else 0.0,
         "p50_ms": summary["latency_us"]["p50"] / 1000,
@@ -104,8 +117,15 @@ def run_wrk(wrk: str, url: str, args: argparse.Namespace, seconds: int, headers:
         "p99_ms": summary["latency_us"]["p99"] / 1000,
         "max_ms": summary["latency_us"]["max"] / 1000,
         "errors": sum(errors.values()),
+        "errors_by_kind": errors,
+    }
+
+
+def run_wrk(wrk: str, url: str, args: argparse.Namespace, seconds: int, headers: dict) -> dict:
+    summary, figures = wrk_summary(wrk, url, args, seconds, headers)
+    return {
+        **figures,
         # Latencies recorded: at least one answer came within the run and the timeout.
         "answered": summary["latency_us"]["max"] > 0,
-        "errors_by_kind": errors,
         "bytes_per_request": summary["bytes"] / summary["requests"] if summary["requests"] else 0,
     }
