@@ -1,4 +1,5 @@
-"""Deferred work run by the task worker (`manage.py db_worker`): sending e-mail.
+"""Deferred work run by the task worker (`manage.py db_worker`): sending e-mail, and asking
+for work once after a burst of changes (`enqueue_debounced`, `once_per_transaction`).
 
 A message is rendered in the request that asks for it (core/mail.py) and only its text
 travels through the queue, so the worker needs no records and no templates. A mail server that
@@ -9,13 +10,51 @@ import datetime
 import logging
 import smtplib
 import socket
+import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .cache import cache_is_down, safe_add
+
 logger = logging.getLogger(__name__)
+
+
+def enqueue_debounced(work, *, key: str, delay: int, what: str, **kwargs) -> None:
+    """Queue `work(**kwargs)` to run in `delay` seconds, unless it is already on its way.
+
+    A key in the cache says it is: the changes saved before it runs are in it, so a burst of
+    saves asks once. The key lapses a second before the work may start; a change after that
+    asks again. While the cache does not answer every caller asks, and the work must skip
+    what a run begun since has made needless. A queue that runs each task at once cannot
+    wait: every caller then runs it. A queue that does not answer is logged (`what` names the
+    work), never raised: the save that asked is kept all the same.
+    """
+    if delay > 0 and work.get_backend().supports_defer:
+        already_scheduled = delay > 1 and not safe_add(key, time.time(), delay - 1)
+        if already_scheduled and not cache_is_down():
+            return
+        work = work.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
+    try:
+        work.enqueue(**kwargs)
+    except Exception:
+        logger.exception("%s could not be queued", what)
+
+
+def once_per_transaction(schedule: Callable[[], None]) -> None:
+    """Call `schedule` once the current transaction commits, once however many rows it
+    wrote (at once outside a transaction)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        entry[1] is schedule for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(schedule)
+
 
 # What a mail server that is down, slow or refusing looks like: worth another try.
 TRANSIENT_ERRORS = (smtplib.SMTPException, socket.timeout, ConnectionError, OSError)

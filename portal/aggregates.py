@@ -4,17 +4,13 @@ once the change commits, to recount them in AGGREGATES_REFRESH_DELAY_SECONDS, on
 change saved meanwhile; `manage.py refresh_aggregates` recounts them at once.
 """
 
-import datetime
 import logging
-import time
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
 from agreements import network  # noqa: F401  (registers the network it keeps)
 from core import aggregates
-from core.cache import cache_is_down, safe_add
+from core.tasks import enqueue_debounced, once_per_transaction
 
 from . import (
     figures,  # noqa: F401  (registers the figures it keeps)
@@ -38,17 +34,13 @@ def schedule_refresh() -> None:
     """
     from .tasks import refresh_aggregates
 
-    delay = settings.AGGREGATES_REFRESH_DELAY_SECONDS
-    task = refresh_aggregates
-    if delay > 0 and task.get_backend().supports_defer:
-        already_scheduled = delay > 1 and not safe_add(SCHEDULED_KEY, time.time(), delay - 1)
-        if already_scheduled and not cache_is_down():
-            return
-        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
-    try:
-        task.enqueue(changed_at=aggregates.clock())
-    except Exception:
-        logger.exception("A recount of the figures and the network could not be queued")
+    enqueue_debounced(
+        refresh_aggregates,
+        key=SCHEDULED_KEY,
+        delay=settings.AGGREGATES_REFRESH_DELAY_SECONDS,
+        what="A recount of the figures and the network",
+        changed_at=aggregates.clock(),
+    )
 
 
 def record_changed(sender=None, **kwargs) -> None:
@@ -58,9 +50,4 @@ def record_changed(sender=None, **kwargs) -> None:
         return
     if sender is not None and sender._meta.app_label not in settings.RECORD_APPS:
         return
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        entry[1] is schedule_refresh for entry in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(schedule_refresh)
+    once_per_transaction(schedule_refresh)

@@ -29,17 +29,16 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.utils.encoders import JSONEncoder
 
-from core.cache import cache_is_down, safe_add
 from core.mail import site_url
 from core.rest.renderers import CSVRenderer, JSONRenderer, cell
 from core.rest.viewsets import PortalViewSet
 from core.storage import download_storage
+from core.tasks import enqueue_debounced, once_per_transaction
 from portal.api.agreements.views import ROUTES as AGREEMENT_ROUTES
 from portal.api.conferences.views import ROUTES as CONFERENCE_ROUTES
 from portal.api.members.views import ROUTES as MEMBER_ROUTES
@@ -341,19 +340,13 @@ def schedule_rebuild() -> None:
     """
     from .tasks import rebuild_downloads
 
-    delay = settings.DOWNLOADS_REBUILD_DELAY_SECONDS
-    task = rebuild_downloads
-    # A queue that runs each task at once (TASKS_BACKEND=immediate) cannot wait: every
-    # transaction then rebuilds, or a change saved just after a rebuild would never be in one.
-    if delay > 0 and task.get_backend().supports_defer:
-        already_scheduled = delay > 1 and not safe_add(SCHEDULED_KEY, time.time(), delay - 1)
-        if already_scheduled and not cache_is_down():
-            return
-        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
-    try:
-        task.enqueue(changed_at=time.time())
-    except Exception:
-        logger.exception("A rebuild of the downloads could not be queued")
+    enqueue_debounced(
+        rebuild_downloads,
+        key=SCHEDULED_KEY,
+        delay=settings.DOWNLOADS_REBUILD_DELAY_SECONDS,
+        what="A rebuild of the downloads",
+        changed_at=time.time(),
+    )
 
 
 def record_changed(sender=None, **kwargs) -> None:
@@ -365,9 +358,4 @@ def record_changed(sender=None, **kwargs) -> None:
         return
     if sender is not None and sender._meta.app_label not in settings.RECORD_APPS:
         return
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        entry[1] is schedule_rebuild for entry in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(schedule_rebuild)
+    once_per_transaction(schedule_rebuild)
