@@ -101,7 +101,10 @@ def read_many(
             # count, or, with no worker, once the count may no longer lag.
             lag = (timezone.now() - aggregate.computed_at).total_seconds()
             dependencies.expires_within(settings.AGGREGATES_MAX_LAG_SECONDS - lag)
-    dependencies.depends_on_tags(*(tag(key) for key in keys))
+    dependencies.depends_on_counts(*(tag(key) for key in keys))
+    if settings.AGGREGATES_MAX_LAG_SECONDS <= 0:
+        # Counts may never lag: a page showing them is as stale as they are at any change.
+        dependencies.depends_on_every_change()
     return found
 
 

@@ -42,11 +42,15 @@ PREFIX = "dep:"
 class Collection:
     """The tags one answer depends on, gathered while it is made."""
 
-    __slots__ = ("is_precise", "max_age", "own_changes", "tags")
+    __slots__ = ("count_tags", "is_precise", "max_age", "own_changes", "tags")
 
     def __init__(self) -> None:
         self.tags: set[str] = set()
         self.is_precise = False
+        # Tags of the counts kept by the worker it showed (core/aggregates.py): an answer
+        # depends on them even when it depends on every change, as the worker stores new
+        # counts without moving the change clock.
+        self.count_tags: set[str] = set()
         # Seconds the answer may be kept at most, when less than PAGE_CACHE_SECONDS.
         self.max_age: float | None = None
         # The numbers of the changes made while making it, of what it then read (counts it
@@ -81,6 +85,13 @@ def precise() -> None:
         collection.is_precise = True
 
 
+def depends_on_every_change() -> None:
+    """Make the answer being made depend on every change after all (as if not precise)."""
+    collection = _current.get()
+    if collection is not None:
+        collection.is_precise = False
+
+
 def depends_on(*kinds: type[models.Model]) -> None:
     """Make the answer being made depend on every record of these models."""
     collection = _current.get()
@@ -93,6 +104,15 @@ def depends_on_tags(*tags: str) -> None:
     collection = _current.get()
     if collection is not None:
         collection.tags.update(tags)
+
+
+def depends_on_counts(*tags: str) -> None:
+    """Make the answer being made depend on these kept counts' tags (core/aggregates.py),
+    whether or not it is precise."""
+    collection = _current.get()
+    if collection is not None:
+        collection.tags.update(tags)
+        collection.count_tags.update(tags)
 
 
 def depends_on_record(model: type[models.Model], pk: object) -> None:

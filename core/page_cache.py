@@ -48,7 +48,6 @@ from .cache import (
     safe_add,
     safe_add_tags,
     safe_delete,
-    safe_get,
     safe_get_many,
     safe_get_tags,
     safe_set,
@@ -208,10 +207,15 @@ def made_meanwhile(key: str) -> HttpResponse | None:
 
 
 def is_current(versions: dict, clock: float) -> bool:
+    tags = versions
     if CLOCK_KEY in versions:
-        return versions[CLOCK_KEY] == clock
-    current = safe_get_tags(versions)
-    return all(current.get(tag) == version for tag, version in versions.items())
+        if versions[CLOCK_KEY] != clock:
+            return False
+        tags = {tag: version for tag, version in versions.items() if tag != CLOCK_KEY}
+        if not tags:
+            return True
+    current = safe_get_tags(tags)
+    return all(current.get(tag) == version for tag, version in tags.items())
 
 
 def cached_response(stored) -> HttpResponse:
@@ -259,12 +263,17 @@ def keep(slot: Slot | None, response: HttpResponse, request: HttpRequest) -> Htt
 def versions_of(slot: Slot) -> dict | None:
     """The versions of the tags the answer depends on, as they are now; None when a change
     was saved while it was made (it may show the rows from before)."""
-    if not slot.collection.is_precise:
-        return {CLOCK_KEY: slot.clock} if safe_get(CLOCK_KEY) == slot.clock else None
-    tags = {*dependencies.bounded(slot.collection.tags), dependencies.EPOCH_KEY}
+    if slot.collection.is_precise:
+        tags = {*dependencies.bounded(slot.collection.tags), dependencies.EPOCH_KEY}
+    else:
+        # Every change, and the counts the worker keeps that it showed (which it stores
+        # without moving the clock).
+        tags = set(slot.collection.count_tags)
     # The tags first, then the clock: the reverse of a change's order (core/changes.py).
-    current = safe_get_tags(tags)
+    current = safe_get_tags(tags) if tags else {}
     now = safe_get_many([CLOCK_KEY, SEQUENCE_KEY])
+    if not slot.collection.is_precise and now.get(CLOCK_KEY) != slot.clock:
+        return None
     if not unchanged_for(slot, now, tags):
         return None
     missing = tags - current.keys()
@@ -274,7 +283,10 @@ def versions_of(slot: Slot) -> dict | None:
         if not all(safe_add_tags(dict.fromkeys(missing, version)).values()):
             return None
         current.update(dict.fromkeys(missing, version))
-    return {tag: current[tag] for tag in tags}
+    versions = {tag: current[tag] for tag in tags}
+    if not slot.collection.is_precise:
+        versions[CLOCK_KEY] = slot.clock
+    return versions
 
 
 def unchanged_for(slot: Slot, now: dict, tags: set[str]) -> bool:
@@ -283,8 +295,10 @@ def unchanged_for(slot: Slot, now: dict, tags: set[str]) -> bool:
     changes logged. The rows it read are then those of its tags' versions read after it."""
     clock_moved = now.get(CLOCK_KEY) != slot.clock
     last = now.get(SEQUENCE_KEY)
-    if slot.sequence is None or last is None or last < slot.sequence:
-        return not clock_moved  # no log to read (a fresh cache, an outage): the clock says
+    if last is None:  # nothing ever logged (a fresh cache), or the log was lost
+        return slot.sequence is None and not clock_moved
+    if slot.sequence is None or last < slot.sequence:
+        return False  # changes logged since it began, but which ones cannot be told
     if last == slot.sequence:
         return not clock_moved  # the clock moved with no change logged: an older process
     changes = changes_between(slot.sequence + 1, last)

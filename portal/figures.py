@@ -23,7 +23,6 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -35,7 +34,7 @@ from core.aggregates import read_many, register
 from core.aggregates import tag as aggregate_tag
 from core.cache import safe_get_many, safe_set_many
 from core.changes import records_changed_at
-from core.dependencies import PreciseCacheMixin, depends_on_tags
+from core.dependencies import PreciseCacheMixin, depends_on_counts
 from core.rest.renderers import cell
 from members.models import Organisation
 
@@ -388,7 +387,7 @@ def counted_rows(names: list[str]) -> Counts:
     version = records_changed_at().timestamp()
     counts = Counts(rows={}, counted_at=None, is_lagging=False)
     # A page showing them is made again when the worker stores new counts.
-    depends_on_tags(*(aggregate_tag(aggregate_key(name)) for name in names))
+    depends_on_counts(*(aggregate_tag(aggregate_key(name)) for name in names))
     times: list[datetime.datetime] = []
     keys = {}
     if settings.PAGE_CACHE_SECONDS:
@@ -427,14 +426,6 @@ def build_counted(names: list[str]) -> tuple[list[Figure], Counts]:
     return [FIGURES[name].build(counts.rows[name]) for name in names], counts
 
 
-def not_kept_when_lagging(response: HttpResponse, counts: Counts) -> HttpResponse:
-    """Counts made before the last change are not kept by the page cache, which would keep
-    them after the worker has counted the change (for answers depending on every change)."""
-    if counts.is_lagging:
-        patch_cache_control(response, no_store=True)
-    return response
-
-
 class FiguresView(PreciseCacheMixin, TemplateView):
     """Kept in the cache until the worker stores new counts: counts that lag a change are
     kept until then (or until they may no longer lag, core/aggregates.py), not rebuilt on
@@ -462,10 +453,10 @@ class FiguresView(PreciseCacheMixin, TemplateView):
 def figure_csv(request: HttpRequest, name: str) -> HttpResponse:
     if name not in FIGURES:
         raise Http404(_("There is no such figure."))
-    (figure,), counts = build_counted([name])
+    (figure,) = build_figures([name])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{figure.csv_filename}"'
     writer = csv.writer(response, lineterminator="\r\n")
     writer.writerow(figure.csv_header)
     writer.writerows([cell(value) for value in row] for row in figure.csv_rows)
-    return not_kept_when_lagging(response, counts)
+    return response

@@ -152,6 +152,27 @@ def test_a_figures_page_made_with_lagging_counts_is_kept_until_the_worker_counts
     assertContains(client.get(FIGURES_PAGE), europe_row(4), html=True)
 
 
+def test_a_csv_made_with_lagging_counts_is_kept_until_the_worker_counts(client, lagging):
+    """The CSV depends on every change, and on the counts it showed: the worker stores new
+    counts without moving the change clock."""
+    europe = DivisionFactory(name="Europe", slug="europe")
+    park("Alpha", europe)
+    recount()
+    park("Beta", europe)
+    csv_url = "/figures/members-per-division.csv"
+
+    made = client.get(csv_url)
+    assert made["X-Cache"] == "miss"
+    assert "Europe,europe,1\r\n" in made.content.decode()
+    assert client.get(csv_url)["X-Cache"] == "hit"
+
+    recount()
+
+    recounted = client.get(csv_url)
+    assert recounted["X-Cache"] == "miss"
+    assert "Europe,europe,2\r\n" in recounted.content.decode()
+
+
 def test_a_change_shows_once_the_worker_has_counted_it(client, api_client, lagging):
     europe = DivisionFactory(name="Europe", slug="europe")
     agreement_between(park("Alpha", europe), park("Beta", europe))
