@@ -5,6 +5,9 @@ On PostgreSQL it uses full-text search with the "english" configuration (stemmin
 "parks" finds "park"; not accent-insensitive, which would need the unaccent extension), on
 each table's stored, GIN-indexed `search_document` (core/db/search_document.py); the two small
 vocabularies, topics and divisions, have no stored document and are read as they are.
+Each type's matches are counted up to COUNT_LIMIT; past it the page says "100+" and, on
+PostgreSQL, shows the best of the first matches found, so that a common word ("energy" tags
+thousands of agreements) costs no more than a rare one.
 Elsewhere (SQLite in development and tests) every word of the query must occur, case-insensitively,
 in one of the same fields. Both backends read the fields from SEARCH_TYPES and run one query per
 type, whatever the number of matches.
@@ -69,8 +72,8 @@ from .models import Page
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 RESULTS_PER_TYPE = 10
-# Matches are counted exactly up to this many per type; past it the page says "1,000+".
-COUNT_LIMIT = 1000
+# Matches are counted exactly up to this many per type; past it the page says "100+".
+COUNT_LIMIT = 100
 SNIPPET_LENGTH = 220
 SEARCH_CONFIG = CONFIG
 SNIPPET_SEPARATOR = " · "
@@ -234,12 +237,12 @@ class ResultGroup:
     label: Promise
     count: int
     hits: list[Hit]
-    # More than COUNT_LIMIT match: `count` is COUNT_LIMIT, shown as "1,000+".
+    # More than COUNT_LIMIT match: `count` is COUNT_LIMIT, shown as "100+".
     capped: bool = False
 
     @property
     def count_text(self) -> str:
-        """The count as the page says it: "1,000+" when capped."""
+        """The count as the page says it: "100+" when capped."""
         return f"{self.found_text}+" if self.capped else self.found_text
 
     @property
@@ -435,7 +438,7 @@ def _search_all_postgresql(query: str) -> list[ResultGroup]:
 
 
 def _group(search_type: SearchType, total: int, hits: list[Hit]) -> ResultGroup:
-    """The group, its count capped at COUNT_LIMIT (then said as "1,000+")."""
+    """The group, its count capped at COUNT_LIMIT (then said as "100+")."""
     capped = total > COUNT_LIMIT
     count = COUNT_LIMIT if capped else total
     return ResultGroup(search_type.key, search_type.label, count, hits, capped)
