@@ -17,6 +17,7 @@ organisations tagged "Clean energy". On PostgreSQL the whole query must match th
 text or one of its topics; on SQLite each word may match either.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -104,6 +105,17 @@ class SearchType:
         return (self.title_field, *self.other_fields)
 
 
+@functools.cache
+def _choice_labels(model: type[Model], field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+def _display(row: Model, field_name: str) -> str:
+    """What `row.get_<field_name>_display()` says, without building the choices each time."""
+    value = getattr(row, field_name)
+    return str(_choice_labels(type(row), field_name).get(value, value))
+
+
 def _place(city: str, country) -> str:
     return ", ".join(part for part in (city, country.name if country else "") if part)
 
@@ -116,7 +128,7 @@ def _describe_conference(conference: Conference) -> str:
 
 def _describe_session(session: Session) -> str:
     return SNIPPET_SEPARATOR.join(
-        [session.get_kind_display(), session.conference.title, date_text(session.day)]
+        [_display(session, "kind"), session.conference.title, date_text(session.day)]
     )
 
 
@@ -126,11 +138,11 @@ def _describe_person(person: Person) -> str:
 
 def _describe_organisation(organisation: Organisation) -> str:
     place = _place(organisation.city, organisation.country)
-    return SNIPPET_SEPARATOR.join(part for part in (organisation.get_kind_display(), place) if part)
+    return SNIPPET_SEPARATOR.join(part for part in (_display(organisation, "kind"), place) if part)
 
 
 def _describe_agreement(agreement: Agreement) -> str:
-    parts = [agreement.get_kind_display()]
+    parts = [_display(agreement, "kind")]
     if agreement.signed_on:
         parts.append(date_text(agreement.signed_on))
     return SNIPPET_SEPARATOR.join(parts)
