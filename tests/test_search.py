@@ -168,7 +168,7 @@ def test_search_caps_a_large_count_and_says_more_match(client, monkeypatch):
     assert headings(response) == ["Organisations (12+)"]
     assert "More than 12 results" in html
     assert len(result_links(response)) == RESULTS_PER_TYPE
-    assert f"More than 12 match: showing the best {RESULTS_PER_TYPE} of the first 12 found." in html
+    assert f"More than 12 match: showing the best {RESULTS_PER_TYPE} among the first found." in html
 
 
 def test_search_counts_exactly_up_to_the_cap(client, monkeypatch):
