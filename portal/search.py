@@ -99,6 +99,9 @@ class SearchType:
     stored_document: bool = True
     # The many-to-many field of topics whose names find the record too.
     tags: str | None = None
+    # Whether the title's own vector has a GIN index (AddTitleSearchIndex): the records
+    # matching by their title are then candidates first, however many match elsewhere.
+    title_indexed: bool = False
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -191,6 +194,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         snippet_fields=("theme", "description"),
         describe=_describe_conference,
         tags="topics",
+        title_indexed=True,
     ),
     SearchType(
         key="sessions",
@@ -201,6 +205,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         snippet_fields=("description",),
         describe=_describe_session,
         tags="topics",
+        title_indexed=True,
     ),
     SearchType(
         key="people",
@@ -211,6 +216,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         other_fields=("job_title", "shown_bio"),
         snippet_fields=("job_title", "shown_bio"),
         describe=_describe_person,
+        title_indexed=True,
     ),
     SearchType(
         key="organisations",
@@ -221,6 +227,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         snippet_fields=("short_name", "description"),
         describe=_describe_organisation,
         tags="topics",
+        title_indexed=True,
     ),
     SearchType(
         key="agreements",
@@ -231,6 +238,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         snippet_fields=("summary",),
         describe=_describe_agreement,
         tags="topics",
+        title_indexed=True,
     ),
 )
 
@@ -327,22 +335,28 @@ def _first_topic(search_type: SearchType, model: type[Model], topics: Q) -> Subq
 
 def _candidates(search_type: SearchType, search_query: SearchQuery, tag_ids: list[int]) -> QuerySet:
     """The keys of at most COUNT_LIMIT + 1 shown records matching the query by their own
-    document, and of those tagged with one of the topics `tag_ids` (as many, counting a
-    record once per topic it carries): each side stops once it has found enough, so that
-    neither ranking nor counting reads every match of a common word, and each keeps its
-    index (the document's GIN index; the tags' index by topic)."""
+    document; as many matching by their title, which rank first and might not be among those;
+    and as many tagged with one of the topics `tag_ids` (counting a record once per topic it
+    carries). Each side stops once it has found enough, so that neither ranking nor counting
+    reads every match of a common word, and each keeps its index (the document's and the
+    title's GIN index, the tags' index by topic)."""
     shown = search_type.queryset().order_by()
     if search_type.stored_document:
         own = shown.alias(own=StoredDocument()).filter(own=search_query)
     else:
         own = shown.alias(own=_document(search_type, shown)).filter(own=search_query)
+    others = []
+    if search_type.title_indexed:
+        title = SearchVector(search_type.title_field, config=SEARCH_CONFIG)
+        in_title = shown.alias(title_document=title).filter(title_document=search_query)
+        others.append(in_title.values("pk")[: COUNT_LIMIT + 1])
+    if search_type.tags and tag_ids:
+        # A record tagged with k of the topics comes k times: a side that stops at
+        # (COUNT_LIMIT + 1) * k rows has found more than COUNT_LIMIT records.
+        tagged = shown.filter(**{f"{search_type.tags}__in": tag_ids}).values("pk")
+        others.append(tagged[: (COUNT_LIMIT + 1) * len(tag_ids)])
     own = own.values("pk")[: COUNT_LIMIT + 1]
-    if not search_type.tags or not tag_ids:
-        return own
-    # A record tagged with k of the topics comes k times: a side that stops at
-    # (COUNT_LIMIT + 1) * k rows has found more than COUNT_LIMIT records.
-    tagged = shown.filter(**{f"{search_type.tags}__in": tag_ids}).values("pk")
-    return own.union(tagged[: (COUNT_LIMIT + 1) * len(tag_ids)])
+    return own.union(*others) if others else own
 
 
 def _search_query(query: str) -> SearchQuery:

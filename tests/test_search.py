@@ -171,6 +171,18 @@ def test_search_caps_a_large_count_and_says_more_match(client, monkeypatch):
     assert f"More than 12 match: showing the best {RESULTS_PER_TYPE} among the first found." in html
 
 
+def test_search_shows_a_title_match_first_however_many_match_elsewhere(client, monkeypatch):
+    monkeypatch.setattr(portal_search, "COUNT_LIMIT", 3)
+    for number in range(8):
+        OrganisationFactory(name=f"Harbour Park {number}", description="A borealis of ideas.")
+    OrganisationFactory(name="Borealis Works", description="Shipping.")
+
+    response = search(client, "borealis")
+
+    assert headings(response) == ["Organisations (3+)"]
+    assert result_links(response)[0][1] == "<mark>Borealis</mark> Works"
+
+
 def test_search_counts_exactly_up_to_the_cap(client, monkeypatch):
     monkeypatch.setattr(portal_search, "COUNT_LIMIT", 12)
     for number in range(12):
