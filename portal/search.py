@@ -5,6 +5,9 @@ On PostgreSQL it uses full-text search with the "english" configuration (stemmin
 "parks" finds "park"; not accent-insensitive, which would need the unaccent extension), on
 each table's stored, GIN-indexed `search_document` (core/db/search_document.py); the two small
 vocabularies, topics and divisions, have no stored document and are read as they are.
+Each type's matches are counted up to COUNT_LIMIT; past it the page says "100+" and, on
+PostgreSQL, shows the best of the first matches found, so that a common word ("energy" tags
+thousands of agreements) costs no more than a rare one.
 Elsewhere (SQLite in development and tests) every word of the query must occur, case-insensitively,
 in one of the same fields. Both backends read the fields from SEARCH_TYPES and run one query per
 type, whatever the number of matches.
@@ -14,6 +17,7 @@ organisations tagged "Clean energy". On PostgreSQL the whole query must match th
 text or one of its topics; on SQLite each word may match either.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -31,8 +35,10 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    Expression,
     Func,
     IntegerField,
     Model,
@@ -45,8 +51,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import NullIf
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -67,6 +73,8 @@ from .models import Page
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 RESULTS_PER_TYPE = 10
+# Matches are counted exactly up to this many per type; past it the page says "100+".
+COUNT_LIMIT = 100
 SNIPPET_LENGTH = 220
 SEARCH_CONFIG = CONFIG
 SNIPPET_SEPARATOR = " · "
@@ -91,10 +99,24 @@ class SearchType:
     stored_document: bool = True
     # The many-to-many field of topics whose names find the record too.
     tags: str | None = None
+    # Whether the title's own vector has a GIN index (AddTitleSearchIndex): the records
+    # matching by their title are then candidates first, however many match elsewhere.
+    title_indexed: bool = False
 
     @property
     def fields(self) -> tuple[str, ...]:
         return (self.title_field, *self.other_fields)
+
+
+@functools.cache
+def _choice_labels(model: type[Model], field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+def _display(row: Model, field_name: str) -> str:
+    """What `row.get_<field_name>_display()` says, without building the choices each time."""
+    value = getattr(row, field_name)
+    return str(_choice_labels(type(row), field_name).get(value, value))
 
 
 def _place(city: str, country) -> str:
@@ -109,7 +131,7 @@ def _describe_conference(conference: Conference) -> str:
 
 def _describe_session(session: Session) -> str:
     return SNIPPET_SEPARATOR.join(
-        [session.get_kind_display(), session.conference.title, date_text(session.day)]
+        [_display(session, "kind"), session.conference.title, date_text(session.day)]
     )
 
 
@@ -119,11 +141,11 @@ def _describe_person(person: Person) -> str:
 
 def _describe_organisation(organisation: Organisation) -> str:
     place = _place(organisation.city, organisation.country)
-    return SNIPPET_SEPARATOR.join(part for part in (organisation.get_kind_display(), place) if part)
+    return SNIPPET_SEPARATOR.join(part for part in (_display(organisation, "kind"), place) if part)
 
 
 def _describe_agreement(agreement: Agreement) -> str:
-    parts = [agreement.get_kind_display()]
+    parts = [_display(agreement, "kind")]
     if agreement.signed_on:
         parts.append(date_text(agreement.signed_on))
     return SNIPPET_SEPARATOR.join(parts)
@@ -172,6 +194,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         snippet_fields=("theme", "description"),
         describe=_describe_conference,
         tags="topics",
+        title_indexed=True,
     ),
     SearchType(
         key="sessions",
@@ -182,6 +205,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         snippet_fields=("description",),
         describe=_describe_session,
         tags="topics",
+        title_indexed=True,
     ),
     SearchType(
         key="people",
@@ -192,6 +216,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         other_fields=("job_title", "shown_bio"),
         snippet_fields=("job_title", "shown_bio"),
         describe=_describe_person,
+        title_indexed=True,
     ),
     SearchType(
         key="organisations",
@@ -202,6 +227,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         snippet_fields=("short_name", "description"),
         describe=_describe_organisation,
         tags="topics",
+        title_indexed=True,
     ),
     SearchType(
         key="agreements",
@@ -212,6 +238,7 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         snippet_fields=("summary",),
         describe=_describe_agreement,
         tags="topics",
+        title_indexed=True,
     ),
 )
 
@@ -230,6 +257,17 @@ class ResultGroup:
     label: Promise
     count: int
     hits: list[Hit]
+    # More than COUNT_LIMIT match: `count` is COUNT_LIMIT, shown as "100+".
+    capped: bool = False
+
+    @property
+    def count_text(self) -> str:
+        """The count as the page says it: "100+" when capped."""
+        return f"{self.found_text}+" if self.capped else self.found_text
+
+    @property
+    def found_text(self) -> str:
+        return number_format(self.count, force_grouping=True)
 
 
 def clean_query(raw: str) -> str:
@@ -246,7 +284,7 @@ def query_words(query: str) -> list[str]:
 def search(query: str) -> list[ResultGroup]:
     """The groups with at least one hit, in the order of SEARCH_TYPES."""
     if connection.vendor == "postgresql":
-        groups = [_search_postgresql(search_type, query) for search_type in SEARCH_TYPES]
+        groups = _search_all_postgresql(query)
     else:
         words = query_words(query)
         if not words:
@@ -258,6 +296,17 @@ def search(query: str) -> list[ResultGroup]:
 def _total() -> Window:
     # The number of matches before the slice, in the same query as the first page.
     return Window(Count("pk"))
+
+
+class StoredDocument(Expression):
+    """The stored document of the query's own table, under whatever alias the table goes by
+    (a subquery names it U0, V0…); matching it uses the table's GIN index."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name(DOCUMENT_COLUMN)}", []
 
 
 def _document(search_type: SearchType, queryset: QuerySet):
@@ -284,15 +333,59 @@ def _first_topic(search_type: SearchType, model: type[Model], topics: Q) -> Subq
     )
 
 
-def _own_document_pks(model: type[Model], search_query: SearchQuery) -> QuerySet:
-    # The column is named alone: the subquery's table goes by an alias.
-    own = RawSQL(f'"{DOCUMENT_COLUMN}"', [], output_field=SearchVectorField())
-    return model._base_manager.alias(own=own).filter(own=search_query).order_by().values("pk")
+def _candidates(search_type: SearchType, search_query: SearchQuery, tag_ids: list[int]) -> QuerySet:
+    """The keys of at most COUNT_LIMIT + 1 shown records matching the query by their own
+    document; as many matching by their title, which rank first and might not be among those;
+    and as many tagged with one of the topics `tag_ids` (counting a record once per topic it
+    carries). Each side stops once it has found enough, so that neither ranking nor counting
+    reads every match of a common word, and each keeps its index (the document's and the
+    title's GIN index, the tags' index by topic)."""
+    shown = search_type.queryset().order_by()
+    if search_type.stored_document:
+        own = shown.alias(own=StoredDocument()).filter(own=search_query)
+    else:
+        own = shown.alias(own=_document(search_type, shown)).filter(own=search_query)
+    others = []
+    if search_type.title_indexed:
+        title = SearchVector(search_type.title_field, config=SEARCH_CONFIG)
+        in_title = shown.alias(title_document=title).filter(title_document=search_query)
+        others.append(in_title.values("pk")[: COUNT_LIMIT + 1])
+    if search_type.tags and tag_ids:
+        # A record tagged with k of the topics comes k times: a side that stops at
+        # (COUNT_LIMIT + 1) * k rows has found more than COUNT_LIMIT records.
+        tagged = shown.filter(**{f"{search_type.tags}__in": tag_ids}).values("pk")
+        others.append(tagged[: (COUNT_LIMIT + 1) * len(tag_ids)])
+    own = own.values("pk")[: COUNT_LIMIT + 1]
+    return own.union(*others) if others else own
 
 
-def postgresql_matches(search_type: SearchType, query: str) -> QuerySet:
-    """The records matching `query`, best first, with what the results show (PostgreSQL)."""
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+def _search_query(query: str) -> SearchQuery:
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def matching_topic_ids(query: str) -> list[int]:
+    """The topics whose name matches `query`: what finds the records tagged with them."""
+    named = Topic.objects.alias(name_document=SearchVector("name", config=SEARCH_CONFIG))
+    return list(named.filter(name_document=_search_query(query)).values_list("pk", flat=True))
+
+
+def postgresql_matches(
+    search_type: SearchType,
+    query: str,
+    *,
+    tag_ids: list[int] | None = None,
+    limit: int | None = RESULTS_PER_TYPE,
+) -> QuerySet:
+    """The records matching `query`, best first, with what the results show (PostgreSQL).
+
+    Ranked and counted within the candidates of `_candidates`: all the matches while they
+    are at most COUNT_LIMIT, which covers any query on the demo data; past that the best of
+    the first candidates found, and a count of more than COUNT_LIMIT (`total` above it). The
+    highlights are made for the rows shown only (PostgreSQL evaluates them after the LIMIT).
+    `tag_ids` are the topics whose names match (`matching_topic_ids`, read here when None);
+    the topics themselves are annotated with `name_matches`.
+    """
+    search_query = _search_query(query)
     queryset = search_type.queryset()
     model = queryset.model
     vector = _document(search_type, queryset)
@@ -304,19 +397,22 @@ def postgresql_matches(search_type: SearchType, query: str) -> QuerySet:
     )
     marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
     if search_type.tags:
-        # Its own document or a topic's name: one set of keys, so that each side keeps its
-        # index (an OR of the two would read every row).
-        topic_ids = Topic.objects.alias(
+        tag_ids = matching_topic_ids(query) if tag_ids is None else tag_ids
+        if tag_ids:
+            topics = Q(pk__in=tag_ids)
+            queryset = queryset.annotate(search_tag=_first_topic(search_type, model, topics))
+    if model is Topic:
+        queryset = queryset.alias(
             name_document=SearchVector("name", config=SEARCH_CONFIG)
-        ).filter(name_document=search_query)
-        topics = Q(pk__in=topic_ids.values("pk"))
-        own = _own_document_pks(model, search_query)
-        queryset = queryset.filter(
-            pk__in=own.union(_tagged_pks(search_type, model, topics))
-        ).annotate(search_tag=_first_topic(search_type, model, topics))
-    else:
-        queryset = queryset.alias(search_document=vector).filter(search_document=search_query)
-    return queryset.annotate(
+        ).annotate(
+            name_matches=Case(
+                When(name_document=search_query, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    queryset = queryset.filter(pk__in=_candidates(search_type, search_query, tag_ids or []))
+    queryset = queryset.annotate(
         rank=SearchRank(vector, search_query),
         total=_total(),
         title_headline=SearchHeadline(
@@ -331,12 +427,17 @@ def postgresql_matches(search_type: SearchType, query: str) -> QuerySet:
             fragment_delimiter=" … ",
             **marks,
         ),
-    ).order_by("-rank", search_type.title_field, "pk")[:RESULTS_PER_TYPE]
+    ).order_by("-rank", search_type.title_field, "pk")
+    return queryset if limit is None else queryset[:limit]
 
 
-def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
-    rows = list(postgresql_matches(search_type, query))
-    hits = [
+def _search_postgresql(search_type: SearchType, query: str, tag_ids: list[int]) -> ResultGroup:
+    rows = list(postgresql_matches(search_type, query, tag_ids=tag_ids))
+    return _group(search_type, rows[0].total if rows else 0, _marked_hits(search_type, rows))
+
+
+def _marked_hits(search_type: SearchType, rows: list[Model]) -> list[Hit]:
+    return [
         Hit(
             url=row.get_absolute_url(),
             title=_marked_to_html(row.title_headline),
@@ -345,7 +446,28 @@ def _search_postgresql(search_type: SearchType, query: str) -> ResultGroup:
         )
         for row in rows
     ]
-    return ResultGroup(search_type.key, search_type.label, rows[0].total if rows else 0, hits)
+
+
+def _search_all_postgresql(query: str) -> list[ResultGroup]:
+    """One query per type. The topics come first and whole (a small vocabulary): those whose
+    names match find the records tagged with them in the types after."""
+    groups, tag_ids = [], []
+    for search_type in SEARCH_TYPES:
+        if search_type.queryset().model is Topic:
+            topics = list(postgresql_matches(search_type, query, limit=None))
+            tag_ids = [topic.pk for topic in topics if topic.name_matches]
+            hits = _marked_hits(search_type, topics[:RESULTS_PER_TYPE])
+            groups.append(_group(search_type, topics[0].total if topics else 0, hits))
+        else:
+            groups.append(_search_postgresql(search_type, query, tag_ids))
+    return groups
+
+
+def _group(search_type: SearchType, total: int, hits: list[Hit]) -> ResultGroup:
+    """The group, its count capped at COUNT_LIMIT (then said as "100+")."""
+    capped = total > COUNT_LIMIT
+    count = COUNT_LIMIT if capped else total
+    return ResultGroup(search_type.key, search_type.label, count, hits, capped)
 
 
 def _search_words(search_type: SearchType, words: list[str]) -> ResultGroup:
@@ -379,7 +501,7 @@ def _search_words(search_type: SearchType, words: list[str]) -> ResultGroup:
         )
         for row in rows
     ]
-    return ResultGroup(search_type.key, search_type.label, rows[0].total if rows else 0, hits)
+    return _group(search_type, rows[0].total if rows else 0, hits)
 
 
 def _description(search_type: SearchType, row: Model) -> str:
@@ -439,6 +561,8 @@ class SearchView(TemplateView):
             search_query=query,
             groups=groups,
             total=sum(group.count for group in groups),
+            total_is_capped=any(group.capped for group in groups),
+            total_text=number_format(sum(group.count for group in groups), force_grouping=True),
             results_per_type=RESULTS_PER_TYPE,
             max_query_length=MAX_QUERY_LENGTH,
         )

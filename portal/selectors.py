@@ -7,8 +7,10 @@ Each function starts from the lower app's own QuerySet and adds the higher apps'
 """
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from agreements import selectors as agreement_reads
+from agreements.models import Agreement
 from conferences import selectors as programme_reads
 from conferences.models import Conference
 from core.aggregates import read, register
@@ -56,6 +58,34 @@ def count_topic_links() -> dict[str, list[int]]:
 
 
 register(TOPIC_COUNTS_KEY, count_topic_links)
+
+
+# The home page's key figures, kept by the worker (core/aggregates.py): counting the current
+# members, their countries and the public agreements reads every membership and agreement
+# (130 ms at scale 100). They may lag a change as the figures page does.
+HOME_FIGURES_KEY = "home:figures"
+
+
+def count_home_figures() -> dict[str, int]:
+    """Current members, their countries, divisions and public agreements."""
+    today = timezone.localdate()
+    members = Organisation.objects.current_members(on=today)
+    figures = members.aggregate(
+        members=Count("pk", distinct=True), countries=Count("country", distinct=True)
+    )
+    return {
+        **figures,
+        "divisions": Division.objects.count(),
+        "agreements": Agreement.objects.public().count(),
+    }
+
+
+register(HOME_FIGURES_KEY, count_home_figures)
+
+
+def home_figures() -> dict[str, int]:
+    """The key figures as the worker last counted them (one query)."""
+    return read(HOME_FIGURES_KEY).payload
 
 
 def topics_with_kept_counts() -> list[Topic]:

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement
+from portal import search as portal_search
 from portal.search import MAX_QUERY_LENGTH, RESULTS_PER_TYPE, SEARCH_TYPES
 from tests.factories import (
     AgreementFactory,
@@ -154,6 +155,54 @@ def test_search_shows_the_first_results_of_a_large_group_and_says_how_many_match
     assert headings(response) == [f"Organisations ({RESULTS_PER_TYPE + 3})"]
     assert len(result_links(response)) == RESULTS_PER_TYPE
     assert f"Showing the best {RESULTS_PER_TYPE} of {RESULTS_PER_TYPE + 3}." in html
+
+
+def test_search_caps_a_large_count_and_says_more_match(client, monkeypatch):
+    monkeypatch.setattr(portal_search, "COUNT_LIMIT", 12)
+    for number in range(15):
+        OrganisationFactory(name=f"Borealis Park {number}")
+
+    response = search(client, "borealis")
+
+    html = response.content.decode()
+    assert headings(response) == ["Organisations (12+)"]
+    assert "More than 12 results" in html
+    assert len(result_links(response)) == RESULTS_PER_TYPE
+    assert f"More than 12 match: showing the best {RESULTS_PER_TYPE} among the first found." in html
+
+
+def test_search_shows_a_title_match_first_however_many_match_elsewhere(client, monkeypatch):
+    monkeypatch.setattr(portal_search, "COUNT_LIMIT", 3)
+    for number in range(8):
+        OrganisationFactory(name=f"Harbour Park {number}", description="A borealis of ideas.")
+    OrganisationFactory(name="Borealis Works", description="Shipping.")
+
+    response = search(client, "borealis")
+
+    assert headings(response) == ["Organisations (3+)"]
+    assert result_links(response)[0][1] == "<mark>Borealis</mark> Works"
+
+
+def test_search_counts_exactly_up_to_the_cap(client, monkeypatch):
+    monkeypatch.setattr(portal_search, "COUNT_LIMIT", 12)
+    for number in range(12):
+        OrganisationFactory(name=f"Borealis Park {number}")
+
+    response = search(client, "borealis")
+
+    assert headings(response) == ["Organisations (12)"]
+    assert "12 results" in response.content.decode()
+
+
+def test_search_counts_a_record_with_two_matching_topics_once(client, monkeypatch):
+    monkeypatch.setattr(portal_search, "COUNT_LIMIT", 3)
+    topics = [TopicFactory(name="Tundra energy"), TopicFactory(name="Tundra studies")]
+    for number in range(3):
+        OrganisationFactory(name=f"Harbour Park {number}").topics.add(*topics)
+
+    response = search(client, "tundra")
+
+    assert headings(response) == ["Topics (2)", "Organisations (3)"]
 
 
 def test_search_escapes_the_query_everywhere(client):

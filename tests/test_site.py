@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from agreements.models import Agreement
 from conferences.models import Conference
+from core import aggregates
+from portal.tasks import refresh_aggregates
 from tests.factories import (
     AgreementPartyFactory,
     ConferenceFactory,
@@ -154,8 +156,32 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
         agreement = bilateral_agreement()
         AgreementPartyFactory(agreement=agreement)
         MembershipFactory()
-    with django_assert_num_queries(8):
+    # The key figures are the worker's (one query, see the next test when they are not).
+    refresh_aggregates.call(changed_at=aggregates.clock())
+    with django_assert_num_queries(6):
         assert client.get("/").status_code == 200
+
+
+def test_home_counts_the_key_figures_itself_while_the_worker_has_not(
+    client, django_assert_num_queries
+):
+    MembershipFactory()
+    # With nothing to list, the page's four (the stored figures' included), then the three
+    # counts and storing them.
+    with django_assert_num_queries(4 + 4):
+        response = client.get("/")
+    assert response.context["figures"]["members"] == 1
+
+
+def test_home_key_figures_come_from_the_worker_and_follow_a_change(client):
+    MembershipFactory()
+    refresh_aggregates.call(changed_at=aggregates.clock())
+    assert client.get("/").context["figures"]["members"] == 1
+
+    MembershipFactory()
+
+    # Counted for an older change: recounted (at once in the tests, where no lag is allowed).
+    assert client.get("/").context["figures"]["members"] == 2
 
 
 def test_sitemap_lists_public_pages_and_hides_non_public_agreements(client):

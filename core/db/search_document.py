@@ -82,3 +82,47 @@ class AddSearchDocument(migrations.operations.base.Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.table}_search_document"
+
+
+def title_document_sql(title_field: str) -> str:
+    """The title's own vector: what `SearchVector(title_field, config=CONFIG)` compiles to."""
+    return f"to_tsvector('{CONFIG}'::regconfig, COALESCE({title_field}, ''))"
+
+
+class AddTitleSearchIndex(migrations.operations.base.Operation):
+    """A GIN index on the title's own vector (PostgreSQL only; no model state), so that site
+    search finds the records matching by their title first, however many match elsewhere."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, table: str, title_field: str):
+        self.table = table
+        self.title_field = title_field
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [self.table, self.title_field], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(
+            f"CREATE INDEX {schema_editor.quote_name(self.index_name)} "
+            f"ON {schema_editor.quote_name(self.table)} "
+            f"USING gin (({title_document_sql(self.title_field)}))"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(self.index_name)}")
+
+    @property
+    def index_name(self) -> str:
+        return f"{self.table}_title_gin"[:63]
+
+    def describe(self):
+        return f"Add a GIN index on the title's vector of {self.table} (PostgreSQL)"

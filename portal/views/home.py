@@ -1,12 +1,12 @@
 import logging
 
-from django.db.models import Count
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from agreements.models import Agreement
 from conferences.models import Conference
-from members.models import Division, Organisation
+
+from ..selectors import home_figures
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +22,6 @@ class HomeView(TemplateView):
             Conference.objects.published().upcoming(today).for_list().soonest_known_first()[:4]
         )
         next_conference = upcoming[0] if upcoming else None
-        members = Organisation.objects.current_members(on=today)
-        figures = members.aggregate(
-            members=Count("pk", distinct=True), countries=Count("country", distinct=True)
-        )
         return super().get_context_data(
             next_conference=next_conference,
             upcoming=sorted(upcoming[1:], key=lambda conference: conference.start_date),
@@ -34,10 +30,6 @@ class HomeView(TemplateView):
             .for_list()
             .order_by("-start_date", "-pk")[:3],
             latest_agreements=Agreement.objects.public().for_list()[:4],
-            figures={
-                **figures,
-                "divisions": Division.objects.count(),
-                "agreements": Agreement.objects.public().count(),
-            },
+            figures=home_figures(),
             **kwargs,
         )
