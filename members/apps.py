@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and people")
 
     def ready(self):
+        from . import directory  # noqa: F401  (registers the directory counts it keeps)
         from .departures import watch
 
         watch()

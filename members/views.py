@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.views import View
@@ -27,6 +28,7 @@ from .badges import (
     BADGE_WIDTH,
     badge_name_lines,
 )
+from .directory import KeptDirectoryCounts
 from .filters import OrganisationFilter
 from .logos import CARD_LOGO_BOX, fit_logos
 from .models import Division, Membership, Organisation, Topic
@@ -47,7 +49,17 @@ class OrganisationListView(PreciseCacheMixin, ListView):
         self.filterset = OrganisationFilter(
             self.request.GET, queryset=Organisation.objects.for_directory(), request=self.request
         )
+        self.filterset.kept = KeptDirectoryCounts(self.filterset.chosen_values())
         return self.filterset.qs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        total = self.filterset.kept_total()
+        if total is not None:
+            # Counted by the worker: exact however many, and no count query.
+            paginator.count = total
+            paginator.count_cap = max(paginator.count_cap, total)
+        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -55,6 +67,14 @@ class OrganisationListView(PreciseCacheMixin, ListView):
         fit_logos(context["object_list"], CARD_LOGO_BOX)
         context["filter"] = self.filterset
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.filterset.kept.is_lagging:
+            # Counted before the last change: not kept by the page cache, which would keep it
+            # after the worker has counted the change.
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 def current_members_on_map() -> Any:

@@ -201,7 +201,12 @@ class Organisation(ConstraintErrorFields, TimeStampedModel):
                 violation_error_message=_("Another organisation has this Wikidata ID."),
             ),
         ]
-        indexes = [models.Index(fields=["country", "kind"])]
+        # The directory's order, alone and within a country and kind: its first page reads
+        # 24 rows instead of sorting every member.
+        indexes = [
+            models.Index(fields=["country", "kind", "name"]),
+            models.Index(fields=["name"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
