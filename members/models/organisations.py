@@ -201,10 +201,10 @@ class Organisation(ConstraintErrorFields, TimeStampedModel):
                 violation_error_message=_("Another organisation has this Wikidata ID."),
             ),
         ]
-        # The directory's order, alone and within a country and kind: its first page reads
-        # 24 rows instead of sorting every member.
+        # The lists' order (the directory, the API), alone and within a country: a first
+        # page reads its rows in order instead of sorting every organisation.
         indexes = [
-            models.Index(fields=["country", "kind", "name"]),
+            models.Index(fields=["country", "name"]),
             models.Index(fields=["name"]),
         ]
 
