@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef
 
 from core.aggregates import read_many, register
 
-from .models import Organisation
+from .models import Organisation, Person
 
 # Two values, so that the page without filters reads the small one alone.
 TOTALS_KEY = "members:directory"
@@ -121,3 +121,38 @@ class KeptDirectoryCounts:
         return sorted(
             ((slug, name, count) for slug, name, count in self.topics), key=lambda t: t[1]
         )
+
+
+# The list of people, unfiltered: its count and its country and organisation facets read
+# every public person (500,000 at the largest dataset), so the worker keeps them too.
+PEOPLE_KEY = "members:people"
+# As many organisations as the organisation facet offers (core.filters.FACET_LIMIT).
+PEOPLE_ORGANISATIONS = 40
+
+
+def count_people() -> dict[str, Any]:
+    """Public people in all, per country, and per organisation (the most staffed first)."""
+    people = Person.objects.public().order_by()
+    per_country = people.values("country").annotate(count=Count("pk"))
+    per_organisation = (
+        people.exclude(affiliation=None)
+        .values("affiliation__slug", "affiliation__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "affiliation__name")[:PEOPLE_ORGANISATIONS]
+    )
+    return {
+        "total": people.count(),
+        "countries": {row["country"]: row["count"] for row in per_country if row["country"]},
+        "organisations": [
+            [row["affiliation__slug"], row["affiliation__name"], row["count"]]
+            for row in per_organisation
+        ],
+    }
+
+
+register(PEOPLE_KEY, count_people)
+
+
+def kept_people_counts():
+    """The people list's counts as the worker last counted them (one query)."""
+    return read_many([PEOPLE_KEY])[PEOPLE_KEY]

@@ -12,7 +12,7 @@ from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator
 from members.badges import badge_embed
-from members.directory import KeptDirectoryCounts
+from members.directory import KeptDirectoryCounts, kept_people_counts
 from members.logos import CARD_LOGO_BOX, PROFILE_LOGO_BOX, fit_logos
 from members.models import Division, Membership, Office, Organisation, Person
 from members.structured_data import organisation_json_ld, person_json_ld
@@ -70,13 +70,33 @@ class PersonListView(PreciseCacheMixin, ListView):
         self.filterset = PersonFilter(
             self.request.GET, queryset=Person.objects.public().for_cards(), request=self.request
         )
+        self.kept = None
+        if self.filterset.is_unfiltered():
+            # Counted over every public person: kept by the worker.
+            self.kept = kept_people_counts()
+            self.filterset.kept = self.kept.payload
         return self.filterset.qs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        total = self.filterset.kept_total()
+        if total is not None:
+            paginator.count = total
+            paginator.count_cap = max(paginator.count_cap, total)
+        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         self.filterset.count_facets()
         context["filter"] = self.filterset
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.kept is not None and self.kept.is_lagging:
+            # Counted before the last change: not kept by the page cache past the recount.
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 class PersonDetailView(PreciseCacheMixin, DetailView):
