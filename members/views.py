@@ -1,14 +1,14 @@
+import gzip
 import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, FloatField, Q
-from django.db.models.functions import Cast, Round
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.views import View
@@ -20,6 +20,7 @@ from django_countries import countries
 
 from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
+from core.page_cache import wants_gzip
 from core.pagination import CappedPaginator
 
 from .badges import (
@@ -32,6 +33,7 @@ from .badges import (
 from .directory import KeptDirectoryCounts
 from .filters import OrganisationFilter
 from .logos import CARD_LOGO_BOX, fit_logos
+from .map_points import current_members_on_map, kept_map_points
 from .models import Division, Membership, Organisation, Topic
 from .palette import NO_DIVISION_COLOUR, coloured_divisions
 from .world_outline import world_outline
@@ -76,12 +78,6 @@ class OrganisationListView(PreciseCacheMixin, ListView):
             # after the worker has counted the change.
             patch_cache_control(response, no_store=True)
         return response
-
-
-def current_members_on_map() -> Any:
-    return Organisation.objects.current_members().filter(
-        latitude__isnull=False, longitude__isnull=False
-    )
 
 
 def map_legend(mapped_count: int) -> list[dict[str, Any]]:
@@ -211,34 +207,25 @@ def world_outline_svg(request: HttpRequest) -> HttpResponse:
 
 
 class MemberMapDataView(View):
-    """The points of the map: one row per current member with coordinates, in one query.
+    """The points of the map: one row per current member with coordinates, as the worker
+    keeps them (members/map_points.py), in one query.
 
     Compact on purpose (thousands of members): rows of [slug, name, division id, latitude,
     longitude], with the profile address as a pattern to fill in.
     """
 
-    def get(self, request: HttpRequest) -> JsonResponse:
-        # Rounded (to about 10 m) and made floats by the database: the rows go to JSON as
-        # they come, with no work per member here.
-        rows = (
-            current_members_on_map()
-            .order_by("pk")
-            .values_list(
-                "slug",
-                "name",
-                "division_id",
-                Cast(Round("latitude", 4), FloatField()),
-                Cast(Round("longitude", 4), FloatField()),
-            )
-        )
-        profile = reverse("members:organisation-detail", kwargs={"slug": "SLUG"})
-        return JsonResponse(
-            {
-                "fields": ["slug", "name", "division", "latitude", "longitude"],
-                "profile_url": profile.replace("SLUG", "{slug}"),
-                "members": list(rows),
-            }
-        )
+    def get(self, request: HttpRequest) -> HttpResponse:
+        compressed, is_lagging = kept_map_points()
+        if wants_gzip(request):
+            response = HttpResponse(compressed, content_type="application/json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(compressed), content_type="application/json")
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if is_lagging:
+            # Written before the last change: not kept by the page cache past the rewrite.
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 # The embeddable badge: its size is fixed, so that the snippet can give width and height.
