@@ -151,8 +151,3 @@ def count_people() -> dict[str, Any]:
 
 
 register(PEOPLE_KEY, count_people)
-
-
-def kept_people_counts():
-    """The people list's counts as the worker last counted them (one query)."""
-    return read_many([PEOPLE_KEY])[PEOPLE_KEY]

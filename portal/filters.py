@@ -94,6 +94,8 @@ class PersonFilter(FacetedFilterSet):
             return None
         if name == "organisation":
             return [tuple(row) for row in self.kept["organisations"]]
+        if name == "conference" and "conferences" in self.kept:
+            return [tuple(row) for row in self.kept["conferences"]]
         if name == "country":
             counts = self.kept["countries"]
             return [

@@ -7,6 +7,7 @@ Each function starts from the lower app's own QuerySet and adds the higher apps'
 """
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.http import QueryDict
 
 from agreements import selectors as agreement_reads
 from conferences import selectors as programme_reads
@@ -56,6 +57,23 @@ def count_topic_links() -> dict[str, list[int]]:
 
 
 register(TOPIC_COUNTS_KEY, count_topic_links)
+
+
+# The people list's conference facet, unfiltered, kept by the worker beside the list's
+# other counts (members/directory.py): it counts the appearances of every public person.
+PEOPLE_CONFERENCES_KEY = "people:conferences"
+
+
+def count_people_per_conference() -> list[list]:
+    """[slug, title, people] of the conferences the people list's conference facet offers."""
+    from .filters import PersonFilter
+
+    people = PersonFilter(QueryDict(), queryset=Person.objects.public())
+    people.form.is_valid()
+    return [list(row) for row in people.counted_facet("conference", people.facets["conference"])]
+
+
+register(PEOPLE_CONFERENCES_KEY, count_people_per_conference)
 
 
 def topics_with_kept_counts() -> list[Topic]:

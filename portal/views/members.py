@@ -8,11 +8,12 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from conferences.models import Appearance, Conference, Session
+from core.aggregates import read_many
 from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator
 from members.badges import badge_embed
-from members.directory import KeptDirectoryCounts, kept_people_counts
+from members.directory import PEOPLE_KEY, KeptDirectoryCounts
 from members.logos import CARD_LOGO_BOX, PROFILE_LOGO_BOX, fit_logos
 from members.models import Division, Membership, Office, Organisation, Person
 from members.structured_data import organisation_json_ld, person_json_ld
@@ -70,11 +71,14 @@ class PersonListView(PreciseCacheMixin, ListView):
         self.filterset = PersonFilter(
             self.request.GET, queryset=Person.objects.public().for_cards(), request=self.request
         )
-        self.kept = None
+        self.kept = {}
         if self.filterset.is_unfiltered():
-            # Counted over every public person: kept by the worker.
-            self.kept = kept_people_counts()
-            self.filterset.kept = self.kept.payload
+            # Counted over every public person: kept by the worker (one query).
+            self.kept = read_many([PEOPLE_KEY, selectors.PEOPLE_CONFERENCES_KEY])
+            self.filterset.kept = {
+                **self.kept[PEOPLE_KEY].payload,
+                "conferences": self.kept[selectors.PEOPLE_CONFERENCES_KEY].payload,
+            }
         return self.filterset.qs
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -93,7 +97,7 @@ class PersonListView(PreciseCacheMixin, ListView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if self.kept is not None and self.kept.is_lagging:
+        if any(kept.is_lagging for kept in self.kept.values()):
             # Counted before the last change: not kept by the page cache past the recount.
             patch_cache_control(response, no_store=True)
         return response
