@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from core import aggregates
 from core.pagination import CappedPaginator
+from members.filters import OrganisationFilter
 from members.models import Membership, Organisation
 from portal.tasks import refresh_aggregates
 from tests.factories import DivisionFactory, MembershipFactory, OrganisationFactory, TopicFactory
@@ -341,6 +342,16 @@ def test_directory_counts_match_the_database_whichever_filters(client):
         for name in ["country", "division", "kind", "category", "topic"]:
             assert options(kept, name) == options(counted, name), (query, name)
         assert kept.context["paginator"].count == counted.context["paginator"].count
+
+
+def test_directory_count_is_written_with_thousands_separated(client, monkeypatch):
+    member(name="Thai Park", country="TH")
+    recount()
+    monkeypatch.setattr(OrganisationFilter, "kept_total", lambda filterset: 12345)
+
+    content = client.get(DIRECTORY).content.decode()
+
+    assert "12,345 members" in content
 
 
 def test_directory_count_kept_by_the_worker_is_exact_past_the_cap(client, monkeypatch):
