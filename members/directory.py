@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef
 
 from core.aggregates import read_many, register
+from core.filters import FACET_LIMIT
 
 from .models import Organisation, Person
 
@@ -126,8 +127,8 @@ class KeptDirectoryCounts:
 # The list of people, unfiltered: its count and its country and organisation facets read
 # every public person (500,000 at the largest dataset), so the worker keeps them too.
 PEOPLE_KEY = "members:people"
-# As many organisations as the organisation facet offers (core.filters.FACET_LIMIT).
-PEOPLE_ORGANISATIONS = 40
+# As many organisations as the organisation facet offers.
+PEOPLE_ORGANISATIONS = FACET_LIMIT
 
 
 def count_people() -> dict[str, Any]:

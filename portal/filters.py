@@ -92,10 +92,11 @@ class PersonFilter(FacetedFilterSet):
     def kept_facet_counts(self, name: str) -> list[tuple[str, str, int]] | None:
         if self.kept is None or not self.is_unfiltered():
             return None
+        limit = self.facets[name].limit
         if name == "organisation":
-            return [tuple(row) for row in self.kept["organisations"]]
+            return [tuple(row) for row in self.kept["organisations"][:limit]]
         if name == "conference" and "conferences" in self.kept:
-            return [tuple(row) for row in self.kept["conferences"]]
+            return [tuple(row) for row in self.kept["conferences"][:limit]]
         if name == "country":
             counts = self.kept["countries"]
             return [
