@@ -7,6 +7,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and people")
 
     def ready(self):
+        from . import (  # noqa: F401  (register the counts and points they keep)
+            directory,
+            map_points,
+        )
         from .departures import watch
 
         watch()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.countries import country_choices
 from core.filters import Facet, FacetedFilterSet, StrictBooleanFilter, documented
 
+from .directory import CELL_FILTERS, KeptDirectoryCounts
 from .models import Division, Membership, Organisation, Topic
 
 
@@ -56,8 +57,64 @@ class OrganisationFilter(FacetedFilterSet):
         model = Organisation
         fields = ["q", "country", "division", "kind", "category", "topic"]
 
+    # The worker's counts of the current members (members/directory.py), when the view
+    # lists current members and reads them; None: every count is a query.
+    kept: KeptDirectoryCounts | None = None
+
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+    def chosen_values(self) -> dict[str, str]:
+        """The valid filters chosen, as the values the kept counts hold (slugs for records)."""
+        self.form.is_valid()
+        chosen = {}
+        for name, value in self.form.cleaned_data.items():
+            if value not in (None, ""):
+                chosen[name] = getattr(value, "slug", value)
+        return chosen
+
+    def kept_total(self) -> int | None:
+        """How many members the chosen filters give, from the kept counts when they can tell."""
+        if self.kept is None:
+            return None
+        chosen = self.chosen_values()
+        if "q" in chosen:
+            return None
+        if "topic" not in chosen:
+            return self.kept.total
+        if set(chosen) == {"topic"}:
+            return next(
+                (count for slug, _name, count in self.kept.topics if slug == chosen["topic"]), 0
+            )
+        return None
+
+    def facet_counts(self, name: str, facet: Facet) -> list[tuple[str, str, int]]:
+        counted = self.kept_facet_counts(name)
+        if counted is None:
+            return super().facet_counts(name, facet)
+        return self._keep_selected(name, facet, counted)
+
+    def kept_facet_counts(self, name: str) -> list[tuple[str, str, int]] | None:
+        if self.kept is None:
+            return None
+        chosen = self.chosen_values()
+        others = set(chosen) - {name}
+        if name == "topic":
+            return self.kept.per_topic() if not others else None
+        if name not in CELL_FILTERS or others & {"q", "topic"}:
+            return None
+        counts = self.kept.per_filter[name]
+        if name == "division":
+            names = self.kept.division_names
+            return sorted(
+                ((slug, names.get(slug, slug), count) for slug, count in counts.items()),
+                key=lambda choice: choice[1],
+            )
+        return [
+            (str(value), label, counts[value])
+            for value, label in self.form.fields[name].choices
+            if value in counts
+        ]
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         members = Membership.objects.current().filter(category=value)

@@ -1,12 +1,14 @@
+import gzip
 import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.views import View
@@ -18,6 +20,7 @@ from django_countries import countries
 
 from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
+from core.page_cache import wants_gzip
 from core.pagination import CappedPaginator
 
 from .badges import (
@@ -27,8 +30,10 @@ from .badges import (
     BADGE_WIDTH,
     badge_name_lines,
 )
+from .directory import KeptDirectoryCounts
 from .filters import OrganisationFilter
 from .logos import CARD_LOGO_BOX, fit_logos
+from .map_points import current_members_on_map, kept_map_points
 from .models import Division, Membership, Organisation, Topic
 from .palette import NO_DIVISION_COLOUR, coloured_divisions
 from .world_outline import world_outline
@@ -47,7 +52,17 @@ class OrganisationListView(PreciseCacheMixin, ListView):
         self.filterset = OrganisationFilter(
             self.request.GET, queryset=Organisation.objects.for_directory(), request=self.request
         )
+        self.filterset.kept = KeptDirectoryCounts(self.filterset.chosen_values())
         return self.filterset.qs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        total = self.filterset.kept_total()
+        if total is not None:
+            # Counted by the worker: exact however many, and no count query.
+            paginator.count = total
+            paginator.count_cap = max(paginator.count_cap, total)
+        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -56,11 +71,13 @@ class OrganisationListView(PreciseCacheMixin, ListView):
         context["filter"] = self.filterset
         return context
 
-
-def current_members_on_map() -> Any:
-    return Organisation.objects.current_members().filter(
-        latitude__isnull=False, longitude__isnull=False
-    )
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.filterset.kept.is_lagging:
+            # Counted before the last change: not kept by the page cache, which would keep it
+            # after the worker has counted the change.
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 def map_legend(mapped_count: int) -> list[dict[str, Any]]:
@@ -190,29 +207,25 @@ def world_outline_svg(request: HttpRequest) -> HttpResponse:
 
 
 class MemberMapDataView(View):
-    """The points of the map: one row per current member with coordinates, in one query.
+    """The points of the map: one row per current member with coordinates, as the worker
+    keeps them (members/map_points.py), in one query.
 
     Compact on purpose (thousands of members): rows of [slug, name, division id, latitude,
     longitude], with the profile address as a pattern to fill in.
     """
 
-    def get(self, request: HttpRequest) -> JsonResponse:
-        rows = (
-            current_members_on_map()
-            .order_by("pk")
-            .values_list("slug", "name", "division_id", "latitude", "longitude")
-        )
-        profile = reverse("members:organisation-detail", kwargs={"slug": "SLUG"})
-        return JsonResponse(
-            {
-                "fields": ["slug", "name", "division", "latitude", "longitude"],
-                "profile_url": profile.replace("SLUG", "{slug}"),
-                "members": [
-                    [slug, name, division_id, round(float(latitude), 4), round(float(longitude), 4)]
-                    for slug, name, division_id, latitude, longitude in rows
-                ],
-            }
-        )
+    def get(self, request: HttpRequest) -> HttpResponse:
+        compressed, is_lagging = kept_map_points()
+        if wants_gzip(request):
+            response = HttpResponse(compressed, content_type="application/json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(compressed), content_type="application/json")
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if is_lagging:
+            # Written before the last change: not kept by the page cache past the rewrite.
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 # The embeddable badge: its size is fixed, so that the snippet can give width and height.

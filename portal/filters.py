@@ -78,7 +78,41 @@ class PersonFilter(FacetedFilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(name__icontains=value)
 
+    # The unfiltered list's counts as the worker keeps them (members/directory.py), when the
+    # page reads them; None: every count is a query.
+    kept: dict | None = None
+
+    def is_unfiltered(self) -> bool:
+        self.form.is_valid()
+        return all(value in (None, "") for value in self.form.cleaned_data.values())
+
+    def kept_total(self) -> int | None:
+        return self.kept["total"] if self.kept is not None and self.is_unfiltered() else None
+
+    def kept_facet_counts(self, name: str) -> list[tuple[str, str, int]] | None:
+        if self.kept is None or not self.is_unfiltered():
+            return None
+        limit = self.facets[name].limit
+        if name == "organisation":
+            return [tuple(row) for row in self.kept["organisations"][:limit]]
+        if name == "conference" and "conferences" in self.kept:
+            return [tuple(row) for row in self.kept["conferences"][:limit]]
+        if name == "country":
+            counts = self.kept["countries"]
+            return [
+                (value, label, counts[value])
+                for value, label in self.form.fields[name].choices
+                if value in counts
+            ]
+        return None
+
     def facet_counts(self, name: str, facet: Facet) -> list[tuple[str, str, int]]:
+        kept = self.kept_facet_counts(name)
+        if kept is not None:
+            return kept
+        return self.counted_facet(name, facet)
+
+    def counted_facet(self, name: str, facet: Facet) -> list[tuple[str, str, int]]:
         """The conference facet counts from the appearances' side: the offered conferences'
         appearances of the people the other filters leave, grouped by conference.
 

@@ -7,6 +7,7 @@ Each function starts from the lower app's own QuerySet and adds the higher apps'
 """
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from agreements import selectors as agreement_reads
@@ -86,6 +87,23 @@ register(HOME_FIGURES_KEY, count_home_figures)
 def home_figures() -> dict[str, int]:
     """The key figures as the worker last counted them (one query)."""
     return read(HOME_FIGURES_KEY).payload
+
+
+# The people list's conference facet, unfiltered, kept by the worker beside the list's
+# other counts (members/directory.py): it counts the appearances of every public person.
+PEOPLE_CONFERENCES_KEY = "people:conferences"
+
+
+def count_people_per_conference() -> list[list]:
+    """[slug, title, people] of the conferences the people list's conference facet offers."""
+    from .filters import PersonFilter
+
+    people = PersonFilter(QueryDict(), queryset=Person.objects.public())
+    people.form.is_valid()
+    return [list(row) for row in people.counted_facet("conference", people.facets["conference"])]
+
+
+register(PEOPLE_CONFERENCES_KEY, count_people_per_conference)
 
 
 def topics_with_kept_counts() -> list[Topic]:

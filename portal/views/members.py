@@ -4,14 +4,18 @@ profile, people, divisions and topics."""
 from typing import Any
 
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from conferences.models import Appearance, Conference, Session
+from core.aggregates import read_many
+from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator
 from members.badges import badge_embed
+from members.directory import PEOPLE_KEY, KeptDirectoryCounts
 from members.logos import CARD_LOGO_BOX, PROFILE_LOGO_BOX, fit_logos
-from members.models import Membership, Office, Organisation, Person
+from members.models import Division, Membership, Office, Organisation, Person
 from members.structured_data import organisation_json_ld, person_json_ld
 
 from .. import selectors
@@ -67,13 +71,36 @@ class PersonListView(PreciseCacheMixin, ListView):
         self.filterset = PersonFilter(
             self.request.GET, queryset=Person.objects.public().for_cards(), request=self.request
         )
+        self.kept = {}
+        if self.filterset.is_unfiltered():
+            # Counted over every public person: kept by the worker (one query).
+            self.kept = read_many([PEOPLE_KEY, selectors.PEOPLE_CONFERENCES_KEY])
+            self.filterset.kept = {
+                **self.kept[PEOPLE_KEY].payload,
+                "conferences": self.kept[selectors.PEOPLE_CONFERENCES_KEY].payload,
+            }
         return self.filterset.qs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        total = self.filterset.kept_total()
+        if total is not None:
+            paginator.count = total
+            paginator.count_cap = max(paginator.count_cap, total)
+        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         self.filterset.count_facets()
         context["filter"] = self.filterset
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if any(kept.is_lagging for kept in self.kept.values()):
+            # Counted before the last change: not kept by the page cache past the recount.
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 class PersonDetailView(PreciseCacheMixin, DetailView):
@@ -101,9 +128,29 @@ class PersonDetailView(PreciseCacheMixin, DetailView):
 
 class DivisionListView(ListView):
     template_name = "members/division_list.html"
+    # A list of divisions (with the kept counts), not a QuerySet that would name itself.
+    context_object_name = "division_list"
 
     def get_queryset(self):
-        return selectors.divisions_with_counts()
+        # The members per division as the worker keeps them for the directory: counted per
+        # division, they read every current member.
+        self.kept = KeptDirectoryCounts({})
+        members = self.kept.per_filter["division"]
+        divisions = list(
+            Division.objects.annotate(
+                conference_count=count_of(Conference.objects.published(), "division")
+            )
+        )
+        for division in divisions:
+            division.member_count = members.get(division.slug, 0)
+        return divisions
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.kept.is_lagging:
+            # Counted before the last change: not kept by the page cache past the recount.
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 class DivisionDetailView(DetailView):

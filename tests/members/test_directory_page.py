@@ -6,7 +6,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from core import aggregates
+from core.pagination import CappedPaginator
+from members.filters import OrganisationFilter
 from members.models import Membership, Organisation
+from portal.tasks import refresh_aggregates
 from tests.factories import DivisionFactory, MembershipFactory, OrganisationFactory, TopicFactory
 from tests.members.pages import cmu_step, member, options, png
 
@@ -259,7 +263,12 @@ def test_directory_never_shows_contact_email(client):
     assert "secret-contact" not in content
 
 
-DIRECTORY_QUERIES = 7  # count, page, one per facet (country, division, kind, category, topic)
+# The kept counts (members/directory.py) and the page; the worker has counted.
+DIRECTORY_QUERIES = 2
+
+
+def recount() -> None:
+    refresh_aggregates.call(changed_at=aggregates.clock())
 
 
 @pytest.mark.parametrize("count", [1, 8])
@@ -270,6 +279,7 @@ def test_directory_query_count_is_fixed(client, django_assert_num_queries, count
         park = member(country=countries[number], division=division)
         park.topics.add(TopicFactory(), TopicFactory())
         park.logo.save("logo.png", png(200, 100))
+    recount()
 
     with django_assert_num_queries(DIRECTORY_QUERIES):
         response = client.get(DIRECTORY)
@@ -279,15 +289,97 @@ def test_directory_query_count_is_fixed(client, django_assert_num_queries, count
 
 @pytest.mark.parametrize("count", [1, 8])
 def test_directory_query_count_is_fixed_when_filtered(client, django_assert_num_queries, count):
+    for _number in range(count):
+        member(country="TH", kind=Organisation.Kind.UNIVERSITY)
+    recount()
+
+    # Country and kind: the kept counts answer the count and every facet but the topics',
+    # which the database counts among the members of that country and kind.
+    with django_assert_num_queries(DIRECTORY_QUERIES + 1):
+        response = client.get(DIRECTORY, {"country": "TH", "kind": "university"})
+
+    assert f"{count} member" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_directory_query_count_is_fixed_when_searched(client, django_assert_num_queries, count):
     division = DivisionFactory(slug="asia-pacific")
     topic = TopicFactory(slug="health")
     for _number in range(count):
         member(country="TH", division=division).topics.add(topic)
+    recount()
 
-    # Two more: the chosen division and topic are looked up to validate them.
-    with django_assert_num_queries(DIRECTORY_QUERIES + 2):
+    # A name search is counted by the database: the count and one query per facet
+    # (country, division, kind, category, topic), and the chosen division and topic are
+    # looked up to validate them.
+    with django_assert_num_queries(DIRECTORY_QUERIES + 6 + 2):
         response = client.get(
             DIRECTORY, {"country": "TH", "division": "asia-pacific", "topic": "health", "q": "park"}
         )
 
     assert f"{count} member" in response.content.decode()
+
+
+def test_directory_counts_match_the_database_whichever_filters(client):
+    europe = DivisionFactory(name="Europe", slug="europe")
+    health = TopicFactory(name="Health", slug="health")
+    member(name="Coventry Science Park", country="GB", division=europe).topics.add(health)
+    member(name="Thai University", country="TH", kind=Organisation.Kind.UNIVERSITY)
+    member(name="Thai Park", country="TH", category=Membership.Category.ASSOCIATE).topics.add(
+        health
+    )
+    recount()
+
+    for query in [
+        {},
+        {"country": "TH"},
+        {"topic": "health"},
+        {"kind": "science_park", "category": "associate"},
+        {"division": "europe", "topic": "health"},
+    ]:
+        kept = client.get(DIRECTORY, query)
+        counted = client.get(DIRECTORY, {**query, "q": "t"})  # every name has a "t"
+        for name in ["country", "division", "kind", "category", "topic"]:
+            assert options(kept, name) == options(counted, name), (query, name)
+        assert kept.context["paginator"].count == counted.context["paginator"].count
+
+
+def test_directory_count_is_written_with_thousands_separated(client, monkeypatch):
+    member(name="Thai Park", country="TH")
+    recount()
+    monkeypatch.setattr(OrganisationFilter, "kept_total", lambda filterset: 12345)
+
+    content = client.get(DIRECTORY).content.decode()
+
+    assert "12,345 members" in content
+
+
+def test_directory_count_kept_by_the_worker_is_exact_past_the_cap(client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "count_cap", 2)
+    for number in range(3):
+        member(name=f"Thai Park {number}", country="TH")
+    recount()
+
+    unfiltered = client.get(DIRECTORY).content.decode()
+    by_country = client.get(DIRECTORY, {"country": "TH"}).content.decode()
+    searched = client.get(DIRECTORY, {"q": "thai"}).content.decode()
+
+    assert "3 members" in unfiltered
+    assert "3 members" in by_country
+    assert "More than 2 members" in searched
+
+
+def test_directory_counted_before_a_change_is_not_kept_by_the_page_cache(client, settings):
+    member(name="Coventry Science Park", country="GB")
+    recount()
+    member(name="Cambridge Science Park", country="GB")
+    settings.AGGREGATES_MAX_LAG_SECONDS = 300
+
+    response = client.get(DIRECTORY)
+
+    # The worker has not counted the new member yet: the page says what it counted, and
+    # no cache keeps it past the recount.
+    assert "1 member" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    recount()
+    assert "2 members" in client.get(DIRECTORY).content.decode()

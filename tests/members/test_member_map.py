@@ -1,4 +1,5 @@
 import datetime
+import gzip
 import json
 import re
 from decimal import Decimal
@@ -7,7 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from core import aggregates
 from members.models import Membership, Organisation
+from portal.tasks import refresh_aggregates
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -20,6 +23,10 @@ pytestmark = pytest.mark.django_db
 
 MAP = reverse("members:member-map")
 MAP_DATA = reverse("members:member-map-data")
+
+
+def recount() -> None:
+    refresh_aggregates.call(changed_at=aggregates.clock())
 
 
 def member(**kwargs) -> Organisation:
@@ -311,10 +318,42 @@ def test_member_map_data_query_count_is_fixed(client, django_assert_num_queries,
     for _ in range(count):
         member(division=division)
 
+    recount()
+
+    # The points as the worker keeps them.
     with django_assert_num_queries(1):
         response = client.get(MAP_DATA)
 
     assert len(response.json()["members"]) == count
+
+
+def test_member_map_data_is_sent_compressed_to_whoever_takes_gzip(client):
+    member(slug="zsambek-park", name="Zsámbék Park", division=None)
+    recount()
+
+    compressed = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="gzip, br")
+    plain = client.get(MAP_DATA)
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert json.loads(gzip.decompress(compressed.content)) == plain.json()
+    assert not plain.has_header("Content-Encoding")
+    assert plain.json()["members"] == [["zsambek-park", "Zsámbék Park", None, 58.394, 15.565]]
+
+
+def test_member_map_data_written_before_a_change_is_not_kept_by_the_page_cache(client, settings):
+    member(slug="first")
+    recount()
+    member(slug="second")
+    settings.AGGREGATES_MAX_LAG_SECONDS = 300
+
+    response = client.get(MAP_DATA)
+
+    # The worker has not written the new member yet: no cache keeps the points past it.
+    assert [row[0] for row in response.json()["members"]] == ["first"]
+    assert "no-store" in response["Cache-Control"]
+    recount()
+    assert [row[0] for row in client.get(MAP_DATA).json()["members"]] == ["first", "second"]
 
 
 def test_member_map_data_ignores_parameters(client):

@@ -6,7 +6,10 @@ import re
 import pytest
 
 from conferences.models import Appearance
+from core import aggregates
+from core.pagination import CappedPaginator
 from members.models import Office
+from portal.tasks import refresh_aggregates
 from tests.factories import (
     AppearanceFactory,
     AwardFactory,
@@ -109,20 +112,77 @@ def test_person_list_empty_result_says_so(client):
     assert "0 people" in content
 
 
-# count, page, one per facet (conference, country, organisation), and the latest conferences
-# with speakers (the ones the conference facet offers)
-PEOPLE_QUERIES = 6
+# The counts the worker keeps (the count and the facets) and the page.
+PEOPLE_QUERIES = 2
+
+
+def recount() -> None:
+    refresh_aggregates.call(changed_at=aggregates.clock())
 
 
 @pytest.mark.parametrize("count", [1, 8])
 def test_person_list_query_count_is_fixed(client, django_assert_num_queries, count):
     for _number in range(count):
         AppearanceFactory(person__affiliation=OrganisationFactory())
+    recount()
 
     with django_assert_num_queries(PEOPLE_QUERIES):
         response = client.get(PEOPLE)
 
     assert f"{count} " in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_person_list_query_count_is_fixed_when_filtered(client, django_assert_num_queries, count):
+    for _number in range(count):
+        AppearanceFactory(person__affiliation=OrganisationFactory())
+    recount()
+
+    # Filtered, the database counts: the count, the page, one query per facet and the
+    # conferences offered.
+    with django_assert_num_queries(6):
+        response = client.get(PEOPLE, {"country": "SE"})
+
+    assert f"{count} " in response.content.decode()
+
+
+def test_person_list_kept_counts_match_the_database(client):
+    ada = OrganisationFactory(name="Ada Park", slug="ada-park")
+    for _number in range(3):
+        PersonFactory(affiliation=ada, country="TH")
+    PersonFactory(affiliation=OrganisationFactory(name="Bob Park"), country="GB")
+    PersonFactory(affiliation=None, country="GB")
+    AppearanceFactory(person__affiliation=None, person__country="GB")
+    recount()
+
+    kept = client.get(PEOPLE)
+    counted = client.get(PEOPLE, {"q": "person"})  # every name is "Person <n>"
+
+    assert options(kept, "country") == options(counted, "country")
+    assert options(kept, "conference") == options(counted, "conference")
+    assert options(kept, "organisation") == options(counted, "organisation")
+    assert options(kept, "organisation")["ada-park"] == "Ada Park (3)"
+    assert len(options(kept, "conference")) == 2
+    assert kept.context["paginator"].count == counted.context["paginator"].count == 6
+
+
+def test_person_list_count_is_exact_past_the_cap_and_not_cached_while_lagging(
+    client, monkeypatch, settings
+):
+    monkeypatch.setattr(CappedPaginator, "count_cap", 2)
+    for _number in range(3):
+        PersonFactory()
+    recount()
+    PersonFactory()
+    settings.AGGREGATES_MAX_LAG_SECONDS = 300
+
+    response = client.get(PEOPLE)
+
+    # As the worker counted them, before the fourth; no cache keeps it past the recount.
+    assert "3 people" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    recount()
+    assert "4 people" in client.get(PEOPLE).content.decode()
 
 
 def test_person_page_lists_appearances_across_conferences_newest_first(client):
