@@ -4,7 +4,7 @@ from core.db.search_document import AddTitleSearchIndex
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0009_privacy_search_document")]
+    dependencies = [("members", "0010_list_order_indexes")]
 
     operations = [
         AddTitleSearchIndex("members_organisation", "name"),
