@@ -17,12 +17,24 @@ counts are remembered for the small numbers pages show most, larger ones looked 
 
 from django.utils.translation import trans_real
 
+try:  # django-countries asks, now and then, for a lookup that stops before the fallbacks
+    from django_countries import _translation_state as _countries_state
+except ImportError:  # pragma: no cover
+    _countries_state = None
+
 # Messages remembered per language: far more than the site's own catalog holds.
 MAX_MESSAGES = 20_000
 # `ngettext` is remembered for counts below this; the rest are looked up each time.
 MAX_REMEMBERED_COUNT = 1_000
 
 _MEMO = "_sciparks_memo"
+
+
+def _remembered() -> bool:
+    """False inside django-countries' `no_translation_fallback()`, where a message missing
+    from the catalogs reads as "" (to tell whether a country's name is translated): what is
+    looked up then is neither remembered nor answered from memory."""
+    return _countries_state is None or getattr(_countries_state, "fallback", True)
 
 
 def _memo(translation) -> dict:
@@ -41,6 +53,8 @@ def install() -> None:
     looked_up_ngettext = cls.ngettext
 
     def gettext(self, message):
+        if not _remembered():
+            return looked_up_gettext(self, message)
         memo = _memo(self)
         try:
             return memo[message]
@@ -54,7 +68,7 @@ def install() -> None:
         return result
 
     def ngettext(self, msgid1, msgid2, n):
-        if type(n) is not int or not 0 <= n < MAX_REMEMBERED_COUNT:
+        if type(n) is not int or not 0 <= n < MAX_REMEMBERED_COUNT or not _remembered():
             return looked_up_ngettext(self, msgid1, msgid2, n)
         key = (msgid1, msgid2, n)
         memo = _memo(self)

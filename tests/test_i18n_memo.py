@@ -41,3 +41,15 @@ def test_the_memo_is_bounded(monkeypatch):
                 f"A message never written {number}"
             )
     assert len(english.__dict__[i18n._MEMO]) == 3
+
+
+def test_country_names_survive_lookups_without_fallback():
+    """django-countries looks names up without the fallbacks ("" when untranslated) before
+    it falls back to its own: those lookups must not be remembered as the answer."""
+    from django_countries import countries, no_translation_fallback
+
+    with translation.override("en-gb"):
+        with no_translation_fallback():
+            translation.gettext("United Kingdom")
+        assert dict(countries)["GB"] == "United Kingdom"
+        assert translation.gettext("United Kingdom") == "United Kingdom"
