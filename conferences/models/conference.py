@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -131,25 +132,37 @@ class ConferenceQuerySet(models.QuerySet):
         A series is the world conferences, or one division's published conferences; other
         events belong to none. Null when the conference opens or closes its series, or has none.
         """
-        series = (
-            Conference.objects.published()
-            .filter(kind=OuterRef("kind"))
-            .exclude(kind=Conference.Kind.OTHER)
-            .filter(Q(kind=Conference.Kind.WORLD) | Q(division=OuterRef("division")))
+        # Two series queries, each an index range (conference_series_idx) read from the
+        # conference outward: the world one matches only a world conference, the division
+        # one only a division's. An OR of the two would read the whole table per conference.
+        world = Conference.objects.published().filter(
+            kind=Conference.Kind.WORLD, division__isnull=True, kind__exact=OuterRef("kind")
+        )
+        division = Conference.objects.published().filter(
+            kind=Conference.Kind.DIVISION,
+            kind__exact=OuterRef("kind"),
+            division=OuterRef("division"),
         )
         start, pk = OuterRef("start_date"), OuterRef("pk")
+        earlier = Q(start_date__lte=start) & (Q(start_date__lt=start) | Q(pk__lt=pk))
+        later = Q(start_date__gte=start) & (Q(start_date__gt=start) | Q(pk__gt=pk))
+
+        def neighbour(condition: Q, order: tuple[str, str], column: str) -> Coalesce:
+            return Coalesce(
+                *(
+                    Subquery(series.filter(condition).order_by(*order).values(column)[:1])
+                    for series in (world, division)
+                )
+            )
+
         neighbours = {
-            "previous_edition": series.filter(
-                Q(start_date__lt=start) | Q(start_date=start, pk__lt=pk)
-            ).order_by("-start_date", "-pk"),
-            "next_edition": series.filter(
-                Q(start_date__gt=start) | Q(start_date=start, pk__gt=pk)
-            ).order_by("start_date", "pk"),
+            "previous_edition": (earlier, ("-start_date", "-pk")),
+            "next_edition": (later, ("start_date", "pk")),
         }
         return self.annotate(
             **{
-                f"{name}_{column}": Subquery(editions.values(column)[:1])
-                for name, editions in neighbours.items()
+                f"{name}_{column}": neighbour(condition, order, column)
+                for name, (condition, order) in neighbours.items()
                 for column in ("id", "slug", "title")
             }
         )
@@ -326,7 +339,15 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="conference_title_not_blank"),
         ]
-        indexes = [models.Index(fields=["end_date", "start_date"])]
+        indexes = [
+            models.Index(fields=["end_date", "start_date"]),
+            # A series in date order: the previous and next editions (with_editions()).
+            models.Index(
+                fields=["kind", "division", "start_date", "id"],
+                condition=Q(is_published=True),
+                name="conference_series_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
