@@ -1,30 +1,33 @@
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.countries import country_choices
 from members.models import Division, Topic
 
+from .aggregates import kept_years_and_countries
 from .models import Conference, Session
 
 
 def topics_in_use():
-    """Topics of some conference or session: the others would only ever list nothing."""
+    """Topics of some conference or session: the others would only ever list nothing.
+
+    EXISTS per topic: one index probe each, where IN would read every session's links."""
     return Topic.objects.filter(
-        Q(pk__in=Conference.topics.through.objects.values("topic_id"))
-        | Q(pk__in=Session.topics.through.objects.values("topic_id"))
+        Exists(Conference.topics.through.objects.filter(topic=OuterRef("pk")))
+        | Exists(Session.topics.through.objects.filter(topic=OuterRef("pk")))
     )
 
 
 class ConferenceFilter(django_filters.FilterSet):
     """The conference list's filters, for the public page and the API alike.
 
-    Year and country offer only the values some conference has; both come from one query,
-    run only when the form is validated or drawn.
+    Year and country offer only the values some conference has; both come from one query of
+    the kept aggregates (conferences/aggregates.py), run only when the form is validated or
+    drawn.
     """
 
     kind = django_filters.ChoiceFilter(
@@ -63,17 +66,7 @@ class ConferenceFilter(django_filters.FilterSet):
 
     def years_and_countries(self) -> tuple[list[int], list[str]]:
         if self._years_and_countries is None:
-            pairs = (
-                Conference.objects.published()
-                .order_by()
-                .values_list(ExtractYear("start_date"), "country")
-                .distinct()
-            )
-            years, codes = set(), set()
-            for year, code in pairs:
-                years.add(year)
-                codes.add(code)
-            self._years_and_countries = (sorted(years, reverse=True), sorted(codes))
+            self._years_and_countries = kept_years_and_countries()
         return self._years_and_countries
 
     def year_choices(self) -> list[tuple[str, str]]:

@@ -1,5 +1,7 @@
+from functools import cached_property
 from typing import Any
 
+from django.db.models.functions import Least
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from core.dependencies import PreciseCacheMixin
+from core.pagination import CappedPaginator
 from members.models import Division, Topic
 
 from . import calendar
@@ -15,14 +18,29 @@ from .filters import ConferenceFilter
 from .models import Conference, ConferenceHost
 
 
+class UnorderedCountPaginator(CappedPaginator):
+    """Counts without the list's order: an index on the filter alone then answers, where the
+    order would have PostgreSQL sort every row before counting them."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.count_cap + 1].count()
+
+
 class ConferenceListView(PreciseCacheMixin, ListView):
-    """Upcoming conferences (soonest first) above the past ones (newest first, paginated)."""
+    """Upcoming conferences (soonest first) above the past ones (newest first, paginated).
+
+    The first page shows the UPCOMING_SHOWN soonest; when more are announced, a link lists
+    them all, paginated (`?when=upcoming`). Past the count cap the count says "more than".
+    """
 
     template_name = "conferences/conference_list.html"
     paginate_by = 20
+    paginator_class = UnorderedCountPaginator
     # Which conferences are listed and counted in the filters; the rest it shows it loads.
     cache_depends_on = (Conference, ConferenceHost, Division, Topic)
     context_object_name = "past_conferences"
+    UPCOMING_SHOWN = 20
 
     def get_queryset(self):
         self.filterset = ConferenceFilter(
@@ -34,20 +52,33 @@ class ConferenceListView(PreciseCacheMixin, ListView):
         else:
             self.matching = self.filterset.qs
         self.today = timezone.localdate()
+        self.listing_upcoming = self.request.GET.get("when") == "upcoming"
+        if self.listing_upcoming:
+            return self.upcoming()
         return self.matching.past(today=self.today).order_by("-start_date", "-pk")
+
+    def upcoming(self):
+        # Least(start, end) is the start date (the end never precedes it), in an expression
+        # no index orders: PostgreSQL then reads the few upcoming ones by their end date and
+        # sorts them, where ordering by the start date's index would walk past every past one.
+        return self.matching.upcoming(today=self.today).order_by(
+            Least("start_date", "end_date"), "pk"
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         page.object_list = list(page.object_list)
         upcoming = []
-        if page.number == 1:
-            upcoming = list(self.matching.upcoming(today=self.today).order_by("start_date", "pk"))
+        if page.number == 1 and not self.listing_upcoming:
+            upcoming = list(self.upcoming()[: self.UPCOMING_SHOWN + 1])
         load_choices(self.filterset.form)
         context.update(
             filter=self.filterset,
             past_conferences=page.object_list,
-            upcoming_conferences=upcoming,
+            upcoming_conferences=upcoming[: self.UPCOMING_SHOWN],
+            more_upcoming=len(upcoming) > self.UPCOMING_SHOWN,
+            listing_upcoming=self.listing_upcoming,
             is_filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
         )
         return context

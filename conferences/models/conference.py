@@ -347,6 +347,17 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
                 condition=Q(is_published=True),
                 name="conference_series_idx",
             ),
+            # The list: the past newest first, and how many there are (up to the cap).
+            models.Index(
+                fields=["start_date", "id"],
+                condition=Q(is_published=True),
+                name="conference_published_start_idx",
+            ),
+            models.Index(
+                fields=["end_date"],
+                condition=Q(is_published=True),
+                name="conference_published_end_idx",
+            ),
         ]
 
     def __str__(self) -> str:
