@@ -26,14 +26,12 @@ class Speaker:
         self.link = ""  # the name, linked to the person's page, as the page shows it
 
 
-def speakers_of(
-    sessions: list[Session], role_label: Callable[[Appearance], str] | None = None
-) -> list[Speaker]:
-    """`role_label` names an appearance's role (its get_role_display() unless given)."""
-    role_label = role_label or Appearance.get_role_display
+def speakers_of(sessions, role_label: Callable[[Any], str]) -> list[Speaker]:
+    """The people on a programme (conferences/programme.py: `programme_of()`), once each;
+    `role_label` names an appearance's role."""
     speakers: dict[int, Speaker] = {}
     for session in sessions:
-        for appearance in session.appearances.all():
+        for appearance in session.appearances:
             if appearance.person_id not in speakers:
                 speakers[appearance.person_id] = Speaker(
                     appearance.person, appearance.capacity, affiliation_name(appearance)

@@ -83,8 +83,9 @@ class ConferenceQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "ConferenceQuerySet":
-        """The conference's page: the record in full, with speakers and topics of sessions."""
-        return self.in_full(sessions=Session.objects.for_programme())
+        """The conference's page: the record in full; the page reads its programme as values
+        (conferences/programme.py: `programme_of()`)."""
+        return self.in_full(sessions=None)
 
     def for_api_detail(self, *, held_back_sessions: bool = False) -> "ConferenceQuerySet":
         """The API's full conference: its sessions are references to /sessions/, those held
@@ -94,7 +95,7 @@ class ConferenceQuerySet(models.QuerySet):
             sessions = sessions.filter(is_published=True)
         return self.in_full(sessions=sessions)
 
-    def in_full(self, *, sessions: SessionQuerySet) -> "ConferenceQuerySet":
+    def in_full(self, *, sessions: SessionQuerySet | None) -> "ConferenceQuerySet":
         """One conference in full: division, hosts in order and topics (read through their
         managers, as pages do), the editions around it, the organisations taking part, the
         programme (`sessions` says what each session brings along) and the outcomes."""
@@ -109,7 +110,7 @@ class ConferenceQuerySet(models.QuerySet):
                     Organisation.objects.order_by("name", "pk"),
                     to_attr="participants",
                 ),
-                Prefetch("sessions", sessions),
+                *([Prefetch("sessions", sessions)] if sessions is not None else []),
                 Prefetch(
                     "decisions",
                     Decision.objects.select_related("host_organisation", "resulting_conference"),

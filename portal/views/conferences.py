@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from conferences.models import Conference, Session
-from conferences.programme import ProgrammePage
+from conferences.programme import ProgrammePage, programme_of
 from conferences.structured_data import (
     event_json_ld,
     meta_description,
@@ -45,7 +45,7 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
         context = super().get_context_data(**kwargs)
         conference = self.object
         depends_on_tags(conference.series_tag)  # the previous and next editions
-        sessions = list(conference.sessions.all())
+        sessions = programme_of(conference.pk)
         # A preview shows what publishing would show, and the sessions held back, marked.
         self.is_preview = not conference.is_published or any(
             not session.is_published for session in sessions
