@@ -8,16 +8,19 @@ address pattern is reversed once and each label translated once per page.
 
 import itertools
 from collections.abc import Callable, Iterable
+from html import escape
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
 from django.db.models.fields.files import ImageFieldFile
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from core.dependencies import depends_on_record
+from core.templatetags.site import when
 from members.models import Organisation, Person, Topic
 
 from .models import Appearance, Session
@@ -213,12 +216,18 @@ class ProgrammePage:
             if appearance.role in FEATURED_ROLES
         }
 
-    def items(self, sessions: list[ProgrammeSession]) -> list[tuple[Any, list[dict[str, Any]]]]:
-        """(day, items) in programme order; each item a dict of what its entry shows."""
-        return [
-            (day, [self.item(session) for session in day_sessions])
-            for day, day_sessions in itertools.groupby(sessions, key=lambda s: s.day)
-        ]
+    def html(self, sessions: list[ProgrammeSession]) -> SafeString:
+        """The programme's days, each a section listing its items in programme order."""
+        parts = []
+        for day, day_sessions in itertools.groupby(sessions, key=lambda s: s.day):
+            iso = day.isoformat()
+            parts.append(
+                f'<section class="programme-day" aria-labelledby="day-{iso}">\n'
+                f'<h3 id="day-{iso}">{when(day, weekday=True)}</h3>\n<ul class="programme">\n'
+            )
+            parts.extend(self.item_html(session) for session in day_sessions)
+            parts.append("</ul>\n</section>\n")
+        return mark_safe("".join(parts))  # every value is escaped in item_html()
 
     def session_url(self, session: ProgrammeSession) -> str:
         """In a compact programme, relative to the conference's page ("sessions/12/"): the
@@ -228,28 +237,50 @@ class ProgrammePage:
             return path[len(self.conference_path) :]
         return path
 
-    def item(self, session: ProgrammeSession) -> dict[str, Any]:
-        return {
-            "anchor": session.programme_anchor,
-            "time": time_range(session),
-            "kind": self.kinds.get(session.kind, session.kind),
-            "url": self.session_url(session),
-            "title": session.title,
-            "location": session.location,
-            "description": "" if self.compact else session.description,
-            "appearances": [
-                {
-                    "person": self.person_link(appearance.person),
-                    "role": self.role(appearance),
-                    "capacity": "" if self.compact else appearance.capacity,
-                }
+    def item_html(self, session: ProgrammeSession) -> str:
+        """One item as the page's markup, its values escaped (a template per item cost
+        most of a large programme's page)."""
+        parts = [
+            f'<li id="{session.programme_anchor}">\n'
+            f'<p class="programme__time">{escape(time_range(session))}</p>\n<div>\n'
+            f'<span class="badge">{escape(self.kinds.get(session.kind, session.kind))}</span>\n'
+            f'<h4><a href="{escape(self.session_url(session))}">{escape(session.title)}</a></h4>\n'
+        ]
+        if session.location:
+            parts.append(f'<p class="muted">{escape(session.location)}</p>\n')
+        if session.description and not self.compact:
+            parts.append(f"{linebreaks(session.description, autoescape=True)}\n")
+        if session.appearances and self.compact:
+            people = ", ".join(
+                f"{self.person_link(appearance.person)} ({escape(self.role(appearance))})"
                 for appearance in session.appearances
-            ],
-            "visited": [
-                {"url": self.organisation_path(slug), "name": name}
+            )
+            parts.append(f"<p>{people}</p>\n")
+        elif session.appearances:
+            parts.append("<ul>\n")
+            for appearance in session.appearances:
+                capacity = (
+                    f', <span class="muted">{escape(appearance.capacity)}</span>'
+                    if appearance.capacity
+                    else ""
+                )
+                parts.append(
+                    f"<li>{self.person_link(appearance.person)} — "
+                    f"{escape(self.role(appearance))}{capacity}</li>\n"
+                )
+            parts.append("</ul>\n")
+        if session.visited:
+            visited = ", ".join(
+                f'<a href="{escape(self.organisation_path(slug))}">{escape(name)}</a>'
                 for name, slug in session.visited
-            ],
-            "topics": []
-            if self.compact
-            else [{"url": self.topic_path(slug), "name": name} for name, slug in session.topics],
-        }
+            )
+            parts.append(f"<p>{escape(_('Visiting:'))} {visited}</p>\n")
+        if session.topics and not self.compact:
+            topics = "".join(
+                f'<li><a href="{escape(self.topic_path(slug))}">'
+                f'<span class="badge badge--muted">{escape(name)}</span></a></li>'
+                for name, slug in session.topics
+            )
+            parts.append(f'<ul class="tags">{topics}</ul>\n')
+        parts.append("</div>\n</li>\n")
+        return "".join(parts)

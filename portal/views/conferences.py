@@ -66,7 +66,7 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
         for speaker in speakers:
             speaker.link = page.person_link(speaker.person, "card__link")
         context.update(
-            programme=page.items(sessions),
+            programme=page.html(sessions) if sessions else "",
             compact_programme=page.compact,
             speakers=speakers,
             speaker_count=speaker_count,
