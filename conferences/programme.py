@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from django.db.models.fields.files import ImageFieldFile
 from django.urls import reverse
-from django.utils.html import format_html, linebreaks
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,6 @@ from core.templatetags.site import when
 from members.models import Organisation, Person, Topic
 
 from .models import Appearance, Session
-from .templatetags.conference_tags import time_range
 
 # What reverse() leaves unquoted in an argument (django.urls.resolvers).
 _URL_SAFE = "!$&'()*+,;=/~:@"
@@ -184,6 +183,9 @@ class ProgrammePage:
         self.roles = labels(Appearance.Role.choices)
         self.kinds = labels(Session.Kind.choices)
         self._person_links: dict[int, SafeString] = {}
+        self.all_day = _("All day")
+        self.range_format = _("%(start)s–%(end)s")
+        self.visiting = escape(_("Visiting:"))
 
     def role(self, appearance: Appearance) -> str:
         return self.roles.get(appearance.role, appearance.role)
@@ -193,19 +195,25 @@ class ProgrammePage:
         once the person was removed (their page is gone)."""
         key = (person.pk, link_class)
         if key not in self._person_links:
+            # html.escape is django.utils.html.escape without the lazy-string checks.
             if person.removed_at:
-                link = format_html("{}", person.name)
+                link = escape(person.name)
             else:
                 name = f"{person.honorific} {person.name}" if person.honorific else person.name
-                class_attribute = format_html(' class="{}"', link_class) if link_class else ""
-                link = format_html(
-                    '<a{} href="{}">{}</a>',
-                    class_attribute,
-                    self.person_path(person.slug),
-                    name,
-                )
-            self._person_links[key] = link
+                class_attribute = f' class="{escape(link_class)}"' if link_class else ""
+                path = escape(self.person_path(person.slug))
+                link = f'<a{class_attribute} href="{path}">{escape(name)}</a>'
+            self._person_links[key] = mark_safe(link)
         return self._person_links[key]
+
+    def time_range(self, session: ProgrammeSession) -> str:
+        """As the `time_range` filter, its words translated once per page."""
+        if session.start_time is None:
+            return self.all_day
+        start = session.start_time.strftime("%H:%M")
+        if session.end_time is None:
+            return start
+        return self.range_format % {"start": start, "end": session.end_time.strftime("%H:%M")}
 
     def featured(self, sessions: list[ProgrammeSession]) -> set[int]:
         """The people a compact programme shows as cards: who opens or gives a keynote."""
@@ -242,7 +250,7 @@ class ProgrammePage:
         most of a large programme's page)."""
         parts = [
             f'<li id="{session.programme_anchor}">\n'
-            f'<p class="programme__time">{escape(time_range(session))}</p>\n<div>\n'
+            f'<p class="programme__time">{escape(self.time_range(session))}</p>\n<div>\n'
             f'<span class="badge">{escape(self.kinds.get(session.kind, session.kind))}</span>\n'
             f'<h4><a href="{escape(self.session_url(session))}">{escape(session.title)}</a></h4>\n'
         ]
@@ -274,7 +282,7 @@ class ProgrammePage:
                 f'<a href="{escape(self.organisation_path(slug))}">{escape(name)}</a>'
                 for name, slug in session.visited
             )
-            parts.append(f"<p>{escape(_('Visiting:'))} {visited}</p>\n")
+            parts.append(f"<p>{self.visiting} {visited}</p>\n")
         if session.topics and not self.compact:
             topics = "".join(
                 f'<li><a href="{escape(self.topic_path(slug))}">'
