@@ -3,13 +3,14 @@
 import datetime
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from .models import Conference, Session
 
@@ -113,11 +114,35 @@ def conference_calendar(conference: Conference, *, request: HttpRequest) -> Cale
     if not sessions and conference.state.in_calendars:
         cal.add_component(conference_event(conference, request=request))
     # VTIMEZONE rules only for the years around the conference keep the file small.
-    cal.add_missing_timezones(
+    add_missing_timezones(
+        cal,
         first_date=conference.start_date - datetime.timedelta(days=366),
         last_date=conference.end_date + datetime.timedelta(days=366),
     )
     return cal
+
+
+@lru_cache(maxsize=256)
+def vtimezone(tzid: str, first_date: datetime.date, last_date: datetime.date) -> Timezone | None:
+    """A zone's VTIMEZONE for these dates, worked out once per process: icalendar finds the
+    transitions by asking the zone its offset hour by hour (several ms a calendar). Shared
+    between calendars, so read-only."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+    except ValueError:  # a zone icalendar does not know: no VTIMEZONE, as it does
+        return None
+
+
+def add_missing_timezones(
+    cal: Calendar, *, first_date: datetime.date, last_date: datetime.date
+) -> None:
+    """Calendar.add_missing_timezones(), with the VTIMEZONE components kept (`vtimezone`)."""
+    position = len(cal.timezones)
+    for tzid in sorted(cal.get_missing_tzids()):
+        timezone = vtimezone(tzid, first_date, last_date)
+        if timezone is not None:
+            cal.subcomponents.insert(position, timezone)
+            position += 1
 
 
 def upcoming_calendar(conferences: Iterable[Conference], *, request: HttpRequest) -> Calendar:
