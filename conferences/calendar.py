@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from .models import Conference, Session
+from .models import Appearance, Conference, Session
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -67,7 +67,19 @@ def conference_event(conference: Conference, *, request: HttpRequest) -> Event:
     return event
 
 
-def session_event(session: Session, *, request: HttpRequest) -> Event:
+def choice_labels() -> dict[str, dict[str, str]]:
+    """The session kinds' and roles' labels in the active language, translated once per
+    calendar: get_FOO_display() translates every label of the field on each call."""
+    return {
+        "kind": {value: str(label) for value, label in Session.Kind.choices},
+        "role": {value: str(label) for value, label in Appearance.Role.choices},
+    }
+
+
+def session_event(
+    session: Session, *, request: HttpRequest, labels: dict[str, dict[str, str]] | None = None
+) -> Event:
+    labels = labels or choice_labels()
     conference = session.conference
     event = Event()
     event.add("uid", f"session-{session.pk}@{uid_domain(request)}")
@@ -80,7 +92,7 @@ def session_event(session: Session, *, request: HttpRequest) -> Event:
         if session.ends_at is not None:
             event.add("dtend", session.ends_at)
     event.add("summary", one_line(session.title))
-    event.add("categories", [session.get_kind_display()])
+    event.add("categories", [labels["kind"].get(session.kind, session.kind)])
     event.add(
         "location",
         ", ".join(p for p in (one_line(session.location), place_of(conference)) if p),
@@ -89,8 +101,9 @@ def session_event(session: Session, *, request: HttpRequest) -> Event:
     if conference.state.is_cancelled:
         event.add("status", "CANCELLED")
     lines = [session.description]
+    speaker_format = _("%(name)s (%(role)s)")
     speakers = [
-        _("%(name)s (%(role)s)") % {"name": a.person.name, "role": a.get_role_display()}
+        speaker_format % {"name": a.person.name, "role": labels["role"].get(a.role, a.role)}
         + (f", {a.capacity}" if a.capacity else "")
         for a in session.appearances.all()
     ]
@@ -109,8 +122,9 @@ def conference_calendar(conference: Conference, *, request: HttpRequest) -> Cale
     cal = new_calendar(conference.title, conference.theme)
     cal.add("x-wr-timezone", conference.time_zone)
     sessions = list(conference.sessions.all())
+    labels = choice_labels()
     for session in sessions:
-        cal.add_component(session_event(session, request=request))
+        cal.add_component(session_event(session, request=request, labels=labels))
     if not sessions and conference.state.in_calendars:
         cal.add_component(conference_event(conference, request=request))
     # VTIMEZONE rules only for the years around the conference keep the file small.
