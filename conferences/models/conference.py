@@ -85,7 +85,7 @@ class ConferenceQuerySet(models.QuerySet):
     def for_detail(self) -> "ConferenceQuerySet":
         """The conference's page: the record in full; the page reads its programme as values
         (conferences/programme.py: `programme_of()`)."""
-        return self.in_full(sessions=None)
+        return self.in_full(sessions=None, edition_columns=("id",))
 
     def for_api_detail(self, *, held_back_sessions: bool = False) -> "ConferenceQuerySet":
         """The API's full conference: its sessions are references to /sessions/, those held
@@ -95,13 +95,18 @@ class ConferenceQuerySet(models.QuerySet):
             sessions = sessions.filter(is_published=True)
         return self.in_full(sessions=sessions)
 
-    def in_full(self, *, sessions: SessionQuerySet | None) -> "ConferenceQuerySet":
+    def in_full(
+        self,
+        *,
+        sessions: SessionQuerySet | None,
+        edition_columns: tuple[str, ...] = ("id", "slug", "title"),
+    ) -> "ConferenceQuerySet":
         """One conference in full: division, hosts in order and topics (read through their
         managers, as pages do), the editions around it, the organisations taking part, the
         programme (`sessions` says what each session brings along) and the outcomes."""
         return (
             self.select_related("division")
-            .with_editions()
+            .with_editions(edition_columns)
             .prefetch_related(
                 Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
                 "topics",
@@ -127,8 +132,11 @@ class ConferenceQuerySet(models.QuerySet):
         """What a link to a conference shows: its title, its address and its dates."""
         return self.only("slug", "title", "start_date", "end_date", "date_precision")
 
-    def with_editions(self) -> "ConferenceQuerySet":
-        """`previous_edition_{id,slug,title}` and `next_edition_…`, in start date order.
+    def with_editions(
+        self, columns: tuple[str, ...] = ("id", "slug", "title")
+    ) -> "ConferenceQuerySet":
+        """`previous_edition_{id,slug,title}` and `next_edition_…` (the `columns` asked),
+        in start date order.
 
         A series is the world conferences, or one division's published conferences; other
         events belong to none. Null when the conference opens or closes its series, or has none.
@@ -164,7 +172,7 @@ class ConferenceQuerySet(models.QuerySet):
             **{
                 f"{name}_{column}": neighbour(condition, order, column)
                 for name, (condition, order) in neighbours.items()
-                for column in ("id", "slug", "title")
+                for column in columns
             }
         )
 
