@@ -26,10 +26,11 @@ def years_and_countries() -> dict[str, list]:
     return {"years": sorted(years, reverse=True), "countries": sorted(codes)}
 
 
-def kept_years_and_countries() -> tuple[list[int], list[str]]:
-    """As the worker last counted them (one query): a new year may show a minute late."""
-    kept = read(YEARS_AND_COUNTRIES_KEY).payload
-    return kept["years"], kept["countries"]
+def kept_years_and_countries() -> tuple[list[int], list[str], bool]:
+    """As the worker last counted them (one query): a new year may show a minute late; the
+    last value says so (counted before the last change)."""
+    aggregate = read(YEARS_AND_COUNTRIES_KEY)
+    return aggregate.payload["years"], aggregate.payload["countries"], aggregate.is_lagging
 
 
 register(YEARS_AND_COUNTRIES_KEY, years_and_countries)

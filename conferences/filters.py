@@ -61,12 +61,16 @@ class ConferenceFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._years_and_countries = None
+        self.choices_are_lagging = False
         for name, method in self.choices_from_data:
-            self.filters[name].extra["choices"] = getattr(self, method)
+            # A function, not the bound method: the form deep-copies its fields' choices, and
+            # with a bound method this filterset, whose copy would read the aggregate again.
+            self.filters[name].extra["choices"] = lambda bound=getattr(self, method): bound()
 
     def years_and_countries(self) -> tuple[list[int], list[str]]:
         if self._years_and_countries is None:
-            self._years_and_countries = kept_years_and_countries()
+            years, countries, self.choices_are_lagging = kept_years_and_countries()
+            self._years_and_countries = (years, countries)
         return self._years_and_countries
 
     def year_choices(self) -> list[tuple[str, str]]:

@@ -230,3 +230,24 @@ def test_list_count_past_the_cap_says_more_than(client, monkeypatch):
 
     assert "More than 2 past conferences" in html
     assert "Page 1 of" not in html
+
+
+def test_list_offers_a_new_year_once_the_worker_has_counted_it(client, settings):
+    settings.AGGREGATES_MAX_LAG_SECONDS = 300  # as in production
+    ConferenceFactory(
+        title="In 2019", start_date=datetime.date(2019, 6, 1), end_date=datetime.date(2019, 6, 3)
+    )
+    refresh_aggregates.call(changed_at=aggregates.clock())
+    ConferenceFactory(
+        title="In 2021", start_date=datetime.date(2021, 6, 1), end_date=datetime.date(2021, 6, 3)
+    )
+
+    lagging = client.get(LIST_URL)
+    assert '<option value="2019">2019</option>' in lagging.content.decode()
+    assert '<option value="2021">2021</option>' not in lagging.content.decode()
+    assert "no-store" in lagging["Cache-Control"]
+
+    refresh_aggregates.call(changed_at=aggregates.clock())
+    counted = client.get(LIST_URL)
+    assert '<option value="2021">2021</option>' in counted.content.decode()
+    assert "no-store" not in counted.get("Cache-Control", "")
