@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
@@ -20,6 +22,11 @@ def topics_in_use():
         Exists(Conference.topics.through.objects.filter(topic=OuterRef("pk")))
         | Exists(Session.topics.through.objects.filter(topic=OuterRef("pk")))
     )
+
+
+def kept_by_reference(choices: Callable[[], list]) -> Callable[[], list]:
+    """`choices` in a function, which deepcopy() keeps as it is."""
+    return lambda: choices()
 
 
 class ConferenceFilter(django_filters.FilterSet):
@@ -65,7 +72,7 @@ class ConferenceFilter(django_filters.FilterSet):
         for name, method in self.choices_from_data:
             # A function, not the bound method: the form deep-copies its fields' choices, and
             # with a bound method this filterset, whose copy would read the aggregate again.
-            self.filters[name].extra["choices"] = lambda bound=getattr(self, method): bound()
+            self.filters[name].extra["choices"] = kept_by_reference(getattr(self, method))
 
     def years_and_countries(self) -> tuple[list[int], list[str]]:
         if self._years_and_countries is None:

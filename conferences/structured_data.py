@@ -26,12 +26,16 @@ class Speaker:
         self.link = ""  # the name, linked to the person's page, as the page shows it
 
 
-def speakers_of(sessions, role_label: Callable[[Any], str]) -> list[Speaker]:
-    """The people on a programme (conferences/programme.py: `programme_of()`), once each;
-    `role_label` names an appearance's role."""
+def speakers_of(
+    sessions, role_label: Callable[[Any], str], only: set[int] | None = None
+) -> list[Speaker]:
+    """The people on a programme (conferences/programme.py: `programme_of()`), once each, or
+    those of them whose ids are in `only`; `role_label` names an appearance's role."""
     speakers: dict[int, Speaker] = {}
     for session in sessions:
         for appearance in session.appearances:
+            if only is not None and appearance.person_id not in only:
+                continue
             if appearance.person_id not in speakers:
                 speakers[appearance.person_id] = Speaker(
                     appearance.person, appearance.capacity, affiliation_name(appearance)

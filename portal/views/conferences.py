@@ -58,11 +58,12 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
         edition_ids = {conference.previous_edition_id, conference.next_edition_id} - {None}
         editions = Conference.objects.for_links().in_bulk(edition_ids) if edition_ids else {}
         page = ProgrammePage(conference, sessions)
-        speakers = speakers_of(sessions, page.role)
-        speaker_count = len(speakers)
-        if page.compact:
-            featured = page.featured(sessions)
-            speakers = [speaker for speaker in speakers if speaker.person.pk in featured]
+        # A compact programme shows only the featured people as cards, and counts everyone.
+        featured = page.featured(sessions) if page.compact else None
+        speakers = speakers_of(sessions, page.role, only=featured)
+        speaker_count = len(
+            {appearance.person_id for session in sessions for appearance in session.appearances}
+        )
         for speaker in speakers:
             speaker.link = page.person_link(speaker.person, "card__link")
         context.update(
