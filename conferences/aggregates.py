@@ -1,6 +1,9 @@
-"""What the conference list's filters offer, kept by the worker (core/aggregates.py): the
-years and countries of the published conferences are a DISTINCT over the whole table, too
-slow to read per request once there are thousands."""
+"""What the conference list reads of the whole table, kept by the worker
+(core/aggregates.py): the years and countries its filters offer (a DISTINCT over every
+published conference) and how many conferences are past (a count of nearly all of them),
+too slow to read per request once there are thousands."""
+
+from dataclasses import dataclass
 
 from django.db.models.functions import ExtractYear
 
@@ -8,11 +11,21 @@ from core.aggregates import read, register
 
 from .models import Conference
 
-YEARS_AND_COUNTRIES_KEY = "conferences:years-and-countries"
+LIST_FACTS_KEY = "conferences:list-facts"
 
 
-def years_and_countries() -> dict[str, list]:
-    """{"years": newest first, "countries": codes in code order}, of published conferences."""
+@dataclass
+class ListFacts:
+    years: list[int]
+    countries: list[str]
+    past_count: int
+    is_lagging: bool  # counted before the last change
+
+
+def list_facts() -> dict:
+    """{"years": newest first, "countries": codes in code order, "past": how many ended
+    before today}, of published conferences. Kept for a day at most (core/aggregates.py):
+    which are past changes only with the date."""
     pairs = (
         Conference.objects.published()
         .order_by()
@@ -23,14 +36,18 @@ def years_and_countries() -> dict[str, list]:
     for year, code in pairs:
         years.add(year)
         codes.add(code)
-    return {"years": sorted(years, reverse=True), "countries": sorted(codes)}
+    return {
+        "years": sorted(years, reverse=True),
+        "countries": sorted(codes),
+        "past": Conference.objects.published().past().count(),
+    }
 
 
-def kept_years_and_countries() -> tuple[list[int], list[str], bool]:
-    """As the worker last counted them (one query): a new year may show a minute late; the
-    last value says so (counted before the last change)."""
-    aggregate = read(YEARS_AND_COUNTRIES_KEY)
-    return aggregate.payload["years"], aggregate.payload["countries"], aggregate.is_lagging
+def kept_list_facts() -> ListFacts:
+    """As the worker last counted them (one query): a change may show a minute late."""
+    aggregate = read(LIST_FACTS_KEY)
+    payload = aggregate.payload
+    return ListFacts(payload["years"], payload["countries"], payload["past"], aggregate.is_lagging)
 
 
-register(YEARS_AND_COUNTRIES_KEY, years_and_countries)
+register(LIST_FACTS_KEY, list_facts)

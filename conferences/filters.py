@@ -10,7 +10,7 @@ from django_countries import countries
 from core.countries import country_choices
 from members.models import Division, Topic
 
-from .aggregates import kept_years_and_countries
+from .aggregates import ListFacts, kept_list_facts
 from .models import Conference, Session
 
 
@@ -67,18 +67,24 @@ class ConferenceFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._years_and_countries = None
-        self.choices_are_lagging = False
+        self._kept_facts: ListFacts | None = None
         for name, method in self.choices_from_data:
             # A function, not the bound method: the form deep-copies its fields' choices, and
             # with a bound method this filterset, whose copy would read the aggregate again.
             self.filters[name].extra["choices"] = kept_by_reference(getattr(self, method))
 
+    def kept_facts(self) -> ListFacts:
+        """The list's facts the worker keeps (conferences/aggregates.py), read once."""
+        if self._kept_facts is None:
+            self._kept_facts = kept_list_facts()
+        return self._kept_facts
+
+    @property
+    def choices_are_lagging(self) -> bool:
+        return self._kept_facts is not None and self._kept_facts.is_lagging
+
     def years_and_countries(self) -> tuple[list[int], list[str]]:
-        if self._years_and_countries is None:
-            years, countries, self.choices_are_lagging = kept_years_and_countries()
-            self._years_and_countries = (years, countries)
-        return self._years_and_countries
+        return self.kept_facts().years, self.kept_facts().countries
 
     def year_choices(self) -> list[tuple[str, str]]:
         return [(str(year), str(year)) for year in self.years_and_countries()[0]]

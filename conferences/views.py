@@ -19,25 +19,35 @@ from .filters import ConferenceFilter
 from .models import Conference, ConferenceHost
 
 
-class UnorderedCountPaginator(CappedPaginator):
-    """Counts without the list's order: an index on the filter alone then answers, where the
-    order would have PostgreSQL sort every row before counting them."""
+class ListPaginator(CappedPaginator):
+    """Counts without the list's order (an index on the filter alone then answers, where the
+    order would have PostgreSQL sort every row before counting them), or not at all when
+    the count is known (`known_count`, exact: it is not capped)."""
+
+    known_count: int | None = None
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         return self.object_list.order_by()[: self.count_cap + 1].count()
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.known_count is None and super().count_is_capped
 
 
 class ConferenceListView(PreciseCacheMixin, ListView):
     """Upcoming conferences (soonest first) above the past ones (newest first, paginated).
 
     The first page shows the UPCOMING_SHOWN soonest; when more are announced, a link lists
-    them all, paginated (`?when=upcoming`). Past the count cap the count says "more than".
+    them all, paginated (`?when=upcoming`). The worker keeps the number of all the past ones
+    (conferences/aggregates.py); a filtered list is counted, up to the cap ("more than").
     """
 
     template_name = "conferences/conference_list.html"
     paginate_by = 20
-    paginator_class = UnorderedCountPaginator
+    paginator_class = ListPaginator
     # Which conferences are listed and counted in the filters; the rest it shows it loads.
     cache_depends_on = (Conference, ConferenceHost, Division, Topic)
     context_object_name = "past_conferences"
@@ -57,6 +67,16 @@ class ConferenceListView(PreciseCacheMixin, ListView):
         if self.listing_upcoming:
             return self.upcoming()
         return self.matching.past(today=self.today).order_by("-start_date", "-pk")
+
+    def is_filtered(self) -> bool:
+        return any(self.request.GET.get(name) for name in self.filterset.filters)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if not self.listing_upcoming and not self.is_filtered():
+            # All the past conferences: the worker keeps their number.
+            paginator.known_count = self.filterset.kept_facts().past_count
+        return paginator
 
     def upcoming(self):
         # Least(start, end) is the start date (the end never precedes it), in an expression
@@ -80,7 +100,7 @@ class ConferenceListView(PreciseCacheMixin, ListView):
             upcoming_conferences=upcoming[: self.UPCOMING_SHOWN],
             more_upcoming=len(upcoming) > self.UPCOMING_SHOWN,
             listing_upcoming=self.listing_upcoming,
-            is_filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
+            is_filtered=self.is_filtered(),
         )
         return context
 

@@ -181,10 +181,26 @@ def test_list_query_count_is_fixed(client, django_assert_num_queries, count):
     # The years and countries the filters offer are kept by the worker.
     refresh_aggregates.call(changed_at=aggregates.clock())
 
-    with django_assert_num_queries(6):
+    # The past ones are not counted: the worker keeps their number.
+    with django_assert_num_queries(5):
         response = client.get(LIST_URL)
 
     assert response.content.decode().count('class="card"') == 2 * min(count, 20)
+    assert f"{count} past conference" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_filtered_list_query_count_is_fixed(client, django_assert_num_queries, count):
+    for number in range(count):
+        dated_conference(-100 - number * 10, slug=f"past-{number}")
+        dated_conference(100 + number * 10, slug=f"upcoming-{number}")
+    refresh_aggregates.call(changed_at=aggregates.clock())
+
+    # A filtered list counts its past conferences.
+    with django_assert_num_queries(6):
+        response = client.get(LIST_URL, {"kind": "world"})
+
+    assert f"{count} past conference" in response.content.decode()
 
 
 def test_list_shows_the_soonest_upcoming_and_links_to_all_of_them(client):
@@ -226,13 +242,15 @@ def test_list_count_past_the_cap_says_more_than(client, monkeypatch):
     for number in range(3):
         dated_conference(-100 - number * 10, slug=f"past-{number}")
 
-    html = client.get(LIST_URL).content.decode()
+    html = client.get(LIST_URL, {"kind": "world"}).content.decode()
 
     assert "More than 2 past conferences" in html
     assert "Page 1 of" not in html
+    # Unfiltered, the number the worker keeps is exact.
+    assert "3 past conferences" in client.get(LIST_URL).content.decode()
 
 
-def test_list_offers_a_new_year_once_the_worker_has_counted_it(client, settings):
+def test_list_offers_a_new_year_and_counts_once_the_worker_has_counted_it(client, settings):
     settings.AGGREGATES_MAX_LAG_SECONDS = 300  # as in production
     ConferenceFactory(
         title="In 2019", start_date=datetime.date(2019, 6, 1), end_date=datetime.date(2019, 6, 3)
@@ -245,9 +263,11 @@ def test_list_offers_a_new_year_once_the_worker_has_counted_it(client, settings)
     lagging = client.get(LIST_URL)
     assert '<option value="2019">2019</option>' in lagging.content.decode()
     assert '<option value="2021">2021</option>' not in lagging.content.decode()
+    assert "1 past conference<" in lagging.content.decode()
     assert "no-store" in lagging["Cache-Control"]
 
     refresh_aggregates.call(changed_at=aggregates.clock())
     counted = client.get(LIST_URL)
     assert '<option value="2021">2021</option>' in counted.content.decode()
+    assert "2 past conferences" in counted.content.decode()
     assert "no-store" not in counted.get("Cache-Control", "")
