@@ -7,6 +7,7 @@ class ConferencesConfig(AppConfig):
     verbose_name = _("Conferences")
 
     def ready(self):
+        from . import aggregates  # noqa: F401  (registers the filter choices it keeps)
         from .departures import watch
 
         watch()

@@ -3,15 +3,16 @@
 import datetime
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
-from .models import Conference, Session
+from .models import Appearance, Conference, Session
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -66,7 +67,19 @@ def conference_event(conference: Conference, *, request: HttpRequest) -> Event:
     return event
 
 
-def session_event(session: Session, *, request: HttpRequest) -> Event:
+def choice_labels() -> dict[str, dict[str, str]]:
+    """The session kinds' and roles' labels in the active language, translated once per
+    calendar: get_FOO_display() translates every label of the field on each call."""
+    return {
+        "kind": {value: str(label) for value, label in Session.Kind.choices},
+        "role": {value: str(label) for value, label in Appearance.Role.choices},
+    }
+
+
+def session_event(
+    session: Session, *, request: HttpRequest, labels: dict[str, dict[str, str]] | None = None
+) -> Event:
+    labels = labels or choice_labels()
     conference = session.conference
     event = Event()
     event.add("uid", f"session-{session.pk}@{uid_domain(request)}")
@@ -79,7 +92,7 @@ def session_event(session: Session, *, request: HttpRequest) -> Event:
         if session.ends_at is not None:
             event.add("dtend", session.ends_at)
     event.add("summary", one_line(session.title))
-    event.add("categories", [session.get_kind_display()])
+    event.add("categories", [labels["kind"].get(session.kind, session.kind)])
     event.add(
         "location",
         ", ".join(p for p in (one_line(session.location), place_of(conference)) if p),
@@ -88,8 +101,9 @@ def session_event(session: Session, *, request: HttpRequest) -> Event:
     if conference.state.is_cancelled:
         event.add("status", "CANCELLED")
     lines = [session.description]
+    speaker_format = _("%(name)s (%(role)s)")
     speakers = [
-        _("%(name)s (%(role)s)") % {"name": a.person.name, "role": a.get_role_display()}
+        speaker_format % {"name": a.person.name, "role": labels["role"].get(a.role, a.role)}
         + (f", {a.capacity}" if a.capacity else "")
         for a in session.appearances.all()
     ]
@@ -108,16 +122,41 @@ def conference_calendar(conference: Conference, *, request: HttpRequest) -> Cale
     cal = new_calendar(conference.title, conference.theme)
     cal.add("x-wr-timezone", conference.time_zone)
     sessions = list(conference.sessions.all())
+    labels = choice_labels()
     for session in sessions:
-        cal.add_component(session_event(session, request=request))
+        cal.add_component(session_event(session, request=request, labels=labels))
     if not sessions and conference.state.in_calendars:
         cal.add_component(conference_event(conference, request=request))
     # VTIMEZONE rules only for the years around the conference keep the file small.
-    cal.add_missing_timezones(
+    add_missing_timezones(
+        cal,
         first_date=conference.start_date - datetime.timedelta(days=366),
         last_date=conference.end_date + datetime.timedelta(days=366),
     )
     return cal
+
+
+@lru_cache(maxsize=256)
+def vtimezone(tzid: str, first_date: datetime.date, last_date: datetime.date) -> Timezone | None:
+    """A zone's VTIMEZONE for these dates, worked out once per process: icalendar finds the
+    transitions by asking the zone its offset hour by hour (several ms a calendar). Shared
+    between calendars, so read-only."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+    except ValueError:  # a zone icalendar does not know: no VTIMEZONE, as it does
+        return None
+
+
+def add_missing_timezones(
+    cal: Calendar, *, first_date: datetime.date, last_date: datetime.date
+) -> None:
+    """Calendar.add_missing_timezones(), with the VTIMEZONE components kept (`vtimezone`)."""
+    position = len(cal.timezones)
+    for tzid in sorted(cal.get_missing_tzids()):
+        timezone = vtimezone(tzid, first_date, last_date)
+        if timezone is not None:
+            cal.subcomponents.insert(position, timezone)
+            position += 1
 
 
 def upcoming_calendar(conferences: Iterable[Conference], *, request: HttpRequest) -> Calendar:

@@ -1,30 +1,40 @@
+from collections.abc import Callable
+
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.countries import country_choices
 from members.models import Division, Topic
 
+from .aggregates import ListFacts, kept_list_facts
 from .models import Conference, Session
 
 
 def topics_in_use():
-    """Topics of some conference or session: the others would only ever list nothing."""
+    """Topics of some conference or session: the others would only ever list nothing.
+
+    EXISTS per topic: one index probe each, where IN would read every session's links."""
     return Topic.objects.filter(
-        Q(pk__in=Conference.topics.through.objects.values("topic_id"))
-        | Q(pk__in=Session.topics.through.objects.values("topic_id"))
+        Exists(Conference.topics.through.objects.filter(topic=OuterRef("pk")))
+        | Exists(Session.topics.through.objects.filter(topic=OuterRef("pk")))
     )
+
+
+def kept_by_reference(choices: Callable[[], list]) -> Callable[[], list]:
+    """`choices` in a function, which deepcopy() keeps as it is."""
+    return lambda: choices()
 
 
 class ConferenceFilter(django_filters.FilterSet):
     """The conference list's filters, for the public page and the API alike.
 
-    Year and country offer only the values some conference has; both come from one query,
-    run only when the form is validated or drawn.
+    Year and country offer only the values some conference has; both come from one query of
+    the kept aggregates (conferences/aggregates.py), run only when the form is validated or
+    drawn.
     """
 
     kind = django_filters.ChoiceFilter(
@@ -57,24 +67,24 @@ class ConferenceFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._years_and_countries = None
+        self._kept_facts: ListFacts | None = None
         for name, method in self.choices_from_data:
-            self.filters[name].extra["choices"] = getattr(self, method)
+            # A function, not the bound method: the form deep-copies its fields' choices, and
+            # with a bound method this filterset, whose copy would read the aggregate again.
+            self.filters[name].extra["choices"] = kept_by_reference(getattr(self, method))
+
+    def kept_facts(self) -> ListFacts:
+        """The list's facts the worker keeps (conferences/aggregates.py), read once."""
+        if self._kept_facts is None:
+            self._kept_facts = kept_list_facts()
+        return self._kept_facts
+
+    @property
+    def choices_are_lagging(self) -> bool:
+        return self._kept_facts is not None and self._kept_facts.is_lagging
 
     def years_and_countries(self) -> tuple[list[int], list[str]]:
-        if self._years_and_countries is None:
-            pairs = (
-                Conference.objects.published()
-                .order_by()
-                .values_list(ExtractYear("start_date"), "country")
-                .distinct()
-            )
-            years, codes = set(), set()
-            for year, code in pairs:
-                years.add(year)
-                codes.add(code)
-            self._years_and_countries = (sorted(years, reverse=True), sorted(codes))
-        return self._years_and_countries
+        return self.kept_facts().years, self.kept_facts().countries
 
     def year_choices(self) -> list[tuple[str, str]]:
         return [(str(year), str(year)) for year in self.years_and_countries()[0]]

@@ -27,13 +27,15 @@ class Speaker:
 
 
 def speakers_of(
-    sessions: list[Session], role_label: Callable[[Appearance], str] | None = None
+    sessions, role_label: Callable[[Any], str], only: set[int] | None = None
 ) -> list[Speaker]:
-    """`role_label` names an appearance's role (its get_role_display() unless given)."""
-    role_label = role_label or Appearance.get_role_display
+    """The people on a programme (conferences/programme.py: `programme_of()`), once each, or
+    those of them whose ids are in `only`; `role_label` names an appearance's role."""
     speakers: dict[int, Speaker] = {}
     for session in sessions:
-        for appearance in session.appearances.all():
+        for appearance in session.appearances:
+            if only is not None and appearance.person_id not in only:
+                continue
             if appearance.person_id not in speakers:
                 speakers[appearance.person_id] = Speaker(
                     appearance.person, appearance.capacity, affiliation_name(appearance)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,8 +83,9 @@ class ConferenceQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "ConferenceQuerySet":
-        """The conference's page: the record in full, with speakers and topics of sessions."""
-        return self.in_full(sessions=Session.objects.for_programme())
+        """The conference's page: the record in full; the page reads its programme as values
+        (conferences/programme.py: `programme_of()`)."""
+        return self.in_full(sessions=None, edition_columns=("id",))
 
     def for_api_detail(self, *, held_back_sessions: bool = False) -> "ConferenceQuerySet":
         """The API's full conference: its sessions are references to /sessions/, those held
@@ -93,13 +95,18 @@ class ConferenceQuerySet(models.QuerySet):
             sessions = sessions.filter(is_published=True)
         return self.in_full(sessions=sessions)
 
-    def in_full(self, *, sessions: SessionQuerySet) -> "ConferenceQuerySet":
+    def in_full(
+        self,
+        *,
+        sessions: SessionQuerySet | None,
+        edition_columns: tuple[str, ...] = ("id", "slug", "title"),
+    ) -> "ConferenceQuerySet":
         """One conference in full: division, hosts in order and topics (read through their
         managers, as pages do), the editions around it, the organisations taking part, the
         programme (`sessions` says what each session brings along) and the outcomes."""
         return (
             self.select_related("division")
-            .with_editions()
+            .with_editions(edition_columns)
             .prefetch_related(
                 Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
                 "topics",
@@ -108,7 +115,7 @@ class ConferenceQuerySet(models.QuerySet):
                     Organisation.objects.order_by("name", "pk"),
                     to_attr="participants",
                 ),
-                Prefetch("sessions", sessions),
+                *([Prefetch("sessions", sessions)] if sessions is not None else []),
                 Prefetch(
                     "decisions",
                     Decision.objects.select_related("host_organisation", "resulting_conference"),
@@ -125,32 +132,47 @@ class ConferenceQuerySet(models.QuerySet):
         """What a link to a conference shows: its title, its address and its dates."""
         return self.only("slug", "title", "start_date", "end_date", "date_precision")
 
-    def with_editions(self) -> "ConferenceQuerySet":
-        """`previous_edition_{id,slug,title}` and `next_edition_…`, in start date order.
+    def with_editions(
+        self, columns: tuple[str, ...] = ("id", "slug", "title")
+    ) -> "ConferenceQuerySet":
+        """`previous_edition_{id,slug,title}` and `next_edition_…` (the `columns` asked),
+        in start date order.
 
         A series is the world conferences, or one division's published conferences; other
         events belong to none. Null when the conference opens or closes its series, or has none.
         """
-        series = (
-            Conference.objects.published()
-            .filter(kind=OuterRef("kind"))
-            .exclude(kind=Conference.Kind.OTHER)
-            .filter(Q(kind=Conference.Kind.WORLD) | Q(division=OuterRef("division")))
+        # Two series queries, each an index range (conference_series_idx) read from the
+        # conference outward: the world one matches only a world conference, the division
+        # one only a division's. An OR of the two would read the whole table per conference.
+        world = Conference.objects.published().filter(
+            kind=Conference.Kind.WORLD, division__isnull=True, kind__exact=OuterRef("kind")
+        )
+        division = Conference.objects.published().filter(
+            kind=Conference.Kind.DIVISION,
+            kind__exact=OuterRef("kind"),
+            division=OuterRef("division"),
         )
         start, pk = OuterRef("start_date"), OuterRef("pk")
+        earlier = Q(start_date__lte=start) & (Q(start_date__lt=start) | Q(pk__lt=pk))
+        later = Q(start_date__gte=start) & (Q(start_date__gt=start) | Q(pk__gt=pk))
+
+        def neighbour(condition: Q, order: tuple[str, str], column: str) -> Coalesce:
+            return Coalesce(
+                *(
+                    Subquery(series.filter(condition).order_by(*order).values(column)[:1])
+                    for series in (world, division)
+                )
+            )
+
         neighbours = {
-            "previous_edition": series.filter(
-                Q(start_date__lt=start) | Q(start_date=start, pk__lt=pk)
-            ).order_by("-start_date", "-pk"),
-            "next_edition": series.filter(
-                Q(start_date__gt=start) | Q(start_date=start, pk__gt=pk)
-            ).order_by("start_date", "pk"),
+            "previous_edition": (earlier, ("-start_date", "-pk")),
+            "next_edition": (later, ("start_date", "pk")),
         }
         return self.annotate(
             **{
-                f"{name}_{column}": Subquery(editions.values(column)[:1])
-                for name, editions in neighbours.items()
-                for column in ("id", "slug", "title")
+                f"{name}_{column}": neighbour(condition, order, column)
+                for name, (condition, order) in neighbours.items()
+                for column in columns
             }
         )
 
@@ -326,7 +348,26 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="conference_title_not_blank"),
         ]
-        indexes = [models.Index(fields=["end_date", "start_date"])]
+        indexes = [
+            models.Index(fields=["end_date", "start_date"]),
+            # A series in date order: the previous and next editions (with_editions()).
+            models.Index(
+                fields=["kind", "division", "start_date", "id"],
+                condition=Q(is_published=True),
+                name="conference_series_idx",
+            ),
+            # The list: the past newest first, and how many there are (up to the cap).
+            models.Index(
+                fields=["start_date", "id"],
+                condition=Q(is_published=True),
+                name="conference_published_start_idx",
+            ),
+            models.Index(
+                fields=["end_date"],
+                condition=Q(is_published=True),
+                name="conference_published_end_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

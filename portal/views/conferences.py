@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from conferences.models import Conference, Session
-from conferences.programme import ProgrammePage
+from conferences.programme import ProgrammePage, programme_of
 from conferences.structured_data import (
     event_json_ld,
     meta_description,
@@ -45,7 +45,7 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
         context = super().get_context_data(**kwargs)
         conference = self.object
         depends_on_tags(conference.series_tag)  # the previous and next editions
-        sessions = list(conference.sessions.all())
+        sessions = programme_of(conference.pk)
         # A preview shows what publishing would show, and the sessions held back, marked.
         self.is_preview = not conference.is_published or any(
             not session.is_published for session in sessions
@@ -58,15 +58,16 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
         edition_ids = {conference.previous_edition_id, conference.next_edition_id} - {None}
         editions = Conference.objects.for_links().in_bulk(edition_ids) if edition_ids else {}
         page = ProgrammePage(conference, sessions)
-        speakers = speakers_of(sessions, page.role)
-        speaker_count = len(speakers)
-        if page.compact:
-            featured = page.featured(sessions)
-            speakers = [speaker for speaker in speakers if speaker.person.pk in featured]
+        # A compact programme shows only the featured people as cards, and counts everyone.
+        featured = page.featured(sessions) if page.compact else None
+        speakers = speakers_of(sessions, page.role, only=featured)
+        speaker_count = len(
+            {appearance.person_id for session in sessions for appearance in session.appearances}
+        )
         for speaker in speakers:
             speaker.link = page.person_link(speaker.person, "card__link")
         context.update(
-            programme=page.items(sessions),
+            programme=page.html(sessions) if sessions else "",
             compact_programme=page.compact,
             speakers=speakers,
             speaker_count=speaker_count,

@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences.models import Conference
+from core import aggregates
+from core.pagination import CappedPaginator
+from portal.tasks import refresh_aggregates
 from tests.factories import ConferenceFactory, DivisionFactory, SessionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,8 +178,96 @@ def test_list_query_count_is_fixed(client, django_assert_num_queries, count):
             slug=f"past-{number}",
         )
         dated_conference(100 + number * 10, slug=f"upcoming-{number}").topics.add(TopicFactory())
+    # The years and countries the filters offer are kept by the worker.
+    refresh_aggregates.call(changed_at=aggregates.clock())
 
-    with django_assert_num_queries(6):
+    # The past ones are not counted: the worker keeps their number.
+    with django_assert_num_queries(5):
         response = client.get(LIST_URL)
 
-    assert response.content.decode().count('class="card"') == min(count, 20) + count
+    assert response.content.decode().count('class="card"') == 2 * min(count, 20)
+    assert f"{count} past conference" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_filtered_list_query_count_is_fixed(client, django_assert_num_queries, count):
+    for number in range(count):
+        dated_conference(-100 - number * 10, slug=f"past-{number}")
+        dated_conference(100 + number * 10, slug=f"upcoming-{number}")
+    refresh_aggregates.call(changed_at=aggregates.clock())
+
+    # A filtered list counts its past conferences.
+    with django_assert_num_queries(6):
+        response = client.get(LIST_URL, {"kind": "world"})
+
+    assert f"{count} past conference" in response.content.decode()
+
+
+def test_list_shows_the_soonest_upcoming_and_links_to_all_of_them(client):
+    for number in range(22):
+        dated_conference(10 + number, title=f"Upcoming {number}", slug=f"upcoming-{number}")
+    dated_conference(-100, title="Past one", slug="past-one")
+
+    html = client.get(LIST_URL, {"kind": "world"}).content.decode()
+
+    upcoming, past = html.split('id="past-heading"')
+    assert "Upcoming 19<" in upcoming
+    assert "Upcoming 20<" not in html
+    assert '<a href="?kind=world&amp;when=upcoming">All upcoming conferences</a>' in upcoming
+    assert "Past one" in past
+
+    listed = client.get(LIST_URL, {"kind": "world", "when": "upcoming"}).content.decode()
+    assert "22 upcoming conferences" in listed
+    assert 'id="past-heading"' not in listed
+    assert "Past one" not in listed
+    order = [listed.index(f"Upcoming {number}<") for number in range(20)]
+    assert order == sorted(order)
+    assert 'href="?kind=world&amp;when=upcoming&amp;page=2" rel="next"' in listed
+
+    second = client.get(LIST_URL, {"when": "upcoming", "page": 2}).content.decode()
+    assert "Upcoming 21<" in second and "Upcoming 19<" not in second
+
+
+def test_list_with_few_upcoming_has_no_link_to_all(client):
+    dated_conference(10, title="Only upcoming", slug="only")
+
+    html = client.get(LIST_URL).content.decode()
+
+    assert "Only upcoming" in html
+    assert "All upcoming conferences" not in html
+
+
+def test_list_count_past_the_cap_says_more_than(client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "count_cap", 2)
+    for number in range(3):
+        dated_conference(-100 - number * 10, slug=f"past-{number}")
+
+    html = client.get(LIST_URL, {"kind": "world"}).content.decode()
+
+    assert "More than 2 past conferences" in html
+    assert "Page 1 of" not in html
+    # Unfiltered, the number the worker keeps is exact.
+    assert "3 past conferences" in client.get(LIST_URL).content.decode()
+
+
+def test_list_offers_a_new_year_and_counts_once_the_worker_has_counted_it(client, settings):
+    settings.AGGREGATES_MAX_LAG_SECONDS = 300  # as in production
+    ConferenceFactory(
+        title="In 2019", start_date=datetime.date(2019, 6, 1), end_date=datetime.date(2019, 6, 3)
+    )
+    refresh_aggregates.call(changed_at=aggregates.clock())
+    ConferenceFactory(
+        title="In 2021", start_date=datetime.date(2021, 6, 1), end_date=datetime.date(2021, 6, 3)
+    )
+
+    lagging = client.get(LIST_URL)
+    assert '<option value="2019">2019</option>' in lagging.content.decode()
+    assert '<option value="2021">2021</option>' not in lagging.content.decode()
+    assert "1 past conference<" in lagging.content.decode()
+    assert "no-store" in lagging["Cache-Control"]
+
+    refresh_aggregates.call(changed_at=aggregates.clock())
+    counted = client.get(LIST_URL)
+    assert '<option value="2021">2021</option>' in counted.content.decode()
+    assert "2 past conferences" in counted.content.decode()
+    assert "no-store" not in counted.get("Cache-Control", "")
