@@ -5,7 +5,6 @@ from django.db.models.functions import Least
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -103,14 +102,6 @@ class ConferenceListView(PreciseCacheMixin, ListView):
             is_filtered=self.is_filtered(),
         )
         return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if self.filterset.choices_are_lagging:
-            # Years and countries counted before the last change: not kept by the page
-            # cache, which would keep them after the worker has counted the change.
-            patch_cache_control(response, no_store=True)
-        return response
 
 
 def load_choices(form) -> None:

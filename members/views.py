@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.views import View
@@ -70,14 +70,6 @@ class OrganisationListView(PreciseCacheMixin, ListView):
         fit_logos(context["object_list"], CARD_LOGO_BOX)
         context["filter"] = self.filterset
         return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if self.filterset.kept.is_lagging:
-            # Counted before the last change: not kept by the page cache, which would keep it
-            # after the worker has counted the change.
-            patch_cache_control(response, no_store=True)
-        return response
 
 
 def map_legend(mapped_count: int) -> list[dict[str, Any]]:
@@ -215,16 +207,13 @@ class MemberMapDataView(View):
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        compressed, is_lagging = kept_map_points()
+        compressed = kept_map_points()[0]
         if wants_gzip(request):
             response = HttpResponse(compressed, content_type="application/json")
             response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(gzip.decompress(compressed), content_type="application/json")
         patch_vary_headers(response, ("Accept-Encoding",))
-        if is_lagging:
-            # Written before the last change: not kept by the page cache past the rewrite.
-            patch_cache_control(response, no_store=True)
         return response
 
 

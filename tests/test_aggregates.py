@@ -134,9 +134,7 @@ def europe_row(count: int) -> str:
     )
 
 
-def test_a_figures_page_made_with_lagging_counts_is_kept_until_the_worker_counts(
-    client, lagging
-):
+def test_a_figures_page_made_with_lagging_counts_is_kept_until_the_worker_counts(client, lagging):
     europe = DivisionFactory(name="Europe", slug="europe")
     agreement_between(park("Alpha", europe), park("Beta", europe))
     recount()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0007_drafts_and_registration'),
+        ('conferences', '0009_search_title_documents'),
         ('members', '0009_privacy_search_document'),
     ]
 

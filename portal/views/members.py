@@ -4,7 +4,6 @@ profile, people, divisions and topics."""
 from typing import Any
 
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from conferences.models import Appearance, Conference, Session
@@ -95,13 +94,6 @@ class PersonListView(PreciseCacheMixin, ListView):
         context["filter"] = self.filterset
         return context
 
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if any(kept.is_lagging for kept in self.kept.values()):
-            # Counted before the last change: not kept by the page cache past the recount.
-            patch_cache_control(response, no_store=True)
-        return response
-
 
 class PersonDetailView(PreciseCacheMixin, DetailView):
     template_name = "members/person_detail.html"
@@ -144,13 +136,6 @@ class DivisionListView(ListView):
         for division in divisions:
             division.member_count = members.get(division.slug, 0)
         return divisions
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if self.kept.is_lagging:
-            # Counted before the last change: not kept by the page cache past the recount.
-            patch_cache_control(response, no_store=True)
-        return response
 
 
 class DivisionDetailView(DetailView):
