@@ -14,7 +14,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from core.dates import date_text
 from core.dependencies import PreciseCacheMixin
-from core.pagination import CappedPaginator
+from core.pagination import DeepPaginator
 from core.rest.authentication import ApiTokenAuthentication
 from members.models import Contact, Organisation, Topic
 from members.palette import NO_DIVISION_COLOUR, coloured_divisions
@@ -34,7 +34,7 @@ class AgreementListView(PreciseCacheMixin, FilterView):
     # Which agreements are listed, and the filters' choices and counts.
     cache_depends_on = (Agreement, AgreementParty, Organisation, Topic)
     paginate_by = 20
-    paginator_class = CappedPaginator
+    paginator_class = DeepPaginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

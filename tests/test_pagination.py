@@ -3,7 +3,7 @@
 import pytest
 from django.core.paginator import EmptyPage
 
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginator, DeepPaginator
 from members.models import Organisation
 from tests.factories import OrganisationFactory
 
@@ -109,3 +109,22 @@ def test_a_page_past_any_list_is_empty_not_an_error(
     # The offset would overflow the database's integers: a page past the end, not a 500.
     assert client.get("/members/", {"page": page}).status_code == 404
     assert api_client.get("/api/v1/organisations/", {"page": page}).status_code == 404
+
+
+@pytest.mark.parametrize("capped", [False, True])
+def test_deep_pages_read_through_their_keys_show_the_same_rows(
+    seven_organisations, monkeypatch, django_assert_num_queries, capped
+):
+    if capped:
+        monkeypatch.setattr(CappedPaginator, "count_cap", 4)
+    queryset = Organisation.objects.order_by("name")
+    plain, deep = CappedPaginator(queryset, 3), DeepPaginator(queryset, 3)
+
+    for number in (1, 2, 3):
+        expected = names(plain.page(number))
+        with django_assert_num_queries(2 if number == 1 else 1) as context:
+            page = deep.page(number)
+            assert names(page) == expected
+        assert page.has_next() == (number < 3)
+        # The count is kept from the first page; the page itself is one query.
+        assert ("IN (SELECT" in context.captured_queries[-1]["sql"]) == (number > 1)

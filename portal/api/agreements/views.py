@@ -19,6 +19,7 @@ from core.rest.filters import (
     SearchFilter,
 )
 from core.rest.grouping import by_choice, by_country, by_record, by_year
+from core.rest.pagination import DeepPagePagination
 from core.rest.permissions import may_read_private
 from core.rest.renderers import JSONRenderer
 from core.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
@@ -73,6 +74,7 @@ class AgreementViewSet(PortalWriteViewSet):
     detail_serializer_class = AgreementDetailSerializer
     write_serializer_class = AgreementWriteSerializer
     filterset_class = AgreementApiFilter
+    pagination_class = DeepPagePagination
     cache_precise_actions = ("retrieve",)
     cache_list_depends_on = (Agreement, AgreementParty, AgreementDocument, Organisation, Topic)
     search_fields = AGREEMENT_SEARCH_FIELDS
