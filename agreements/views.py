@@ -22,7 +22,14 @@ from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 from .confirmations import has_confirmations, party_states
 from .filters import AgreementFilter, NetworkPageFilter
 from .models import DOCUMENT_FOLDER, Agreement, AgreementDocument, AgreementParty
-from .network import KEPT_LIMITS, Network, cooperation_network, is_unfiltered, public_network
+from .network import (
+    KEPT_LIMITS,
+    Network,
+    NetworkNotCounted,
+    cooperation_network,
+    is_unfiltered,
+    public_network,
+)
 from .network_drawing import draw_network
 
 
@@ -58,7 +65,12 @@ class AgreementNetworkView(FilterView):
         cleaned_data = getattr(self.filterset.form, "cleaned_data", {})
         limit = self.filterset.node_limit
         if is_unfiltered(cleaned_data) and limit in KEPT_LIMITS:
-            network = public_network(limit)
+            try:
+                network = public_network(limit)
+            except NetworkNotCounted:
+                # Being counted by the worker: the page says so, and is not kept.
+                context["network_pending"] = True
+                return context
         else:
             network = cooperation_network(self.object_list, limit=limit)
         context["network"] = network
@@ -101,7 +113,7 @@ class AgreementNetworkView(FilterView):
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         network = context.get("network")
-        if network is not None and network.is_lagging:
+        if context.get("network_pending") or (network is not None and network.is_lagging):
             # Counted before the last change: not kept by the page cache, which would keep it
             # after the worker has counted the change.
             patch_cache_control(response, no_store=True)
