@@ -1,6 +1,7 @@
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -46,7 +47,38 @@ class AgreementListView(PreciseCacheMixin, FilterView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         self.filterset.offer_parties(context["agreements"])
+        label_list_items(context["agreements"])
         return context
+
+
+def label_list_items(agreements) -> None:
+    """What includes/_agreement_item.html shows of each agreement, its parties and focus
+    areas, worked out once for the list: the labels of kind and status translated once, the
+    addresses reversed once (`page_path`, `kind_label`, `status_label`)."""
+    kinds = {value: str(label) for value, label in Agreement.Kind.choices}
+    statuses = {value: str(label) for value, label in Agreement.Status.choices}
+    agreement_path = path_maker("agreements:agreement-detail", "slug")
+    organisation_path = path_maker("members:organisation-detail", "slug")
+    topic_path = path_maker("members:topic-detail", "slug")
+    for agreement in agreements:
+        agreement.page_path = agreement_path(agreement.slug)
+        agreement.kind_label = kinds.get(agreement.kind, agreement.kind)
+        agreement.status_label = statuses.get(agreement.status, agreement.status)
+        for party in agreement.parties.all():
+            party.organisation.page_path = organisation_path(party.organisation.slug)
+        for topic in agreement.topics.all():
+            topic.page_path = topic_path(topic.slug)
+
+
+def path_maker(name: str, argument: str) -> Callable[[str], str]:
+    """`reverse(name, kwargs={argument: value})` for many values, reversed once."""
+    before, after = reverse(name, kwargs={argument: PATH_MARKER}).split(PATH_MARKER)
+    return lambda value: f"{before}{quote(str(value), safe=PATH_SAFE)}{after}"
+
+
+PATH_MARKER = "path-marker-7c1d"
+# What reverse() leaves unquoted in a value (django.urls.resolvers).
+PATH_SAFE = "!$&'()*+,;=/~:@"
 
 
 class AgreementNetworkView(FilterView):
