@@ -31,7 +31,7 @@ from .network import (
     is_unfiltered,
     public_network,
 )
-from .network_drawing import draw_network
+from .network_drawing import draw_network, svg_links, svg_nodes
 
 
 class AgreementListView(PreciseCacheMixin, FilterView):
@@ -121,6 +121,11 @@ class AgreementNetworkView(FilterView):
             ],
             Counter(tuple(sorted((edge.source, edge.target))) for edge in network.edges),
         )
+        context["drawing_links"] = svg_links(context["drawing"])
+        context["drawing_nodes"] = svg_nodes(context["drawing"])
+        organisation_path = path_maker("members:organisation-detail", "slug")
+        for node in network.nodes:
+            node.page_path = organisation_path(node.slug)
         context["api_url"] = self.api_url(cleaned_data)
         context["network_text"] = {
             "drawing": _("Drawing the graph…"),

@@ -491,3 +491,20 @@ def test_network_counted_too_long_ago_is_served_while_the_worker_recounts(
     assert [row[0] for row in table_rows(page)] == ["Beta", "Alpha", "Gamma"]
     assert "no-store" in page["Cache-Control"]
     assert asked_counts() == [100]
+
+
+def test_network_drawing_escapes_names_and_draws_each_link(client):
+    europe = DivisionFactory(name="Europe", slug="europe")
+    odd = OrganisationFactory(name='A & B <"Park">', slug="a-and-b", division=europe)
+    beta = OrganisationFactory(name="Beta", slug="beta", division=europe)
+    gamma = OrganisationFactory(name="Gamma with a rather long name indeed", division=europe)
+    agreement_between(odd, beta, signed_on=datetime.date(2021, 1, 1))
+    agreement_between(beta, gamma, signed_on=datetime.date(2022, 1, 1))
+
+    body = client.get(NETWORK_URL).content.decode()
+
+    picture = re.search(r'<svg class="network-picture".*?</svg>', body, re.S).group(0)
+    assert picture.count("<line ") == 2
+    assert 'data-slug="a-and-b"><title>A &amp; B &lt;&quot;Park&quot;&gt;</title><circle' in picture
+    assert ">Gamma with a rather lon…</text>" in picture
+    assert f'<a href="{odd.get_absolute_url()}">A &amp; B &lt;&quot;Park&quot;&gt;</a>' in body
