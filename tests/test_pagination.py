@@ -128,3 +128,26 @@ def test_deep_pages_read_through_their_keys_show_the_same_rows(
         assert page.has_next() == (number < 3)
         # The count is kept from the first page; the page itself is one query.
         assert ("IN (SELECT" in context.captured_queries[-1]["sql"]) == (number > 1)
+
+
+def test_api_agreements_deep_pages_follow_the_list_order_past_the_cap(api_client, monkeypatch):
+    import datetime
+
+    from tests.factories import bilateral_agreement
+
+    monkeypatch.setattr(CappedPaginator, "count_cap", 2)
+    for day in range(1, 6):
+        bilateral_agreement(title=f"Agreement {day}", signed_on=datetime.date(2024, 1, day))
+
+    pages = [
+        api_client.get("/api/v1/agreements/", {"page_size": 2, "page": page}).json()
+        for page in (1, 2, 3)
+    ]
+
+    assert [[row["title"] for row in page["results"]] for page in pages] == [
+        ["Agreement 5", "Agreement 4"],
+        ["Agreement 3", "Agreement 2"],
+        ["Agreement 1"],
+    ]
+    assert [(page["count"], page["count_capped"]) for page in pages] == [(2, True)] * 3
+    assert [page["next"] is not None for page in pages] == [True, True, False]

@@ -69,6 +69,11 @@ class AgreementViewSet(PortalWriteViewSet):
 
     Anonymous callers and partner tokens see the public agreements only, and of their documents
     the public ones.
+
+    Pages: `count` is exact up to 10,000 matching agreements; past that it says 10,000 and
+    `count_capped` is true. Every page is served all the same, `next` linking to the following
+    one while agreements remain; a deep page (`?page=150`) reads no more than the keys of the
+    agreements before it.
     """
 
     serializer_class = AgreementSerializer
