@@ -34,6 +34,15 @@ def agreement_document_path(instance: models.Model, filename: str) -> str:
     )
 
 
+# What the API's agreements do not read of a party's organisation and signatory.
+REFERENCED_ONLY = (
+    "organisation__logo",
+    "organisation__description",
+    "signatory__photo",
+    "signatory__bio",
+)
+
+
 class AgreementQuerySet(models.QuerySet):
     def public(self) -> "AgreementQuerySet":
         return self.filter(is_public=True).exclude(status=Agreement.Status.DRAFT)
@@ -100,16 +109,20 @@ class AgreementQuerySet(models.QuerySet):
 
     def for_api(self) -> "AgreementQuerySet":
         """What the API's agreement shapes read: parties with signatories, focus areas,
-        documents, the agreements it amends or renews and those amending or renewing it."""
+        documents, the agreements it amends or renews and those amending or renewing it.
+
+        A party's organisation and signatory are references (id, slug, name): their logo,
+        photo and long texts are left unread (`?expand=` loads whole organisations itself),
+        which also spares each one the work done when a record with a file is loaded."""
         return (
             self.with_chain()
             .select_related("signed_at_conference")
             .prefetch_related(
                 Prefetch(
                     "parties",
-                    queryset=AgreementParty.objects.select_related(
-                        "organisation", "signatory"
-                    ).with_confirmation(),
+                    queryset=AgreementParty.objects.select_related("organisation", "signatory")
+                    .defer(*REFERENCED_ONLY)
+                    .with_confirmation(),
                 ),
                 "topics",
                 "documents",
@@ -596,9 +609,11 @@ class AgreementPartyQuerySet(models.QuerySet):
     def with_confirmation(self) -> "AgreementPartyQuerySet":
         """Each party's answer, if any, as `answer_state`, `answer_fingerprint`, `answer_at` and
         `answer_message`: read in the parties' own query, never one more."""
+        # One answer at most per party (confirmation_once_per_party): no order to keep, and
+        # none to join the agreement for (the default one sorts by the agreement's).
         answers = AgreementConfirmation.objects.filter(
             agreement=OuterRef("agreement_id"), organisation=OuterRef("organisation_id")
-        )
+        ).order_by()
         return self.annotate(
             answer_state=Subquery(answers.values("state")[:1]),
             answer_fingerprint=Subquery(answers.values("fingerprint")[:1]),

@@ -8,6 +8,12 @@ public agreements, which the page and the API show when no filter is asked for, 
 the worker after changes (core/aggregates.py, portal/aggregates.py) and read in one query;
 it may lag a change by up to AGGREGATES_REFRESH_DELAY_SECONDS and the time to count. A
 filtered network is built for its request.
+
+Counting the whole network takes seconds once there are many agreements: a request never does
+it past COUNTED_IN_REQUEST public agreements (a capped count says). A network counted too long
+ago (core.aggregates.is_current) is then served as it was, marked as lagging, while the worker
+is asked to count it again; one not counted yet is not shown ("being counted") until the worker
+has counted it, seconds later. Up to COUNTED_IN_REQUEST, the request counts it as before.
 """
 
 import datetime
@@ -15,9 +21,13 @@ from collections.abc import Iterator
 from dataclasses import astuple, dataclass, fields
 from itertools import combinations
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.utils import timezone
 
-from core.aggregates import read, register
+from core import aggregates
+from core.aggregates import register
+from core.cache import safe_add
 from core.models import Aggregate
 from members.models import Division, Membership, Organisation, Topic
 
@@ -226,14 +236,59 @@ for _limit in KEPT_LIMITS:
     register(public_network_key(_limit), lambda limit=_limit: count_public_network(limit))
 
 
+# The most public agreements whose network a request may count when the worker's is missing
+# or too old: counting it grows with the agreements (ten seconds for a million).
+COUNTED_IN_REQUEST = 5_000
+
+
+class NetworkNotCounted(Exception):
+    """The whole network was never counted, and there are too many agreements to count it
+    for this request: the worker has been asked to."""
+
+
 def kept_public_network(limit: int) -> Aggregate:
     """The network of all public agreements as the worker last counted it, as JSON (one
-    query); `network_payload` gives its shape."""
-    return read(public_network_key(limit))
+    query, and a capped count when it is missing or too old); `network_payload` gives its
+    shape. Raises NetworkNotCounted when it was never counted and is too large to count now."""
+    key = public_network_key(limit)
+    stored = Aggregate.objects.filter(key=key).first()
+    now_clock = aggregates.clock()
+    if stored is not None and aggregates.is_current(
+        stored, now_clock=now_clock, today=timezone.localdate()
+    ):
+        stored.is_lagging = stored.version < now_clock
+        return stored
+    if not too_many_to_count():
+        counted = aggregates.store([key], version=now_clock)[key]
+        counted.is_lagging = False
+        return counted
+    ask_worker_to_count(limit)
+    if stored is None:
+        raise NetworkNotCounted
+    # Counted too long ago: served, marked as lagging, while the worker counts it again.
+    stored.is_lagging = True
+    return stored
+
+
+def too_many_to_count() -> bool:
+    """Whether the public agreements are too many to count their network in a request."""
+    return Agreement.objects.public()[: COUNTED_IN_REQUEST + 1].count() > COUNTED_IN_REQUEST
+
+
+def ask_worker_to_count(limit: int) -> None:
+    """Queue a count of the whole network, once while one is on its way (a cache key says
+    so; while the cache does not answer, each request asks and the worker skips the counts a
+    count since made needless)."""
+    from .tasks import count_public_network
+
+    asked = safe_add(f"{public_network_key(limit)}:asked", 1, settings.AGGREGATES_MAX_LAG_SECONDS)
+    if asked:
+        count_public_network.enqueue(limit=limit, asked_at=timezone.now().timestamp())
 
 
 def public_network(limit: int) -> Network:
-    """The network of all public agreements, as the worker last counted it (one query)."""
+    """The network of all public agreements, as the worker last counted it (one query).
+    Raises NetworkNotCounted as `kept_public_network` does."""
     aggregate = kept_public_network(limit)
     return network_from_payload(
         aggregate.payload, counted_at=aggregate.computed_at, is_lagging=aggregate.is_lagging

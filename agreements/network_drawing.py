@@ -10,6 +10,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
 WIDTH = 800
 SPACING = 26  # between neighbours on a spiral
 GAP = 34  # between discs
@@ -112,3 +116,40 @@ def draw_network(nodes: list[tuple[str, str, str, str, int]], pairs: Counter) ->
         nodes=sorted(placed.values(), key=lambda node: node.labelled),
         links=links,
     )
+
+
+def svg_links(drawing: Drawing) -> str:
+    """The links as SVG lines, written at once: the template wrote them one by one, a quarter
+    of the page's time for a thousand links."""
+    # Numbers only.
+    return mark_safe(
+        "".join(
+            f'<line x1="{link.x1:g}" y1="{link.y1:g}" x2="{link.x2:g}" y2="{link.y2:g}" '
+            f'stroke-width="{link.width:g}"/>'
+            for link in drawing.links
+        )
+    )
+
+
+def svg_nodes(drawing: Drawing) -> str:
+    """The organisations as SVG discs with their names (escaped), the first ones labelled."""
+    # Every text escaped.
+    return mark_safe(
+        "".join(
+            f'<g class="network-picture__node division-colour-{escape(node.colour)}" '
+            f'data-slug="{escape(node.slug)}"><title>{escape(node.name)}</title>'
+            f'<circle cx="{node.x:g}" cy="{node.y:g}" r="{node.r:g}"/>'
+            + (
+                f'<text x="{node.x:g}" y="{node.label_y:g}" dy="1em">'
+                f"{escape(Truncator(node.name).chars(LABEL_CHARACTERS))}</text>"
+                if node.labelled
+                else ""
+            )
+            + "</g>"
+            for node in drawing.nodes
+        )
+    )
+
+
+# How much of a name a label shows (truncated with an ellipsis).
+LABEL_CHARACTERS = 24

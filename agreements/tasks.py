@@ -75,3 +75,21 @@ def refresh_statuses() -> int:
     """The daily status refresh (`manage.py refresh_agreement_statuses --enqueue` queues it);
     how many agreements moved."""
     return len(refresh_agreement_statuses())
+
+
+@task()
+def count_public_network(*, limit: int, asked_at: float) -> bool:
+    """Count the network of all public agreements (agreements/network.py), unless one counted
+    since `asked_at` (a timestamp) is stored already; whether it counted."""
+    from core import aggregates
+    from core.models import Aggregate
+
+    from .network import public_network_key
+
+    key = public_network_key(limit)
+    since = datetime.datetime.fromtimestamp(asked_at, tz=datetime.UTC)
+    if Aggregate.objects.filter(key=key, computed_at__gte=since).exists():
+        return False
+    aggregates.store([key])
+    logger.info("Network of public agreements counted: %s", key)
+    return True

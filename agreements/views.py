@@ -1,11 +1,14 @@
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
@@ -14,7 +17,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from core.dates import date_text
 from core.dependencies import PreciseCacheMixin
-from core.pagination import CappedPaginator
+from core.pagination import DeepPaginator
 from core.rest.authentication import ApiTokenAuthentication
 from members.models import Contact, Organisation, Topic
 from members.palette import NO_DIVISION_COLOUR, coloured_divisions
@@ -22,8 +25,15 @@ from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 from .confirmations import has_confirmations, party_states
 from .filters import AgreementFilter, NetworkPageFilter
 from .models import DOCUMENT_FOLDER, Agreement, AgreementDocument, AgreementParty
-from .network import KEPT_LIMITS, Network, cooperation_network, is_unfiltered, public_network
-from .network_drawing import draw_network
+from .network import (
+    KEPT_LIMITS,
+    Network,
+    NetworkNotCounted,
+    cooperation_network,
+    is_unfiltered,
+    public_network,
+)
+from .network_drawing import draw_network, svg_links, svg_nodes
 
 
 class AgreementListView(PreciseCacheMixin, FilterView):
@@ -34,12 +44,65 @@ class AgreementListView(PreciseCacheMixin, FilterView):
     # Which agreements are listed, and the filters' choices and counts.
     cache_depends_on = (Agreement, AgreementParty, Organisation, Topic)
     paginate_by = 20
-    paginator_class = CappedPaginator
+    paginator_class = DeepPaginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         self.filterset.offer_parties(context["agreements"])
+        label_list_items(context["agreements"])
         return context
+
+
+def label_list_items(agreements) -> None:
+    """What includes/_agreement_item.html shows of each agreement, its parties and focus
+    areas, worked out once for the list: the labels of kind and status translated once, the
+    addresses reversed once (`page_path`, `kind_label`, `status_label`)."""
+    kinds = {value: str(label) for value, label in Agreement.Kind.choices}
+    statuses = {value: str(label) for value, label in Agreement.Status.choices}
+    agreement_path = path_maker("agreements:agreement-detail", "slug")
+    organisation_path = path_maker("members:organisation-detail", "slug")
+    topic_path = path_maker("members:topic-detail", "slug")
+    for agreement in agreements:
+        agreement.page_path = agreement_path(agreement.slug)
+        agreement.kind_label = kinds.get(agreement.kind, agreement.kind)
+        agreement.status_label = statuses.get(agreement.status, agreement.status)
+        for party in agreement.parties.all():
+            party.organisation.page_path = organisation_path(party.organisation.slug)
+        for topic in agreement.topics.all():
+            topic.page_path = topic_path(topic.slug)
+
+
+def network_table_rows(network: Network) -> str:
+    """The rows of the network page's table, most agreements first, written at once (the
+    template's loop cost more than the rest of the page): escaped as the template would."""
+    organisation_path = path_maker("members:organisation-detail", "slug")
+    yes, no = _("Yes"), _("No")
+    return mark_safe(
+        "\n".join(
+            format_html(
+                '<tr>\n<th scope="row"><a href="{}">{}</a></th>\n<td>{}</td>\n<td>{}</td>\n'
+                '<td>{}</td>\n<td class="numeric">{}</td>\n</tr>',
+                organisation_path(node.slug),
+                node.name,
+                node.division.name if node.division else "",
+                node.country.name,
+                yes if node.is_member else no,
+                node.agreement_count,
+            )
+            for node in network.nodes_by_agreements
+        )
+    )
+
+
+def path_maker(name: str, argument: str) -> Callable[[str], str]:
+    """`reverse(name, kwargs={argument: value})` for many values, reversed once."""
+    before, after = reverse(name, kwargs={argument: PATH_MARKER}).split(PATH_MARKER)
+    return lambda value: f"{before}{quote(str(value), safe=PATH_SAFE)}{after}"
+
+
+PATH_MARKER = "path-marker-7c1d"
+# What reverse() leaves unquoted in a value (django.urls.resolvers).
+PATH_SAFE = "!$&'()*+,;=/~:@"
 
 
 class AgreementNetworkView(FilterView):
@@ -58,7 +121,12 @@ class AgreementNetworkView(FilterView):
         cleaned_data = getattr(self.filterset.form, "cleaned_data", {})
         limit = self.filterset.node_limit
         if is_unfiltered(cleaned_data) and limit in KEPT_LIMITS:
-            network = public_network(limit)
+            try:
+                network = public_network(limit)
+            except NetworkNotCounted:
+                # Being counted by the worker: the page says so, and is not kept.
+                context["network_pending"] = True
+                return context
         else:
             network = cooperation_network(self.object_list, limit=limit)
         context["network"] = network
@@ -77,6 +145,9 @@ class AgreementNetworkView(FilterView):
             ],
             Counter(tuple(sorted((edge.source, edge.target))) for edge in network.edges),
         )
+        context["drawing_links"] = svg_links(context["drawing"])
+        context["drawing_nodes"] = svg_nodes(context["drawing"])
+        context["network_rows"] = network_table_rows(network)
         context["api_url"] = self.api_url(cleaned_data)
         context["network_text"] = {
             "drawing": _("Drawing the graph…"),
@@ -101,7 +172,7 @@ class AgreementNetworkView(FilterView):
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         network = context.get("network")
-        if network is not None and network.is_lagging:
+        if context.get("network_pending") or (network is not None and network.is_lagging):
             # Counted before the last change: not kept by the page cache, which would keep it
             # after the worker has counted the change.
             patch_cache_control(response, no_store=True)

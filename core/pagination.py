@@ -4,6 +4,11 @@ reading it, and grows with it.
 Up to COUNT_CAP rows the count is exact. Past it, lists say "more than 10,000", the pages
 beyond the cap are still served, and whether there is a next page is found by reading one
 row more than the page holds. The number of queries stays two: the capped count and the page.
+
+A deep page of a large table costs the rows skipped by its offset. A paginator with
+`deferred_offset` set reads, from that offset on, the page's keys alone in a subquery (straight
+off an index that holds the order) and joins the page's rows to them: the rows skipped are
+index entries, not rows with their joins. Still one query for the page.
 """
 
 from functools import cached_property
@@ -32,6 +37,22 @@ class CappedPage(Page):
 
 class CappedPaginator(Paginator):
     count_cap = COUNT_CAP
+    # From this offset on, pages are read through a subquery of their keys (None: never).
+    deferred_offset: int | None = None
+
+    def rows(self, bottom: int, top: int):
+        """The rows from bottom to top, in the list's order."""
+        object_list = self.object_list
+        if (
+            self.deferred_offset is not None
+            and bottom >= self.deferred_offset
+            and isinstance(object_list, QuerySet)
+            and not object_list.query.combinator
+            and not object_list.query.distinct
+        ):
+            keys = object_list.values("pk")[bottom:top]
+            return object_list.filter(pk__in=keys)
+        return object_list[bottom:top]
 
     @cached_property
     def count(self) -> int:
@@ -59,11 +80,20 @@ class CappedPaginator(Paginator):
             return int(number)
 
     def page(self, number) -> Page:
-        if not self.count_is_capped:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self.count_is_capped:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self.rows(bottom, top), number, self)
+        rows = list(self.rows(bottom, bottom + self.per_page + 1))
         if not rows:
             raise EmptyPage(_("That page contains no results"))
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+class DeepPaginator(CappedPaginator):
+    """For lists whose deep pages are asked for (the agreements): read through their keys."""
+
+    deferred_offset = 1

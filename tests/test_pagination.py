@@ -3,7 +3,7 @@
 import pytest
 from django.core.paginator import EmptyPage
 
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginator, DeepPaginator
 from members.models import Organisation
 from tests.factories import OrganisationFactory
 
@@ -115,3 +115,45 @@ def test_a_page_past_any_list_is_empty_not_an_error(
     # The offset would overflow the database's integers: a page past the end, not a 500.
     assert client.get("/members/", {"page": page}).status_code == 404
     assert api_client.get("/api/v1/organisations/", {"page": page}).status_code == 404
+
+
+@pytest.mark.parametrize("capped", [False, True])
+def test_deep_pages_read_through_their_keys_show_the_same_rows(
+    seven_organisations, monkeypatch, django_assert_num_queries, capped
+):
+    if capped:
+        monkeypatch.setattr(CappedPaginator, "count_cap", 4)
+    queryset = Organisation.objects.order_by("name")
+    plain, deep = CappedPaginator(queryset, 3), DeepPaginator(queryset, 3)
+
+    for number in (1, 2, 3):
+        expected = names(plain.page(number))
+        with django_assert_num_queries(2 if number == 1 else 1) as context:
+            page = deep.page(number)
+            assert names(page) == expected
+        assert page.has_next() == (number < 3)
+        # The count is kept from the first page; the page itself is one query.
+        assert ("IN (SELECT" in context.captured_queries[-1]["sql"]) == (number > 1)
+
+
+def test_api_agreements_deep_pages_follow_the_list_order_past_the_cap(api_client, monkeypatch):
+    import datetime
+
+    from tests.factories import bilateral_agreement
+
+    monkeypatch.setattr(CappedPaginator, "count_cap", 2)
+    for day in range(1, 6):
+        bilateral_agreement(title=f"Agreement {day}", signed_on=datetime.date(2024, 1, day))
+
+    pages = [
+        api_client.get("/api/v1/agreements/", {"page_size": 2, "page": page}).json()
+        for page in (1, 2, 3)
+    ]
+
+    assert [[row["title"] for row in page["results"]] for page in pages] == [
+        ["Agreement 5", "Agreement 4"],
+        ["Agreement 3", "Agreement 2"],
+        ["Agreement 1"],
+    ]
+    assert [(page["count"], page["count_capped"]) for page in pages] == [(2, True)] * 3
+    assert [page["next"] is not None for page in pages] == [True, True, False]

@@ -4,7 +4,7 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginator, DeepPaginator
 
 
 def positive_int(request, name: str, *, maximum: int | None = None) -> int | None:
@@ -86,3 +86,10 @@ class PagePagination(pagination.PageNumberPagination):
         paginated["properties"] = properties
         paginated["required"] = [*paginated.get("required", []), "count_capped"]
         return paginated
+
+
+class DeepPagePagination(PagePagination):
+    """As PagePagination, for lists whose deep pages partners ask for: a page is read through
+    its keys (see `core.pagination`), so its cost grows with the index entries skipped only."""
+
+    django_paginator_class = DeepPaginator

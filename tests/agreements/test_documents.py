@@ -337,3 +337,22 @@ def test_add_agreement_documents_keeps_them_private_after_those_it_has():
         (2, "translation", "de", False),
     ]
     assert added[0].history.get().history_type == "+"
+
+
+def test_api_list_writes_each_document_as_the_document_shape_does(api_client):
+    from rest_framework.test import APIRequestFactory
+
+    from portal.api.agreements.serializers import AgreementDocumentSerializer
+
+    agreement = bilateral_agreement()
+    documents = [
+        AgreementDocumentFactory(agreement=agreement, is_public=True, order=0, title=""),
+        AgreementDocumentFactory(agreement=agreement, is_public=True, order=1, title="Annex"),
+    ]
+    request = APIRequestFactory().get("/api/v1/agreements/")
+    expected = AgreementDocumentSerializer(documents, many=True, context={"request": request}).data
+
+    (row,) = api_client.get("/api/v1/agreements/").json()["results"]
+
+    assert row["documents"] == [dict(document) for document in expected]
+    assert row["documents"][0]["title"] == str(documents[0].get_kind_display())

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from agreements.models import Agreement
 from core import aggregates
@@ -18,6 +19,7 @@ from tests.factories import (
     TopicFactory,
     agreement_between,
 )
+from tests.mail_support import DATABASE_TASKS
 
 pytestmark = pytest.mark.django_db
 
@@ -360,8 +362,9 @@ def many_agreements(count: int) -> None:
 PAGE_QUERIES = 9
 # Without filters: the network of every public agreement the worker keeps, in one query.
 KEPT_PAGE_QUERIES = 4
-# Kept by none yet: the request builds it and keeps it (read, the network, one write).
-UNKEPT_PAGE_QUERIES = PAGE_QUERIES + 2
+# Kept by none yet: the request builds it and keeps it (read, a capped count of the public
+# agreements that says it may, the network, one write).
+UNKEPT_PAGE_QUERIES = PAGE_QUERIES + 3
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -424,3 +427,84 @@ def test_agreement_list_links_to_the_network(client):
     assert (
         f'<a href="{NETWORK_URL}">See who cooperates with whom: the cooperation network</a>' in body
     )
+
+
+@pytest.fixture
+def too_many_to_count_here(monkeypatch):
+    """More public agreements than a request may count the network of."""
+    from agreements import network
+
+    monkeypatch.setattr(network, "COUNTED_IN_REQUEST", 1)
+    europe = DivisionFactory(name="Europe", slug="europe")
+    alpha, beta, gamma = (
+        OrganisationFactory(name=name, division=europe) for name in ("Alpha", "Beta", "Gamma")
+    )
+    agreement_between(alpha, beta, signed_on=datetime.date(2021, 1, 1))
+    agreement_between(beta, gamma, signed_on=datetime.date(2022, 1, 1))
+
+
+def asked_counts() -> list[int]:
+    """The limits of the network counts queued for the worker."""
+    return [
+        result.args_kwargs["kwargs"]["limit"]
+        for result in DBTaskResult.objects.filter(task_path="agreements.tasks.count_public_network")
+    ]
+
+
+def test_network_never_counted_is_counted_by_the_worker_not_the_visitor(
+    client, api_client, too_many_to_count_here, settings
+):
+    from agreements import tasks
+
+    settings.TASKS = DATABASE_TASKS
+
+    page = client.get(NETWORK_URL)
+
+    assert "The network of all agreements is being counted" in page.content.decode()
+    assert table_rows(page) == []
+    assert "no-store" in page["Cache-Control"]
+    assert asked_counts() == [100]
+    api = api_client.get("/api/v1/network/")
+    assert api.status_code == 503
+    assert api["Retry-After"] == "60"
+    assert api.json()["errors"][0]["code"] == "network_being_counted"
+    assert asked_counts() == [100, 500]
+
+    # Once the worker has counted it, the page shows it.
+    tasks.count_public_network.call(limit=100, asked_at=0)
+    shown = client.get(NETWORK_URL)
+    assert [row[0] for row in table_rows(shown)] == ["Beta", "Alpha", "Gamma"]
+
+
+def test_network_counted_too_long_ago_is_served_while_the_worker_recounts(
+    client, too_many_to_count_here, settings
+):
+    from agreements import tasks
+    from core.models import Aggregate
+
+    tasks.count_public_network.call(limit=100, asked_at=0)
+    Aggregate.objects.update(computed_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    settings.TASKS = DATABASE_TASKS
+
+    page = client.get(NETWORK_URL)
+
+    assert [row[0] for row in table_rows(page)] == ["Beta", "Alpha", "Gamma"]
+    assert "no-store" in page["Cache-Control"]
+    assert asked_counts() == [100]
+
+
+def test_network_drawing_escapes_names_and_draws_each_link(client):
+    europe = DivisionFactory(name="Europe", slug="europe")
+    odd = OrganisationFactory(name='A & B <"Park">', slug="a-and-b", division=europe)
+    beta = OrganisationFactory(name="Beta", slug="beta", division=europe)
+    gamma = OrganisationFactory(name="Gamma with a rather long name indeed", division=europe)
+    agreement_between(odd, beta, signed_on=datetime.date(2021, 1, 1))
+    agreement_between(beta, gamma, signed_on=datetime.date(2022, 1, 1))
+
+    body = client.get(NETWORK_URL).content.decode()
+
+    picture = re.search(r'<svg class="network-picture".*?</svg>', body, re.S).group(0)
+    assert picture.count("<line ") == 2
+    assert 'data-slug="a-and-b"><title>A &amp; B &lt;&quot;Park&quot;&gt;</title><circle' in picture
+    assert ">Gamma with a rather lon…</text>" in picture
+    assert f'<a href="{odd.get_absolute_url()}">A &amp; B &lt;&quot;Park&quot;&gt;</a>' in body

@@ -423,3 +423,24 @@ def test_agreement_detail_query_count_does_not_grow_with_the_parties(
         response = client.get(agreement.get_absolute_url())
 
     assert response.content.decode().count("Logo of ") == count
+
+
+def test_agreement_list_items_link_and_label_as_each_record_does(client):
+    alpha = OrganisationFactory(name="Alpha Park")
+    beta = OrganisationFactory(name="Beta Park")
+    topic = TopicFactory(name="Robotics")
+    agreement = AgreementFactory(
+        title="Robots together", kind=Agreement.Kind.MOU, status=Agreement.Status.TERMINATED
+    )
+    for order, organisation in enumerate((alpha, beta)):
+        AgreementPartyFactory(agreement=agreement, organisation=organisation, order=order)
+    agreement.topics.set([topic])
+
+    body = client.get(reverse("agreements:agreement-list")).content.decode()
+
+    assert f'<h3><a href="{agreement.get_absolute_url()}">Robots together</a></h3>' in body
+    assert f'<a href="{alpha.get_absolute_url()}">Alpha Park</a>' in body
+    assert f'<a href="{beta.get_absolute_url()}">Beta Park</a>' in body
+    assert f'<li><a href="{topic.get_absolute_url()}"><span' in body
+    assert '<span class="badge badge--accent">Terminated</span>' in body
+    assert "Memorandum of understanding\n" in body

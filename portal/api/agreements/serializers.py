@@ -87,7 +87,17 @@ class DocumentsField(serializers.Field):
             documents = agreement.documents.all()
         else:
             documents = agreement.public_documents
-        return AgreementDocumentSerializer(documents, many=True, context=self.context).data
+        # As AgreementDocumentSerializer writes them, without building one for each agreement.
+        return [
+            {
+                "kind": str(document.kind),
+                "title": str(document.display_title),
+                "language": str(document.language),
+                "url": absolute(self.context, document.file.url),
+                "is_public": bool(document.is_public),
+            }
+            for document in documents
+        ]
 
 
 class AgreementPartySerializer(serializers.ModelSerializer):

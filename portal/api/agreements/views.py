@@ -11,6 +11,7 @@ from agreements.filters import AgreementApiFilter, NetworkFilter
 from agreements.models import Agreement, AgreementDocument, AgreementParty
 from agreements.network import (
     KEPT_LIMITS,
+    NetworkNotCounted,
     cooperation_network,
     is_unfiltered,
     kept_public_network,
@@ -19,6 +20,7 @@ from core.rest.filters import (
     SearchFilter,
 )
 from core.rest.grouping import by_choice, by_country, by_record, by_year
+from core.rest.pagination import DeepPagePagination
 from core.rest.permissions import may_read_private
 from core.rest.renderers import JSONRenderer
 from core.rest.viewsets import ConditionalMixin, PortalWriteViewSet, StrictRequestMixin
@@ -67,12 +69,18 @@ class AgreementViewSet(PortalWriteViewSet):
 
     Anonymous callers and partner tokens see the public agreements only, and of their documents
     the public ones.
+
+    Pages: `count` is exact up to 10,000 matching agreements; past that it says 10,000 and
+    `count_capped` is true. Every page is served all the same, `next` linking to the following
+    one while agreements remain; a deep page (`?page=150`) reads no more than the keys of the
+    agreements before it.
     """
 
     serializer_class = AgreementSerializer
     detail_serializer_class = AgreementDetailSerializer
     write_serializer_class = AgreementWriteSerializer
     filterset_class = AgreementApiFilter
+    pagination_class = DeepPagePagination
     cache_precise_actions = ("retrieve",)
     cache_list_depends_on = (Agreement, AgreementParty, AgreementDocument, Organisation, Topic)
     search_fields = AGREEMENT_SEARCH_FIELDS
@@ -108,6 +116,28 @@ class AgreementViewSet(PortalWriteViewSet):
         return super().get_serializer_class()
 
 
+# When to ask again for a network being counted (the worker takes seconds to count it).
+RETRY_NETWORK_AFTER_SECONDS = 60
+
+
+def network_being_counted() -> Response:
+    """503 with Retry-After, in the API's error shape: an expected wait, not a server error
+    (not reported as one)."""
+    detail = gettext_lazy(
+        "The network of all agreements is being counted: ask again in a minute, or filter it."
+    )
+    response = Response(
+        {
+            "type": "server_error",
+            "errors": [{"code": "network_being_counted", "detail": str(detail), "attr": None}],
+        },
+        status=503,
+        headers={"Retry-After": str(RETRY_NETWORK_AFTER_SECONDS)},
+    )
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 class KeptFilterBackend(DjangoFilterBackend):
     """Keeps the checked FilterSet on the view, for the values it holds besides filters."""
 
@@ -126,7 +156,9 @@ class KeptFilterBackend(DjangoFilterBackend):
         "from its latest agreement, and an amendment none. The graph holds the `limit` "
         "organisations that signed the most of these agreements and the edges among them; "
         "`organisation_count` and `agreement_count` give the whole. Drafts and non-public "
-        "agreements are left out, except for staff tokens."
+        "agreements are left out, except for staff tokens. While the network of all agreements "
+        "has not been counted yet (a new database with many agreements), the unfiltered network "
+        "answers 503 with `Retry-After`: the worker is counting it."
     ),
 )
 class NetworkViewSet(
@@ -157,7 +189,10 @@ class NetworkViewSet(
             and not request.query_params.get(api_settings.SEARCH_PARAM)
             and not may_read_private(request, Agreement)
         ):
-            kept = kept_public_network(limit)
+            try:
+                kept = kept_public_network(limit)
+            except NetworkNotCounted:
+                return network_being_counted()
             response = Response(kept_network_data(kept.payload, self.get_serializer_context()))
             if kept.is_lagging:
                 # Counted before the last change: not kept in the cache (see ConditionalMixin).
