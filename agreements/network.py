@@ -233,7 +233,11 @@ def count_public_network(limit: int) -> dict:
 # The page's network and the API's when no `limit` is asked for.
 KEPT_LIMITS = (NETWORK_PAGE_LIMIT, NETWORK_MAX_LIMIT)
 for _limit in KEPT_LIMITS:
-    register(public_network_key(_limit), lambda limit=_limit: count_public_network(limit))
+    register(
+        public_network_key(_limit),
+        lambda limit=_limit: count_public_network(limit),
+        counts=(Agreement, AgreementParty, Organisation, Division, Topic),
+    )
 
 
 # The most public agreements whose network a request may count when the worker's is missing
@@ -256,18 +260,15 @@ def kept_public_network(limit: int) -> Aggregate:
     if stored is not None and aggregates.is_current(
         stored, now_clock=now_clock, today=timezone.localdate()
     ):
-        stored.is_lagging = stored.version < now_clock
-        return stored
+        return aggregates.served(stored, now_clock=now_clock)
     if not too_many_to_count():
         counted = aggregates.store([key], version=now_clock)[key]
-        counted.is_lagging = False
-        return counted
+        return aggregates.served(counted, now_clock=now_clock, lagging=False)
     ask_worker_to_count(limit)
     if stored is None:
         raise NetworkNotCounted
     # Counted too long ago: served, marked as lagging, while the worker counts it again.
-    stored.is_lagging = True
-    return stored
+    return aggregates.served(stored, now_clock=now_clock, lagging=True)
 
 
 def too_many_to_count() -> bool:

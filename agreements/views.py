@@ -171,10 +171,10 @@ class AgreementNetworkView(FilterView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        network = context.get("network")
-        if context.get("network_pending") or (network is not None and network.is_lagging):
-            # Counted before the last change: not kept by the page cache, which would keep it
-            # after the worker has counted the change.
+        if context.get("network_pending"):
+            # Not counted yet: not kept, so that the count shows as soon as it is made. A
+            # network counted before the last change is kept until the worker counts it again
+            # (the page depends on the kept count, core/aggregates.py).
             patch_cache_control(response, no_store=True)
         return response
 

@@ -50,4 +50,4 @@ def kept_list_facts() -> ListFacts:
     return ListFacts(payload["years"], payload["countries"], payload["past"], aggregate.is_lagging)
 
 
-register(LIST_FACTS_KEY, list_facts)
+register(LIST_FACTS_KEY, list_facts, counts=(Conference,))

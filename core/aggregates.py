@@ -32,8 +32,14 @@ logger = logging.getLogger(__name__)
 COMPUTERS: dict[str, Callable[[], Any]] = {}
 
 
-def register(key: str, compute: Callable[[], Any]) -> None:
+# key → the models whose records it counts (None: not said, any change may change it).
+COUNTED: dict[str, tuple | None] = {}
+
+
+def register(key: str, compute: Callable[[], Any], counts: tuple | None = None) -> None:
+    """Keep `compute()` under `key`; `counts` names the models whose records it counts."""
     COMPUTERS[key] = compute
+    COUNTED[key] = counts
 
 
 def tag(key: str) -> str:
@@ -94,18 +100,30 @@ def read_many(
     ]
     found.update(store(outdated, version=now_clock))
     for aggregate in found.values():
-        # Counted before the last change: served while the worker counts it again.
-        aggregate.is_lagging = aggregate.version < now_clock
-        if aggregate.is_lagging:
-            # A page kept in the cache with it is made again when the worker stores the new
-            # count, or, with no worker, once the count may no longer lag.
-            lag = (timezone.now() - aggregate.computed_at).total_seconds()
-            dependencies.expires_within(settings.AGGREGATES_MAX_LAG_SECONDS - lag)
-    dependencies.depends_on_counts(*(tag(key) for key in keys))
-    if settings.AGGREGATES_MAX_LAG_SECONDS <= 0:
-        # Counts may never lag: a page showing them is as stale as they are at any change.
-        dependencies.depends_on_every_change()
+        served(aggregate, now_clock=now_clock)
     return found
+
+
+def served(aggregate: Aggregate, *, now_clock: float, lagging: bool | None = None) -> Aggregate:
+    """Note that the answer being made shows `aggregate` (core/dependencies.py): it depends on
+    the count's tag, and on the records it counts while counts may not lag; one made from a
+    count that lags a change is kept only while the count may still lag. `lagging` says
+    whether it does, when the caller knows better than the clock."""
+    # Counted before the last change: served while the worker counts it again.
+    aggregate.is_lagging = aggregate.version < now_clock if lagging is None else lagging
+    dependencies.depends_on_counts(tag(aggregate.key))
+    if settings.AGGREGATES_MAX_LAG_SECONDS <= 0:
+        # Counts may never lag: a page showing them is stale once a record they count changes.
+        counted = COUNTED.get(aggregate.key)
+        if counted is None:
+            dependencies.depends_on_every_change()
+        else:
+            dependencies.depends_on(*counted)
+    if aggregate.is_lagging:
+        # Kept until the worker stores the new count, or once the count may no longer lag.
+        lag = (timezone.now() - aggregate.computed_at).total_seconds()
+        dependencies.expires_within(settings.AGGREGATES_MAX_LAG_SECONDS - lag)
+    return aggregate
 
 
 def read(key: str) -> Aggregate:

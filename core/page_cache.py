@@ -254,8 +254,12 @@ def keep(slot: Slot | None, response: HttpResponse, request: HttpRequest) -> Htt
             if name.lower() not in UNKEPT_HEADERS
         ]
         stored = (versions, response.status_code, headers, response.content)
-        seconds = min(settings.PAGE_CACHE_SECONDS, slot.collection.max_age or float("inf"))
-        if safe_set(slot.key, stored, max(1, round(seconds))):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if slot.collection.max_age is not None:
+            seconds = min(seconds, round(slot.collection.max_age))
+        if seconds <= 0:
+            return response  # it shows counts that may lag no longer
+        if safe_set(slot.key, stored, seconds):
             response["X-Cache"] = "miss"
     return response
 
@@ -297,11 +301,13 @@ def unchanged_for(slot: Slot, now: dict, tags: set[str]) -> bool:
     last = now.get(SEQUENCE_KEY)
     if last is None:  # nothing ever logged (a fresh cache), or the log was lost
         return slot.sequence is None and not clock_moved
-    if slot.sequence is None or last < slot.sequence:
-        return False  # changes logged since it began, but which ones cannot be told
-    if last == slot.sequence:
+    # None when it began: nothing was logged yet, the changes since are numbered from 1.
+    began = slot.sequence or 0
+    if last < began:
+        return False  # the numbering started again: which changes came cannot be told
+    if last == began:
         return not clock_moved  # the clock moved with no change logged: an older process
-    changes = changes_between(slot.sequence + 1, last)
+    changes = changes_between(began + 1, last)
     if changes is None:
         return False
     own = slot.collection.own_changes

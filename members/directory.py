@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef
 from core.aggregates import read_many, register
 from core.filters import FACET_LIMIT
 
-from .models import Organisation, Person
+from .models import Division, Membership, Organisation, Person, Topic
 
 # Two values, so that the page without filters reads the small one alone.
 TOTALS_KEY = "members:directory"
@@ -68,8 +68,8 @@ def count_totals() -> dict[str, Any]:
     }
 
 
-register(TOTALS_KEY, count_totals)
-register(CELLS_KEY, count_cells)
+register(TOTALS_KEY, count_totals, counts=(Organisation, Membership, Division, Topic))
+register(CELLS_KEY, count_cells, counts=(Organisation, Membership, Division, Topic))
 
 
 class KeptDirectoryCounts:
@@ -151,4 +151,4 @@ def count_people() -> dict[str, Any]:
     }
 
 
-register(PEOPLE_KEY, count_people)
+register(PEOPLE_KEY, count_people, counts=(Person, Organisation))

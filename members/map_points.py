@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from core.aggregates import read, register
 
-from .models import Organisation
+from .models import Division, Membership, Organisation
 
 MAP_POINTS_KEY = "members:map-points"
 FIELDS = ["slug", "name", "division", "latitude", "longitude"]
@@ -57,7 +57,7 @@ def compressed_map_points() -> str:
     return base64.b64encode(gzip.compress(body, mtime=0)).decode("ascii")
 
 
-register(MAP_POINTS_KEY, compressed_map_points)
+register(MAP_POINTS_KEY, compressed_map_points, counts=(Organisation, Membership, Division))
 
 
 def kept_map_points() -> tuple[bytes, bool]:

@@ -36,7 +36,7 @@ from core.cache import safe_get_many, safe_set_many
 from core.changes import records_changed_at
 from core.dependencies import PreciseCacheMixin, depends_on_counts
 from core.rest.renderers import cell
-from members.models import Organisation
+from members.models import Division, Membership, Organisation, Topic
 
 from .bar_charts import bar_chart_svg
 
@@ -364,7 +364,11 @@ def aggregate_key(name: str) -> str:
 
 # The counts are kept by the worker (core/aggregates.py), counted for the day they run.
 for _name, _kind in FIGURES.items():
-    register(aggregate_key(_name), lambda count=_kind.count: count(timezone.localdate()))
+    register(
+        aggregate_key(_name),
+        lambda count=_kind.count: count(timezone.localdate()),
+        counts=(Organisation, Membership, Division, Agreement, Topic, Conference),
+    )
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.utils import timezone
 from agreements import selectors as agreement_reads
 from agreements.models import Agreement
 from conferences import selectors as programme_reads
-from conferences.models import Conference
+from conferences.models import Appearance, Conference, Session
 from core.aggregates import read, register
 from core.db.counts import count_of
 from members.models import Division, Membership, Office, Organisation, Person, Topic
@@ -58,7 +58,7 @@ def count_topic_links() -> dict[str, list[int]]:
     return {str(topic): [counts.get(topic, 0) for counts in per_kind] for topic in topics}
 
 
-register(TOPIC_COUNTS_KEY, count_topic_links)
+register(TOPIC_COUNTS_KEY, count_topic_links, counts=(Topic, Organisation, Session, Agreement))
 
 
 # The home page's key figures, kept by the worker (core/aggregates.py): counting the current
@@ -81,7 +81,9 @@ def count_home_figures() -> dict[str, int]:
     }
 
 
-register(HOME_FIGURES_KEY, count_home_figures)
+register(
+    HOME_FIGURES_KEY, count_home_figures, counts=(Organisation, Membership, Division, Agreement)
+)
 
 
 def home_figures() -> dict[str, int]:
@@ -103,7 +105,11 @@ def count_people_per_conference() -> list[list]:
     return [list(row) for row in people.counted_facet("conference", people.facets["conference"])]
 
 
-register(PEOPLE_CONFERENCES_KEY, count_people_per_conference)
+register(
+    PEOPLE_CONFERENCES_KEY,
+    count_people_per_conference,
+    counts=(Person, Appearance, Session, Conference),
+)
 
 
 def topics_with_kept_counts() -> list[Topic]:
