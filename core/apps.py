@@ -19,3 +19,4 @@ class CoreConfig(AppConfig):
         for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
             signal.connect(records_changed, dispatch_uid=f"records-changed-{signal!r}")
         dependencies.connect_loading()
+        dependencies.connect_changes()

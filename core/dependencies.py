@@ -203,6 +203,55 @@ def connect_loading() -> None:
 # What a change makes stale -----------------------------------------------------------------
 
 
+# Set on an instance about to be saved (pre_save): the fields whose stored value it changes.
+CHANGED_FIELDS = "_dependency_changed_fields"
+
+
+def is_text(field: models.Field) -> bool:
+    """A field whose value is only shown, as text: no choices (a status, a kind), no flag, no
+    date, no link. Such a change cannot add a record to a page or take it off one."""
+    return isinstance(field, models.CharField | models.TextField) and not field.choices
+
+
+def note_changed_fields(sender, instance=None, raw=False, **kwargs) -> None:
+    """pre_save: read the stored row (one query) and note which fields the save changes."""
+    if raw or instance is None or instance._state.adding or instance.pk is None:
+        return
+    if not is_tracked(sender) or is_historical(sender):
+        return
+    fields = [
+        field
+        for field in sender._meta.concrete_fields
+        if not field.primary_key and not getattr(field, "auto_now", False)
+    ]
+    stored = (
+        sender._base_manager.filter(pk=instance.pk)
+        .values(*(field.attname for field in fields))
+        .first()
+    )
+    if stored is None:
+        return
+    changed = {field for field in fields if differs(field, stored[field.attname], instance)}
+    setattr(instance, CHANGED_FIELDS, changed)
+
+
+def differs(field: models.Field, stored: object, instance: models.Model) -> bool:
+    value = getattr(instance, field.attname)
+    if stored == value:
+        return False
+    try:
+        return stored != field.get_prep_value(value)
+    except Exception:  # a value the field cannot prepare: counted as a change
+        return True
+
+
+def connect_changes() -> None:
+    for model in tracked_models():
+        models.signals.pre_save.connect(
+            note_changed_fields, sender=model, dispatch_uid=f"cache-changes-{model._meta.label}"
+        )
+
+
 def changed_tags(sender, instance=None, **kwargs) -> set[str]:
     """The tags a save, delete or change of links (the signal's arguments) moves."""
     if "action" in kwargs:
@@ -211,6 +260,12 @@ def changed_tags(sender, instance=None, **kwargs) -> set[str]:
     tags = {kind_tag(model), record_tag(model, instance.pk)}
     # A model may name tags of its own: what a view shows of records it did not load.
     tags.update(getattr(instance, "cache_tags", ()))
+    changed = instance.__dict__.pop(CHANGED_FIELDS, None)
+    if not kwargs.get("created") and changed is not None and all(map(is_text, changed)):
+        # Only text that is shown changed (a description, a title): every page showing it
+        # loaded the record, and depends on its tag. The pages of the records around it only
+        # need to know when it joins or leaves them, or when it is new or gone.
+        return tags
     tags |= pointed_to(model, [instance])
     if not kwargs.get("created"):  # nothing links to a new record yet
         tags |= linked(model, instance)

@@ -8,8 +8,10 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from conferences.services import update_conference
 from core import dependencies
 from core.changes import CLOCK_KEY, records_changed
+from members.services.records import update_person
 from tests.factories import (
     AppearanceFactory,
     ConferenceFactory,
@@ -218,6 +220,56 @@ def test_a_page_keeps_its_records_up_to_the_bound_then_the_kind():
         "dep:members.person",
         "dep:members.topic:1",
     }
+
+
+def test_a_text_change_leaves_the_pages_around_the_record_cached(client, park, other):
+    """A new theme shows only where the conference itself was loaded: the page of a partner of
+    one of its participants stays cached; a change of what lists it does not."""
+    agreement_between(park, other)
+    conference = ConferenceFactory(title="World Conference 42", theme="Old theme")
+    conference.participating_organisations.add(park)
+    visit(client, other.get_absolute_url())
+
+    update_conference(conference=conference, theme="Parks and cities")
+
+    assert visit(client, other.get_absolute_url())[0] == "hit"
+    status, html = visit(client, conference.get_absolute_url())
+    assert status == "miss"
+    assert "Parks and cities" in html
+
+    update_conference(conference=conference, is_published=False)
+
+    assert visit(client, other.get_absolute_url())[0] == "miss"
+
+
+def test_what_a_text_change_moves(park, other, monkeypatch):
+    from core import changes
+
+    conference = ConferenceFactory(theme="Old theme")
+    conference.participating_organisations.add(park)
+    person = PersonFactory(affiliation=park)
+    moved = []
+    move = changes.move_clock
+    monkeypatch.setattr(
+        changes, "move_clock", lambda tags=(), **kwargs: moved.append(set(tags)) or move(tags)
+    )
+
+    update_conference(conference=conference, theme="New theme")
+    conference_tags = set().union(*moved)
+    moved.clear()
+    update_person(person=person, job_title="Director")
+    person_tags = set().union(*moved)
+    moved.clear()
+    update_person(person=person, affiliation=other)
+    move_tags = set().union(*moved)
+
+    park_tag = dependencies.record_tag(type(park), park.pk)
+    assert dependencies.record_tag(type(conference), conference.pk) in conference_tags
+    assert park_tag not in conference_tags  # a participant: linked, but not shown anew
+    assert dependencies.record_tag(type(person), person.pk) in person_tags
+    assert park_tag not in person_tags  # the affiliation: pointed to, but not shown anew
+    # A link changed: the pages around the person learn of it.
+    assert dependencies.record_tag(type(other), other.pk) in move_tags
 
 
 def test_api_record_answers_depend_on_what_they_show(park, other):
