@@ -97,3 +97,17 @@ class DeepPaginator(CappedPaginator):
     """For lists whose deep pages are asked for (the agreements): read through their keys."""
 
     deferred_offset = 1
+
+
+class KeptTotalMixin:
+    """For a list view whose filterset may know its total from the counts the worker keeps
+    (`filterset.kept_total()`, None when it does not): the paginator then takes it, exact
+    however many, and runs no count query."""
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        total = self.filterset.kept_total()
+        if total is not None:
+            paginator.count = total
+            paginator.count_cap = max(paginator.count_cap, total)
+        return paginator

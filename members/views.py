@@ -21,7 +21,7 @@ from django_countries import countries
 from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
 from core.page_cache import wants_gzip
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginator, KeptTotalMixin
 
 from .badges import (
     BADGE_CSP,
@@ -39,7 +39,7 @@ from .palette import NO_DIVISION_COLOUR, coloured_divisions
 from .world_outline import world_outline
 
 
-class OrganisationListView(PreciseCacheMixin, ListView):
+class OrganisationListView(KeptTotalMixin, PreciseCacheMixin, ListView):
     """The member directory: current members only, searchable, with counted filters."""
 
     template_name = "members/organisation_list.html"
@@ -54,15 +54,6 @@ class OrganisationListView(PreciseCacheMixin, ListView):
         )
         self.filterset.kept = KeptDirectoryCounts(self.filterset.chosen_values())
         return self.filterset.qs
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        total = self.filterset.kept_total()
-        if total is not None:
-            # Counted by the worker: exact however many, and no count query.
-            paginator.count = total
-            paginator.count_cap = max(paginator.count_cap, total)
-        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

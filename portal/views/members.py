@@ -10,7 +10,7 @@ from conferences.models import Appearance, Conference, Session
 from core.aggregates import read_many
 from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginator, KeptTotalMixin
 from members.badges import badge_embed
 from members.directory import PEOPLE_KEY, KeptDirectoryCounts
 from members.logos import CARD_LOGO_BOX, PROFILE_LOGO_BOX, fit_logos
@@ -59,7 +59,7 @@ class OrganisationDetailView(PreciseCacheMixin, DetailView):
         return context
 
 
-class PersonListView(PreciseCacheMixin, ListView):
+class PersonListView(KeptTotalMixin, PreciseCacheMixin, ListView):
     template_name = "members/person_list.html"
     paginate_by = 30
     # Which people are listed, and the filters' counts (by conference, organisation...).
@@ -79,14 +79,6 @@ class PersonListView(PreciseCacheMixin, ListView):
                 "conferences": self.kept[selectors.PEOPLE_CONFERENCES_KEY].payload,
             }
         return self.filterset.qs
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        total = self.filterset.kept_total()
-        if total is not None:
-            paginator.count = total
-            paginator.count_cap = max(paginator.count_cap, total)
-        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
