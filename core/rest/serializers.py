@@ -256,15 +256,24 @@ def api_url(view_name: str, lookup: str = "slug", query: str = "") -> ApiUrlFiel
     return ApiUrlField(view_name, lookup, query)
 
 
-def expand_to(relation: str, queryset: models.QuerySet, attribute: str) -> Callable:
+def expand_to(
+    relation: str,
+    queryset: models.QuerySet | Callable[[], models.QuerySet],
+    attribute: str,
+) -> Callable:
     """An expansion's `load`: the related records fetched with what their full shape reads.
 
+    `queryset` may be a function that makes it, called per request: for one that reads
+    something when it is made (kept counts), not when the serializers are defined.
     Stored under their own attribute, so that the references of the unexpanded shape (already
     joined) do not stop the fuller query.
     """
-    return lambda records: records.prefetch_related(
-        Prefetch(relation, queryset=queryset, to_attr=attribute)
-    )
+
+    def load(records: models.QuerySet) -> models.QuerySet:
+        related = queryset() if callable(queryset) else queryset
+        return records.prefetch_related(Prefetch(relation, queryset=related, to_attr=attribute))
+
+    return load
 
 
 class NestedField:

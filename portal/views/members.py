@@ -8,13 +8,12 @@ from django.views.generic import DetailView, ListView
 
 from conferences.models import Appearance, Conference, Session
 from core.aggregates import read_many
-from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
 from core.pagination import CappedPaginator, KeptTotalMixin
 from members.badges import badge_embed
-from members.directory import PEOPLE_KEY, KeptDirectoryCounts
+from members.directory import PEOPLE_KEY
 from members.logos import CARD_LOGO_BOX, PROFILE_LOGO_BOX, fit_logos
-from members.models import Division, Membership, Office, Organisation, Person
+from members.models import Membership, Office, Organisation, Person
 from members.structured_data import organisation_json_ld, person_json_ld
 
 from .. import selectors
@@ -112,22 +111,9 @@ class PersonDetailView(PreciseCacheMixin, DetailView):
 
 class DivisionListView(ListView):
     template_name = "members/division_list.html"
-    # A list of divisions (with the kept counts), not a QuerySet that would name itself.
-    context_object_name = "division_list"
 
     def get_queryset(self):
-        # The members per division as the worker keeps them for the directory: counted per
-        # division, they read every current member.
-        self.kept = KeptDirectoryCounts({})
-        members = self.kept.per_filter["division"]
-        divisions = list(
-            Division.objects.annotate(
-                conference_count=count_of(Conference.objects.published(), "division")
-            )
-        )
-        for division in divisions:
-            division.member_count = members.get(division.slug, 0)
-        return divisions
+        return selectors.divisions_with_counts()
 
 
 class DivisionDetailView(DetailView):

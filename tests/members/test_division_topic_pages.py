@@ -99,11 +99,11 @@ def test_division_pages_query_count_is_fixed(client, django_assert_num_queries, 
 
     refresh_aggregates.call(changed_at=aggregates.clock())
 
-    # The members per division as the worker keeps them; the divisions with their conferences.
+    # The counts per division as the worker keeps them; the divisions.
     with django_assert_num_queries(2):
         client.get(reverse("members:division-list"))
-    # division, offices (with people), members, conferences
-    with django_assert_num_queries(4):
+    # the kept counts, division, offices (with people), members, conferences
+    with django_assert_num_queries(5):
         client.get(division.get_absolute_url())
 
 

@@ -42,7 +42,7 @@ def division_expansion(help_text: str) -> Expansion:
     """`?expand=division`: the record's division as /divisions/ shows it."""
     return Expansion(
         serializer="portal.api.members.serializers.DivisionSerializer",
-        load=expand_to("division", selectors.divisions_with_counts(), "expanded_division"),
+        load=expand_to("division", selectors.divisions_with_counts, "expanded_division"),
         source="expanded_division",
         help_text=help_text,
     )
