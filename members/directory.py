@@ -3,9 +3,9 @@
 The directory counts every current member once per facet, and its total: at 50,000 members
 that is six passes over the table on each visit. The worker counts them once after changes,
 per combination of country, kind, division and membership category (a few thousand cells at
-most), and per topic; the page adds up the cells that match the visitor's filters. Filters
-the cells cannot answer (a name search; a topic with other filters) are counted by the
-database as before.
+most), and per such combination and topic; the page adds up the cells that match the
+visitor's filters. A name search, which the cells cannot answer, is counted by the database
+as before.
 """
 
 from collections import Counter
@@ -18,13 +18,15 @@ from core.filters import FACET_LIMIT
 
 from .models import Division, Membership, Organisation, Person, Topic
 
-# Two values, so that the page without filters reads the small one alone.
+# Three values, so that the page without filters reads the small one alone.
 TOTALS_KEY = "members:directory"
 CELLS_KEY = "members:directory-cells"
+TOPIC_CELLS_KEY = "members:directory-topic-cells"
 
 # The filters a cell answers, in the order of a cell's values: [country, kind, division
-# slug, category, count].
+# slug, category, count]; a topic cell has the topic's slug before the count.
 CELL_FILTERS = ("country", "kind", "division", "category")
+TOPIC_CELL_FILTERS = (*CELL_FILTERS, "topic")
 
 
 def directory_members():
@@ -40,6 +42,27 @@ def count_cells() -> list[list]:
             row["kind"],
             row["division__slug"],
             row["membership_category"],
+            row["count"],
+        ]
+        for row in cells.annotate(count=Count("pk"))
+    ]
+
+
+def count_topic_cells() -> list[list]:
+    """Current members counted per country, kind, division, category and topic: a member
+    counts once in each of its topics' cells, none in a member without topics."""
+    cells = (
+        directory_members()
+        .exclude(topics=None)
+        .values("country", "kind", "division__slug", "membership_category", "topics__slug")
+    )
+    return [
+        [
+            row["country"],
+            row["kind"],
+            row["division__slug"],
+            row["membership_category"],
+            row["topics__slug"],
             row["count"],
         ]
         for row in cells.annotate(count=Count("pk"))
@@ -70,32 +93,46 @@ def count_totals() -> dict[str, Any]:
 
 register(TOTALS_KEY, count_totals, counts=(Organisation, Membership, Division, Topic))
 register(CELLS_KEY, count_cells, counts=(Organisation, Membership, Division, Topic))
+register(TOPIC_CELLS_KEY, count_topic_cells, counts=(Organisation, Membership, Division, Topic))
 
 
 class KeptDirectoryCounts:
     """The worker's counts for the filters chosen (one query): the totals alone without
-    filters, the cells too with them."""
+    filters, the cells and the topic cells too with them."""
 
     def __init__(self, chosen: dict[str, Any]) -> None:
-        self.chosen = {name: chosen[name] for name in CELL_FILTERS if chosen.get(name)}
-        kept = read_many([TOTALS_KEY, CELLS_KEY] if self.chosen else [TOTALS_KEY])
+        self.chosen = {name: chosen[name] for name in TOPIC_CELL_FILTERS if chosen.get(name)}
+        keys = [TOTALS_KEY, CELLS_KEY, TOPIC_CELLS_KEY] if self.chosen else [TOTALS_KEY]
+        kept = read_many(keys)
         self.is_lagging = any(aggregate.is_lagging for aggregate in kept.values())
         totals = kept[TOTALS_KEY].payload
         self.division_names: dict[str, str] = totals["divisions"]
         self.topics: list[list] = totals["topics"]
-        if self.chosen:
-            self.total, self.per_filter = self.add_up(kept[CELLS_KEY].payload)
-        else:
+        if not self.chosen:
             self.total = totals["total"]
             self.per_filter = {name: Counter(totals["margins"][name]) for name in CELL_FILTERS}
+            self.per_filter["topic"] = Counter({slug: count for slug, _name, count in self.topics})
+            return
+        topic_total, per_topic_filter = self.add_up(
+            kept[TOPIC_CELLS_KEY].payload, TOPIC_CELL_FILTERS
+        )
+        if "topic" in self.chosen:
+            # A member counts once in the cells of the topic chosen: they answer it all.
+            self.total, self.per_filter = topic_total, per_topic_filter
+        else:
+            # Members without topics are in the plain cells only; the topic facet is the
+            # topic cells' (a member counts in each of its topics there, as it should).
+            self.total, self.per_filter = self.add_up(kept[CELLS_KEY].payload, CELL_FILTERS)
+            self.per_filter["topic"] = per_topic_filter["topic"]
 
-    def add_up(self, cells: list[list]) -> tuple[int, dict[str, Counter]]:
-        """One pass over the cells: a cell matching every chosen filter counts in the total
-        and in every facet; one missing a single filter counts in that filter's facet only
-        (each facet counts with the other filters applied)."""
-        chosen = [(position, self.chosen.get(name)) for position, name in enumerate(CELL_FILTERS)]
+    def add_up(self, cells: list[list], filters: tuple[str, ...]) -> tuple[int, dict[str, Counter]]:
+        """One pass over the cells (values in the order of `filters`, then the count): a cell
+        matching every chosen filter counts in the total and in every facet; one missing a
+        single filter counts in that filter's facet only (each facet counts with the other
+        filters applied)."""
+        chosen = [(position, self.chosen.get(name)) for position, name in enumerate(filters)]
         chosen = [(position, value) for position, value in chosen if value]
-        per_position = [Counter() for _name in CELL_FILTERS]
+        per_position = [Counter() for _name in filters]
         total = 0
         for cell in cells:
             missed = -1
@@ -115,12 +152,16 @@ class KeptDirectoryCounts:
         for counter in per_position:
             counter.pop(None, None)
             counter.pop("", None)
-        return total, dict(zip(CELL_FILTERS, per_position, strict=True))
+        return total, dict(zip(filters, per_position, strict=True))
 
     def per_topic(self) -> list[tuple[str, str, int]]:
-        """Every topic with current members, by name: (slug, name, count)."""
+        """Every topic with members under the other filters chosen, by name: (slug, name,
+        count)."""
+        names = {slug: name for slug, name, _count in self.topics}
+        counts = self.per_filter["topic"]
         return sorted(
-            ((slug, name, count) for slug, name, count in self.topics), key=lambda t: t[1]
+            ((slug, names.get(slug, slug), count) for slug, count in counts.items()),
+            key=lambda topic: topic[1],
         )
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.countries import country_choices
 from core.filters import Facet, FacetedFilterSet, StrictBooleanFilter, documented
 
-from .directory import CELL_FILTERS, KeptDirectoryCounts
+from .directory import TOPIC_CELL_FILTERS, KeptDirectoryCounts
 from .models import Division, Membership, Organisation, Topic
 
 
@@ -77,16 +77,9 @@ class OrganisationFilter(FacetedFilterSet):
         """How many members the chosen filters give, from the kept counts when they can tell."""
         if self.kept is None:
             return None
-        chosen = self.chosen_values()
-        if "q" in chosen:
+        if "q" in self.chosen_values():
             return None
-        if "topic" not in chosen:
-            return self.kept.total
-        if set(chosen) == {"topic"}:
-            return next(
-                (count for slug, _name, count in self.kept.topics if slug == chosen["topic"]), 0
-            )
-        return None
+        return self.kept.total
 
     def facet_counts(self, name: str, facet: Facet) -> list[tuple[str, str, int]]:
         counted = self.kept_facet_counts(name)
@@ -99,10 +92,10 @@ class OrganisationFilter(FacetedFilterSet):
             return None
         chosen = self.chosen_values()
         others = set(chosen) - {name}
-        if name == "topic":
-            return self.kept.per_topic() if not others else None
-        if name not in CELL_FILTERS or others & {"q", "topic"}:
+        if name not in TOPIC_CELL_FILTERS or "q" in others:
             return None
+        if name == "topic":
+            return self.kept.per_topic()
         counts = self.kept.per_filter[name]
         if name == "division":
             names = self.kept.division_names
