@@ -325,3 +325,41 @@ def test_profile_suggestion_shows_place_division_and_reason(client):
     assert '<a href="/organisations/fjord-park/">Fjord Park</a>' in section
     assert "Bergen, Norway · Europe" in section
     assert "Shares clean energy" in section
+
+
+# The kept ranking
+
+
+def test_partner_suggestions_ranked_once_until_a_record_changes(django_assert_num_queries):
+    energy, health = TopicFactory(name="Energy"), TopicFactory(name="Health")
+    park = with_topics(tagged(member(name="Home Park"), energy, health))
+    tagged(member(name="Alpha Park"), energy)
+    beta = tagged(member(name="Beta Park"), energy)
+    assert suggested(park) == ["Alpha Park", "Beta Park"]
+
+    # Kept: the two organisations are read again, by their keys, with their shared topics.
+    with django_assert_num_queries(2) as queries:
+        names = [s.organisation.name for s in partner_suggestions(organisation=park)]
+    assert names == ["Alpha Park", "Beta Park"]
+    assert "GROUP BY" not in queries.captured_queries[0]["sql"]
+
+    # Any change ranks again: Beta now shares both topics and comes first, renamed.
+    beta.topics.add(health)
+    beta.name = "Beta Science Park"
+    beta.save()
+    assert suggested(park) == ["Beta Science Park", "Alpha Park"]
+
+
+def test_partner_suggestions_without_a_cache_rank_on_every_visit(
+    django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr("portal.suggestions.safe_get", lambda key, default=None: default)
+    energy = TopicFactory(name="Energy")
+    park = with_topics(tagged(member(name="Home Park"), energy))
+    tagged(member(name="Alpha Park"), energy)
+
+    for _visit in range(2):
+        with django_assert_num_queries(2) as queries:
+            names = [s.organisation.name for s in partner_suggestions(organisation=park)]
+        assert names == ["Alpha Park"]
+        assert "GROUP BY" in queries.captured_queries[0]["sql"]
