@@ -36,10 +36,34 @@ COMPUTERS: dict[str, Callable[[], Any]] = {}
 COUNTED: dict[str, tuple | None] = {}
 
 
+# Keys whose value is a family of parts, each stored under "<key>:<part>" (see below).
+FAMILIES: set[str] = set()
+
+
 def register(key: str, compute: Callable[[], Any], counts: tuple | None = None) -> None:
     """Keep `compute()` under `key`; `counts` names the models whose records it counts."""
     COMPUTERS[key] = compute
     COUNTED[key] = counts
+
+
+def register_family(
+    key: str, compute: Callable[[], dict[str, Any]], counts: tuple | None = None
+) -> None:
+    """Keep the parts `compute()` returns ({part: value}) each under `part_key(key, part)`,
+    so that a page reads the part it shows, not all of them. Counted together, in one pass;
+    `key` itself keeps the names of the parts. A part never counted reads as None."""
+    register(key, compute, counts)
+    FAMILIES.add(key)
+
+
+def part_key(key: str, part: str) -> str:
+    return f"{key}:{part}"
+
+
+def family_of(key: str) -> str | None:
+    """The family `key` is a part of, if any."""
+    family = key.rpartition(":")[0]
+    return family if family in FAMILIES else None
 
 
 def tag(key: str) -> str:
@@ -55,10 +79,20 @@ def clock() -> float:
 def store(keys: Iterable[str], *, version: float | None = None) -> dict[str, Aggregate]:
     """Compute `keys` now and store them (one query), for the change clock read before."""
     version = clock() if version is None else version
-    computed = [
-        Aggregate(key=key, payload=COMPUTERS[key](), version=version, computed_at=timezone.now())
-        for key in keys
-    ]
+    computed = []
+    for key in keys:
+        payload = COMPUTERS[key]()
+        if key in FAMILIES:
+            # The family's row lists its parts; each part is a row of its own.
+            computed += [
+                Aggregate(key=part_key(key, part), payload=value, version=version)
+                for part, value in payload.items()
+            ]
+            drop_parts(key, keep=payload)
+            payload = sorted(payload)
+        computed.append(Aggregate(key=key, payload=payload, version=version))
+    for aggregate in computed:
+        aggregate.computed_at = timezone.now()
     if computed:
         # An upsert: two processes storing the same key at once both succeed, the last wins.
         Aggregate.objects.bulk_create(
@@ -72,6 +106,12 @@ def store(keys: Iterable[str], *, version: float | None = None) -> dict[str, Agg
         if transaction.get_connection().in_atomic_block:
             transaction.on_commit(lambda: move_tags(moved))
     return {aggregate.key: aggregate for aggregate in computed}
+
+
+def drop_parts(key: str, *, keep) -> None:
+    """Delete the stored parts of family `key` no longer in `keep`."""
+    stored = Aggregate.objects.filter(key__startswith=part_key(key, ""))
+    stored.exclude(key__in=[part_key(key, part) for part in keep]).delete()
 
 
 def is_current(aggregate: Aggregate, *, now_clock: float, today: datetime.date) -> bool:
@@ -90,18 +130,35 @@ def read_many(
 ) -> dict[str, Aggregate]:
     """The stored aggregates of `keys` (one query), each computed now when missing or too old."""
     keys = list(keys)
-    found = {aggregate.key: aggregate for aggregate in Aggregate.objects.filter(key__in=keys)}
+    # A part is read with its family's row, which says whether the parts are current.
+    families = {key: family_of(key) for key in keys}
+    wanted = {*keys, *filter(None, families.values())}
+    found = {aggregate.key: aggregate for aggregate in Aggregate.objects.filter(key__in=wanted)}
     now_clock = clock() if now_clock is None else now_clock
     today = timezone.localdate() if today is None else today
-    outdated = [
-        key
+    outdated = {
+        families[key] or key
         for key in keys
-        if key not in found or not is_current(found[key], now_clock=now_clock, today=today)
-    ]
-    found.update(store(outdated, version=now_clock))
+        if (families[key] or key) not in found
+        or not is_current(found[families[key] or key], now_clock=now_clock, today=today)
+    }
+    stored = store(sorted(outdated), version=now_clock)
+    for family in outdated & set(FAMILIES):
+        # Parts no longer counted are gone from the database: not from what was read.
+        found = {key: value for key, value in found.items() if family_of(key) != family}
+    found.update(stored)
+    for key, family in families.items():
+        if family and key not in found:
+            # A part the last count did not find (no members in that country, say).
+            found[key] = Aggregate(
+                key=key,
+                payload=None,
+                version=found[family].version,
+                computed_at=found[family].computed_at,
+            )
     for aggregate in found.values():
         served(aggregate, now_clock=now_clock)
-    return found
+    return {key: found[key] for key in keys}
 
 
 def served(aggregate: Aggregate, *, now_clock: float, lagging: bool | None = None) -> Aggregate:
@@ -114,7 +171,7 @@ def served(aggregate: Aggregate, *, now_clock: float, lagging: bool | None = Non
     dependencies.depends_on_counts(tag(aggregate.key))
     if settings.AGGREGATES_MAX_LAG_SECONDS <= 0:
         # Counts may never lag: a page showing them is stale once a record they count changes.
-        counted = COUNTED.get(aggregate.key)
+        counted = COUNTED.get(family_of(aggregate.key) or aggregate.key)
         if counted is None:
             dependencies.depends_on_every_change()
         else:

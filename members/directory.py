@@ -3,9 +3,10 @@
 The directory counts every current member once per facet, and its total: at 50,000 members
 that is six passes over the table on each visit. The worker counts them once after changes,
 per combination of country, kind, division and membership category (a few thousand cells at
-most), and per such combination and topic; the page adds up the cells that match the
-visitor's filters. A name search, which the cells cannot answer, is counted by the database
-as before.
+most), and, country by country, per such combination and topic; the page adds up the cells
+that match the visitor's filters. What the cells cannot answer (a name search; a topic with
+other filters but no country; the countries of a topic with other filters) is counted by the
+database.
 """
 
 from collections import Counter
@@ -13,12 +14,13 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
 
-from core.aggregates import read_many, register
+from core.aggregates import part_key, read_many, register, register_family
 from core.filters import FACET_LIMIT
 
 from .models import Division, Membership, Organisation, Person, Topic
 
-# Three values, so that the page without filters reads the small one alone.
+# Three values, so that the page without filters reads the small one alone, and a page
+# filtered by country the topic cells of that country alone.
 TOTALS_KEY = "members:directory"
 CELLS_KEY = "members:directory-cells"
 TOPIC_CELLS_KEY = "members:directory-topic-cells"
@@ -48,25 +50,27 @@ def count_cells() -> list[list]:
     ]
 
 
-def count_topic_cells() -> list[list]:
-    """Current members counted per country, kind, division, category and topic: a member
-    counts once in each of its topics' cells, none in a member without topics."""
+def count_topic_cells() -> dict[str, list[list]]:
+    """Current members counted per country, kind, division, category and topic, country by
+    country: a member counts once in each of its topics' cells, none without topics."""
     cells = (
         directory_members()
         .exclude(topics=None)
         .values("country", "kind", "division__slug", "membership_category", "topics__slug")
     )
-    return [
-        [
-            row["country"],
-            row["kind"],
-            row["division__slug"],
-            row["membership_category"],
-            row["topics__slug"],
-            row["count"],
-        ]
-        for row in cells.annotate(count=Count("pk"))
-    ]
+    per_country: dict[str, list[list]] = {}
+    for row in cells.annotate(count=Count("pk")):
+        per_country.setdefault(row["country"], []).append(
+            [
+                row["country"],
+                row["kind"],
+                row["division__slug"],
+                row["membership_category"],
+                row["topics__slug"],
+                row["count"],
+            ]
+        )
+    return per_country
 
 
 def count_totals() -> dict[str, Any]:
@@ -93,37 +97,51 @@ def count_totals() -> dict[str, Any]:
 
 register(TOTALS_KEY, count_totals, counts=(Organisation, Membership, Division, Topic))
 register(CELLS_KEY, count_cells, counts=(Organisation, Membership, Division, Topic))
-register(TOPIC_CELLS_KEY, count_topic_cells, counts=(Organisation, Membership, Division, Topic))
+register_family(
+    TOPIC_CELLS_KEY, count_topic_cells, counts=(Organisation, Membership, Division, Topic)
+)
 
 
 class KeptDirectoryCounts:
     """The worker's counts for the filters chosen (one query): the totals alone without
-    filters, the cells and the topic cells too with them."""
+    filters, the cells too with them, and the topic cells of the country chosen.
+
+    `total` is None, and a facet missing from `per_filter`, where they cannot tell."""
 
     def __init__(self, chosen: dict[str, Any]) -> None:
         self.chosen = {name: chosen[name] for name in TOPIC_CELL_FILTERS if chosen.get(name)}
-        keys = [TOTALS_KEY, CELLS_KEY, TOPIC_CELLS_KEY] if self.chosen else [TOTALS_KEY]
+        country = self.chosen.get("country")
+        topic_cells = part_key(TOPIC_CELLS_KEY, country) if country else None
+        keys = [TOTALS_KEY, *([CELLS_KEY] if self.chosen else []), *filter(None, [topic_cells])]
         kept = read_many(keys)
         self.is_lagging = any(aggregate.is_lagging for aggregate in kept.values())
         totals = kept[TOTALS_KEY].payload
         self.division_names: dict[str, str] = totals["divisions"]
         self.topics: list[list] = totals["topics"]
+        self.total: int | None = None
+        self.per_filter: dict[str, Counter] = {}
         if not self.chosen:
             self.total = totals["total"]
             self.per_filter = {name: Counter(totals["margins"][name]) for name in CELL_FILTERS}
-            self.per_filter["topic"] = Counter({slug: count for slug, _name, count in self.topics})
+        if set(self.chosen) <= {"topic"}:
+            # The topic facet ignores its own choice: every current member's topics.
+            self.per_filter["topic"] = Counter({slug: count for slug, _n, count in self.topics})
+            if self.chosen:
+                self.total = self.per_filter["topic"][self.chosen["topic"]]
             return
-        topic_total, per_topic_filter = self.add_up(
-            kept[TOPIC_CELLS_KEY].payload, TOPIC_CELL_FILTERS
-        )
-        if "topic" in self.chosen:
-            # A member counts once in the cells of the topic chosen: they answer it all.
-            self.total, self.per_filter = topic_total, per_topic_filter
-        else:
-            # Members without topics are in the plain cells only; the topic facet is the
-            # topic cells' (a member counts in each of its topics there, as it should).
-            self.total, self.per_filter = self.add_up(kept[CELLS_KEY].payload, CELL_FILTERS)
-            self.per_filter["topic"] = per_topic_filter["topic"]
+        if topic_cells:
+            # Every cell is of the country chosen: the facets of the other filters and the
+            # topics', and the total; not which other countries a topic has.
+            total, per_filter = self.add_up(kept[topic_cells].payload or [], TOPIC_CELL_FILTERS)
+            if "topic" in self.chosen:
+                self.total = total
+                self.per_filter = per_filter
+                del self.per_filter["country"]
+                return
+            self.per_filter["topic"] = per_filter["topic"]
+        if "topic" not in self.chosen:
+            self.total, per_filter = self.add_up(kept[CELLS_KEY].payload, CELL_FILTERS)
+            self.per_filter.update(per_filter)
 
     def add_up(self, cells: list[list], filters: tuple[str, ...]) -> tuple[int, dict[str, Counter]]:
         """One pass over the cells (values in the order of `filters`, then the count): a cell

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.countries import country_choices
 from core.filters import Facet, FacetedFilterSet, StrictBooleanFilter, documented
 
-from .directory import TOPIC_CELL_FILTERS, KeptDirectoryCounts
+from .directory import KeptDirectoryCounts
 from .models import Division, Membership, Organisation, Topic
 
 
@@ -92,7 +92,7 @@ class OrganisationFilter(FacetedFilterSet):
             return None
         chosen = self.chosen_values()
         others = set(chosen) - {name}
-        if name not in TOPIC_CELL_FILTERS or "q" in others:
+        if name not in self.kept.per_filter or "q" in others:
             return None
         if name == "topic":
             return self.kept.per_topic()

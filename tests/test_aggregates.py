@@ -277,3 +277,64 @@ def test_the_refresh_command_counts_everything(client):
     call_command("refresh_aggregates", verbosity=0)
 
     assert set(Aggregate.objects.values_list("key", flat=True)) == set(aggregates.COMPUTERS)
+
+
+# Families: parts kept under keys of their own, read one at a time
+
+
+@pytest.fixture
+def family(monkeypatch):
+    """A family counting the current members of each country, by name."""
+
+    def count() -> dict[str, list[str]]:
+        members = Organisation.objects.current_members().order_by("name")
+        parts: dict[str, list[str]] = {}
+        for organisation in members:
+            parts.setdefault(organisation.country.code, []).append(organisation.name)
+        return parts
+
+    monkeypatch.setitem(aggregates.COMPUTERS, "test:members-by-country", count)
+    monkeypatch.setitem(aggregates.COUNTED, "test:members-by-country", (Organisation,))
+    monkeypatch.setattr(aggregates, "FAMILIES", {*aggregates.FAMILIES, "test:members-by-country"})
+    return "test:members-by-country"
+
+
+def test_a_family_keeps_each_part_under_its_own_key(family, django_assert_num_queries):
+    park("Alpha")
+    OrganisationFactory(name="Beta", country="TH")
+    MembershipFactory(organisation=Organisation.objects.get(name="Beta"))
+    recount()
+
+    with django_assert_num_queries(1):
+        kept_parts = aggregates.read_many([f"{family}:SE", f"{family}:TH", f"{family}:FR"])
+
+    assert {key: part.payload for key, part in kept_parts.items()} == {
+        f"{family}:SE": ["Alpha"],
+        f"{family}:TH": ["Beta"],
+        f"{family}:FR": None,
+    }
+    assert aggregates.read(family).payload == ["SE", "TH"]
+
+
+def test_a_family_counted_again_drops_the_parts_it_no_longer_has(family):
+    beta = OrganisationFactory(name="Beta", country="TH")
+    MembershipFactory(organisation=beta)
+    recount()
+    assert Aggregate.objects.filter(key=f"{family}:TH").exists()
+
+    beta.delete()
+
+    # Counts may not lag here (the test settings): read, the family is counted again.
+    assert aggregates.read(f"{family}:TH").payload is None
+    assert not Aggregate.objects.filter(key=f"{family}:TH").exists()
+
+
+def test_a_part_counted_before_a_change_is_served_until_the_worker_counts(family, lagging):
+    park("Alpha")
+    recount()
+    park("Alpha Two")
+
+    assert aggregates.read(f"{family}:SE").payload == ["Alpha"]
+    assert aggregates.read(f"{family}:SE").is_lagging
+    recount()
+    assert aggregates.read(f"{family}:SE").payload == ["Alpha", "Alpha Two"]
