@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from core import aggregates
+from core.models import Aggregate
+from members.map_points import MAP_POINTS_KEY
 from members.models import Membership, Organisation
 from portal.tasks import refresh_aggregates
 from tests.factories import (
@@ -325,6 +327,21 @@ def test_member_map_data_query_count_is_fixed(client, django_assert_num_queries,
         response = client.get(MAP_DATA)
 
     assert len(response.json()["members"]) == count
+
+
+def test_member_map_data_is_read_from_the_database_once_per_version(client, settings):
+    member(slug="first")
+    recount()
+    settings.PAGE_CACHE_SECONDS = 0
+    assert [row[0] for row in client.get(MAP_DATA).json()["members"]] == ["first"]
+
+    # The same version again: the process sends what it read, the database sends nothing.
+    Aggregate.objects.filter(key=MAP_POINTS_KEY).update(payload="not read")
+    assert [row[0] for row in client.get(MAP_DATA).json()["members"]] == ["first"]
+
+    member(slug="second")
+    recount()
+    assert [row[0] for row in client.get(MAP_DATA).json()["members"]] == ["first", "second"]
 
 
 def test_member_map_data_is_sent_compressed_to_whoever_takes_gzip(client):
