@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,5 +19,8 @@ class CoreConfig(AppConfig):
 
         for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
             signal.connect(records_changed, dispatch_uid=f"records-changed-{signal!r}")
-        dependencies.connect_loading()
+        if settings.PAGE_CACHE_SECONDS > 0:
+            # Only an answer being cached collects the records it loaded: without the cache,
+            # a signal per record loaded would be spent for nothing.
+            dependencies.connect_loading()
         dependencies.connect_changes()
