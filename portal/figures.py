@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,10 +30,7 @@ from django_countries import countries
 from agreements.models import Agreement
 from conferences.models import Conference
 from core.aggregates import read_many, register
-from core.aggregates import tag as aggregate_tag
-from core.cache import safe_get_many, safe_set_many
-from core.changes import records_changed_at
-from core.dependencies import PreciseCacheMixin, depends_on_counts
+from core.dependencies import PreciseCacheMixin
 from core.rest.renderers import cell
 from members.models import Division, Membership, Organisation, Topic
 
@@ -381,43 +377,19 @@ class Counts:
 
 
 def counted_rows(names: list[str]) -> Counts:
-    """Each named figure's counted rows.
+    """Each named figure's counted rows, as the worker keeps them (one query).
 
-    From the cache when it is on; else from the counts the worker keeps (one query), which
-    are cached when they are counted for the last change. The day is in the cache's key too:
-    a membership that ends today stops counting tomorrow.
+    The day is part of what is current (core/aggregates.py): a membership that ends today
+    stops counting tomorrow. A page showing them depends on them (`served`), and is made
+    again when the worker stores new counts.
     """
-    today = timezone.localdate()
-    version = records_changed_at().timestamp()
+    stored = read_many([aggregate_key(name) for name in names])
     counts = Counts(rows={}, counted_at=None, is_lagging=False)
-    # A page showing them is made again when the worker stores new counts.
-    depends_on_counts(*(aggregate_tag(aggregate_key(name)) for name in names))
-    times: list[datetime.datetime] = []
-    keys = {}
-    if settings.PAGE_CACHE_SECONDS:
-        keys = {name: f"figures:{version}:{today.isoformat()}:{name}" for name in names}
-        found = safe_get_many(keys.values())
-        for name, key in keys.items():
-            if key in found:
-                counts.rows[name], computed_at = found[key]
-                times.append(computed_at)
-    missing = [name for name in names if name not in counts.rows]
-    if missing:
-        stored = read_many(
-            [aggregate_key(name) for name in missing], now_clock=version, today=today
-        )
-        current = {}
-        for name in missing:
-            aggregate = stored[aggregate_key(name)]
-            counts.rows[name] = aggregate.payload
-            times.append(aggregate.computed_at)
-            if aggregate.is_lagging:
-                counts.is_lagging = True
-            elif keys:
-                current[keys[name]] = (aggregate.payload, aggregate.computed_at)
-        if current:
-            safe_set_many(current, settings.PAGE_CACHE_SECONDS)
-    counts.counted_at = min(times, default=None)
+    for name in names:
+        aggregate = stored[aggregate_key(name)]
+        counts.rows[name] = aggregate.payload
+        counts.is_lagging = counts.is_lagging or aggregate.is_lagging
+    counts.counted_at = min((aggregate.computed_at for aggregate in stored.values()), default=None)
     return counts
 
 
