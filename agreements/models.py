@@ -4,7 +4,6 @@ from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -14,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from conferences.models import Conference
 from core.db.constraints import date_order_constraint
 from core.db.uploads import unique_upload_name
+from core.routes import fast_reverse
 from core.validators import validate_single_line
 from members.models import Membership, Organisation, Person, Topic
 
@@ -375,7 +375,7 @@ class Agreement(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:agreement-detail", kwargs={"slug": self.slug})
+        return fast_reverse("agreements:agreement-detail", slug=self.slug)
 
     @property
     def is_shown_to_visitors(self) -> bool:

@@ -9,7 +9,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -18,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.db.constraints import ConstraintErrorFields
 from core.db.uploads import image_upload_name
+from core.routes import fast_reverse
 from core.validators import validate_image_upload, validate_single_line
 from members.models import Division, Organisation, Topic
 
@@ -383,7 +383,7 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
         return (self.series_tag,)
 
     def get_absolute_url(self) -> str:
-        return reverse("conferences:conference-detail", kwargs={"slug": self.slug})
+        return fast_reverse("conferences:conference-detail", slug=self.slug)
 
     @cached_property
     def state(self) -> ConferenceState:

@@ -5,11 +5,11 @@ import datetime
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
+from core.routes import fast_reverse
 from core.validators import validate_single_line
 from members.models import Organisation, Person, Topic
 
@@ -159,9 +159,7 @@ class Session(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "conferences:session-detail", kwargs={"slug": self.conference.slug, "pk": self.pk}
-        )
+        return fast_reverse("conferences:session-detail", slug=self.conference.slug, pk=self.pk)
 
     @property
     def programme_anchor(self) -> str:

@@ -15,7 +15,6 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -29,6 +28,7 @@ from core.db.constraints import (
     missing_coordinate,
 )
 from core.db.uploads import image_upload_name
+from core.routes import fast_reverse
 from core.validators import validate_image_upload, validate_single_line
 
 from ..validators import validate_ror_id, validate_wikidata_id
@@ -212,7 +212,7 @@ class Organisation(ConstraintErrorFields, TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("members:organisation-detail", kwargs={"slug": self.slug})
+        return fast_reverse("members:organisation-detail", slug=self.slug)
 
     @property
     def display_name(self) -> str:

@@ -13,7 +13,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -22,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.db.constraints import date_order_constraint
 from core.db.uploads import image_upload_name
+from core.routes import fast_reverse
 from core.validators import validate_image_upload, validate_single_line
 
 from .organisations import Organisation
@@ -159,7 +159,7 @@ class Person(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("members:person-detail", kwargs={"slug": self.slug})
+        return fast_reverse("members:person-detail", slug=self.slug)
 
     # What the public pages and the API show: the full profile only with consent.
     @property

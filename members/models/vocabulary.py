@@ -2,11 +2,11 @@
 
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
+from core.routes import fast_reverse
 from core.validators import validate_single_line
 
 
@@ -31,7 +31,7 @@ class Topic(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("members:topic-detail", kwargs={"slug": self.slug})
+        return fast_reverse("members:topic-detail", slug=self.slug)
 
 
 class Division(TimeStampedModel):
@@ -55,4 +55,4 @@ class Division(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("members:division-detail", kwargs={"slug": self.slug})
+        return fast_reverse("members:division-detail", slug=self.slug)
