@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.models import signals
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from django.db.models import signals
 
         from . import dependencies, i18n
         from .changes import records_changed

@@ -94,7 +94,8 @@ INSTALLED_APPS = [
     "conferences",
     "agreements",
     "ops",
-    "django_cleanup.apps.CleanupConfig",  # last: it connects to every model loaded before
+    # django-cleanup, last: it connects to every model loaded before (core/file_cleanup.py).
+    "core.file_cleanup.FileCleanupConfig",
 ]
 
 # The apps whose records staff keep: their changes move the change clock (core/changes.py)
