@@ -11,7 +11,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-
         from . import dependencies, i18n
         from .changes import records_changed
 

@@ -112,7 +112,10 @@ class KeptDirectoryCounts:
         self.chosen = {name: chosen[name] for name in TOPIC_CELL_FILTERS if chosen.get(name)}
         country = self.chosen.get("country")
         topic_cells = part_key(TOPIC_CELLS_KEY, country) if country else None
-        keys = [TOTALS_KEY, *([CELLS_KEY] if self.chosen else []), *filter(None, [topic_cells])]
+        # The plain cells answer any choice without a topic; the topic cells of the country
+        # chosen answer one with a topic.
+        cells = bool(self.chosen) and "topic" not in self.chosen
+        keys = [TOTALS_KEY, *([CELLS_KEY] if cells else []), *filter(None, [topic_cells])]
         kept = read_many(keys)
         self.is_lagging = any(aggregate.is_lagging for aggregate in kept.values())
         totals = kept[TOTALS_KEY].payload
