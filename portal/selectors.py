@@ -52,18 +52,19 @@ TOPIC_COUNTS_KEY = "topics:counts"
 TOPIC_COUNTS = ("organisation_count", "session_count", "agreement_count")
 
 
-def count_per_topic(links: QuerySet) -> dict[int, int]:
-    """How many of `links` (rows with a `topic`) point at each topic, in one grouped query."""
-    counted = links.order_by().values("topic").annotate(count=Count("pk"))
-    return {row["topic"]: row["count"] for row in counted}
+def grouped_count(rows: QuerySet, related: str) -> dict:
+    """How many of `rows` point at each value of `related`, in one grouped query (`rows`
+    joins nothing to-many: each row counts once)."""
+    counted = rows.order_by().values(related).annotate(count=Count("pk"))
+    return {row[related]: row["count"] for row in counted}
 
 
 def count_topic_links() -> dict[str, list[int]]:
     """{topic id: [organisations, sessions, public agreements]}, the topics tagged at all."""
     per_kind = [
-        count_per_topic(Organisation.topics.through.objects.all()),
-        count_per_topic(programme_reads.session_topic_links()),
-        count_per_topic(agreement_reads.public_topic_links()),
+        grouped_count(Organisation.topics.through.objects.all(), "topic"),
+        grouped_count(programme_reads.session_topic_links(), "topic"),
+        grouped_count(agreement_reads.public_topic_links(), "topic"),
     ]
     topics = set().union(*per_kind)
     return {str(topic): [counts.get(topic, 0) for counts in per_kind] for topic in topics}
@@ -195,12 +196,6 @@ def count_division_links() -> dict[str, list[int]]:
     return {
         str(division): [counts.get(division, 0) for counts in per_kind] for division in divisions
     }
-
-
-def grouped_count(queryset: QuerySet, related: str) -> dict:
-    """How many rows of `queryset` point at each value of `related`, in one grouped query."""
-    counted = queryset.order_by().values(related).annotate(count=Count("pk", distinct=True))
-    return {row[related]: row["count"] for row in counted}
 
 
 register(
