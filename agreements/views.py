@@ -15,6 +15,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rest_framework.exceptions import AuthenticationFailed
 
+from core.countries import country_name
 from core.dates import date_text
 from core.dependencies import PreciseCacheMixin
 from core.pagination import DeepPaginator
@@ -85,7 +86,7 @@ def network_table_rows(network: Network) -> str:
                 organisation_path(node.slug),
                 node.name,
                 node.division.name if node.division else "",
-                node.country.name,
+                country_name(node.country),
                 yes if node.is_member else no,
                 node.agreement_count,
             )

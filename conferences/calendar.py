@@ -12,6 +12,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
+from core.countries import country_name
+
 from .models import Appearance, Conference, Session
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -44,7 +46,7 @@ def uid_domain(request: HttpRequest) -> str:
 
 
 def place_of(conference: Conference) -> str:
-    parts = (conference.venue, conference.city, conference.country.name)
+    parts = (conference.venue, conference.city, country_name(conference.country))
     return ", ".join(one_line(part) for part in parts if part)
 
 

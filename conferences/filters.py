@@ -5,9 +5,8 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from core.countries import country_choices
+from core.countries import country_choices, country_name
 from members.models import Division, Topic
 
 from .aggregates import ListFacts, kept_list_facts
@@ -90,7 +89,7 @@ class ConferenceFilter(django_filters.FilterSet):
         return [(str(year), str(year)) for year in self.years_and_countries()[0]]
 
     def country_choices(self) -> list[tuple[str, str]]:
-        names = [(code, countries.name(code)) for code in self.years_and_countries()[1]]
+        names = [(code, country_name(code)) for code in self.years_and_countries()[1]]
         return sorted(names, key=lambda choice: choice[1])
 
     def filter_year(self, queryset, name, value):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.db.counts import joins_many
@@ -50,20 +51,13 @@ class FacetedFilterSet(django_filters.FilterSet):
         if not self.is_bound:
             return
         self.form.is_valid()
+        # Translated once, not once per choice (a facet offers up to 250 countries).
+        counted = gettext("%(label)s (%(count)s)")
         for name, facet in self.facets.items():
             field = self.form.fields[name]
             choices = [("", field.empty_label)]
             choices += [
-                (
-                    value,
-                    label
-                    if count is None
-                    else _("%(label)s (%(count)s)")
-                    % {
-                        "label": label,
-                        "count": count,
-                    },
-                )
+                (value, label if count is None else counted % {"label": label, "count": count})
                 for value, label, count in self.facet_counts(name, facet)
             ]
             field.widget.choices = choices

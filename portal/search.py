@@ -64,6 +64,7 @@ from django.views.generic import TemplateView
 
 from agreements.models import Agreement
 from conferences.models import Conference, Session
+from core.countries import country_name
 from core.dates import YEAR, date_text
 from core.db.search_document import COLUMN as DOCUMENT_COLUMN
 from core.db.search_document import CONFIG, search_document
@@ -121,7 +122,7 @@ def _display(row: Model, field_name: str) -> str:
 
 
 def _place(city: str, country) -> str:
-    return ", ".join(part for part in (city, country.name if country else "") if part)
+    return ", ".join(part for part in (city, country_name(country) if country else "") if part)
 
 
 def _describe_conference(conference: Conference) -> str:

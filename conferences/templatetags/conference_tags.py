@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, Session
+from core.countries import country_name
 from core.dates import date_range_text
 from core.templatetags.site import when
 
@@ -110,7 +111,7 @@ def when_where(conference: Conference) -> str:
     text = when(conference.start_date, conference.end_date, conference.date_precision)
     if conference.city or conference.country:
         city = f"{escape(conference.city)}, " if conference.city else ""
-        text = f"{text} · {city}{escape(conference.country.name)}"
+        text = f"{text} · {city}{escape(country_name(conference.country))}"
     return text
 
 

@@ -3,12 +3,14 @@ that pages about a conference, an organisation or a topic show."""
 
 import datetime
 import re
+from html import unescape
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
 
 from agreements.models import Agreement
-from tests.factories import OrganisationFactory, agreement_between
+from tests.factories import OrganisationFactory, TopicFactory, agreement_between
 
 pytestmark = pytest.mark.django_db
 
@@ -79,11 +81,77 @@ def test_agreement_item_short_form_without_organisations_has_no_party_line(agree
     assert "With" not in html
 
 
+def html_text(html: str) -> str:
+    """The text a reader sees, entities decoded."""
+    return unescape(text(html))
+
+
+def list_item(agreement: Agreement) -> str:
+    """The list form, `{% agreement_item %}` (agreements/templatetags/agreement_tags.py)."""
+    return Template("{% load agreement_tags %}{% agreement_item agreement %}").render(
+        Context({"agreement": agreement})
+    )
+
+
 def test_agreement_item_list_form_dates_in_the_same_format(agreement):
-    html = render_to_string(ITEM, {"agreement": agreement})
+    html = list_item(agreement)
 
     assert '<time datetime="2025-09-19">19 September 2025</time>' in html
     assert 'aria-label="Parties"' in html
+
+
+def test_agreement_item_list_form_says_status_kind_date_place_parties_and_topics():
+    agreement_between(
+        OrganisationFactory(name="Kista & Co", slug="kista"),
+        OrganisationFactory(name="Third Park", slug="third"),
+        title="Kista <Third>",
+        kind=Agreement.Kind.MOU,
+        status=Agreement.Status.TERMINATED,
+        signed_on=datetime.date(2025, 9, 19),
+        signed_city="Lisbon",
+        signed_country="PT",
+        topics=[TopicFactory(name="Smart cities", slug="smart-cities")],
+    )
+    agreement = Agreement.objects.for_list().get()
+
+    html = list_item(agreement)
+
+    assert html_text(html) == (
+        "Kista <Third> Terminated Memorandum of understanding · signed 19 September 2025 "
+        "· in Lisbon, Portugal Kista & Co Third Park Smart cities"
+    )
+    assert f'<h3><a href="{agreement.get_absolute_url()}">Kista &lt;Third&gt;</a></h3>' in html
+    assert '<span class="badge badge--accent">Terminated</span>' in html
+    assert '<a href="/organisations/kista/">Kista &amp; Co</a>' in html
+    assert '<a href="/topics/smart-cities/"><span class="badge badge--muted">' in html
+
+
+@pytest.mark.parametrize(
+    ("status", "badge"),
+    [
+        (Agreement.Status.ACTIVE, '<span class="badge">Active</span>'),
+        (Agreement.Status.SIGNED, '<span class="badge">Signed</span>'),
+        (Agreement.Status.EXPIRED, '<span class="badge badge--muted">Expired</span>'),
+    ],
+)
+def test_agreement_item_list_form_badge_follows_the_status(agreement, status, badge):
+    Agreement.objects.update(status=status)
+
+    assert badge in list_item(Agreement.objects.for_list().get())
+
+
+def test_agreement_item_list_form_without_place_or_topics_says_neither(agreement):
+    html = list_item(agreement)
+
+    assert "· in" not in text(html)
+    assert 'class="tags"' not in html
+
+
+def test_agreement_item_list_form_reads_only_what_was_prefetched(
+    agreement, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        list_item(agreement)
 
 
 def test_agreement_item_short_form_reads_only_what_was_prefetched(
