@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from conferences.models import Conference
 from core.countries import country_choices
+from core.filters import PreparedChoices
 from members.models import Division, Organisation, Topic
 
 from .models import Agreement, AgreementParty
@@ -118,8 +119,8 @@ class AgreementFilter(django_filters.FilterSet):
         for agreement in agreements:
             for party in agreement.parties.all():
                 offered.setdefault(party.organisation.slug, party.organisation.name)
-        self.form.fields["party"].widget.choices = sorted(
-            offered.items(), key=lambda choice: (choice[1].casefold(), choice[0])
+        self.form.fields["party"].widget.choices = PreparedChoices(
+            sorted(offered.items(), key=lambda choice: (choice[1].casefold(), choice[0]))
         )
 
 

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from core.dependencies import PreciseCacheMixin
+from core.filters import PreparedChoices
 from core.pagination import CappedPaginator
 from members.models import Division, Topic
 
@@ -109,7 +110,7 @@ def load_choices(form) -> None:
     for field in form.fields.values():
         if hasattr(field, "choices"):
             # iter() first: list() would ask a ModelChoiceIterator for its length, a COUNT query.
-            field.widget.choices = list(iter(field.choices))
+            field.widget.choices = PreparedChoices(list(iter(field.choices)))
 
 
 class ConferenceCalendarView(View):

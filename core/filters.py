@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Count, QuerySet
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,20 @@ from core.departures import WATCHED
 from core.rest.filters import parse_moment
 
 FACET_LIMIT = 40
+
+
+class PreparedChoices(BaseChoiceIterator):
+    """A select's choices already as (value, label) pairs, given to its widget as they are:
+    a widget normalizes a plain list again, label by label (a country facet has 250)."""
+
+    def __init__(self, choices: list[tuple[str, str]]):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
 
 
 @dataclass(frozen=True)
@@ -60,7 +75,7 @@ class FacetedFilterSet(django_filters.FilterSet):
                 (value, label if count is None else counted % {"label": label, "count": count})
                 for value, label, count in self.facet_counts(name, facet)
             ]
-            field.widget.choices = choices
+            field.widget.choices = PreparedChoices(choices)
 
     def facet_counts(self, name: str, facet: Facet) -> list[tuple[str, str, int]]:
         queryset = self.queryset_without(name).order_by()

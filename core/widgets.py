@@ -99,7 +99,10 @@ _TEXT = Context(autoescape=True)
 
 
 def _text(value) -> str:
-    """`{{ value }}` in a template."""
+    """`{{ value }}` in a template. A plain string (most labels) is only escaped: what the
+    template's localizing and escaping come to for it, without the calls."""
+    if type(value) is str:
+        return escape(value)
     return render_value_in_context(value, _TEXT)
 
 
