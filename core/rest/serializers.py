@@ -14,6 +14,8 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 from core.routes import fast_reverse
@@ -100,7 +102,55 @@ class CountryCodeField(CountryField):
         return super().to_internal_value(data)
 
 
-class PortalSerializer(CountryFieldMixin, serializers.ModelSerializer):
+class ColumnsRead:
+    """A ModelSerializer mixin: `to_representation` as DRF's, with the model's own columns
+    read straight off the record.
+
+    DRF reads each field through `Field.get_attribute`, which walks the source, tells a
+    mapping from an object, catches what a relation may raise and calls what is callable:
+    about 2 µs a field, 5,000 fields in a list of 50 records with their expansions. A
+    column of the serializer's model holds a plain value, none of which can happen: the
+    fields reading one (and not overriding `get_attribute`) read it with `getattr`, the
+    others as DRF does. The plan is made once per serializer instance (a list's child
+    serves every row).
+    """
+
+    def to_representation(self, instance):
+        plan = self.__dict__.get("_columns_plan")
+        if plan is None:
+            plan = self._columns_plan = self._plan_columns()
+        model, fields = plan
+        if type(instance) is not model:
+            return super().to_representation(instance)
+        ret = {}
+        for name, field, column in fields:
+            if column is None:
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            else:
+                attribute = check_for_none = getattr(instance, column)
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+    def _plan_columns(self) -> tuple[type[models.Model], list]:
+        model = self.Meta.model
+        columns = {field.attname for field in model._meta.concrete_fields if not field.is_relation}
+        fields = []
+        for field in self._readable_fields:
+            source = field.source_attrs
+            plain = (
+                type(field).get_attribute is serializers.Field.get_attribute
+                and len(source) == 1
+                and source[0] in columns
+            )
+            fields.append((field.field_name, field, source[0] if plain else None))
+        return model, fields
+
+
+class PortalSerializer(ColumnsRead, CountryFieldMixin, serializers.ModelSerializer):
     """What every API serializer does.
 
     - `Meta.private_fields` reach staff callers only (contact e-mails and the like).

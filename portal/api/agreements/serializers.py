@@ -9,6 +9,7 @@ from agreements.network import EDGE_FIELDS
 from agreements.services import create_agreement, update_agreement
 from conferences.models import Conference
 from core.rest.serializers import (
+    ColumnsRead,
     ExpandedLinkSerializer,
     Expansion,
     NestedField,
@@ -50,7 +51,7 @@ class DocumentField(serializers.Field):
         return absolute(self.context, document.file.url) if document else None
 
 
-class AgreementDocumentSerializer(serializers.ModelSerializer):
+class AgreementDocumentSerializer(ColumnsRead, serializers.ModelSerializer):
     title = serializers.CharField(
         source="display_title",
         read_only=True,
@@ -100,7 +101,7 @@ class DocumentsField(serializers.Field):
         ]
 
 
-class AgreementPartySerializer(serializers.ModelSerializer):
+class AgreementPartySerializer(ColumnsRead, serializers.ModelSerializer):
     organisation = ReferenceField("api:organisation-detail", read_only=True)
     signatory = ReferenceField("api:person-detail", read_only=True, allow_null=True)
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from conferences.models import Appearance
 from core.rest.serializers import (
+    ColumnsRead,
     Expansion,
     ImageField,
     LinkedReferenceField,
@@ -177,7 +178,7 @@ class OrganisationSerializer(PortalSerializer):
         return organisation.membership_category is not None
 
 
-class MembershipPeriodSerializer(serializers.ModelSerializer):
+class MembershipPeriodSerializer(ColumnsRead, serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "category", "status", "started_on", "ended_on"]
@@ -266,7 +267,7 @@ class OrganisationWriteSerializer(PortalSerializer):
             return update_organisation(organisation=instance, **validated_data)
 
 
-class OfficeSerializer(serializers.ModelSerializer):
+class OfficeSerializer(ColumnsRead, serializers.ModelSerializer):
     full_title = serializers.CharField(read_only=True)
     division = ReferenceField("api:division-detail", read_only=True, allow_null=True)
     organisation = ReferenceField("api:organisation-detail", read_only=True, allow_null=True)

@@ -2,9 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import Tombstone
+from core.rest.serializers import ColumnsRead
 
 
-class TombstoneSerializer(serializers.ModelSerializer):
+class TombstoneSerializer(ColumnsRead, serializers.ModelSerializer):
     id = serializers.IntegerField(
         source="object_id", help_text=_("The record's id, as its list gives it.")
     )
