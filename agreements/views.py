@@ -1,7 +1,6 @@
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from core.dates import date_text
 from core.dependencies import PreciseCacheMixin
 from core.pagination import DeepPaginator
 from core.rest.authentication import ApiTokenAuthentication
+from core.routes import path_maker
 from members.models import Contact, Organisation, Topic
 from members.palette import NO_DIVISION_COLOUR, coloured_divisions
 
@@ -93,17 +93,6 @@ def network_table_rows(network: Network) -> str:
             for node in network.nodes_by_agreements
         )
     )
-
-
-def path_maker(name: str, argument: str) -> Callable[[str], str]:
-    """`reverse(name, kwargs={argument: value})` for many values, reversed once."""
-    before, after = reverse(name, kwargs={argument: PATH_MARKER}).split(PATH_MARKER)
-    return lambda value: f"{before}{quote(str(value), safe=PATH_SAFE)}{after}"
-
-
-PATH_MARKER = "path-marker-7c1d"
-# What reverse() leaves unquoted in a value (django.urls.resolvers).
-PATH_SAFE = "!$&'()*+,;=/~:@"
 
 
 class AgreementNetworkView(FilterView):

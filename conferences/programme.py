@@ -7,27 +7,23 @@ address pattern is reversed once and each label translated once per page.
 """
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html import escape
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote
 
 from django.db.models.fields.files import ImageFieldFile
-from django.urls import reverse
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.dependencies import depends_on_record
+from core.routes import path_maker
 from core.templatetags.site import when
 from members.models import Organisation, Person, Topic
 
 from .models import Appearance, Session
 
-# What reverse() leaves unquoted in an argument (django.urls.resolvers).
-_URL_SAFE = "!$&'()*+,;=/~:@"
-_MARKER = "9999999999"  # matches both the int and the slug converters
 # From this many items on, a programme is shown compact: each item with its people by name
 # and role (its description, topics and its people's affiliations are on the item's page),
 # and only the opening and keynote speakers as cards, with a link to everyone on the programme.
@@ -157,12 +153,6 @@ def programme_of(conference_id: int) -> list[ProgrammeSession]:
     for pk in sessions:
         depends_on_record(Session, pk)
     return list(sessions.values())
-
-
-def path_maker(name: str, argument: str, **fixed: Any) -> Callable[[Any], str]:
-    """`reverse(name, kwargs={argument: value, **fixed})` for many values, reversed once."""
-    before, after = reverse(name, kwargs={argument: _MARKER, **fixed}).split(_MARKER)
-    return lambda value: f"{before}{quote(str(value), safe=_URL_SAFE)}{after}"
 
 
 def labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:

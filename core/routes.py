@@ -6,6 +6,8 @@ is reversed here once, with placeholders, and filled in after that (about 2 µs)
 """
 
 import re
+from collections.abc import Callable
+from urllib.parse import quote
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -46,3 +48,28 @@ def fast_reverse(view_name: str, **kwargs) -> str:
 def forget_routes(*, setting, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _templates.clear()
+
+
+# What reverse() leaves unquoted in a value (django.urls.resolvers).
+PATH_SAFE = "!$&'()*+,;=/~:@"
+# Two values every converter accepts (the int's and the slug's): where they differ is where
+# the value goes, whatever the other arguments hold.
+PATH_MARKERS = ("9999999999", "8888888888")
+
+
+def path_maker(view_name: str, argument: str, **fixed) -> Callable[[object], str]:
+    """`reverse(view_name, kwargs={argument: value, **fixed})` for many values of one
+    argument: the route reversed once, each value then quoted into it as reverse() would
+    (a plain slug or id as it is, without calling quote())."""
+    one, other = (reverse(view_name, kwargs={argument: m, **fixed}) for m in PATH_MARKERS)
+    # The markers differ in every character: the addresses differ exactly where they are.
+    before = one[: next(i for i, (a, b) in enumerate(zip(one, other, strict=True)) if a != b)]
+    after = one[len(before) + len(PATH_MARKERS[0]) :]
+
+    def path(value) -> str:
+        text = str(value)
+        if not PLAIN_VALUE.fullmatch(text):
+            text = quote(text, safe=PATH_SAFE)
+        return f"{before}{text}{after}"
+
+    return path

@@ -1,9 +1,11 @@
 """core/routes.py: addresses written as Django's reverse() writes them."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from core.routes import fast_reverse
+from core.routes import fast_reverse, path_maker
 
 
 @pytest.mark.parametrize(
@@ -38,3 +40,28 @@ def test_the_script_prefix_is_part_of_the_address():
     finally:
         set_script_prefix("/")
     assert plain == "/topics/energy/"
+
+
+@pytest.mark.parametrize("value", ["zhongguancun-science-park", "a_b-3", "42"])
+def test_a_path_maker_writes_the_address_reverse_writes(value):
+    path = path_maker("members:organisation-detail", "slug")
+
+    assert path(value) == reverse("members:organisation-detail", kwargs={"slug": value})
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [("café park", "caf%C3%A9%20park"), ("a/b?c#d", "a/b%3Fc%23d"), ("x%20y", "x%2520y")],
+)
+def test_a_path_maker_quotes_what_is_not_a_plain_value_as_reverse_would(value, written):
+    path = path_maker("conferences:conference-detail", "slug")
+
+    assert path(value) == f"/conferences/{written}/"
+    assert quote(value, safe="!$&'()*+,;=/~:@") == written
+
+
+@pytest.mark.parametrize("conference", ["world-conference-2025", "edition-9999999999", "88888"])
+def test_a_path_maker_finds_its_argument_whatever_the_fixed_ones_hold(conference):
+    path = path_maker("conferences:session-detail", "pk", slug=conference)
+
+    assert path(12) == reverse("conferences:session-detail", kwargs={"slug": conference, "pk": 12})
