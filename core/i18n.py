@@ -15,12 +15,15 @@ bounded, so that a program translating text of unbounded variety cannot grow it 
 counts are remembered for the small numbers pages show most, larger ones looked up as before.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.utils.translation import trans_real
 
 try:  # django-countries asks, now and then, for a lookup that stops before the fallbacks
-    from django_countries import _translation_state as _countries_state
+    import django_countries
 except ImportError:  # pragma: no cover
-    _countries_state = None
+    django_countries = None
 
 # Messages remembered per language: far more than the site's own catalog holds.
 MAX_MESSAGES = 20_000
@@ -30,11 +33,39 @@ MAX_REMEMBERED_COUNT = 1_000
 _MEMO = "_sciparks_memo"
 
 
+# Lookups under way, in any thread, inside django-countries' `no_translation_fallback()`.
+_without_fallback = 0
+_counting = threading.Lock()
+
+
 def _remembered() -> bool:
-    """False inside django-countries' `no_translation_fallback()`, where a message missing
-    from the catalogs reads as "" (to tell whether a country's name is translated): what is
-    looked up then is neither remembered nor answered from memory."""
-    return _countries_state is None or getattr(_countries_state, "fallback", True)
+    """False while a lookup runs inside django-countries' `no_translation_fallback()`, where
+    a message missing from the catalogs reads as "" (to tell whether a country's name is
+    translated): what is looked up then is neither remembered nor answered from memory.
+
+    Counted for the whole process, not per thread: django-countries keeps its own state in a
+    context-local that costs a few microseconds to read, on every lookup of every page. While
+    one thread looks names up that way, the others look theirs up in the catalogs, as they
+    would without the memo: slower for that moment, never wrong."""
+    return not _without_fallback
+
+
+def _counted(no_translation_fallback):
+    """django-countries' `no_translation_fallback()`, counted in `_without_fallback`."""
+
+    @contextmanager
+    def counted():
+        global _without_fallback
+        with _counting:
+            _without_fallback += 1
+        try:
+            with no_translation_fallback():
+                yield
+        finally:
+            with _counting:
+                _without_fallback -= 1
+
+    return counted
 
 
 def _memo(translation) -> dict:
@@ -49,6 +80,11 @@ def install() -> None:
     cls = trans_real.DjangoTranslation
     if getattr(cls, "_sciparks_memo_installed", False):
         return
+    if django_countries is not None:
+        # Looked up by name when django-countries translates a country's name.
+        django_countries.no_translation_fallback = _counted(
+            django_countries.no_translation_fallback
+        )
     looked_up_gettext = cls.gettext
     looked_up_ngettext = cls.ngettext
 

@@ -1,5 +1,6 @@
 """Translations are remembered per language object, bounded, and never mix languages."""
 
+import pytest
 from django.utils import translation
 from django.utils.translation import trans_real
 
@@ -53,3 +54,23 @@ def test_country_names_survive_lookups_without_fallback():
             translation.gettext("United Kingdom")
         assert dict(countries)["GB"] == "United Kingdom"
         assert translation.gettext("United Kingdom") == "United Kingdom"
+
+
+def test_nothing_is_remembered_while_django_countries_looks_up_without_fallback():
+    from django_countries import no_translation_fallback
+
+    assert i18n._remembered()
+    with no_translation_fallback():
+        assert not i18n._remembered()
+        with no_translation_fallback():
+            assert not i18n._remembered()
+        assert not i18n._remembered()
+    assert i18n._remembered()
+
+
+def test_an_error_inside_the_lookup_without_fallback_ends_it():
+    from django_countries import no_translation_fallback
+
+    with pytest.raises(LookupError), no_translation_fallback():
+        raise LookupError
+    assert i18n._remembered()
