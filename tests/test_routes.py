@@ -65,3 +65,18 @@ def test_a_path_maker_finds_its_argument_whatever_the_fixed_ones_hold(conference
     path = path_maker("conferences:session-detail", "pk", slug=conference)
 
     assert path(12) == reverse("conferences:session-detail", kwargs={"slug": conference, "pk": 12})
+
+
+def test_the_route_tag_writes_what_the_url_tag_writes():
+    from django.template import Context, Template
+
+    ours = Template(
+        "{% load site %}{% route 'members:organisation-list' %}|"
+        "{% route 'members:organisation-detail' slug='kista' as kista %}{{ kista }}"
+    ).render(Context())
+    djangos = Template(
+        "{% url 'members:organisation-list' %}|"
+        "{% url 'members:organisation-detail' slug='kista' as kista %}{{ kista }}"
+    ).render(Context())
+
+    assert ours == djangos == "/members/|/organisations/kista/"
