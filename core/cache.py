@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, default_key_func
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
@@ -154,13 +154,23 @@ def _redis() -> RedisCache | None:
     return backend if isinstance(backend, RedisCache) else None
 
 
+def _tag_keys(redis: RedisCache, tags: list[str]) -> list[bytes] | list[str]:
+    """The tags' keys in Redis, as bytes: a page's few hundred tags each went through the
+    key function and redis-py's encoder. With Django's own key function a key is its
+    prefix and version, then the tag."""
+    if redis.key_func is not default_key_func:
+        return [redis.make_key(tag) for tag in tags]
+    prefix = redis.make_key("").encode()
+    return [prefix + tag.encode() for tag in tags]
+
+
 def _get_tags(tags: list[str]) -> dict[str, str]:
     if not tags:
         return {}
     redis = _redis()
     if redis is None:
         return cache.get_many(tags)
-    found = redis._cache.get_client(None).mget([redis.make_key(tag) for tag in tags])
+    found = redis._cache.get_client(None).mget(_tag_keys(redis, tags))
     # A value not written here (by another version) still reads as some version: the answers
     # kept with it are dropped at the tag's next change, like any other.
     return {
