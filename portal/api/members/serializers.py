@@ -1,11 +1,8 @@
-from functools import lru_cache
-
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import Country
 from rest_framework import serializers
 
 from conferences.models import Appearance
+from core.countries import country_name
 from core.rest.serializers import (
     ColumnsRead,
     Expansion,
@@ -23,20 +20,15 @@ from members.services import create_organisation, create_person, update_organisa
 from portal import selectors
 
 
-@lru_cache(maxsize=2048)
-def _country_name(code: str, language: str | None) -> str:
-    return str(Country(code=code).name)
-
-
 class CountryNameField(serializers.CharField):
-    """The name of the country in `source` (a country field), in the active language; looked
-    up once per code and language, where django-countries translates it on every read."""
+    """The name of the country in `source` (a country field), in the active language, from the
+    names translated once per language (`core.countries.country_name`)."""
 
     def __init__(self, source: str, **kwargs):
         super().__init__(source=source, read_only=True, **kwargs)
 
     def to_representation(self, country) -> str:
-        return _country_name(country.code or "", get_language())
+        return country_name(country.code or "")
 
 
 def division_expansion(help_text: str) -> Expansion:
