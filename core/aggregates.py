@@ -15,12 +15,14 @@ one computed on another day (what counts as current depends on the date).
 
 import datetime
 import logging
+import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
 
 from . import dependencies
 from .changes import move_tags, records_changed_at
@@ -99,7 +101,7 @@ def store(keys: Iterable[str], *, version: float | None = None) -> dict[str, Agg
             computed,
             update_conflicts=True,
             unique_fields=["key"],
-            update_fields=["payload", "version", "computed_at"],
+            update_fields=["payload", "version", "computed_at", "revision"],
         )
         moved = {tag(aggregate.key) for aggregate in computed}
         move_tags(moved)
@@ -155,6 +157,7 @@ def read_many(
                 payload=None,
                 version=found[family].version,
                 computed_at=found[family].computed_at,
+                revision=found[family].revision,
             )
     for aggregate in found.values():
         served(aggregate, now_clock=now_clock)
@@ -200,3 +203,41 @@ def refresh(*, changed_at: float | None = None) -> list[str]:
     ]
     store(done, version=version)
     return done
+
+
+# What `derived` made, by purpose, stored revision and language; the oldest go first.
+_DERIVED: dict[tuple, Any] = {}
+_DERIVED_LOCK = threading.Lock()
+DERIVED_MAX_ENTRIES = 512
+
+T = TypeVar("T")
+
+
+def derived(aggregate: Aggregate, purpose: str, build: Callable[[Any], T], *key: Any) -> T:
+    """`build(aggregate.payload)`, made once per process for each stored revision.
+
+    A page turns a kept count into a chart, a table or a graph drawing the same way each time
+    it reads the same payload: that work is done once per revision (a new one with each
+    count stored), language, script prefix and `key` (anything else `build` reads, such as
+    colours kept elsewhere), not per request. The database is still read on every request,
+    so nothing is served that another process has since counted again. What `build` returns
+    is shared by the requests that follow: it must not be changed by them.
+    """
+    memo_key = (
+        purpose,
+        aggregate.key,
+        aggregate.revision,
+        translation.get_language(),
+        get_script_prefix(),
+        *key,
+    )
+    try:
+        return _DERIVED[memo_key]
+    except KeyError:
+        pass
+    value = build(aggregate.payload)
+    with _DERIVED_LOCK:
+        while len(_DERIVED) >= DERIVED_MAX_ENTRIES:
+            del _DERIVED[next(iter(_DERIVED))]
+        _DERIVED[memo_key] = value
+    return value

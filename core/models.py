@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,12 +47,15 @@ class Aggregate(models.Model):
 
     `version` is the change clock (core/changes.py) the payload was computed for: a payload
     whose version is older than the clock lags behind a change the worker has yet to count.
+    `revision` is new with each payload stored: what a process makes of a payload (a chart, a
+    table) is made once per revision (core/aggregates.py, `derived`).
     """
 
     key = models.CharField(_("key"), max_length=100, unique=True)
     payload = models.JSONField(_("payload"))
     version = models.FloatField(_("records changed at"))
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    revision = models.UUIDField(_("revision"), default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("aggregate")

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +30,9 @@ from django_countries import countries
 
 from agreements.models import Agreement
 from conferences.models import Conference
-from core.aggregates import read_many, register
+from core.aggregates import derived, read_many, register
 from core.dependencies import PreciseCacheMixin
+from core.models import Aggregate
 from core.rest.renderers import cell
 from members.models import Division, Membership, Organisation, Topic
 
@@ -61,6 +63,14 @@ class Figure:
     csv_header: list[str] = field(default_factory=list)
     csv_rows: list[list] = field(default_factory=list)
     summary: str = ""
+    # The chart drawn as SVG, for the page to show before and without Chart.js.
+    drawing: str = ""
+
+    @functools.cached_property
+    def section(self) -> str:
+        """The figure's section of the page: its chart, table and CSV link, written once
+        for the figure (figures are built once per count, `build_counted`)."""
+        return render_to_string("includes/_figure.html", {"figure": self})
 
     @property
     def csv_filename(self) -> str:
@@ -374,6 +384,8 @@ class Counts:
     counted_at: datetime.datetime | None
     # Some were counted before the last change (the worker is counting them again).
     is_lagging: bool
+    # Each figure's kept count, by figure name.
+    kept: dict[str, Aggregate] = field(default_factory=dict)
 
 
 def counted_rows(names: list[str]) -> Counts:
@@ -388,9 +400,17 @@ def counted_rows(names: list[str]) -> Counts:
     for name in names:
         aggregate = stored[aggregate_key(name)]
         counts.rows[name] = aggregate.payload
+        counts.kept[name] = aggregate
         counts.is_lagging = counts.is_lagging or aggregate.is_lagging
     counts.counted_at = min((aggregate.computed_at for aggregate in stored.values()), default=None)
     return counts
+
+
+def drawn_figure(kind: FigureKind, payload: list) -> Figure:
+    figure = kind.build(payload)
+    # Drawn here, so that the page is whole before (and without) Chart.js.
+    figure.drawing = bar_chart_svg(figure.chart) if figure.rows else ""
+    return figure
 
 
 def build_figures(names: list[str]) -> list[Figure]:
@@ -398,8 +418,14 @@ def build_figures(names: list[str]) -> list[Figure]:
 
 
 def build_counted(names: list[str]) -> tuple[list[Figure], Counts]:
+    """The figures from their kept counts: built and drawn once per count the worker stores
+    (`derived`), not on every request."""
     counts = counted_rows(names)
-    return [FIGURES[name].build(counts.rows[name]) for name in names], counts
+    figures = [
+        derived(counts.kept[name], "figure", functools.partial(drawn_figure, FIGURES[name]))
+        for name in names
+    ]
+    return figures, counts
 
 
 class FiguresView(PreciseCacheMixin, TemplateView):
@@ -411,9 +437,6 @@ class FiguresView(PreciseCacheMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         figures, counts = build_counted(list(FIGURES))
-        # Drawn here, so that the page is whole before (and without) Chart.js.
-        for figure in figures:
-            figure.drawing = bar_chart_svg(figure.chart) if figure.rows else ""
         return super().get_context_data(
             figures=figures,
             # When the figures were counted: they may lag a change by a minute or so.

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains, assertNotContains
 from rest_framework.test import APIRequestFactory
@@ -338,3 +338,66 @@ def test_a_part_counted_before_a_change_is_served_until_the_worker_counts(family
     assert aggregates.read(f"{family}:SE").is_lagging
     recount()
     assert aggregates.read(f"{family}:SE").payload == ["Alpha", "Alpha Two"]
+
+
+# What a process makes of a kept count: once per stored revision.
+
+
+def test_each_count_stored_has_a_revision_of_its_own():
+    key = aggregate_key("members-per-division")
+    first = aggregates.store([key])[key]
+    second = aggregates.store([key])[key]
+    assert first.revision != second.revision
+    assert Aggregate.objects.get(key=key).revision == second.revision
+
+
+def test_what_is_derived_from_a_count_is_made_once_per_revision_and_language():
+    key = aggregate_key("members-per-division")
+    aggregates.store([key])
+    built = []
+
+    def build(payload):
+        built.append(payload)
+        return object()
+
+    stored = aggregates.read(key)
+    first = aggregates.derived(stored, "test", build)
+    assert aggregates.derived(aggregates.read(key), "test", build) is first
+    assert len(built) == 1
+    with translation.override("de"):
+        assert aggregates.derived(aggregates.read(key), "test", build) is not first
+    assert aggregates.derived(aggregates.read(key), "test", build, "another key") is not first
+    assert len(built) == 3
+
+    park("Lund Science Park")
+    aggregates.store([key])  # counted again: a new revision, made again
+    assert aggregates.derived(aggregates.read(key), "test", build) is not first
+    assert built[-1] == as_json(aggregates.read(key).payload)
+    assert len(built) == 4
+
+
+def test_the_derived_values_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr(aggregates, "DERIVED_MAX_ENTRIES", 3)
+    monkeypatch.setattr(aggregates, "_DERIVED", {})
+    key = aggregate_key("members-per-division")
+    aggregates.store([key])
+    stored = aggregates.read(key)
+    for number in range(5):
+        aggregates.derived(stored, "test", lambda payload, number=number: number, number)
+    assert len(aggregates._DERIVED) == 3
+    # The oldest went first: the last three are kept.
+    assert aggregates.derived(stored, "test", lambda payload: "made again", 0) == "made again"
+    assert aggregates.derived(stored, "test", lambda payload: "made again", 4) == 4
+
+
+def test_the_figures_page_shows_a_new_count_at_once_in_every_process_that_built_the_old(
+    client,
+):
+    park("Lund Science Park", division=DivisionFactory(name="Nordic"))
+    recount()
+    assertContains(client.get(FIGURES_PAGE), "Nordic")
+    # Counted again elsewhere (the worker): this process built the figures from the old
+    # revision, and reads the new one from the database.
+    park("Oslo Science Park", division=DivisionFactory(name="Baltic"))
+    recount()
+    assertContains(client.get(FIGURES_PAGE), "Baltic")
