@@ -18,7 +18,7 @@ has counted it, seconds later. Up to COUNTED_IN_REQUEST, the request counts it a
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, fields, replace
 from itertools import combinations
 
 from django.conf import settings
@@ -317,13 +317,11 @@ def ask_worker_to_count(limit: int) -> None:
         count_public_network.enqueue(limit=limit, asked_at=timezone.now().timestamp())
 
 
-def public_network(limit: int) -> Network:
-    """The network of all public agreements, as the worker last counted it (one query).
-    Raises NetworkNotCounted as `kept_public_network` does."""
-    aggregate = kept_public_network(limit)
-    return network_from_payload(
-        aggregate.payload, counted_at=aggregate.computed_at, is_lagging=aggregate.is_lagging
-    )
+def kept_network(aggregate: Aggregate) -> Network:
+    """A kept network as a Network: its nodes and edges made once per count stored
+    (`aggregates.derived`), shared by the requests that read the same count."""
+    network = aggregates.derived(aggregate, "network", network_from_payload)
+    return replace(network, counted_at=aggregate.computed_at, is_lagging=aggregate.is_lagging)
 
 
 def is_unfiltered(cleaned_data: dict) -> bool:

@@ -14,6 +14,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from rest_framework.exceptions import AuthenticationFailed
 
+from core.aggregates import derived
 from core.countries import country_name
 from core.dates import date_text
 from core.dependencies import PreciseCacheMixin
@@ -32,7 +33,8 @@ from .network import (
     NetworkNotCounted,
     cooperation_network,
     is_unfiltered,
-    public_network,
+    kept_network,
+    kept_public_network,
 )
 from .network_drawing import draw_network, svg_links, svg_nodes
 
@@ -110,34 +112,32 @@ class AgreementNetworkView(FilterView):
         # An unbound form (no filters at all) has no cleaned data.
         cleaned_data = getattr(self.filterset.form, "cleaned_data", {})
         limit = self.filterset.node_limit
+        kept = None
         if is_unfiltered(cleaned_data) and limit in KEPT_LIMITS:
             try:
-                network = public_network(limit)
+                kept = kept_public_network(limit)
             except NetworkNotCounted:
                 # Being counted by the worker: the page says so, and is not kept.
                 context["network_pending"] = True
                 return context
+            network = kept_network(kept)
         else:
             network = cooperation_network(self.object_list, limit=limit)
         context["network"] = network
         context["legend"] = self.legend(network)
         colours = {entry["slug"]: entry["colour"] for entry in context["legend"]}
-        context["drawing"] = draw_network(
-            [
-                (
-                    node.slug,
-                    node.name,
-                    node.division.slug if node.division else "",
-                    colours.get(node.division.slug if node.division else "", NO_DIVISION_COLOUR),
-                    node.agreement_count,
+        if kept is None:
+            context.update(self.drawn(network, colours))
+        else:
+            # The kept network is drawn once per count stored and division colours.
+            context.update(
+                derived(
+                    kept,
+                    "network-page",
+                    lambda _payload: self.drawn(network, colours),
+                    tuple(colours.items()),
                 )
-                for node in network.nodes
-            ],
-            Counter(tuple(sorted((edge.source, edge.target))) for edge in network.edges),
-        )
-        context["drawing_links"] = svg_links(context["drawing"])
-        context["drawing_nodes"] = svg_nodes(context["drawing"])
-        context["network_rows"] = network_table_rows(network)
+            )
         context["api_url"] = self.api_url(cleaned_data)
         context["network_text"] = {
             "drawing": _("Drawing the graph…"),
@@ -150,6 +150,29 @@ class AgreementNetworkView(FilterView):
             ),
         }
         return context
+
+    @staticmethod
+    def drawn(network: Network, colours: dict[str, str]) -> dict[str, str]:
+        """The graph drawn on the server (`draw_network`) and the table's rows."""
+        drawing = draw_network(
+            [
+                (
+                    node.slug,
+                    node.name,
+                    node.division.slug if node.division else "",
+                    colours.get(node.division.slug if node.division else "", NO_DIVISION_COLOUR),
+                    node.agreement_count,
+                )
+                for node in network.nodes
+            ],
+            Counter(tuple(sorted((edge.source, edge.target))) for edge in network.edges),
+        )
+        return {
+            "drawing": drawing,
+            "drawing_links": svg_links(drawing),
+            "drawing_nodes": svg_nodes(drawing),
+            "network_rows": network_table_rows(network),
+        }
 
     def api_url(self, cleaned_data: dict[str, Any]) -> str:
         """The API's network with the same filters and size, for the graph."""

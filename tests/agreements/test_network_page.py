@@ -509,3 +509,45 @@ def test_network_drawing_escapes_names_and_draws_each_link(client):
     assert 'data-slug="a-and-b"><title>A &amp; B &lt;&quot;Park&quot;&gt;</title><circle' in picture
     assert ">Gamma with a rather lon…</text>" in picture
     assert f'<a href="{odd.get_absolute_url()}">A &amp; B &lt;&quot;Park&quot;&gt;</a>' in body
+
+
+def node_colours(response) -> dict[str, str]:
+    """Each drawn organisation's colour, by slug."""
+    nodes = re.findall(
+        r'<g class="network-picture__node division-colour-(\w+)" data-slug="([^"]+)">',
+        response.content.decode(),
+    )
+    return {slug: colour for colour, slug in nodes}
+
+
+def test_network_page_draws_a_kept_network_once_per_count_and_colours(
+    client, network, settings, monkeypatch
+):
+    from agreements import views
+
+    drawn = []
+    draw = views.draw_network
+    monkeypatch.setattr(views, "draw_network", lambda *args: drawn.append(args) or draw(*args))
+    settings.PAGE_CACHE_SECONDS = 0  # every request makes the page
+
+    first = client.get(NETWORK_URL)
+    assert client.get(NETWORK_URL).content == first.content
+    assert len(drawn) == 1
+    assert node_colours(first)["zstip"] == "1"
+
+    # Served while the worker would recount it (the same kept count), with colours moved by a
+    # division first by name: drawn again, in the new colours.
+    settings.AGGREGATES_MAX_LAG_SECONDS = 300
+    DivisionFactory(name="Africa", slug="africa")
+    assert node_colours(client.get(NETWORK_URL))["zstip"] == "2"
+    assert len(drawn) == 2
+
+    # Counted again with a new agreement: drawn again, with it.
+    agreement_between(
+        OrganisationFactory(name="Kista Park", slug="kista", division=None),
+        OrganisationFactory(name="Lund Park", slug="lund", division=None),
+        slug="kista-lund",
+    )
+    aggregates.refresh()
+    assert "Kista Park" in names(client.get(NETWORK_URL))
+    assert len(drawn) == 3
