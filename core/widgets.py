@@ -1,7 +1,9 @@
 """Admin form widgets that leave fewer ways to type a value wrong, and a quicker renderer
 for the public filter forms' widgets."""
 
+import copy
 import json
+import threading
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -169,3 +171,91 @@ class WidgetRenderer(DjangoTemplates):
 
 
 widget_renderer = WidgetRenderer()
+
+
+# Each list of choices a select showed, with its options written: (value, option, selected
+# option) each; the oldest lists go first.
+_WRITTEN_OPTIONS: dict[tuple, tuple[tuple[str, str, str], ...] | None] = {}
+_WRITTEN_OPTIONS_LOCK = threading.Lock()
+WRITTEN_OPTIONS_MAX = 256
+
+
+def _written_options(choices: tuple) -> tuple[tuple[str, str, str], ...] | None:
+    """Each option of `choices` (type of the value, value, label) as WidgetRenderer.select
+    writes it, plain and selected; None for choices in groups, or that cannot be hashed
+    (drawn as before)."""
+    try:
+        return _WRITTEN_OPTIONS[choices]
+    except KeyError:
+        pass
+    except TypeError:  # a group's list, or a value of an unhashable kind
+        return None
+    written = []
+    for _type, value, label in choices:
+        if isinstance(label, (list, tuple)):
+            written = None
+            break
+        value = "" if value is None else value
+        start = f'\n  <option value="{_formatted(value)}"'
+        end = f">{_text(label)}</option>\n"
+        written.append((str(value), start + end, f"{start} selected{end}"))
+    written = None if written is None else tuple(written)
+    with _WRITTEN_OPTIONS_LOCK:
+        while len(_WRITTEN_OPTIONS) >= WRITTEN_OPTIONS_MAX:
+            del _WRITTEN_OPTIONS[next(iter(_WRITTEN_OPTIONS))]
+        _WRITTEN_OPTIONS[choices] = written
+    return written
+
+
+class WrittenOptions:
+    """A Select's `render` from options written once per list of choices (`_written_options`),
+    for WidgetRenderer.
+
+    Django builds a dict per option, then the renderer writes it, on every request: a country
+    select (250 options) took a millisecond and a half. A list of choices is the same from one
+    request to the next (the countries, the kinds, the facets' counts while nothing changes):
+    its options are written once, and each request only marks the chosen ones. The markup is
+    Django's: the first matching option is selected (all of them for a multiple select).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        written = None
+        if (
+            isinstance(renderer, WidgetRenderer)
+            and self.template_name == SELECT_TEMPLATE
+            and self.option_template_name == OPTION_TEMPLATE
+            and not self.option_inherits_attrs
+        ):
+            # Typed: 1, 1.0 and True are equal keys, but not the same option value.
+            choices = tuple((type(value), value, label) for value, label in self.choices)
+            written = _written_options(choices)
+        if written is None:
+            return super().render(name, value, attrs, renderer)
+        widget_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            widget_attrs["multiple"] = True
+        values = set(self.format_value(value))
+        parts = [f'<select name="{_text(name)}"{_attrs(widget_attrs)}>']
+        chosen = False
+        for option_value, plain, selected in written:
+            if option_value in values and (self.allow_multiple_selected or not chosen):
+                parts.append(selected)
+                chosen = True
+            else:
+                parts.append(plain)
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
+_WRITTEN_CLASSES: dict[type, type] = {}
+
+
+def with_written_options(widget: forms.Widget) -> forms.Widget:
+    """`widget`, a plain Select or SelectMultiple, as one rendering with `WrittenOptions`."""
+    written_class = _WRITTEN_CLASSES.get(type(widget))
+    if written_class is None:
+        written_class = type(f"Written{type(widget).__name__}", (WrittenOptions, type(widget)), {})
+        _WRITTEN_CLASSES[type(widget)] = written_class
+    written = copy.copy(widget)
+    written.__class__ = written_class
+    return written

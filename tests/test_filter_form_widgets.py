@@ -5,8 +5,10 @@ import pytest
 from django import forms
 from django.forms.renderers import get_default_renderer
 from django.urls import reverse
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from core.widgets import widget_renderer
+from core.widgets import widget_renderer, with_written_options
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -104,3 +106,71 @@ def test_widget_renderer_same_markup_as_django_templates(data):
 
     for field in slow:
         assert str(quick[field.name]) == str(field), field.name
+
+
+# A select's options written once per list of choices (core.widgets.WrittenOptions).
+
+label_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+option_values = st.one_of(st.text(max_size=6), st.integers(-5, 5), st.none())
+
+
+def written(widget: forms.Widget, name: str, value) -> str:
+    return with_written_options(widget).render(name, value, {"id": "id_x"}, widget_renderer)
+
+
+def by_templates(widget: forms.Widget, name: str, value) -> str:
+    return widget.render(name, value, {"id": "id_x"}, get_default_renderer())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    choices=st.lists(st.tuples(option_values, label_text), max_size=8),
+    value=st.one_of(st.none(), option_values.map(lambda v: "" if v is None else str(v))),
+    picked=st.lists(option_values.map(lambda v: "" if v is None else str(v)), max_size=3),
+)
+@example(choices=[("a", "A"), ("a", "again"), ("", "none")], value="a", picked=["a", ""])
+def test_written_options_same_markup_as_django_templates(choices, value, picked):
+    single = forms.Select(choices=choices, attrs={"class": 'x"y'})
+    multiple = forms.SelectMultiple(choices=choices)
+
+    # The first option of the value only; every option of a multiple select's values.
+    assert written(single, "pick", value) == by_templates(single, "pick", value)
+    assert written(multiple, "many", picked) == by_templates(multiple, "many", picked)
+    # Written once, then read: the same markup again.
+    assert written(single, "pick", value) == by_templates(single, "pick", value)
+
+
+def test_written_options_leave_groups_to_django():
+    widget = EveryShapeForm().fields["grouped"].widget
+
+    assert written(widget, "grouped", "fr") == by_templates(widget, "grouped", "fr")
+    assert "<optgroup" in written(widget, "grouped", "fr")
+
+
+def test_written_options_of_translated_labels_follow_the_language():
+    from django.utils.translation import gettext_lazy, override
+
+    widget = forms.Select(choices=[("", gettext_lazy("All countries")), ("en", "English")])
+
+    with override("en-gb"):
+        assert ">All countries</option>" in written(widget, "c", None)
+    with override("de"):
+        assert written(widget, "c", None) == by_templates(widget, "c", None)
+
+
+def test_written_options_keep_the_widget_it_was_made_from_as_it_was():
+    widget = forms.Select(choices=[("a", "A")])
+
+    copy = with_written_options(widget)
+    copy.render("x", "a", None, widget_renderer)
+
+    assert type(widget) is forms.Select
+    assert widget.render("x", "a", None, widget_renderer) == copy.render(
+        "x", "a", None, widget_renderer
+    )
+
+
+def test_written_options_tell_equal_values_of_other_kinds_apart():
+    for choices in ([(1, "One")], [(True, "One")], [(1.0, "One")], [("1", "One")]):
+        widget = forms.Select(choices=choices)
+        assert written(widget, "n", None) == by_templates(widget, "n", None)

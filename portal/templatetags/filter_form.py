@@ -1,6 +1,6 @@
 from django import forms, template
 
-from core.widgets import widget_renderer
+from core.widgets import widget_renderer, with_written_options
 
 register = template.Library()
 
@@ -19,6 +19,10 @@ def applied_filters(form: forms.Form) -> int:
 
 @register.filter
 def widget_html(field: forms.BoundField) -> str:
-    """`{{ field }}`, the same markup, drawn without a template per option."""
+    """`{{ field }}`, the same markup, drawn without a template per option; a select's options
+    written once per list of choices (core/widgets.py)."""
     field.form.renderer = widget_renderer
+    widget = field.field.widget
+    if type(widget) in (forms.Select, forms.SelectMultiple):
+        return field.as_widget(widget=with_written_options(widget))
     return str(field)
