@@ -65,7 +65,7 @@ class ConferenceQuerySet(models.QuerySet):
         return self.select_related("division").prefetch_related("topics")
 
     def for_calendar(self, *, held_back_sessions: bool = False) -> "ConferenceQuerySet":
-        sessions = Session.objects.in_programme_order().with_speakers()
+        sessions = Session.objects.in_programme_order().with_speaker_names()
         if not held_back_sessions:
             sessions = sessions.filter(is_published=True)
         return self.prefetch_related(Prefetch("sessions", sessions))

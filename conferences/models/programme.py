@@ -31,6 +31,14 @@ class SessionQuerySet(models.QuerySet):
             Prefetch("appearances", Appearance.objects.select_related("person__affiliation"))
         )
 
+    def with_speaker_names(self) -> "SessionQuerySet":
+        """The speakers as a calendar names them: the role, the capacity and the person's name
+        alone (not the whole person, nor the organisation)."""
+        speakers = Appearance.objects.select_related("person").only(
+            "session_id", "role", "capacity", "person__name"
+        )
+        return self.prefetch_related(Prefetch("appearances", speakers))
+
     def for_api(self) -> "SessionQuerySet":
         """What the API's session shape (and its calendar) needs."""
         return self.select_related("conference").prefetch_related(
