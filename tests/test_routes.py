@@ -6,6 +6,9 @@ import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from core.routes import fast_reverse, path_maker
+from members.models import Organisation
+from portal.api.members.serializers import OrganisationSerializer
+from tests.factories import DivisionFactory, OrganisationFactory
 
 
 @pytest.mark.parametrize(
@@ -80,3 +83,27 @@ def test_the_route_tag_writes_what_the_url_tag_writes():
     ).render(Context())
 
     assert ours == djangos == "/members/|/organisations/kista/"
+
+
+@pytest.mark.django_db
+def test_api_fields_write_the_script_prefix_of_the_answer_they_are_made_for():
+    OrganisationFactory(slug="kista", division=DivisionFactory(slug="nordic"))
+    organisation = Organisation.objects.for_api().get()
+
+    def written() -> dict:
+        data = OrganisationSerializer(organisation).data
+        return {"url": data["url"], "division": data["division"]["url"]}
+
+    plain = written()
+    set_script_prefix("/portal/")
+    try:
+        behind_a_prefix = written()
+    finally:
+        set_script_prefix("/")
+
+    assert plain == {"url": "/api/v1/organisations/kista/", "division": "/api/v1/divisions/nordic/"}
+    assert behind_a_prefix == {
+        "url": "/portal/api/v1/organisations/kista/",
+        "division": "/portal/api/v1/divisions/nordic/",
+    }
+    assert written() == plain

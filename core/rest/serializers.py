@@ -2,6 +2,7 @@ import copy
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,7 +19,7 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
-from core.routes import fast_reverse
+from core.routes import fast_reverse, path_maker
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,16 @@ class ReferenceField(serializers.SlugRelatedField):
             kwargs["read_only"] = True
         super().__init__(**kwargs)
 
+    @cached_property
+    def path(self) -> Callable[[object], str]:
+        return field_path(self.view_name, "slug")
+
     def to_representation(self, obj):
         return {
             "id": obj.pk,
             "slug": obj.slug,
             "name": str(getattr(obj, self.label_attribute)),
-            "url": absolute(self.context, reverse_one(self.view_name, "slug", obj.slug)),
+            "url": absolute(self.context, self.path(obj.slug)),
         }
 
     def to_internal_value(self, data):
@@ -253,6 +258,14 @@ def absolute(context: dict, url: str) -> str:
     return context["origin"] + url
 
 
+def field_path(view_name: str, lookup: str) -> Callable[[object], str]:
+    """`reverse(view_name, kwargs={lookup: value})` for the many values a field writes in one
+    answer: the route reversed once (core.routes.path_maker). A field made for a request
+    keeps it (`path`): the script prefix cannot change within a request, and each answer
+    makes its fields anew."""
+    return path_maker(view_name, lookup)
+
+
 def reverse_one(view_name: str, lookup: str, value) -> str:
     """`reverse(view_name, kwargs={lookup: value})`, resolved once per route (core/routes.py):
     a list of 50 records with their references reverses a thousand URLs."""
@@ -285,8 +298,12 @@ class ApiUrlField(serializers.Field):
         kwargs.update(source="*", read_only=True)
         super().__init__(**kwargs)
 
+    @cached_property
+    def path(self) -> Callable[[object], str]:
+        return field_path(self.view_name, self.lookup)
+
     def to_representation(self, obj):
-        url = reverse_one(self.view_name, self.lookup, getattr(obj, self.lookup))
+        url = self.path(getattr(obj, self.lookup))
         return absolute(self.context, f"{url}?{self.query}" if self.query else url)
 
 
