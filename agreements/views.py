@@ -57,7 +57,7 @@ class AgreementListView(PreciseCacheMixin, FilterView):
 
 
 def label_list_items(agreements) -> None:
-    """What includes/_agreement_item.html shows of each agreement, its parties and focus
+    """What `{% agreement_item %}` shows of each agreement, its parties and focus
     areas, worked out once for the list: the labels of kind and status translated once, the
     addresses reversed once (`page_path`, `kind_label`, `status_label`)."""
     kinds = {value: str(label) for value, label in Agreement.Kind.choices}

@@ -1,4 +1,5 @@
-"""An agreement in the lists of agreements, written the one way of includes/_agreement_item.html."""
+"""An agreement, written the one way in each of its two forms: `{% agreement_item %}` in the
+lists of agreements, `{% agreement_entry %}` on a page about something else."""
 
 from django import template
 from django.utils.html import conditional_escape, escape
@@ -43,13 +44,13 @@ def _party(organisation) -> str:
 
 @register.simple_tag
 def agreement_item(agreement: Agreement) -> SafeString:
-    """The list form of includes/_agreement_item.html (home, /agreements/): the title, the
+    """An agreement in the lists of agreements (home, /agreements/): the title, the
     status, kind, date and place of signing, the parties with their logos, the focus areas.
 
     Written in Python: a list draws twenty, and the template with its status badge cost more
     than the rest of the page. Expects Agreement.objects.for_list(); `label_list_items` may
-    first give the labels and addresses. The template keeps the other form (an agreement on
-    a page about something else) and documents both.
+    first give the labels and addresses. `agreement_entry` below is the other form (an
+    agreement on a page about something else).
     """
     status = BADGE_CLASSES.get(agreement.status, "badge badge--muted")
     meta = [
@@ -83,5 +84,48 @@ def agreement_item(agreement: Agreement) -> SafeString:
             )
         )
         parts.append("</ul>")
+    parts.append("</li>")
+    return mark_safe("\n".join(parts))  # every value escaped above
+
+
+@register.simple_tag
+def agreement_entry(
+    agreement: Agreement,
+    *,
+    parties_label: str,
+    organisations=(),
+    separator: str = ", ",
+    short_names: bool = False,
+    meta_class: str = "card__meta",
+    signed_label: str = "",
+) -> SafeString:
+    """An agreement on a page about something else (a conference, an organisation, a topic):
+    its title as an h3 (the list sits under an h2), kind and date, then `parties_label`
+    followed by the names of `organisations` (the agreement's `party_organisations`, or on an
+    organisation's page the other parties only), linked to their pages.
+
+    `separator` goes between the names, `short_names` names them with their acronym
+    (`display_name`), `meta_class` is the class of the kind-and-date line, `signed_label` the
+    word before the date ("signed"). Dates in the site's DATE_FORMAT, as on the agreement's
+    own page. Written in Python: an organisation's page lists dozens.
+
+        {% translate "With" as with_label %}
+        {% agreement_entry item.agreement parties_label=with_label organisations=item.partners %}
+    """
+    meta = escape(_label(agreement, "kind"))
+    if agreement.signed_on:
+        meta += f" · {escape(signed_label or _('signed'))} {when(agreement.signed_on)}"
+    parts = [
+        "<li>",
+        f'<h3><a href="{escape(_path(agreement))}">{escape(agreement.title)}</a></h3>',
+        f'<p class="{escape(meta_class)}">{meta}</p>',
+    ]
+    if organisations:
+        names = escape(separator).join(
+            f'<a href="{escape(organisation.get_absolute_url())}">'
+            f"{escape(organisation.display_name if short_names else organisation.name)}</a>"
+            for organisation in organisations
+        )
+        parts.append(f"<p>{escape(parties_label)} {names}</p>")
     parts.append("</li>")
     return mark_safe("\n".join(parts))  # every value escaped above

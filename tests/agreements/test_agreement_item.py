@@ -1,5 +1,5 @@
-"""The one agreement item partial, in its two forms: the agreement lists' and the short one
-that pages about a conference, an organisation or a topic show."""
+"""An agreement in its two forms: the agreement lists' (`{% agreement_item %}`) and the short
+one that pages about a conference, an organisation or a topic show (`{% agreement_entry %}`)."""
 
 import datetime
 import re
@@ -7,14 +7,19 @@ from html import unescape
 
 import pytest
 from django.template import Context, Template
-from django.template.loader import render_to_string
 
 from agreements.models import Agreement
 from tests.factories import OrganisationFactory, TopicFactory, agreement_between
 
 pytestmark = pytest.mark.django_db
 
-ITEM = "includes/_agreement_item.html"
+
+def entry(agreement: Agreement, **options) -> str:
+    """The short form, `{% agreement_entry %}` (agreements/templatetags/agreement_tags.py)."""
+    arguments = " ".join(f"{name}={name}" for name in options)
+    return Template(
+        "{% load agreement_tags %}{% agreement_entry agreement " + arguments + " %}"
+    ).render(Context({"agreement": agreement, **options}))
 
 
 def text(html: str) -> str:
@@ -34,14 +39,7 @@ def agreement() -> Agreement:
 
 
 def test_agreement_item_short_form_names_the_organisations_after_the_label(agreement):
-    html = render_to_string(
-        ITEM,
-        {
-            "agreement": agreement,
-            "parties_label": "Between",
-            "organisations": agreement.party_organisations,
-        },
-    )
+    html = entry(agreement, parties_label="Between", organisations=agreement.party_organisations)
 
     assert text(html) == (
         "Three-way Memorandum of understanding · signed 19 September 2025 "
@@ -53,17 +51,14 @@ def test_agreement_item_short_form_names_the_organisations_after_the_label(agree
 
 
 def test_agreement_item_short_form_options(agreement):
-    html = render_to_string(
-        ITEM,
-        {
-            "agreement": agreement,
-            "parties_label": "Parties:",
-            "organisations": agreement.party_organisations,
-            "separator": "; ",
-            "short_names": True,
-            "meta_class": "muted",
-            "signed_label": "signed on",
-        },
+    html = entry(
+        agreement,
+        parties_label="Parties:",
+        organisations=agreement.party_organisations,
+        separator="; ",
+        short_names=True,
+        meta_class="muted",
+        signed_label="signed on",
     )
 
     assert text(html) == (
@@ -74,9 +69,7 @@ def test_agreement_item_short_form_options(agreement):
 
 
 def test_agreement_item_short_form_without_organisations_has_no_party_line(agreement):
-    html = render_to_string(
-        ITEM, {"agreement": agreement, "parties_label": "With", "organisations": []}
-    )
+    html = entry(agreement, parties_label="With", organisations=[])
 
     assert "With" not in html
 
@@ -158,11 +151,15 @@ def test_agreement_item_short_form_reads_only_what_was_prefetched(
     agreement, django_assert_num_queries
 ):
     with django_assert_num_queries(0):
-        render_to_string(
-            ITEM,
-            {
-                "agreement": agreement,
-                "parties_label": "Between",
-                "organisations": agreement.party_organisations,
-            },
-        )
+        entry(agreement, parties_label="Between", organisations=agreement.party_organisations)
+
+
+def test_agreement_entry_escapes_what_staff_typed(agreement):
+    agreement.title = "<b>Three</b> & way"
+    html = entry(
+        agreement, parties_label="<i>With</i>", organisations=agreement.party_organisations
+    )
+
+    assert "<b>" not in html and "<i>" not in html
+    assert "&lt;b&gt;Three&lt;/b&gt; &amp; way" in html
+    assert "<p>&lt;i&gt;With&lt;/i&gt; <a " in html
