@@ -205,10 +205,12 @@ def refresh(*, changed_at: float | None = None) -> list[str]:
     return done
 
 
-# What `derived` made, by purpose, stored revision and language; the oldest go first.
-_DERIVED: dict[tuple, Any] = {}
+# What `derived` made: by purpose, count, language, script prefix and key, the revision it was
+# made from and the value. One entry each: a new revision replaces the value made from the
+# one before. The oldest entries go first past DERIVED_MAX_ENTRIES.
+_DERIVED: dict[tuple, tuple[Any, Any]] = {}
 _DERIVED_LOCK = threading.Lock()
-DERIVED_MAX_ENTRIES = 512
+DERIVED_MAX_ENTRIES = 256
 
 T = TypeVar("T")
 
@@ -223,21 +225,20 @@ def derived(aggregate: Aggregate, purpose: str, build: Callable[[Any], T], *key:
     so nothing is served that another process has since counted again. What `build` returns
     is shared by the requests that follow: it must not be changed by them.
     """
-    memo_key = (
+    slot = (
         purpose,
         aggregate.key,
-        aggregate.revision,
         translation.get_language(),
         get_script_prefix(),
         *key,
     )
-    try:
-        return _DERIVED[memo_key]
-    except KeyError:
-        pass
+    made = _DERIVED.get(slot)
+    if made is not None and made[0] == aggregate.revision:
+        return made[1]
     value = build(aggregate.payload)
     with _DERIVED_LOCK:
+        _DERIVED.pop(slot, None)
         while len(_DERIVED) >= DERIVED_MAX_ENTRIES:
             del _DERIVED[next(iter(_DERIVED))]
-        _DERIVED[memo_key] = value
+        _DERIVED[slot] = (aggregate.revision, value)
     return value

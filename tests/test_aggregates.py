@@ -401,3 +401,14 @@ def test_the_figures_page_shows_a_new_count_at_once_in_every_process_that_built_
     park("Oslo Science Park", division=DivisionFactory(name="Baltic"))
     recount()
     assertContains(client.get(FIGURES_PAGE), "Baltic")
+
+
+def test_a_new_revision_replaces_what_was_derived_from_the_one_before(monkeypatch):
+    monkeypatch.setattr(aggregates, "_DERIVED", {})
+    key = aggregate_key("members-per-division")
+    for _count in range(3):
+        aggregates.store([key])
+        aggregates.derived(aggregates.read(key), "test", lambda payload: object())
+
+    # One value kept, made from the revision stored last.
+    assert [made[0] for made in aggregates._DERIVED.values()] == [aggregates.read(key).revision]
