@@ -227,7 +227,7 @@ class WrittenOptions:
             and not self.option_inherits_attrs
         ):
             # Typed: 1, 1.0 and True are equal keys, but not the same option value.
-            choices = tuple((type(value), value, label) for value, label in self.choices)
+            choices = tuple((type(option), option, label) for option, label in self.choices)
             written = _written_options(choices)
         if written is None:
             return super().render(name, value, attrs, renderer)

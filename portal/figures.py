@@ -379,13 +379,12 @@ for _name, _kind in FIGURES.items():
 
 @dataclass
 class Counts:
-    rows: dict[str, list]
+    # Each figure's kept count, by figure name.
+    kept: dict[str, Aggregate]
     # When the oldest of them was counted; None when not known (kept before it was noted).
     counted_at: datetime.datetime | None
     # Some were counted before the last change (the worker is counting them again).
     is_lagging: bool
-    # Each figure's kept count, by figure name.
-    kept: dict[str, Aggregate] = field(default_factory=dict)
 
 
 def counted_rows(names: list[str]) -> Counts:
@@ -396,10 +395,9 @@ def counted_rows(names: list[str]) -> Counts:
     again when the worker stores new counts.
     """
     stored = read_many([aggregate_key(name) for name in names])
-    counts = Counts(rows={}, counted_at=None, is_lagging=False)
+    counts = Counts(kept={}, counted_at=None, is_lagging=False)
     for name in names:
         aggregate = stored[aggregate_key(name)]
-        counts.rows[name] = aggregate.payload
         counts.kept[name] = aggregate
         counts.is_lagging = counts.is_lagging or aggregate.is_lagging
     counts.counted_at = min((aggregate.computed_at for aggregate in stored.values()), default=None)

@@ -1,4 +1,5 @@
-"""An organisation in a logo grid, written the one way of includes/_organisation_card.html."""
+"""An organisation in a logo grid (the directory, a division's and a topic's page), written
+the one way by `{% organisation_card %}`."""
 
 from django import template
 from django.utils.html import escape
