@@ -71,7 +71,10 @@ class ReferenceField(serializers.SlugRelatedField):
 
     @cached_property
     def path(self) -> Callable[[object], str]:
-        return field_path(self.view_name, "slug")
+        # The route reversed once per field, for the many values it writes in one answer
+        # (core.routes.path_maker): each answer makes its fields anew, and the script
+        # prefix cannot change within a request.
+        return path_maker(self.view_name, "slug")
 
     def to_representation(self, obj):
         return {
@@ -258,14 +261,6 @@ def absolute(context: dict, url: str) -> str:
     return context["origin"] + url
 
 
-def field_path(view_name: str, lookup: str) -> Callable[[object], str]:
-    """`reverse(view_name, kwargs={lookup: value})` for the many values a field writes in one
-    answer: the route reversed once (core.routes.path_maker). A field made for a request
-    keeps it (`path`): the script prefix cannot change within a request, and each answer
-    makes its fields anew."""
-    return path_maker(view_name, lookup)
-
-
 def reverse_one(view_name: str, lookup: str, value) -> str:
     """`reverse(view_name, kwargs={lookup: value})`, resolved once per route (core/routes.py):
     a list of 50 records with their references reverses a thousand URLs."""
@@ -300,7 +295,10 @@ class ApiUrlField(serializers.Field):
 
     @cached_property
     def path(self) -> Callable[[object], str]:
-        return field_path(self.view_name, self.lookup)
+        # The route reversed once per field, for the many values it writes in one answer
+        # (core.routes.path_maker): each answer makes its fields anew, and the script
+        # prefix cannot change within a request.
+        return path_maker(self.view_name, self.lookup)
 
     def to_representation(self, obj):
         url = self.path(getattr(obj, self.lookup))
