@@ -3,6 +3,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -158,7 +159,47 @@ class ColumnsRead:
         return model, fields
 
 
-class PortalSerializer(ColumnsRead, CountryFieldMixin, serializers.ModelSerializer):
+class FieldsWorkedOutOnce:
+    """A ModelSerializer mixin: the fields DRF works out from the model, once per class.
+
+    `ModelSerializer.get_fields` reads the model's fields, their validators and uniqueness
+    and maps each to a serializer field, for each serializer made: about a millisecond for a
+    record of twenty fields, each answer making several. What it gives depends on the class
+    alone, so it is kept per class, and each serializer is given fields of its own made from
+    it as DRF copies a declared field (`Field.__deepcopy__`: the class called again with the
+    arguments it was made with). Fields are never shared between serializers, since binding
+    a field ties it to its parent and through it to the request.
+    """
+
+    _worked_out: ClassVar[dict[type, dict[str, serializers.Field]]] = {}
+
+    def get_fields(self):
+        worked_out = FieldsWorkedOutOnce._worked_out.get(type(self))
+        if worked_out is None:
+            worked_out = FieldsWorkedOutOnce._worked_out[type(self)] = super().get_fields()
+        return {name: made_anew(field) for name, field in worked_out.items()}
+
+
+def made_anew(value, key: str | None = None):
+    """A field made again from the arguments it was made with, its nested fields too.
+
+    The other arguments are passed on as they are, as ModelSerializer passes the model
+    field's own choices, countries and querysets to each field it makes; a field hands out
+    its `default` and `initial`, so those are copied (as DRF copies a declared field's).
+    """
+    if isinstance(value, serializers.Field):
+        return type(value)(
+            *(made_anew(argument) for argument in value._args),
+            **{name: made_anew(argument, name) for name, argument in value._kwargs.items()},
+        )
+    if key in ("default", "initial"):
+        return copy.deepcopy(value)
+    return value
+
+
+class PortalSerializer(
+    ColumnsRead, FieldsWorkedOutOnce, CountryFieldMixin, serializers.ModelSerializer
+):
     """What every API serializer does.
 
     - `Meta.private_fields` reach staff callers only (contact e-mails and the like).
