@@ -285,7 +285,7 @@ def kept_public_network(limit: int) -> Aggregate:
     query, and a capped count when it is missing or too old); `network_payload` gives its
     shape. Raises NetworkNotCounted when it was never counted and is too large to count now."""
     key = public_network_key(limit)
-    stored = Aggregate.objects.filter(key=key).first()
+    stored = aggregates.read_stored([key]).get(key)
     now_clock = aggregates.clock()
     if stored is not None and aggregates.is_current(
         stored, now_clock=now_clock, today=timezone.localdate()

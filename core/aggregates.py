@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, JSONField, Q, Value, When
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 
@@ -135,7 +136,7 @@ def read_many(
     # A part is read with its family's row, which says whether the parts are current.
     families = {key: family_of(key) for key in keys}
     wanted = {*keys, *filter(None, families.values())}
-    found = {aggregate.key: aggregate for aggregate in Aggregate.objects.filter(key__in=wanted)}
+    found = read_stored(wanted)
     now_clock = clock() if now_clock is None else now_clock
     today = timezone.localdate() if today is None else today
     outdated = {
@@ -162,6 +163,55 @@ def read_many(
     for aggregate in found.values():
         served(aggregate, now_clock=now_clock)
     return {key: found[key] for key in keys}
+
+
+# The payloads this process last read, by key: (revision, payload). The database sends a
+# payload again only when its revision is not the one held here (`read_stored`).
+_HELD: dict[str, tuple[Any, Any]] = {}
+_HELD_LOCK = threading.Lock()
+HELD_MAX_ENTRIES = 1024
+
+
+def read_stored(keys: Iterable[str]) -> dict[str, Aggregate]:
+    """The stored rows of `keys` by key (one query), each payload sent by the database only
+    when this process does not already hold it: that of a revision read before is taken
+    from `_HELD`. Some payloads are hundreds of kilobytes of JSON (the directory's cells, the
+    network), read on every request and changed only when counted again.
+
+    A held payload is shared by the requests that read it after: like what `derived`
+    returns, it is read, never changed."""
+    keys = set(keys)
+    held = {key: _HELD[key] for key in keys if key in _HELD}
+    unchanged = Q(pk__in=[])
+    for key, (revision, _payload) in held.items():
+        unchanged |= Q(key=key, revision=revision)
+    rows = list(
+        Aggregate.objects.filter(key__in=keys)
+        .defer("payload")
+        .annotate(
+            sent_payload=Case(
+                When(unchanged, then=Value(None)), default=F("payload"), output_field=JSONField()
+            )
+        )
+    )
+    for aggregate in rows:
+        kept = held.get(aggregate.key)
+        if kept is not None and kept[0] == aggregate.revision:
+            aggregate.payload = kept[1]
+        else:
+            aggregate.payload = aggregate.sent_payload
+        del aggregate.sent_payload
+    _hold(row for row in rows if row.key not in held or held[row.key][0] != row.revision)
+    return {aggregate.key: aggregate for aggregate in rows}
+
+
+def _hold(aggregates: Iterable[Aggregate]) -> None:
+    with _HELD_LOCK:
+        for aggregate in aggregates:
+            _HELD.pop(aggregate.key, None)
+            while len(_HELD) >= HELD_MAX_ENTRIES:
+                del _HELD[next(iter(_HELD))]
+            _HELD[aggregate.key] = (aggregate.revision, aggregate.payload)
 
 
 def served(aggregate: Aggregate, *, now_clock: float, lagging: bool | None = None) -> Aggregate:

@@ -29,6 +29,7 @@ from portal import aggregates as kept
 from portal import tasks
 from portal.api.agreements.serializers import NetworkSerializer, kept_network_data
 from portal.figures import FIGURES, aggregate_key
+from portal.selectors import HOME_FIGURES_KEY
 from portal.tasks import refresh_aggregates
 from tests.factories import (
     AgreementFactory,
@@ -412,3 +413,46 @@ def test_a_new_revision_replaces_what_was_derived_from_the_one_before(monkeypatc
 
     # One value kept, made from the revision stored last.
     assert [made[0] for made in aggregates._DERIVED.values()] == [aggregates.read(key).revision]
+
+
+def test_a_payload_is_sent_once_per_revision(django_assert_num_queries):
+    key = aggregate_key("members-per-division")
+    aggregates.store([key])
+    first = aggregates.read(key).payload
+    # Changed behind the portal's back, under the same revision: what this process read of
+    # that revision is what it serves, so the database did not send the payload again.
+    Aggregate.objects.filter(key=key).update(payload=["not sent"])
+    with django_assert_num_queries(1):
+        assert aggregates.read(key).payload == first
+
+    # A new revision (a new count stored by any process) is read from the database.
+    park("Lund Science Park")
+    stored = aggregates.store([key])[key]
+    Aggregate.objects.filter(key=key).update(payload=["counted again"])
+    with django_assert_num_queries(1):
+        assert aggregates.read(key).payload == ["counted again"]
+    assert aggregates.read(key).revision == stored.revision
+
+
+def test_a_payload_held_for_one_key_is_not_served_for_another_of_the_same_revision():
+    # Rows kept before revisions existed share one (migration core/0003).
+    keys = [aggregate_key("members-per-division"), aggregate_key("members-per-country")]
+    aggregates.store(keys)
+    shared = Aggregate.objects.get(key=keys[0]).revision
+    Aggregate.objects.filter(key=keys[1]).update(revision=shared, payload=["second"])
+    assert aggregates.read_stored([keys[0]])[keys[0]].payload != ["second"]
+
+    both = aggregates.read_stored(keys)
+    assert both[keys[1]].payload == ["second"]
+    assert both[keys[0]].payload != ["second"]
+
+
+def test_the_payloads_held_are_bounded(monkeypatch):
+    monkeypatch.setattr(aggregates, "HELD_MAX_ENTRIES", 2)
+    monkeypatch.setattr(aggregates, "_HELD", {})
+    keys = [aggregate_key(name) for name in ("members-per-division", "members-per-country")]
+    keys.append(HOME_FIGURES_KEY)
+    aggregates.store(keys)
+    aggregates.read_stored(keys)
+
+    assert len(aggregates._HELD) == 2
