@@ -23,6 +23,26 @@ COUNT_CAP = 10_000
 MAX_PAGE = 10**9
 
 
+def counted_rows(queryset: QuerySet) -> QuerySet:
+    """`queryset` as its capped count needs it: its keys, in no order.
+
+    A count with a cap is a count of a subquery (`LIMIT cap + 1`), which keeps what the
+    queryset selects: each row's annotations (a member's current membership, say, two
+    subqueries a row) would be worked out for up to ten thousand rows that are only counted.
+    Which rows fall under the cap does not change how many there are, so the order goes too.
+    A queryset whose rows depend on what it selects or on its order (a union, a grouping,
+    DISTINCT over some of its columns or over its annotations) is counted as it is."""
+    query = queryset.query
+    if (
+        query.combinator
+        or query.group_by is not None
+        or query.distinct_fields
+        or (query.distinct and query.annotations)
+    ):
+        return queryset
+    return queryset.order_by().values("pk")
+
+
 class CappedPage(Page):
     def __init__(self, object_list, number, paginator, *, more: bool):
         super().__init__(object_list, number, paginator)
@@ -58,7 +78,7 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         """The number of rows, or count_cap + 1 when there are more than count_cap."""
         if isinstance(self.object_list, QuerySet):
-            return self.object_list[: self.count_cap + 1].count()
+            return counted_rows(self.object_list)[: self.count_cap + 1].count()
         return super().count
 
     @property

@@ -157,3 +157,47 @@ def test_api_agreements_deep_pages_follow_the_list_order_past_the_cap(api_client
     ]
     assert [(page["count"], page["count_capped"]) for page in pages] == [(2, True)] * 3
     assert [page["next"] is not None for page in pages] == [True, True, False]
+
+
+def count_query(paginator, captured) -> str:
+    with captured:
+        paginator.count  # noqa: B018
+    (query,) = captured.captured_queries
+    return query["sql"]
+
+
+@pytest.mark.parametrize("cap", [4, 10_000])
+def test_the_count_reads_keys_alone_and_counts_as_the_list_would(
+    seven_organisations, monkeypatch, cap
+):
+    from django.db import connection
+    from django.db.models import Count, Value
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import Membership, Topic
+
+    monkeypatch.setattr(CappedPaginator, "count_cap", cap)
+    topics = [Topic.objects.create(name=f"Topic {index}", slug=f"t{index}") for index in range(2)]
+    for organisation in seven_organisations[:3]:
+        organisation.topics.set(topics)
+    annotated = Organisation.objects.with_membership().order_by("member_since", "name")
+    querysets = {
+        # Annotations a row: read for the list, not for its count.
+        "annotated": annotated,
+        # DISTINCT over a join: counted as distinct rows still.
+        "distinct": Organisation.objects.filter(topics__in=topics).distinct().order_by("name"),
+        # DISTINCT over an annotation, a grouping: counted as they are.
+        "distinct annotation": Organisation.objects.annotate(one=Value(1))
+        .distinct()
+        .order_by("name"),
+        "grouped": Organisation.objects.annotate(tags=Count("topics"))
+        .filter(tags__gte=1)
+        .order_by("name"),
+    }
+    for name, queryset in querysets.items():
+        expected = min(len(queryset.all()), cap + 1)
+        assert CappedPaginator(queryset, 3).count == expected, name
+
+    sql = count_query(CappedPaginator(annotated, 3), CaptureQueriesContext(connection))
+    assert Membership._meta.db_table not in sql
+    assert "ORDER BY" not in sql
