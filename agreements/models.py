@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from conferences.models import Conference
 from core.db.constraints import date_order_constraint
+from core.db.references import as_references
 from core.db.uploads import unique_upload_name
 from core.routes import fast_reverse
 from core.validators import validate_single_line
@@ -124,7 +125,7 @@ class AgreementQuerySet(models.QuerySet):
                     .defer(*REFERENCED_ONLY)
                     .with_confirmation(),
                 ),
-                "topics",
+                Prefetch("topics", as_references(Topic.objects.all())),
                 "documents",
             )
         )

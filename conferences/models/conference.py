@@ -16,6 +16,7 @@ from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
 from core.db.constraints import ConstraintErrorFields
+from core.db.references import as_references, unread_by_reference
 from core.db.uploads import image_upload_name
 from core.routes import fast_reverse
 from core.validators import validate_image_upload, validate_single_line
@@ -73,13 +74,19 @@ class ConferenceQuerySet(models.QuerySet):
     def for_api(self) -> "ConferenceQuerySet":
         """What the API's list shape needs: division, hosts in order (`host_list`), topics
         (`topic_list`). Lists, not managers: Django then builds no QuerySet per row."""
-        return self.select_related("division").prefetch_related(
-            Prefetch(
-                "host_links",
-                ConferenceHost.objects.select_related("organisation"),
-                to_attr="host_list",
-            ),
-            Prefetch("topics", Topic.objects.all(), to_attr="topic_list"),
+        return (
+            self.select_related("division")
+            .defer(*unread_by_reference(Division, "division"))
+            .prefetch_related(
+                Prefetch(
+                    "host_links",
+                    ConferenceHost.objects.select_related("organisation").defer(
+                        *unread_by_reference(Organisation, "organisation")
+                    ),
+                    to_attr="host_list",
+                ),
+                Prefetch("topics", as_references(Topic.objects.all()), to_attr="topic_list"),
+            )
         )
 
     def for_detail(self) -> "ConferenceQuerySet":

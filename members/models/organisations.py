@@ -27,6 +27,7 @@ from core.db.constraints import (
     date_order_constraint,
     missing_coordinate,
 )
+from core.db.references import as_references, unread_by_reference
 from core.db.uploads import image_upload_name
 from core.routes import fast_reverse
 from core.validators import validate_image_upload, validate_single_line
@@ -72,7 +73,10 @@ class OrganisationQuerySet(models.QuerySet):
         its topics as the list `topic_list`."""
         return (
             self.select_related("division")
-            .prefetch_related(Prefetch("topics", Topic.objects.all(), to_attr="topic_list"))
+            .defer(*unread_by_reference(Division, "division"))
+            .prefetch_related(
+                Prefetch("topics", as_references(Topic.objects.all()), to_attr="topic_list")
+            )
             .with_membership()
         )
 
