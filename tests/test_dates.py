@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
-from core.dates import date_range_text, iso_date
+from core.dates import MONTH, date_range_text, date_text, iso_date
 
 D = datetime.date
 
@@ -73,3 +74,16 @@ def test_when_fits_in_a_sentence():
 
 def test_when_writes_nothing_for_no_date():
     assert render("{% when day %}", day=None) == ""
+
+
+def test_a_date_is_written_in_the_language_of_the_request_each_time():
+    start, end = datetime.date(2025, 9, 15), datetime.date(2025, 10, 2)
+    with translation.override("en-gb"):
+        english = (date_text(start), date_range_text(start, end))
+    with translation.override("de"):
+        # Django's own German month names: a text kept for one language is not another's.
+        assert date_text(datetime.date(2025, 10, 2)) == "2 Oktober 2025"
+        assert date_range_text(start, end, MONTH) == "September – Oktober 2025"
+    with translation.override("en-gb"):
+        assert (date_text(start), date_range_text(start, end)) == english
+        assert date_range_text(start, end, MONTH) == "September – October 2025"
