@@ -82,6 +82,13 @@ class ConferenceFilter(django_filters.FilterSet):
     def choices_are_lagging(self) -> bool:
         return self._kept_facts is not None and self._kept_facts.is_lagging
 
+    def kept_choices(self) -> dict[str, list]:
+        """The division and topic choices as the worker kept them (slug, name), for drawing
+        the form; none from a count stored before they were kept."""
+        facts = self.kept_facts()
+        kept = {"division": facts.divisions, "topic": facts.topics}
+        return {name: choices for name, choices in kept.items() if choices is not None}
+
     def years_and_countries(self) -> tuple[list[int], list[str]]:
         return self.kept_facts().years, self.kept_facts().countries
 

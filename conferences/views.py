@@ -93,7 +93,7 @@ class ConferenceListView(PreciseCacheMixin, ListView):
         upcoming = []
         if page.number == 1 and not self.listing_upcoming:
             upcoming = list(self.upcoming()[: self.UPCOMING_SHOWN + 1])
-        load_choices(self.filterset.form)
+        load_choices(self.filterset.form, kept=self.filterset.kept_choices())
         context.update(
             filter=self.filterset,
             past_conferences=page.object_list,
@@ -105,10 +105,17 @@ class ConferenceListView(PreciseCacheMixin, ListView):
         return context
 
 
-def load_choices(form) -> None:
-    """Run the select boxes' queries now, so that drawing the form in the template runs none."""
-    for field in form.fields.values():
-        if hasattr(field, "choices"):
+def load_choices(form, *, kept: dict[str, list] | None = None) -> None:
+    """Run the select boxes' queries now, so that drawing the form in the template runs none.
+
+    `kept` gives the (value, label) pairs of some selects as the worker kept them: those are
+    drawn from them, after the field's empty choice, and read nothing."""
+    kept = kept or {}
+    for name, field in form.fields.items():
+        if name in kept:
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            field.widget.choices = PreparedChoices([*empty, *map(tuple, kept[name])])
+        elif hasattr(field, "choices"):
             # iter() first: list() would ask a ModelChoiceIterator for its length, a COUNT query.
             field.widget.choices = PreparedChoices(list(iter(field.choices)))
 

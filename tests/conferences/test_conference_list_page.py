@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences.aggregates import LIST_FACTS_KEY
 from conferences.models import Conference
 from core import aggregates
+from core.models import Aggregate
 from core.pagination import CappedPaginator
 from portal.tasks import refresh_aggregates
 from tests.factories import ConferenceFactory, DivisionFactory, SessionFactory, TopicFactory
@@ -178,11 +180,11 @@ def test_list_query_count_is_fixed(client, django_assert_num_queries, count):
             slug=f"past-{number}",
         )
         dated_conference(100 + number * 10, slug=f"upcoming-{number}").topics.add(TopicFactory())
-    # The years and countries the filters offer are kept by the worker.
+    # The years, countries, divisions and topics the filters offer are kept by the worker.
     refresh_aggregates.call(changed_at=aggregates.clock())
 
     # The past ones are not counted: the worker keeps their number.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         response = client.get(LIST_URL)
 
     assert response.content.decode().count('class="card"') == 2 * min(count, 20)
@@ -197,10 +199,43 @@ def test_filtered_list_query_count_is_fixed(client, django_assert_num_queries, c
     refresh_aggregates.call(changed_at=aggregates.clock())
 
     # A filtered list counts its past conferences.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(LIST_URL, {"kind": "world"})
 
     assert f"{count} past conference" in response.content.decode()
+
+
+def test_the_division_and_topic_choices_are_those_the_worker_kept(client):
+    DivisionFactory(name="Africa", slug="africa")
+    energy = TopicFactory(name="Energy", slug="energy")
+    TopicFactory(name="Unused", slug="unused")
+    dated_conference(100, slug="upcoming").topics.add(energy)
+    refresh_aggregates.call(changed_at=aggregates.clock())
+
+    html = client.get(LIST_URL).content.decode()
+    assert '<option value="africa">Africa</option>' in html
+    assert '<option value="energy">Energy</option>' in html
+    # Only the topics some conference or session has are offered.
+    assert 'value="unused"' not in html
+
+    # Renamed: the kept choices show the new name once the worker has counted again.
+    energy.name = "Clean energy"
+    energy.save()
+    refresh_aggregates.call(changed_at=aggregates.clock())
+    assert '<option value="energy">Clean energy</option>' in client.get(LIST_URL).content.decode()
+
+
+def test_choices_are_read_from_the_tables_when_the_kept_count_has_none(client):
+    DivisionFactory(name="Africa", slug="africa")
+    refresh_aggregates.call(changed_at=aggregates.clock())
+    # A count stored before the choices were kept.
+    stored = Aggregate.objects.get(key=LIST_FACTS_KEY)
+    del stored.payload["divisions"], stored.payload["topics"]
+    stored.save(update_fields=["payload"])
+
+    html = client.get(LIST_URL).content.decode()
+    assert '<option value="africa">Africa</option>' in html
+    assert '<option value="" selected>Any division</option>' in html
 
 
 def test_list_shows_the_soonest_upcoming_and_links_to_all_of_them(client):
