@@ -29,3 +29,15 @@ def test_a_code_it_does_not_know_is_named_as_django_countries_names_it():
     assert country_name("de") == countries.name("de") == "Germany"
     assert country_name("XX") == "" == countries.name("XX")
     assert country_name("") == ""
+
+
+def test_the_api_writes_a_country_as_django_countries_would():
+    from django_countries.serializer_fields import CountryField
+
+    from core.rest.serializers import CountryCodeField
+
+    ours, theirs = CountryCodeField(), CountryField()
+    values = [code for code, _name in countries] + ["", None, "XK", "usa", "gb", "826", "ZZ"]
+    for value in values:
+        for given in (value, Country(value or "")):
+            assert ours.to_representation(given) == theirs.to_representation(given), given

@@ -110,6 +110,18 @@ class CountryCodeField(CountryField):
             self.fail("invalid_choice", input=data)
         return super().to_internal_value(data)
 
+    def to_representation(self, obj):
+        # A stored country is one of the codes offered: written as it is, where
+        # django-countries would look it up again among every country's codes and names.
+        code = getattr(obj, "code", obj)
+        if not self.country_dict and not self.name_only and code in self.choice_strings:
+            return code
+        return super().to_representation(obj)
+
+    @cached_property
+    def choice_strings(self) -> frozenset:
+        return frozenset(key for key in self.choices if isinstance(key, str) and key)
+
 
 class ColumnsRead:
     """A ModelSerializer mixin: `to_representation` as DRF's, with the model's own columns
