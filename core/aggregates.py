@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, F, JSONField, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import JSONField
+from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 
@@ -182,27 +183,37 @@ def read_stored(keys: Iterable[str]) -> dict[str, Aggregate]:
     returns, it is read, never changed."""
     keys = set(keys)
     held = {key: _HELD[key] for key in keys if key in _HELD}
-    unchanged = Q(pk__in=[])
-    for key, (revision, _payload) in held.items():
-        unchanged |= Q(key=key, revision=revision)
-    rows = list(
-        Aggregate.objects.filter(key__in=keys)
-        .defer("payload")
-        .annotate(
-            sent_payload=Case(
-                When(unchanged, then=Value(None)), default=F("payload"), output_field=JSONField()
-            )
-        )
-    )
-    for aggregate in rows:
-        kept = held.get(aggregate.key)
-        if kept is not None and kept[0] == aggregate.revision:
-            aggregate.payload = kept[1]
-        else:
-            aggregate.payload = aggregate.sent_payload
-        del aggregate.sent_payload
+    stored = Aggregate.objects.filter(key__in=keys)
+    if not held:
+        rows = list(stored)
+    else:
+        rows = list(stored.defer("payload").annotate(sent_payload=_payload_unless_held(held)))
+        for aggregate in rows:
+            kept = held.get(aggregate.key)
+            if kept is not None and kept[0] == aggregate.revision:
+                aggregate.payload = kept[1]
+            else:
+                aggregate.payload = aggregate.sent_payload
+            del aggregate.sent_payload
     _hold(row for row in rows if row.key not in held or held[row.key][0] != row.revision)
     return {aggregate.key: aggregate for aggregate in rows}
+
+
+def _payload_unless_held(held: dict[str, tuple[Any, Any]]) -> RawSQL:
+    """The payload column, or NULL in the rows of a key and revision held here. Written as
+    SQL: the same condition as Case/When costs a third of the query again to build."""
+    quote = connection.ops.quote_name
+    table = quote(Aggregate._meta.db_table)
+    key, revision, payload = (
+        f"{table}.{quote(column)}" for column in ("key", "revision", "payload")
+    )
+    revision_field = Aggregate._meta.get_field("revision")
+    conditions, params = [], []
+    for held_key, (held_revision, _payload) in held.items():
+        conditions.append(f"({key} = %s AND {revision} = %s)")
+        params += [held_key, revision_field.get_db_prep_value(held_revision, connection)]
+    sql = f"CASE WHEN {' OR '.join(conditions)} THEN NULL ELSE {payload} END"
+    return RawSQL(sql, params, output_field=JSONField())
 
 
 def _hold(aggregates: Iterable[Aggregate]) -> None:
