@@ -30,12 +30,16 @@ def counted_rows(queryset: QuerySet) -> QuerySet:
     queryset selects: each row's annotations (a member's current membership, say, two
     subqueries a row) would be worked out for up to ten thousand rows that are only counted.
     Which rows fall under the cap does not change how many there are, so the order goes too.
-    A queryset whose rows depend on what it selects or on its order (a union, a grouping,
-    DISTINCT over some of its columns or over its annotations) is counted as it is."""
+    A queryset whose rows depend on what it selects or on its order (a union, a slice, a
+    grouping, rows of values, extra columns, DISTINCT over some of its columns or over its
+    annotations) is counted as it is."""
     query = queryset.query
     if (
         query.combinator
+        or query.is_sliced
         or query.group_by is not None
+        or query.values_select
+        or query.extra
         or query.distinct_fields
         or (query.distinct and query.annotations)
     ):

@@ -201,3 +201,10 @@ def test_the_count_reads_keys_alone_and_counts_as_the_list_would(
     sql = count_query(CappedPaginator(annotated, 3), CaptureQueriesContext(connection))
     assert Membership._meta.db_table not in sql
     assert "ORDER BY" not in sql
+
+
+def test_rows_of_values_and_slices_are_counted_as_they_are(seven_organisations):
+    countries = Organisation.objects.values("country").distinct().order_by("country")
+    assert CappedPaginator(countries, 3).count == len(countries.all())
+    first_five = Organisation.objects.order_by("name")[:5]
+    assert CappedPaginator(first_five, 3).count == 5

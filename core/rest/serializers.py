@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
@@ -183,12 +184,14 @@ class FieldsWorkedOutOnce:
     a field ties it to its parent and through it to the request.
     """
 
-    _worked_out: ClassVar[dict[type, dict[str, serializers.Field]]] = {}
+    _worked_out: ClassVar[dict[tuple, dict[str, serializers.Field]]] = {}
 
     def get_fields(self):
-        worked_out = FieldsWorkedOutOnce._worked_out.get(type(self))
+        # Per language too: DRF writes some messages (a unique value's) when it makes them.
+        kind = (type(self), get_language())
+        worked_out = FieldsWorkedOutOnce._worked_out.get(kind)
         if worked_out is None:
-            worked_out = FieldsWorkedOutOnce._worked_out[type(self)] = super().get_fields()
+            worked_out = FieldsWorkedOutOnce._worked_out[kind] = super().get_fields()
         return {name: made_anew(field) for name, field in worked_out.items()}
 
 

@@ -115,3 +115,23 @@ def test_the_fields_for_staff_alone_are_made_for_staff_alone():
     assert PersonSerializer(context={"staff": True}).fields["website"].source == "website"
     assert PersonSerializer(context={}).fields["website"].source == "public_website"
     assert PersonSerializer(context={"staff": True}).fields["website"].source == "website"
+
+
+@pytest.mark.django_db
+def test_the_messages_drf_writes_into_a_field_are_in_the_language_of_the_answer():
+    from django.utils import translation
+    from rest_framework.validators import UniqueValidator
+
+    from portal.api.members.serializers import OrganisationWriteSerializer
+
+    def unique_message() -> str:
+        slug = OrganisationWriteSerializer().fields["slug"]
+        (validator,) = [v for v in slug.validators if isinstance(v, UniqueValidator)]
+        return str(validator.message)
+
+    english = unique_message()
+    with translation.override("de"):
+        german = unique_message()
+    assert "already exists" in english
+    assert "existiert bereits" in german
+    assert unique_message() == english
