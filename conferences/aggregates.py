@@ -42,6 +42,8 @@ def list_facts() -> dict:
     for year, code in pairs:
         years.add(year)
         codes.add(code)
+    # Imported here: the filters read this module's facts. Their own querysets say which
+    # divisions and topics are offered, in their order.
     from .filters import ConferenceFilter
 
     filters = ConferenceFilter.base_filters
