@@ -20,9 +20,9 @@ from .models import Conference, ConferenceHost
 
 
 class ListPaginator(CappedPaginator):
-    """Counts without the list's order (an index on the filter alone then answers, where the
-    order would have PostgreSQL sort every row before counting them), or not at all when
-    the count is known (`known_count`, exact: it is not capped)."""
+    """Counts as every capped list does (without the list's order: an index on the filter
+    alone then answers), or not at all when the count is known (`known_count`, exact: it is
+    not capped)."""
 
     known_count: int | None = None
 
@@ -30,7 +30,7 @@ class ListPaginator(CappedPaginator):
     def count(self) -> int:
         if self.known_count is not None:
             return self.known_count
-        return self.object_list.order_by()[: self.count_cap + 1].count()
+        return super().count
 
     @property
     def count_is_capped(self) -> bool:

@@ -178,7 +178,8 @@ class FieldsWorkedOutOnce:
     `ModelSerializer.get_fields` reads the model's fields, their validators and uniqueness
     and maps each to a serializer field, for each serializer made: about a millisecond for a
     record of twenty fields, each answer making several. What it gives depends on the class
-    alone, so it is kept per class, and each serializer is given fields of its own made from
+    and on the language (DRF writes a unique value's message when it makes the field), so it
+    is kept per class and language, and each serializer is given fields of its own made from
     it as DRF copies a declared field (`Field.__deepcopy__`: the class called again with the
     arguments it was made with). Fields are never shared between serializers, since binding
     a field ties it to its parent and through it to the request.
@@ -187,7 +188,6 @@ class FieldsWorkedOutOnce:
     _worked_out: ClassVar[dict[tuple, dict[str, serializers.Field]]] = {}
 
     def get_fields(self):
-        # Per language too: DRF writes some messages (a unique value's) when it makes them.
         kind = (type(self), get_language())
         worked_out = FieldsWorkedOutOnce._worked_out.get(kind)
         if worked_out is None:
