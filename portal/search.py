@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
-from typing import Any
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -66,8 +65,10 @@ from agreements.models import Agreement
 from conferences.models import Conference, Session
 from core.countries import country_name
 from core.dates import YEAR, date_text
+from core.db.prepared import PreparedRows
 from core.db.search_document import COLUMN as DOCUMENT_COLUMN
 from core.db.search_document import CONFIG, search_document
+from core.routes import fast_reverse
 from members.models import Division, Organisation, Person, Topic
 
 from .models import Page
@@ -96,7 +97,11 @@ class SearchType:
     title_field: str
     other_fields: tuple[str, ...]
     snippet_fields: tuple[str, ...]
-    describe: Callable[[Any], str]
+    # The columns a hit reads besides its title and snippet (read as `.values()`), and
+    # what it writes from them: its address and what the record is.
+    columns: tuple[str, ...]
+    url: Callable[[dict], str]
+    describe: Callable[[dict], str] = lambda row: ""
     # Whether the table has a stored document (PostgreSQL); the vocabularies have none.
     stored_document: bool = True
     # The many-to-many field of topics whose names find the record too.
@@ -115,46 +120,52 @@ def _choice_labels(model: type[Model], field_name: str) -> dict:
     return dict(model._meta.get_field(field_name).flatchoices)
 
 
-def _display(row: Model, field_name: str) -> str:
-    """What `row.get_<field_name>_display()` says, without building the choices each time."""
-    value = getattr(row, field_name)
-    return str(_choice_labels(type(row), field_name).get(value, value))
+def _display(model: type[Model], field_name: str, value) -> str:
+    """What `get_<field_name>_display()` says of `value`, without building the choices each time."""
+    return str(_choice_labels(model, field_name).get(value, value))
 
 
-def _place(city: str, country) -> str:
+def _place(city: str, country: str) -> str:
     return ", ".join(part for part in (city, country_name(country) if country else "") if part)
 
 
-def _describe_conference(conference: Conference) -> str:
-    when = date_text(conference.start_date, YEAR)
-    place = _place(conference.city, conference.country)
+def _describe_conference(row: dict) -> str:
+    when = date_text(row["start_date"], YEAR)
+    place = _place(row["city"], row["country"])
     return SNIPPET_SEPARATOR.join(part for part in (place, when) if part)
 
 
-def _describe_session(session: Session) -> str:
+def _describe_session(row: dict) -> str:
     return SNIPPET_SEPARATOR.join(
-        [_display(session, "kind"), session.conference.title, date_text(session.day)]
+        [_display(Session, "kind", row["kind"]), row["conference__title"], date_text(row["day"])]
     )
 
 
-def _describe_person(person: Person) -> str:
-    return person.affiliation.name if person.affiliation else ""
+def _describe_person(row: dict) -> str:
+    return row["affiliation__name"] or ""
 
 
-def _describe_organisation(organisation: Organisation) -> str:
-    place = _place(organisation.city, organisation.country)
-    return SNIPPET_SEPARATOR.join(part for part in (_display(organisation, "kind"), place) if part)
+def _describe_organisation(row: dict) -> str:
+    place = _place(row["city"], row["country"])
+    kind = _display(Organisation, "kind", row["kind"])
+    return SNIPPET_SEPARATOR.join(part for part in (kind, place) if part)
 
 
-def _describe_agreement(agreement: Agreement) -> str:
-    parts = [_display(agreement, "kind")]
-    if agreement.signed_on:
-        parts.append(date_text(agreement.signed_on))
+def _describe_agreement(row: dict) -> str:
+    parts = [_display(Agreement, "kind", row["kind"])]
+    if row["signed_on"]:
+        parts.append(date_text(row["signed_on"]))
     return SNIPPET_SEPARATOR.join(parts)
 
 
-def _nothing(row: Any) -> str:
-    return ""
+def _by_slug(view_name: str) -> Callable[[dict], str]:
+    """The address of a record reached by its slug, as its `get_absolute_url()` writes it."""
+    return lambda row: fast_reverse(view_name, slug=row["slug"])
+
+
+def _session_url(row: dict) -> str:
+    # As Session.get_absolute_url.
+    return fast_reverse("conferences:session-detail", slug=row["conference__slug"], pk=row["pk"])
 
 
 SEARCH_TYPES: tuple[SearchType, ...] = (
@@ -165,7 +176,8 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         title_field="title",
         other_fields=("summary", "body"),
         snippet_fields=("summary",),
-        describe=_nothing,
+        columns=("slug",),
+        url=_by_slug("page-detail"),
     ),
     SearchType(
         key="topics",
@@ -174,7 +186,8 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         title_field="name",
         other_fields=("description",),
         snippet_fields=("description",),
-        describe=_nothing,
+        columns=("pk", "slug"),
+        url=_by_slug("members:topic-detail"),
         stored_document=False,
     ),
     SearchType(
@@ -184,7 +197,8 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         title_field="name",
         other_fields=("description",),
         snippet_fields=("description",),
-        describe=_nothing,
+        columns=("slug",),
+        url=_by_slug("members:division-detail"),
         stored_document=False,
     ),
     SearchType(
@@ -194,6 +208,8 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         title_field="title",
         other_fields=("theme", "description", "city"),
         snippet_fields=("theme", "description"),
+        columns=("slug", "city", "country", "start_date"),
+        url=_by_slug("conferences:conference-detail"),
         describe=_describe_conference,
         tags="topics",
         title_indexed=True,
@@ -201,10 +217,12 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
     SearchType(
         key="sessions",
         label=_("Sessions"),
-        queryset=lambda: Session.objects.published().select_related("conference"),
+        queryset=lambda: Session.objects.published(),
         title_field="title",
         other_fields=("description",),
         snippet_fields=("description",),
+        columns=("pk", "kind", "day", "conference__slug", "conference__title"),
+        url=_session_url,
         describe=_describe_session,
         tags="topics",
         title_indexed=True,
@@ -212,11 +230,13 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
     SearchType(
         key="people",
         label=_("People"),
-        queryset=lambda: Person.objects.public().with_public_bio().select_related("affiliation"),
+        queryset=lambda: Person.objects.public().with_public_bio(),
         title_field="name",
         # The biography only with the person's consent (as the stored document on PostgreSQL).
         other_fields=("job_title", "shown_bio"),
         snippet_fields=("job_title", "shown_bio"),
+        columns=("slug", "affiliation__name"),
+        url=_by_slug("members:person-detail"),
         describe=_describe_person,
         title_indexed=True,
     ),
@@ -227,6 +247,8 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         title_field="name",
         other_fields=("short_name", "description", "city"),
         snippet_fields=("short_name", "description"),
+        columns=("slug", "kind", "city", "country"),
+        url=_by_slug("members:organisation-detail"),
         describe=_describe_organisation,
         tags="topics",
         title_indexed=True,
@@ -238,6 +260,8 @@ SEARCH_TYPES: tuple[SearchType, ...] = (
         title_field="title",
         other_fields=("summary",),
         snippet_fields=("summary",),
+        columns=("slug", "kind", "signed_on"),
+        url=_by_slug("agreements:agreement-detail"),
         describe=_describe_agreement,
         tags="topics",
         title_indexed=True,
@@ -445,18 +469,45 @@ def postgresql_matches(
     return queryset if limit is None else queryset[:limit]
 
 
+def _hit_columns(search_type: SearchType, *extra: str) -> list[str]:
+    """What the hits of `search_type` read, as `.values()` names them."""
+    return list(dict.fromkeys([*search_type.columns, "total", *extra]))
+
+
+def _matched_rows(search_type: SearchType, query: str, tag_ids: list[int]) -> QuerySet:
+    """`postgresql_matches` as the rows its hits read: the topics whole, the others' best."""
+    limit = None if search_type.queryset().model is Topic else RESULTS_PER_TYPE
+    extra = ["title_headline", "snippet_headline"]
+    if search_type.tags and tag_ids:
+        extra.append("search_tag")
+    if limit is None:
+        extra.append("name_matches")
+    matches = postgresql_matches(search_type, query, tag_ids=tag_ids, limit=limit)
+    return matches.values(*_hit_columns(search_type, *extra))
+
+
+# Each type's query, compiled once per number of matching topics (core/db/prepared.py):
+# building and compiling them cost more than PostgreSQL takes to run them.
+_PREPARED = {
+    search_type.key: PreparedRows(functools.partial(_matched_rows, search_type))
+    for search_type in SEARCH_TYPES
+}
+
+
 def _search_postgresql(search_type: SearchType, query: str, tag_ids: list[int]) -> ResultGroup:
-    rows = list(postgresql_matches(search_type, query, tag_ids=tag_ids))
-    return _group(search_type, rows[0].total if rows else 0, _marked_hits(search_type, rows))
+    # The topics' keys reach the query only where the type has topics.
+    tag_ids = tag_ids if search_type.tags else []
+    rows = _PREPARED[search_type.key].rows(query=query, tag_ids=tag_ids)
+    return _group(search_type, rows[0]["total"] if rows else 0, _marked_hits(search_type, rows))
 
 
-def _marked_hits(search_type: SearchType, rows: list[Model]) -> list[Hit]:
+def _marked_hits(search_type: SearchType, rows: list[dict]) -> list[Hit]:
     return [
         Hit(
-            url=row.get_absolute_url(),
-            title=_marked_to_html(row.title_headline),
+            url=search_type.url(row),
+            title=_marked_to_html(row["title_headline"]),
             description=_description(search_type, row),
-            snippet=_marked_to_html(row.snippet_headline or ""),
+            snippet=_marked_to_html(row["snippet_headline"] or ""),
         )
         for row in rows
     ]
@@ -468,10 +519,10 @@ def _search_all_postgresql(query: str) -> list[ResultGroup]:
     groups, tag_ids = [], []
     for search_type in SEARCH_TYPES:
         if search_type.queryset().model is Topic:
-            topics = list(postgresql_matches(search_type, query, limit=None))
-            tag_ids = [topic.pk for topic in topics if topic.name_matches]
+            topics = _PREPARED[search_type.key].rows(query=query, tag_ids=[])
+            tag_ids = [topic["pk"] for topic in topics if topic["name_matches"]]
             hits = _marked_hits(search_type, topics[:RESULTS_PER_TYPE])
-            groups.append(_group(search_type, topics[0].total if topics else 0, hits))
+            groups.append(_group(search_type, topics[0]["total"] if topics else 0, hits))
         else:
             groups.append(_search_postgresql(search_type, query, tag_ids))
     return groups
@@ -498,31 +549,36 @@ def _search_words(search_type: SearchType, words: list[str]) -> ResultGroup:
         any_word = reduce(or_, (Q(name__icontains=word) for word in words))
         queryset = queryset.annotate(search_tag=_first_topic(search_type, model, any_word))
     in_title = reduce(and_, (any_field(word, (search_type.title_field,)) for word in words))
+    extra = ["search_tag"] if search_type.tags else []
+    columns = _hit_columns(
+        search_type, search_type.title_field, *search_type.snippet_fields, *extra
+    )
     rows = list(
         queryset.filter(*matches)
         .annotate(
             total=_total(),
             title_match=Case(When(in_title, then=1), default=0, output_field=IntegerField()),
         )
-        .order_by("-title_match", search_type.title_field, "pk")[:RESULTS_PER_TYPE]
+        .order_by("-title_match", search_type.title_field, "pk")
+        .values(*columns)[:RESULTS_PER_TYPE]
     )
     hits = [
         Hit(
-            url=row.get_absolute_url(),
-            title=highlight(getattr(row, search_type.title_field), words),
+            url=search_type.url(row),
+            title=highlight(row[search_type.title_field], words),
             description=_description(search_type, row),
             snippet=highlight(_excerpt(row, search_type.snippet_fields, words), words),
         )
         for row in rows
     ]
-    return _group(search_type, rows[0].total if rows else 0, hits)
+    return _group(search_type, rows[0]["total"] if rows else 0, hits)
 
 
-def _description(search_type: SearchType, row: Model) -> str:
+def _description(search_type: SearchType, row: dict) -> str:
     """What the record is, and the topic that found it when its tags did."""
     parts = [search_type.describe(row)]
-    if getattr(row, "search_tag", None):
-        parts.append(gettext("Topic: %(topic)s") % {"topic": row.search_tag})
+    if row.get("search_tag"):
+        parts.append(gettext("Topic: %(topic)s") % {"topic": row["search_tag"]})
     return SNIPPET_SEPARATOR.join(part for part in parts if part)
 
 
@@ -531,9 +587,9 @@ def _marked_to_html(text: str) -> SafeString:
     return mark_safe(html)  # escaped above: the only markup is our own <mark>
 
 
-def _excerpt(row: Model, fields: tuple[str, ...], words: list[str]) -> str:
+def _excerpt(row: dict, fields: tuple[str, ...], words: list[str]) -> str:
     """The snippet text, starting shortly before the first matched word when that is far in."""
-    text = SNIPPET_SEPARATOR.join(value for field in fields if (value := getattr(row, field)))
+    text = SNIPPET_SEPARATOR.join(value for field in fields if (value := row[field]))
     match = _pattern(words).search(text)
     start = 0
     if match and match.start() > SNIPPET_LENGTH // 2:

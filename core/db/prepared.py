@@ -1,0 +1,191 @@
+"""Rows of a query whose SQL is worked out once per shape and run again with new values.
+
+Building a QuerySet and compiling it to SQL costs Django a few milliseconds when the query
+is large (the site search's are: full-text matching, ranking, highlights, subqueries). A
+query that keeps its shape and changes only some values is compiled once, with stand-in
+values, and then run with the values of each request in their place.
+
+Only what can be checked is prepared: the query is compiled twice, with two sets of
+stand-ins, and must give the same SQL with the parameters differing exactly where the
+stand-ins are (so that no value of the moment, such as today's date, is kept by mistake);
+compiled a third time with the first values asked for, it must give that SQL again (so that
+no stand-in takes the query down another branch than real values do);
+the rows are converted as Django converts them. Otherwise the query is run as usual each
+time, and a warning logged once per shape.
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import QuerySet
+
+logger = logging.getLogger(__name__)
+
+# Two sets of stand-ins, told apart from any value a query holds of its own.
+_STAND_INS = (
+    {str: "\ue010prepared-a-{}\ue011", int: -7_301_000_000},
+    {str: "\ue010prepared-b-{}\ue011", int: -7_302_000_000},
+)
+# Shapes kept per prepared query; a shape is a few bytes of SQL and a list of positions.
+MAX_SHAPES = 256
+
+
+class NotPreparable(Exception):
+    """The query cannot be run from its compiled SQL (see the module's docstring)."""
+
+
+@dataclass(frozen=True)
+class _Shape:
+    sql: str
+    params: tuple
+    # (position in params, value name, index in a list value or None)
+    slots: tuple[tuple[int, str, int | None], ...]
+    names: tuple[str, ...]
+    converters: dict
+    alias: str
+
+
+def _stand_ins(values: dict, which: int) -> dict:
+    """`values` with each value replaced by a stand-in of its type (a list item by item)."""
+    kinds = _STAND_INS[which]
+
+    def stand_in(value, number: int):
+        kind = int if isinstance(value, int) and not isinstance(value, bool) else type(value)
+        if kind is int:
+            return kinds[int] - number
+        if kind is str:
+            return kinds[str].format(number)
+        raise NotPreparable(f"no stand-in for a value of type {kind.__name__}")
+
+    replaced, number = {}, 0
+    for name, value in values.items():
+        if isinstance(value, list | tuple):
+            replaced[name] = [stand_in(item, number + index) for index, item in enumerate(value)]
+            number += len(value)
+        else:
+            replaced[name] = stand_in(value, number)
+            number += 1
+    return replaced
+
+
+def _where(stand_ins: dict) -> dict:
+    """Each stand-in: the name of its value and its index in a list value (or None)."""
+    found = {}
+    for name, value in stand_ins.items():
+        if isinstance(value, list):
+            found.update({item: (name, index) for index, item in enumerate(value)})
+        else:
+            found[value] = (name, None)
+    return found
+
+
+def _compiled(queryset: QuerySet) -> tuple[str, tuple, tuple[str, ...], dict]:
+    query = queryset.query
+    compiler = query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    if query.selected:
+        names = tuple(query.selected)
+    else:
+        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    if len(names) != compiler.col_count:
+        raise NotPreparable("the rows hold more than the values asked for")
+    # What Django converts in Python, by position: the converters and their expressions.
+    converters = compiler.get_converters([column[0] for column in compiler.select[: len(names)]])
+    return sql, tuple(params), names, converters
+
+
+def _put_in(params: tuple, slots: tuple, values: dict) -> list:
+    """The compiled parameters with `values` in their stand-ins' places."""
+    params = list(params)
+    for position, name, index in slots:
+        value = values[name]
+        params[position] = value if index is None else value[index]
+    return params
+
+
+class PreparedRows:
+    """`build(**values)`, a QuerySet of `.values()`, run from SQL compiled once per shape.
+
+    The values are strings, integers, or lists of them. One compilation is kept per shape:
+    the lengths of the lists, and what `shape(**values)` returns when other values change
+    the SQL itself (one that leaves out a condition when a value is empty, say).
+    """
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        shape: Callable[..., Hashable] = lambda **values: None,
+    ):
+        self.build = build
+        self.shape = shape
+        self._shapes: dict[Hashable, _Shape] = {}
+        self._lock = threading.Lock()
+
+    def prepare(self, **values) -> _Shape:
+        """Compile the query for the shape of `values` (see the module's docstring)."""
+        first, second = _stand_ins(values, 0), _stand_ins(values, 1)
+        queryset = self.build(**first)
+        sql, params, names, converters = _compiled(queryset)
+        other_sql, other_params, _, _ = _compiled(self.build(**second))
+        if sql != other_sql or len(params) != len(other_params):
+            raise NotPreparable("the SQL depends on the values")
+        firsts, seconds = _where(first), _where(second)
+        slots = []
+        for position, (param, other) in enumerate(zip(params, other_params, strict=True)):
+            if param == other:
+                continue
+            slot = firsts.get(param) if isinstance(param, Hashable) else None
+            if slot is None or slot != seconds.get(other):
+                raise NotPreparable(f"parameter {position} changes by itself")
+            slots.append((position, *slot))
+        if {slot[1:] for slot in slots} != set(firsts.values()):
+            raise NotPreparable("a value does not reach the SQL as a parameter")
+        # The query built with the values themselves must be the same, values put in:
+        # a stand-in must not take the query down another branch than the values do.
+        own_sql, own_params, _, _ = _compiled(self.build(**values))
+        if own_sql != sql or list(own_params) != _put_in(params, slots, values):
+            raise NotPreparable("the values take the query down another branch")
+        return _Shape(sql, params, tuple(slots), names, converters, queryset.db)
+
+    def _shape_for(self, values: dict) -> _Shape | None:
+        # A list of another length has as many parameters more or fewer.
+        lengths = tuple(len(value) for value in values.values() if isinstance(value, list | tuple))
+        key = (lengths, self.shape(**values))
+        try:
+            return self._shapes[key]
+        except KeyError:
+            pass
+        try:
+            shape = self.prepare(**values)
+        except NotPreparable:
+            # Run as usual; said in the logs once per shape, for whoever wrote the query.
+            logger.warning("Query %r not prepared", self.build, exc_info=True)
+            shape = None
+        with self._lock:
+            if len(self._shapes) >= MAX_SHAPES:
+                self._shapes.clear()
+            self._shapes[key] = shape
+        return shape
+
+    def rows(self, **values) -> list[dict]:
+        """The rows of `build(**values)`, as `.values()` gives them."""
+        shape = self._shape_for(values)
+        if shape is None:
+            return list(self.build(**values))
+        params = _put_in(shape.params, shape.slots, values)
+        connection = connections[shape.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(shape.sql, params)
+            rows = cursor.fetchall()
+        if shape.converters:
+            # As SQLCompiler.apply_converters.
+            rows = [list(row) for row in rows]
+            for position, (functions, expression) in shape.converters.items():
+                for row in rows:
+                    for function in functions:
+                        row[position] = function(row[position], expression, connection)
+        names = shape.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
