@@ -5,12 +5,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
+from core.routes import fast_reverse
 from core.validators import validate_single_line
 
 TOKEN_PREFIX = "spp_"
@@ -125,12 +125,16 @@ class PageQuerySet(models.QuerySet):
         return (
             self.published()
             .filter(Q(in_menu=True) | Q(in_footer=True))
-            .only("title", "slug", "link_text", "in_menu", "in_footer", "order")
             .order_by("order", "title", "pk")
         )
 
 
 MAX_ORDER = 999
+
+
+def page_url(slug: str) -> str:
+    """A staff-written page's address."""
+    return fast_reverse("page-detail", slug=slug)
 
 
 class Page(TimeStampedModel):
@@ -196,11 +200,7 @@ class Page(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("page-detail", kwargs={"slug": self.slug})
-
-    @property
-    def link_label(self) -> str:
-        return self.link_text or self.title
+        return page_url(self.slug)
 
 
 # Webhook subscriptions and their delivery log live with the code that sends them.

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils.functional import SimpleLazyObject
 
 from core.cache import on_recovery, safe_get, safe_set, warn_once
+from core.db.prepared import PreparedRows
 
-from .models import Page
+from .models import Page, page_url
 
 CACHE_KEY = "portal:navigation"
 
@@ -36,15 +37,22 @@ class Navigation:
 NO_PAGES = Navigation(menu=(), footer=())
 
 
+# The query of every page not served from the cache: compiled once (core/db/prepared.py).
+_LINKED_PAGES = PreparedRows(
+    lambda: Page.objects.for_navigation().values(
+        "slug", "title", "link_text", "in_menu", "in_footer"
+    )
+)
+
+
 def build_navigation() -> Navigation:
-    pages = list(Page.objects.for_navigation())
+    links = [
+        (PageLink(row["link_text"] or row["title"], page_url(row["slug"])), row)
+        for row in _LINKED_PAGES.rows()
+    ]
     return Navigation(
-        menu=tuple(
-            PageLink(page.link_label, page.get_absolute_url()) for page in pages if page.in_menu
-        ),
-        footer=tuple(
-            PageLink(page.link_label, page.get_absolute_url()) for page in pages if page.in_footer
-        ),
+        menu=tuple(link for link, row in links if row["in_menu"]),
+        footer=tuple(link for link, row in links if row["in_footer"]),
     )
 
 
