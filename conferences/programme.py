@@ -17,6 +17,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.db.prepared import PreparedRows
 from core.dependencies import depends_on_record
 from core.routes import path_maker
 from core.templatetags.site import when
@@ -89,24 +90,49 @@ class ProgrammeSession:
 PERSON_COLUMNS = [f"person__{name}" for name in ProgrammePerson.COLUMNS[1:]]
 
 
+# The four queries of a programme, compiled once (core/db/prepared.py): a world conference's
+# page is rebuilt whenever any of its hundreds of records changes.
+_SESSIONS = PreparedRows(
+    lambda conference_id: (
+        Session.objects.filter(conference=conference_id)
+        .in_programme_order()
+        .values_list(*ProgrammeSession.COLUMNS)
+    )
+)
+_APPEARANCES = PreparedRows(
+    lambda conference_id: Appearance.objects.filter(session__conference=conference_id)
+    .order_by("order", "pk")
+    .values_list(
+        "pk", "session_id", "role", "capacity", "person_id", *PERSON_COLUMNS,
+        "person__affiliation_id", "person__affiliation__name",
+    )
+)  # fmt: skip
+_TOPICS = PreparedRows(
+    lambda conference_id: (
+        Session.topics.through.objects.filter(session__conference=conference_id)
+        .order_by("topic__name", "topic_id")
+        .values_list("session_id", "topic_id", "topic__name", "topic__slug")
+    )
+)
+_VISITED = PreparedRows(
+    lambda conference_id: Session.organisations_visited.through.objects.filter(
+        session__conference=conference_id
+    )
+    .order_by("organisation__name", "organisation_id")
+    .values_list(
+        "session_id", "organisation_id", "organisation__name", "organisation__short_name",
+        "organisation__slug",
+    )
+)  # fmt: skip
+
+
 def programme_of(conference_id: int) -> list[ProgrammeSession]:
     """Every session of the conference in programme order (held back ones too: the page
     decides), in four queries of values. The page depends on each record read, as it would
     on the instances it loaded (core/dependencies.py)."""
     sessions = {
-        row[0]: ProgrammeSession(*row)
-        for row in Session.objects.filter(conference=conference_id)
-        .in_programme_order()
-        .values_list(*ProgrammeSession.COLUMNS)
+        row[0]: ProgrammeSession(*row) for row in _SESSIONS.tuples(conference_id=conference_id)
     }
-    appearances = (
-        Appearance.objects.filter(session__conference=conference_id)
-        .order_by("order", "pk")
-        .values_list(
-            "pk", "session_id", "role", "capacity", "person_id", *PERSON_COLUMNS,
-            "person__affiliation_id", "person__affiliation__name",
-        )
-    )  # fmt: skip
     people: dict[int, ProgrammePerson] = {}
     for (
         pk,
@@ -117,7 +143,7 @@ def programme_of(conference_id: int) -> list[ProgrammeSession]:
         *person,
         affiliation_pk,
         affiliation,
-    ) in appearances:
+    ) in _APPEARANCES.tuples(conference_id=conference_id):
         if person_id not in people:
             people[person_id] = ProgrammePerson(person_id, *person)
             depends_on_record(Person, person_id)
@@ -127,23 +153,12 @@ def programme_of(conference_id: int) -> list[ProgrammeSession]:
             )
         )
         depends_on_record(Appearance, pk)
-    topics = (
-        Session.topics.through.objects.filter(session__conference=conference_id)
-        .order_by("topic__name", "topic_id")
-        .values_list("session_id", "topic_id", "topic__name", "topic__slug")
-    )
-    for session_id, topic_id, name, slug in topics:
+    for session_id, topic_id, name, slug in _TOPICS.tuples(conference_id=conference_id):
         sessions[session_id].topics.append((name, slug))
         depends_on_record(Topic, topic_id)
-    visited = (
-        Session.organisations_visited.through.objects.filter(session__conference=conference_id)
-        .order_by("organisation__name", "organisation_id")
-        .values_list(
-            "session_id", "organisation_id", "organisation__name", "organisation__short_name",
-            "organisation__slug",
-        )
-    )  # fmt: skip
-    for session_id, organisation_id, name, short_name, slug in visited:
+    for session_id, organisation_id, name, short_name, slug in _VISITED.tuples(
+        conference_id=conference_id
+    ):
         # Organisation.display_name, without an instance.
         display_name = Organisation.display_name.fget(
             SimpleNamespace(name=name, short_name=short_name)

@@ -165,3 +165,20 @@ def test_a_value_that_changes_the_sql_unannounced_is_caught(conferences):
     with pytest.raises(NotPreparable, match="another branch"):
         prepared.prepare(country="")
     assert len(prepared.rows(country="")) == 3
+
+
+def test_rows_as_tuples_are_those_of_values_list(conferences):
+    def build(country):
+        return (
+            Conference.objects.filter(country=country)
+            .order_by("start_date")
+            .values_list("slug", "start_date")
+        )
+
+    prepared = PreparedRows(build)
+
+    assert prepared.tuples(country="CN") == list(build("CN"))
+    assert prepared.tuples(country="KR") == [(conferences[2].slug, datetime.date(2026, 3, 1))]
+    # A query run as usual gives the same tuples.
+    unprepared = PreparedRows(lambda country: build(country).filter(created__lte=timezone.now()))
+    assert unprepared.tuples(country="CN") == list(build("CN"))

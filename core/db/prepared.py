@@ -107,7 +107,8 @@ def _put_in(params: tuple, slots: tuple, values: dict) -> list:
 
 
 class PreparedRows:
-    """`build(**values)`, a QuerySet of `.values()`, run from SQL compiled once per shape.
+    """`build(**values)`, a QuerySet of `.values()` or `.values_list()`, run from SQL
+    compiled once per shape.
 
     The values are strings, integers, or lists of them. One compilation is kept per shape:
     the lengths of the lists, and what `shape(**values)` returns when other values change
@@ -171,10 +172,24 @@ class PreparedRows:
         return shape
 
     def rows(self, **values) -> list[dict]:
-        """The rows of `build(**values)`, as `.values()` gives them."""
+        """The rows of `build(**values)` as dicts, as `.values()` gives them."""
         shape = self._shape_for(values)
         if shape is None:
             return list(self.build(**values))
+        names = shape.names
+        return [dict(zip(names, row, strict=True)) for row in self._run(shape, values)]
+
+    def tuples(self, **values) -> list[tuple]:
+        """The rows of `build(**values)` as tuples, in the order of its columns (as
+        `.values_list()` gives them when `build` returns one)."""
+        shape = self._shape_for(values)
+        if shape is None:
+            rows = self.build(**values)
+            return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
+        return [tuple(row) for row in self._run(shape, values)]
+
+    @staticmethod
+    def _run(shape: _Shape, values: dict) -> list:
         params = _put_in(shape.params, shape.slots, values)
         connection = connections[shape.alias]
         with connection.cursor() as cursor:
@@ -187,5 +202,4 @@ class PreparedRows:
                 for row in rows:
                     for function in functions:
                         row[position] = function(row[position], expression, connection)
-        names = shape.names
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        return rows
