@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from conferences.models import Conference
 from core.countries import country_choices
+from core.db.prepared import PreparedRows
 from core.filters import PreparedChoices
 from members.models import Division, Organisation, Topic
 
@@ -35,6 +36,11 @@ def topic_choices(request) -> QuerySet[Topic]:
             agreement__in=Agreement.objects.public()
         ).values("topic")
     )
+
+
+# The focus areas the page offers, as (slug, name): compiled once (core/db/prepared.py), and
+# read without the server-side cursor and the records a model select iterates with.
+_TOPICS_OFFERED = PreparedRows(lambda: topic_choices(None).values_list("slug", "name"))
 
 
 class YearFilter(django_filters.Filter):
@@ -122,6 +128,12 @@ class AgreementFilter(django_filters.FilterSet):
         self.form.fields["party"].widget.choices = PreparedChoices(
             sorted(offered.items(), key=lambda choice: (choice[1].casefold(), choice[0]))
         )
+
+    def offer_topics(self) -> None:
+        """Draw the focus areas of the public agreements (those `topic` accepts) from their
+        slugs and names."""
+        field = self.form.fields["topic"]
+        field.widget.choices = PreparedChoices([("", field.empty_label), *_TOPICS_OFFERED.tuples()])
 
 
 # A slug with a NUL character is refused before it is looked up; the code is named here so

@@ -52,6 +52,7 @@ class AgreementListView(PreciseCacheMixin, FilterView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         self.filterset.offer_parties(context["agreements"])
+        self.filterset.offer_topics()
         label_list_items(context["agreements"])
         return context
 

@@ -444,3 +444,39 @@ def test_agreement_list_items_link_and_label_as_each_record_does(client):
     assert f'<li><a href="{topic.get_absolute_url()}"><span' in body
     assert '<span class="badge badge--accent">Terminated</span>' in body
     assert "Memorandum of understanding\n" in body
+
+
+def topic_options(response) -> list[tuple[str, str, bool]]:
+    """The focus-area select's options: value, label and whether it is selected."""
+    html = response.content.decode()
+    select = re.search(r'<select name="topic"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [
+        (value, label, bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select
+        )
+    ]
+
+
+def test_the_focus_areas_offered_are_those_of_public_agreements_by_name(client):
+    public = agreement_between(OrganisationFactory(), OrganisationFactory())
+    private = agreement_between(OrganisationFactory(), OrganisationFactory(), is_public=False)
+    water = TopicFactory(name="Water", slug="water")
+    energy = TopicFactory(name="Energy", slug="energy")
+    public.topics.add(water, energy)
+    private.topics.add(TopicFactory(name="Secret", slug="secret"))
+
+    assert topic_options(client.get(LIST_URL)) == [
+        ("", "All focus areas", True),
+        ("energy", "Energy", False),
+        ("water", "Water", False),
+    ]
+    assert topic_options(client.get(f"{LIST_URL}?topic=water"))[2] == ("water", "Water", True)
+
+    water.name = "Clean water"
+    water.save()
+    assert [label for _, label, _ in topic_options(client.get(LIST_URL))] == [
+        "All focus areas",
+        "Clean water",
+        "Energy",
+    ]
