@@ -2,13 +2,13 @@
 
 import datetime
 import zoneinfo
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -16,6 +16,7 @@ from model_utils.models import TimeStampedModel
 from simple_history.models import HistoricalRecords
 
 from core.db.constraints import ConstraintErrorFields
+from core.db.prepared import PreparedRows
 from core.db.references import as_references, unread_by_reference
 from core.db.uploads import image_upload_name
 from core.routes import fast_reverse
@@ -92,7 +93,7 @@ class ConferenceQuerySet(models.QuerySet):
     def for_detail(self) -> "ConferenceQuerySet":
         """The conference's page: the record in full; the page reads its programme as values
         (conferences/programme.py: `programme_of()`)."""
-        return self.in_full(sessions=None, edition_columns=("id",))
+        return self.in_full(sessions=None)
 
     def for_api_detail(self, *, held_back_sessions: bool = False) -> "ConferenceQuerySet":
         """The API's full conference: its sessions are references to /sessions/, those held
@@ -102,86 +103,78 @@ class ConferenceQuerySet(models.QuerySet):
             sessions = sessions.filter(is_published=True)
         return self.in_full(sessions=sessions)
 
-    def in_full(
-        self,
-        *,
-        sessions: SessionQuerySet | None,
-        edition_columns: tuple[str, ...] = ("id", "slug", "title"),
-    ) -> "ConferenceQuerySet":
+    def in_full(self, *, sessions: SessionQuerySet | None) -> "ConferenceQuerySet":
         """One conference in full: division, hosts in order and topics (read through their
-        managers, as pages do), the editions around it, the organisations taking part, the
-        programme (`sessions` says what each session brings along) and the outcomes."""
-        return (
-            self.select_related("division")
-            .with_editions(edition_columns)
-            .prefetch_related(
-                Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
-                "topics",
-                Prefetch(
-                    "participating_organisations",
-                    Organisation.objects.order_by("name", "pk"),
-                    to_attr="participants",
-                ),
-                *([Prefetch("sessions", sessions)] if sessions is not None else []),
-                Prefetch(
-                    "decisions",
-                    Decision.objects.select_related("host_organisation", "resulting_conference"),
-                ),
-                Prefetch(
-                    "awards",
-                    Award.objects.select_related("recipient_person", "recipient_organisation"),
-                ),
-                Prefetch("quotes", Quote.objects.select_related("person", "session")),
-            )
+        managers, as pages do), the organisations taking part, the programme (`sessions` says
+        what each session brings along) and the outcomes. The editions around it are read
+        when asked for (`Conference.editions`)."""
+        return self.select_related("division").prefetch_related(
+            Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
+            "topics",
+            Prefetch(
+                "participating_organisations",
+                Organisation.objects.order_by("name", "pk"),
+                to_attr="participants",
+            ),
+            *([Prefetch("sessions", sessions)] if sessions is not None else []),
+            Prefetch(
+                "decisions",
+                Decision.objects.select_related("host_organisation", "resulting_conference"),
+            ),
+            Prefetch(
+                "awards",
+                Award.objects.select_related("recipient_person", "recipient_organisation"),
+            ),
+            Prefetch("quotes", Quote.objects.select_related("person", "session")),
         )
 
     def for_links(self) -> "ConferenceQuerySet":
         """What a link to a conference shows: its title, its address and its dates."""
         return self.only("slug", "title", "start_date", "end_date", "date_precision")
 
-    def with_editions(
-        self, columns: tuple[str, ...] = ("id", "slug", "title")
-    ) -> "ConferenceQuerySet":
-        """`previous_edition_{id,slug,title}` and `next_edition_…` (the `columns` asked),
-        in start date order.
 
-        A series is the world conferences, or one division's published conferences; other
-        events belong to none. Null when the conference opens or closes its series, or has none.
-        """
-        # Two series queries, each an index range (conference_series_idx) read from the
-        # conference outward: the world one matches only a world conference, the division
-        # one only a division's. An OR of the two would read the whole table per conference.
-        world = Conference.objects.published().filter(
-            kind=Conference.Kind.WORLD, division__isnull=True, kind__exact=OuterRef("kind")
-        )
-        division = Conference.objects.published().filter(
-            kind=Conference.Kind.DIVISION,
-            kind__exact=OuterRef("kind"),
-            division=OuterRef("division"),
-        )
-        start, pk = OuterRef("start_date"), OuterRef("pk")
-        earlier = Q(start_date__lte=start) & (Q(start_date__lt=start) | Q(pk__lt=pk))
-        later = Q(start_date__gte=start) & (Q(start_date__gt=start) | Q(pk__gt=pk))
+# What a link to an edition of a series shows (`Conference.editions`).
+EDITION_COLUMNS = ("id", "slug", "title", "start_date", "end_date", "date_precision")
 
-        def neighbour(condition: Q, order: tuple[str, str], column: str) -> Coalesce:
-            return Coalesce(
-                *(
-                    Subquery(series.filter(condition).order_by(*order).values(column)[:1])
-                    for series in (world, division)
-                )
-            )
 
-        neighbours = {
-            "previous_edition": (earlier, ("-start_date", "-pk")),
-            "next_edition": (later, ("start_date", "pk")),
-        }
-        return self.annotate(
-            **{
-                f"{name}_{column}": neighbour(condition, order, column)
-                for name, (condition, order) in neighbours.items()
-                for column in columns
-            }
-        )
+def _series_neighbours(kind: str, pk: int, division: int | None = None) -> models.QuerySet:
+    """The editions just before and just after conference `pk` in its series, in start date
+    order: the world conferences, or one division's (`division`); published ones only.
+
+    Each side is an index range (conference_series_idx) read from the conference outward;
+    the conference's own start date is read by key, so that the query's only values are keys.
+    """
+    series = Conference.objects.published().filter(kind=kind)
+    if division is None:
+        series = series.filter(division__isnull=True)
+    else:
+        series = series.filter(division=division)
+    start = Subquery(Conference.objects.filter(pk=pk).values("start_date"))
+    earlier = Q(start_date__lte=start) & (Q(start_date__lt=start) | Q(pk__lt=pk))
+    later = Q(start_date__gte=start) & (Q(start_date__gt=start) | Q(pk__gt=pk))
+    previous = series.filter(earlier).order_by("-start_date", "-pk").values("pk")[:1]
+    following = series.filter(later).order_by("start_date", "pk").values("pk")[:1]
+    return (
+        Conference.objects.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following)))
+        .order_by("start_date", "pk")
+        .values_list(*EDITION_COLUMNS)
+    )
+
+
+# Compiled once (core/db/prepared.py): the world series, and a division's.
+_WORLD_NEIGHBOURS = PreparedRows(lambda pk: _series_neighbours(Conference.Kind.WORLD, pk))
+_DIVISION_NEIGHBOURS = PreparedRows(
+    lambda pk, division: _series_neighbours(Conference.Kind.DIVISION, pk, division)
+)
+
+
+@dataclass(frozen=True)
+class Editions:
+    """The editions before and after a conference in its series, with what a link to each
+    shows (EDITION_COLUMNS); None at either end, or for a conference in no series."""
+
+    previous: "Conference | None" = None
+    next: "Conference | None" = None
 
 
 class Conference(ConstraintErrorFields, TimeStampedModel):
@@ -388,6 +381,29 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
     @property
     def cache_tags(self) -> tuple[str, ...]:
         return (self.series_tag,)
+
+    @cached_property
+    def editions(self) -> Editions:
+        """The previous and next editions of its series: the world conferences, or its
+        division's; published ones, in start date order. One query (none outside a series)."""
+        if self.kind == self.Kind.WORLD:
+            rows = _WORLD_NEIGHBOURS.tuples(pk=self.pk)
+        elif self.kind == self.Kind.DIVISION and self.division_id is not None:
+            rows = _DIVISION_NEIGHBOURS.tuples(pk=self.pk, division=self.division_id)
+        else:
+            return Editions()
+        previous = following = None
+        # from_db() takes the values in the order of the model's fields.
+        order = [field.attname for field in self._meta.concrete_fields]
+        names = sorted(EDITION_COLUMNS, key=order.index)
+        for row in rows:
+            values = dict(zip(EDITION_COLUMNS, row, strict=True))
+            edition = Conference.from_db(self._state.db, names, [values[name] for name in names])
+            if (edition.start_date, edition.pk) < (self.start_date, self.pk):
+                previous = edition
+            else:
+                following = edition
+        return Editions(previous, following)
 
     def get_absolute_url(self) -> str:
         return fast_reverse("conferences:conference-detail", slug=self.slug)

@@ -53,10 +53,7 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
         if not self.is_preview_allowed():
             self.is_preview = False
             sessions = [session for session in sessions if session.is_published]
-        # for_detail() found the neighbours in the series (with_editions()); one query loads
-        # what their links show.
-        edition_ids = {conference.previous_edition_id, conference.next_edition_id} - {None}
-        editions = Conference.objects.for_links().in_bulk(edition_ids) if edition_ids else {}
+        editions = conference.editions  # the neighbours in the series, as links show them
         page = ProgrammePage(conference, sessions)
         # A compact programme shows only the featured people as cards, and counts everyone.
         featured = page.featured(sessions) if page.compact else None
@@ -75,8 +72,8 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
             if len(speakers) < speaker_count
             else "",
             hosts=list(conference.host_links.all()),
-            previous_edition=editions.get(conference.previous_edition_id),
-            next_edition=editions.get(conference.next_edition_id),
+            previous_edition=editions.previous,
+            next_edition=editions.next,
             structured_data=event_json_ld(conference, self.request),
             meta_description=meta_description(conference),
             is_preview=self.is_preview,

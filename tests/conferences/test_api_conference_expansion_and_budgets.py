@@ -150,11 +150,11 @@ def busy_conference(count: int) -> Conference:
 @pytest.mark.parametrize(
     ("query", "queries"),
     [
-        # conference with editions, hosts, topics, participants, sessions, decisions,
-        # awards, quotes, agreements
-        ("", 9),
+        # conference, hosts, topics, participants, sessions, decisions, awards, quotes,
+        # agreements, the editions around it
+        ("", 10),
         # + the divisions' kept counts, the division, hosts, their organisations, topics
-        ("?expand=division,hosts,topics", 14),
+        ("?expand=division,hosts,topics", 15),
         # conference, sessions with their speakers
         ("?format=ics", 3),
     ],

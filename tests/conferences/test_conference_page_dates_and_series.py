@@ -135,3 +135,34 @@ def test_detail_division_series_stays_within_its_division(client):
 
     assert f'<a href="{detail_url(earlier)}" rel="prev">' in html
     assert 'rel="next"' not in html
+
+
+def test_editions_skip_drafts_and_order_a_shared_start_date_by_key():
+    def world(edition, start, **kwargs):
+        return ConferenceFactory(edition=edition, start_date=start, end_date=start, **kwargs)
+
+    first = world(1, datetime.date(2021, 5, 1))
+    world(2, datetime.date(2022, 5, 1), is_published=False)
+    same_day = [world(edition, datetime.date(2023, 5, 1)) for edition in (3, 4, 5)]
+    last = world(6, datetime.date(2024, 5, 1))
+
+    def around(conference):
+        editions = Conference.objects.get(pk=conference.pk).editions
+        return (
+            editions.previous and editions.previous.slug,
+            editions.next and editions.next.slug,
+        )
+
+    assert around(first) == (None, same_day[0].slug)
+    assert around(same_day[0]) == (first.slug, same_day[1].slug)
+    assert around(same_day[1]) == (same_day[0].slug, same_day[2].slug)
+    assert around(same_day[2]) == (same_day[1].slug, last.slug)
+    assert around(last) == (same_day[2].slug, None)
+    # What a link shows is read; the rest of the record is not.
+    previous = Conference.objects.get(pk=last.pk).editions.previous
+    assert (previous.title, previous.start_date, previous.get_absolute_url()) == (
+        same_day[2].title,
+        datetime.date(2023, 5, 1),
+        same_day[2].get_absolute_url(),
+    )
+    assert "description" in previous.get_deferred_fields()

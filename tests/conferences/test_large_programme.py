@@ -115,7 +115,7 @@ def test_large_programme_json_ld_is_the_event_alone(client):
 def test_programme_query_count_does_not_grow_with_items(client, django_assert_num_queries, items):
     conference = programme(items)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(detail_url(conference))
 
     assert response.content.decode().count('<li id="session-') == items

@@ -226,7 +226,7 @@ class ConferenceQuoteSerializer(PortalSerializer):
 
 @extend_schema_field({**REFERENCE_SCHEMA, "nullable": True})
 class EditionField(serializers.Field):
-    """The previous or next edition of the series, from `with_editions()`'s annotations."""
+    """The previous or next edition of the series (`Conference.editions`)."""
 
     def __init__(self, direction: str, **kwargs):
         self.direction = direction
@@ -234,15 +234,16 @@ class EditionField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, conference):
-        pk = getattr(conference, f"{self.direction}_edition_id")
-        if pk is None:
+        edition = getattr(conference.editions, self.direction)
+        if edition is None:
             return None
-        slug = getattr(conference, f"{self.direction}_edition_slug")
         return {
-            "id": pk,
-            "slug": slug,
-            "name": getattr(conference, f"{self.direction}_edition_title"),
-            "url": absolute(self.context, reverse_one("api:conference-detail", "slug", slug)),
+            "id": edition.pk,
+            "slug": edition.slug,
+            "name": edition.title,
+            "url": absolute(
+                self.context, reverse_one("api:conference-detail", "slug", edition.slug)
+            ),
         }
 
 
