@@ -5,9 +5,11 @@ import logging
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Window
+from django.db.models import CharField, Count, Value, Window
+from django.db.models.functions import TruncDay
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from conferences.models import Conference
 from core.db.prepared import NotPreparable, PreparedRows
@@ -182,3 +184,29 @@ def test_rows_as_tuples_are_those_of_values_list(conferences):
     # A query run as usual gives the same tuples.
     unprepared = PreparedRows(lambda country: build(country).filter(created__lte=timezone.now()))
     assert unprepared.tuples(country="CN") == list(build("CN"))
+
+
+def test_the_active_language_and_time_zone_are_part_of_the_shape():
+    """A query may hold a label in the active language or a day in local time: each is
+    compiled under its own."""
+    noon = datetime.datetime(2025, 1, 1, 12, tzinfo=datetime.UTC)
+    OrganisationFactory(name="Aurora Park", created=noon)
+
+    def build(name):
+        label = Value(str(gettext_lazy("Yes")), output_field=CharField())
+        return (
+            Organisation.objects.filter(name=name)
+            .annotate(label=label, day=TruncDay("created"))
+            .values("label", "day")
+        )
+
+    prepared = PreparedRows(build)
+    seen = {}
+    for language, zone in [("en", "UTC"), ("fr", "UTC"), ("en", "Pacific/Kiritimati")]:
+        with translation.override(language), timezone.override(zone):
+            (seen[language, zone],) = prepared.rows(name="Aurora Park")
+            assert [seen[language, zone]] == list(build("Aurora Park"))
+
+    assert seen["en", "UTC"]["label"] == "Yes" and seen["fr", "UTC"]["label"] == "Oui"
+    assert seen["en", "UTC"]["day"].date() == datetime.date(2025, 1, 1)
+    assert seen["en", "Pacific/Kiritimati"]["day"].date() == datetime.date(2025, 1, 2)

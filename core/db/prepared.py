@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +112,9 @@ class PreparedRows:
     compiled once per shape.
 
     The values are strings, integers, or lists of them. One compilation is kept per shape:
-    the lengths of the lists, and what `shape(**values)` returns when other values change
-    the SQL itself (one that leaves out a condition when a value is empty, say).
+    the lengths of the lists, the active language and time zone, and what `shape(**values)`
+    returns when other values change the SQL itself (one that leaves out a condition when a
+    value is empty, say).
     """
 
     def __init__(
@@ -152,9 +154,11 @@ class PreparedRows:
         return _Shape(sql, params, tuple(slots), names, converters, queryset.db)
 
     def _shape_for(self, values: dict) -> _Shape | None:
-        # A list of another length has as many parameters more or fewer.
+        # A list of another length has as many parameters more or fewer; a query may hold
+        # the active language or time zone (a translated label, a date in local time).
         lengths = tuple(len(value) for value in values.values() if isinstance(value, list | tuple))
-        key = (lengths, self.shape(**values))
+        moment = (translation.get_language(), timezone.get_current_timezone_name())
+        key = (lengths, moment, self.shape(**values))
         try:
             return self._shapes[key]
         except KeyError:
