@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from conferences.models import Conference
 from core.db.prepared import NotPreparable, PreparedRows
 from members.models import Organisation
-from tests.factories import ConferenceFactory, OrganisationFactory
+from tests.factories import ConferenceFactory, DivisionFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +210,48 @@ def test_the_active_language_and_time_zone_are_part_of_the_shape():
     assert seen["en", "UTC"]["label"] == "Yes" and seen["fr", "UTC"]["label"] == "Oui"
     assert seen["en", "UTC"]["day"].date() == datetime.date(2025, 1, 1)
     assert seen["en", "Pacific/Kiritimati"]["day"].date() == datetime.date(2025, 1, 2)
+
+
+def test_a_none_or_an_empty_list_is_run_as_usual(conferences):
+    """`= NULL` would match nothing where the ORM writes `IS NULL`; an empty list makes
+    Django give the query up."""
+
+    def build(division, slugs):
+        return Conference.objects.filter(division=division, slug__in=slugs).values("slug")
+
+    prepared = PreparedRows(build)
+    slugs = [conference.slug for conference in conferences]
+    division = DivisionFactory()
+
+    assert prepared.rows(division=division.pk, slugs=slugs) == []
+    assert len(prepared.rows(division=None, slugs=slugs)) == 3
+    assert prepared.rows(division=None, slugs=[]) == []
+
+
+def test_lists_are_told_apart_by_name():
+    prepared = PreparedRows(
+        lambda names, slugs: (
+            Organisation.objects.filter(name__in=names, slug__in=slugs)
+            .order_by("slug")
+            .values("slug")
+        )
+    )
+    first, second = OrganisationFactory(name="A"), OrganisationFactory(name="B")
+
+    assert prepared.rows(names=["A"], slugs=[first.slug, second.slug]) == [{"slug": first.slug}]
+    assert prepared.rows(names=["A", "B"], slugs=[second.slug]) == [{"slug": second.slug}]
+
+
+def test_a_value_normalised_on_its_way_is_not_prepared():
+    """A build that lowers its value would be checked, with a lower-case first value, and
+    then given "NAIROBI": the stand-ins are mixed-case and padded so that it is caught."""
+    OrganisationFactory(slug="nairobi")
+
+    def build(slug):
+        return Organisation.objects.filter(slug=slug.strip().lower()).values("slug")
+
+    prepared = PreparedRows(build)
+    with pytest.raises(NotPreparable):
+        prepared.prepare(slug="nairobi")
+    assert prepared.rows(slug="nairobi") == [{"slug": "nairobi"}]
+    assert prepared.rows(slug=" NAIROBI") == [{"slug": "nairobi"}]

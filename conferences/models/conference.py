@@ -350,7 +350,7 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["end_date", "start_date"]),
-            # A series in date order: the previous and next editions (with_editions()).
+            # A series in date order: the previous and next editions (Conference.editions).
             models.Index(
                 fields=["kind", "division", "start_date", "id"],
                 condition=Q(is_published=True),
@@ -385,7 +385,8 @@ class Conference(ConstraintErrorFields, TimeStampedModel):
     @cached_property
     def editions(self) -> Editions:
         """The previous and next editions of its series: the world conferences, or its
-        division's; published ones, in start date order. One query (none outside a series)."""
+        division's; published ones, in start date order. One query (none outside a series),
+        once per instance: for the record as it was read."""
         if self.kind == self.Kind.WORLD:
             rows = _WORLD_NEIGHBOURS.tuples(pk=self.pk)
         elif self.kind == self.Kind.DIVISION and self.division_id is not None:

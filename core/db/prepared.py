@@ -5,13 +5,24 @@ is large (the site search's are: full-text matching, ranking, highlights, subque
 query that keeps its shape and changes only some values is compiled once, with stand-in
 values, and then run with the values of each request in their place.
 
-Only what can be checked is prepared: the query is compiled twice, with two sets of
-stand-ins, and must give the same SQL with the parameters differing exactly where the
-stand-ins are (so that no value of the moment, such as today's date, is kept by mistake);
-compiled a third time with the first values asked for, it must give that SQL again (so that
-no stand-in takes the query down another branch than real values do);
-the rows are converted as Django converts them. Otherwise the query is run as usual each
-time, and a warning logged once per shape.
+What a build function may do: use its values as they are, as lookup values (`filter(pk=pk)`,
+`topics__in=ids`, a search text), and build the same query whatever they are. It must not
+read the clock (`timezone.localdate()`: a date of today would be kept), nor normalise a value
+(`.lower()`), nor branch on one (`if value:`) unless `shape` tells the branches apart.
+
+What is checked, and otherwise run as usual each time (a warning logged once per shape):
+- the values are strings or integers, or lists of them (never None or a boolean), on every
+  call;
+- compiled with two sets of stand-ins, the query gives the same SQL, its parameters differing
+  exactly where the stand-ins are: a value of the moment that changes between two
+  compilations (the time now), a value rewritten on its way (a `LIKE` pattern, a normalised
+  string: the string stand-ins are mixed-case and padded) or a value that does not reach the
+  SQL are found;
+- compiled a third time with the first values asked for, it gives that SQL again, those values
+  put in: a stand-in took no other branch than those values do;
+- compiling raises nothing (an empty list makes Django give up the query: it is run as usual,
+  and returns nothing).
+The rows are converted as Django converts them.
 """
 
 import logging
@@ -25,11 +36,13 @@ from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
-# Two sets of stand-ins, told apart from any value a query holds of its own.
+# Two sets of stand-ins, told apart from any value a query holds of its own: strings that
+# `.lower()`, `.strip()` or `.upper()` would change, integers a thousand apart.
 _STAND_INS = (
-    {str: "\ue010prepared-a-{}\ue011", int: -7_301_000_000},
-    {str: "\ue010prepared-b-{}\ue011", int: -7_302_000_000},
+    {str: " \ue010Prepared-A-{}\ue011 ", int: -7_301_000_000},
+    {str: " \ue010Prepared-B-{}\ue011 ", int: -7_302_000_000},
 )
+_STEP = 1000
 # Shapes kept per prepared query; a shape is a few bytes of SQL and a list of positions.
 MAX_SHAPES = 256
 
@@ -45,8 +58,35 @@ class _Shape:
     # (position in params, value name, index in a list value or None)
     slots: tuple[tuple[int, str, int | None], ...]
     names: tuple[str, ...]
+    # Django's converters by column: functions of the backend's operations, the same for
+    # every connection to the database.
     converters: dict
     alias: str
+
+
+def _kind(value) -> type | None:
+    """`str` or `int` for a value that can be prepared, else None."""
+    if type(value) is str or type(value) is int:
+        return type(value)
+    return None
+
+
+def _signature(values: dict) -> tuple | None:
+    """What of the values changes the SQL by itself: each one's name, type and, for a list,
+    its items' types; None when a value cannot be prepared."""
+    signature = []
+    for name in sorted(values):
+        value = values[name]
+        if isinstance(value, list | tuple):
+            kinds = tuple(_kind(item) for item in value)
+            if None in kinds:
+                return None
+            signature.append((name, kinds))
+        elif (kind := _kind(value)) is not None:
+            signature.append((name, kind))
+        else:
+            return None
+    return tuple(signature)
 
 
 def _stand_ins(values: dict, which: int) -> dict:
@@ -54,12 +94,9 @@ def _stand_ins(values: dict, which: int) -> dict:
     kinds = _STAND_INS[which]
 
     def stand_in(value, number: int):
-        kind = int if isinstance(value, int) and not isinstance(value, bool) else type(value)
-        if kind is int:
-            return kinds[int] - number
-        if kind is str:
-            return kinds[str].format(number)
-        raise NotPreparable(f"no stand-in for a value of type {kind.__name__}")
+        if _kind(value) is int:
+            return kinds[int] - number * _STEP
+        return kinds[str].format(number)
 
     replaced, number = {}, 0
     for name, value in values.items():
@@ -83,16 +120,23 @@ def _where(stand_ins: dict) -> dict:
     return found
 
 
-def _compiled(queryset: QuerySet) -> tuple[str, tuple, tuple[str, ...], dict]:
+def _names(queryset: QuerySet) -> tuple[str, ...]:
+    """The names of the columns of a query of values, as ValuesIterable reads them."""
     query = queryset.query
-    compiler = query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
     if query.selected:
-        names = tuple(query.selected)
-    else:
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
-    if len(names) != compiler.col_count:
-        raise NotPreparable("the rows hold more than the values asked for")
+        return tuple(query.selected)
+    return (*query.extra_select, *query.values_select, *query.annotation_select)
+
+
+def _compiled(queryset: QuerySet) -> tuple[str, tuple, tuple[str, ...], dict]:
+    try:
+        compiler = queryset.query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+    except Exception as error:  # an empty list, a value the field refuses...
+        raise NotPreparable(f"the query does not compile: {error!r}") from error
+    names = _names(queryset)
+    if len(names) > compiler.col_count:
+        raise NotPreparable("the query selects fewer columns than its values")
     # What Django converts in Python, by position: the converters and their expressions.
     converters = compiler.get_converters([column[0] for column in compiler.select[: len(names)]])
     return sql, tuple(params), names, converters
@@ -108,13 +152,14 @@ def _put_in(params: tuple, slots: tuple, values: dict) -> list:
 
 
 class PreparedRows:
-    """`build(**values)`, a QuerySet of `.values()` or `.values_list()`, run from SQL
-    compiled once per shape.
+    """`build(**values)`, a QuerySet of `.values()` or `.values_list()` (not flat), run from
+    SQL compiled once per shape.
 
     The values are strings, integers, or lists of them. One compilation is kept per shape:
-    the lengths of the lists, the active language and time zone, and what `shape(**values)`
-    returns when other values change the SQL itself (one that leaves out a condition when a
-    value is empty, say).
+    the values' types and the lengths of the lists, the active language and time zone (a
+    query may hold a translated label or a day in local time), and what `shape(**values)`
+    returns when a value changes the SQL itself (one that leaves out a condition when a
+    value is empty, say). A shape that cannot be prepared is run as usual.
     """
 
     def __init__(
@@ -124,11 +169,13 @@ class PreparedRows:
     ):
         self.build = build
         self.shape = shape
-        self._shapes: dict[Hashable, _Shape] = {}
+        self._shapes: dict[Hashable, _Shape | None] = {}
         self._lock = threading.Lock()
 
     def prepare(self, **values) -> _Shape:
         """Compile the query for the shape of `values` (see the module's docstring)."""
+        if _signature(values) is None:
+            raise NotPreparable("only strings, integers and lists of them are prepared")
         first, second = _stand_ins(values, 0), _stand_ins(values, 1)
         queryset = self.build(**first)
         sql, params, names, converters = _compiled(queryset)
@@ -154,11 +201,11 @@ class PreparedRows:
         return _Shape(sql, params, tuple(slots), names, converters, queryset.db)
 
     def _shape_for(self, values: dict) -> _Shape | None:
-        # A list of another length has as many parameters more or fewer; a query may hold
-        # the active language or time zone (a translated label, a date in local time).
-        lengths = tuple(len(value) for value in values.values() if isinstance(value, list | tuple))
+        signature = _signature(values)
+        if signature is None:
+            return None  # a None, a date...: run as usual
         moment = (translation.get_language(), timezone.get_current_timezone_name())
-        key = (lengths, moment, self.shape(**values))
+        key = (signature, moment, self.shape(**values))
         try:
             return self._shapes[key]
         except KeyError:
@@ -179,18 +226,25 @@ class PreparedRows:
         """The rows of `build(**values)` as dicts, as `.values()` gives them."""
         shape = self._shape_for(values)
         if shape is None:
-            return list(self.build(**values))
+            queryset = self.build(**values)
+            names = _names(queryset)
+            return [
+                row if isinstance(row, dict) else dict(zip(names, row, strict=True))
+                for row in queryset
+            ]
+        # A row may end with columns the values do not name (an ordering DISTINCT needs).
         names = shape.names
-        return [dict(zip(names, row, strict=True)) for row in self._run(shape, values)]
+        return [dict(zip(names, row, strict=False)) for row in self._run(shape, values)]
 
     def tuples(self, **values) -> list[tuple]:
         """The rows of `build(**values)` as tuples, in the order of its columns (as
-        `.values_list()` gives them when `build` returns one)."""
+        `.values_list()` gives them)."""
         shape = self._shape_for(values)
         if shape is None:
             rows = self.build(**values)
             return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
-        return [tuple(row) for row in self._run(shape, values)]
+        width = len(shape.names)
+        return [tuple(row[:width]) for row in self._run(shape, values)]
 
     @staticmethod
     def _run(shape: _Shape, values: dict) -> list:

@@ -318,8 +318,7 @@ def rich_conference(count: int) -> Conference:
 def test_detail_query_count_is_fixed(client, django_assert_num_queries, count):
     conference = rich_conference(count)
 
-    # The neighbouring editions come with the conference (with_editions()), their links in
-    # one more query.
+    # The neighbouring editions and what their links show: one query (Conference.editions).
     with django_assert_num_queries(14):
         response = client.get(detail_url(conference))
 
