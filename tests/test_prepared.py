@@ -28,6 +28,16 @@ def conferences_in(country: str, slugs: list[str]):
     )
 
 
+def counted(build, calls: list):
+    """`build`, noting the values of each call in `calls`."""
+
+    def counting(**values):
+        calls.append(values)
+        return build(**values)
+
+    return counting
+
+
 @pytest.fixture
 def conferences():
     def held(country, start):
@@ -42,12 +52,7 @@ def conferences():
 
 def test_the_rows_are_those_of_the_query_with_each_requests_values(conferences):
     calls = []
-
-    def build(**values):
-        calls.append(values)
-        return conferences_in(**values)
-
-    prepared = PreparedRows(build)
+    prepared = PreparedRows(counted(conferences_in, calls))
     slugs = [conference.slug for conference in conferences]
 
     for country, asked in [("CN", slugs), ("KR", slugs), ("CN", [*slugs[1:], "none"])]:
@@ -128,12 +133,7 @@ def test_a_value_the_query_leaves_out_is_not_prepared():
 
 def test_a_list_of_another_length_is_compiled_again(conferences):
     calls = []
-
-    def build(**values):
-        calls.append(values)
-        return conferences_in(**values)
-
-    prepared = PreparedRows(build)
+    prepared = PreparedRows(counted(conferences_in, calls))
     slugs = [conference.slug for conference in conferences]
     assert [row["slug"] for row in prepared.rows(country="CN", slugs=slugs[:1])] == slugs[:1]
 
