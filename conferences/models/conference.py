@@ -128,10 +128,6 @@ class ConferenceQuerySet(models.QuerySet):
             Prefetch("quotes", Quote.objects.select_related("person", "session")),
         )
 
-    def for_links(self) -> "ConferenceQuerySet":
-        """What a link to a conference shows: its title, its address and its dates."""
-        return self.only("slug", "title", "start_date", "end_date", "date_precision")
-
 
 # What a link to an edition of a series shows (`Conference.editions`).
 EDITION_COLUMNS = ("id", "slug", "title", "start_date", "end_date", "date_precision")
