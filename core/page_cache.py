@@ -22,11 +22,12 @@ added inside it are kept with the answer. The API caches its answers itself
 which see more, are never served from or stored in the cache.
 
 The key holds all an answer depends on: the scheme and host (absolute links), the path and
-query, whether the caller takes gzip and, for the API, the media type negotiated with its
-parameters (`Accept: application/json; indent=4`). When the cache does not answer, pages
-are built for every request (core/cache.py).
+query, the best coding the caller takes (brotli, gzip or none) and, for the API, the media
+type negotiated with its parameters (`Accept: application/json; indent=4`). When the cache
+does not answer, pages are built for every request (core/cache.py).
 """
 
+import functools
 import hashlib
 import re
 import time
@@ -69,13 +70,39 @@ UNKEPT_HEADERS = {"date", "age", "expires", "content-length", "x-cache", "set-co
 PRIVATE_SESSION_KEYS = (SESSION_KEY, SessionStorage.session_key)
 
 
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Bodies shorter than this are sent as they are (as GZipMiddleware does).
 MIN_COMPRESSED_LENGTH = 200
+# The codings the portal sends, best first, and the names clients may give them.
+CODINGS = ("br", "gzip")
+CODING_ALIASES = {"x-gzip": "gzip"}
+
+
+@functools.lru_cache(maxsize=256)
+def accepted_codings(header: str) -> frozenset[str]:
+    """The codings of CODINGS an Accept-Encoding header takes (RFC 9110, 12.5.3): those it
+    names with a weight above 0 and, after a `*` above 0, those it does not name. Only its
+    first 32 items are read."""
+    weights: dict[str, bool] = {}
+    for item in header.lower().split(",")[:32]:
+        coding, _, parameters = item.partition(";")
+        coding = CODING_ALIASES.get(coding.strip(), coding.strip())
+        match = re.search(r"\bq\s*=\s*([^;\s]*)", parameters)
+        try:
+            weights[coding] = float(match.group(1)) > 0 if match else True
+        except ValueError:
+            weights[coding] = True  # a weight that is not a number is not one
+    anything = weights.get("*", False)
+    return frozenset(coding for coding in CODINGS if weights.get(coding, anything))
 
 
 def wants_gzip(request: HttpRequest) -> bool:
-    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    return "gzip" in accepted_codings(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+def negotiated_coding(request: HttpRequest) -> str:
+    """The best coding the caller takes: "br", "gzip" or "identity"."""
+    accepted = accepted_codings(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    return next((coding for coding in CODINGS if coding in accepted), "identity")
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
@@ -161,7 +188,9 @@ def lookup(request: HttpRequest, variant: str = "") -> tuple[HttpResponse | None
     """The cached answer, or the slot to keep the one about to be made (neither while the
     cache does not answer). One read of the cache, and a second for an answer that depends
     on tags besides the clock."""
-    encoding = "gzip" if wants_gzip(request) else "identity"
+    # An answer may be sent in any coding the caller takes (the member map's points are
+    # kept in brotli): each coding its own answer.
+    encoding = negotiated_coding(request)
     raw = "\n".join(
         (request.scheme, request.get_host(), request.get_full_path(), variant, encoding)
     )

@@ -1,4 +1,3 @@
-import gzip
 import hashlib
 from typing import Any
 
@@ -20,7 +19,7 @@ from django_countries import countries
 
 from core.db.counts import count_of
 from core.dependencies import PreciseCacheMixin
-from core.page_cache import wants_gzip
+from core.page_cache import negotiated_coding
 from core.pagination import CappedPaginator, KeptTotalMixin
 
 from .badges import (
@@ -33,7 +32,7 @@ from .badges import (
 from .directory import KeptDirectoryCounts
 from .filters import OrganisationFilter
 from .logos import CARD_LOGO_BOX, fit_logos
-from .map_points import current_members_on_map, kept_map_points
+from .map_points import current_members_on_map, map_points_body
 from .models import Division, Membership, Organisation, Topic
 from .palette import NO_DIVISION_COLOUR, coloured_divisions
 from .world_outline import world_outline
@@ -198,12 +197,10 @@ class MemberMapDataView(View):
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        compressed = kept_map_points()[0]
-        if wants_gzip(request):
-            response = HttpResponse(compressed, content_type="application/json")
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(gzip.decompress(compressed), content_type="application/json")
+        coding = negotiated_coding(request)
+        response = HttpResponse(map_points_body(coding), content_type="application/json")
+        if coding != "identity":
+            response["Content-Encoding"] = coding
         patch_vary_headers(response, ("Accept-Encoding",))
         return response
 

@@ -4,6 +4,7 @@ import json
 import re
 from decimal import Decimal
 
+import brotli
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -344,18 +345,30 @@ def test_member_map_data_is_read_from_the_database_once_per_version(client, sett
     assert [row[0] for row in client.get(MAP_DATA).json()["members"]] == ["first", "second"]
 
 
-def test_member_map_data_is_sent_compressed_to_whoever_takes_gzip(client):
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_member_map_data_is_sent_in_the_best_coding_the_caller_takes(client, settings, cache):
+    if cache == "off":
+        settings.PAGE_CACHE_SECONDS = 0
     member(slug="zsambek-park", name="Zsámbék Park", division=None)
     recount()
 
-    compressed = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="gzip, br")
+    # Each caller in turn, so that a cached answer in one coding is never sent in another.
+    browser = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    gzip_only = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="gzip, br;q=0")
     plain = client.get(MAP_DATA)
+    refused = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="br;q=0, gzip;q=0")
+    browser_again = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="br")
 
-    assert compressed["Content-Encoding"] == "gzip"
-    assert "Accept-Encoding" in compressed["Vary"]
-    assert json.loads(gzip.decompress(compressed.content)) == plain.json()
-    assert not plain.has_header("Content-Encoding")
-    assert plain.json()["members"] == [["zsambek-park", "Zsámbék Park", None, 58.394, 15.565]]
+    points = [["zsambek-park", "Zsámbék Park", None, 58.394, 15.565]]
+    assert browser["Content-Encoding"] == browser_again["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in browser["Vary"]
+    assert json.loads(brotli.decompress(browser.content))["members"] == points
+    assert json.loads(brotli.decompress(browser_again.content))["members"] == points
+    assert gzip_only["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(gzip_only.content))["members"] == points
+    for answer in (plain, refused):
+        assert not answer.has_header("Content-Encoding")
+        assert answer.json()["members"] == points
 
 
 def test_member_map_data_written_before_a_change_is_kept_until_the_worker_writes(client, settings):
