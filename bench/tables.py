@@ -35,7 +35,7 @@ def requests_table(on: dict | None, off: dict | None) -> str:
     for report in reports:
         header += f" Cache {report['cache']}: req/s | of ceiling | p99 ms |"
         rule += "---:|---:|---:|"
-    header += " Bytes (gzip) |"
+    header += " Bytes (compressed) |"
     rule += "---:|"
     lines = [header, rule]
     for path, by_cache in rows.items():

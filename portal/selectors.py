@@ -6,6 +6,8 @@ Each function starts from the lower app's own QuerySet and adds the higher apps'
 (`conferences.selectors`, `agreements.selectors`), so that no lower app imports a higher one.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import (
     Case,
     Count,
@@ -27,6 +29,7 @@ from conferences import selectors as programme_reads
 from conferences.models import Appearance, Conference, Session
 from core.aggregates import read, register
 from core.db.counts import count_of
+from core.db.presence import prefetch_present, with_presence
 from members.models import Division, Membership, Office, Organisation, Person, Topic
 
 # How many of each kind of record a topic's or division's page lists before linking to the
@@ -275,19 +278,14 @@ def organisations_in_full() -> QuerySet[Organisation]:
 
 
 def organisations_with_activity() -> QuerySet[Organisation]:
-    """An organisation's page: membership, hosting, visits received, people, agreements."""
-    return Organisation.objects.select_related("division").prefetch_related(
+    """An organisation's page: membership, hosting, visits received, people, agreements.
+
+    Hosting and visits are read only where there are any (`complete_organisations`): most
+    organisations have neither."""
+    queryset = Organisation.objects.select_related("division").prefetch_related(
         "topics",
         Prefetch(
             "memberships", queryset=Membership.objects.current(), to_attr="current_memberships"
-        ),
-        Prefetch(
-            "conference_host_links",
-            queryset=programme_reads.host_rows_newest_first(),
-            to_attr="hosting",
-        ),
-        Prefetch(
-            "visits", queryset=programme_reads.visits_newest_first(), to_attr="visits_received"
         ),
         Prefetch(
             "people", queryset=Person.objects.with_current_offices(), to_attr="affiliated_people"
@@ -298,6 +296,27 @@ def organisations_with_activity() -> QuerySet[Organisation]:
             to_attr="public_agreement_parties",
         ),
     )
+    return with_presence(queryset, organisation_occasional_activity)
+
+
+def organisation_occasional_activity() -> list[Prefetch]:
+    """What few organisations have: conferences hosted, visits received."""
+    return [
+        Prefetch(
+            "conference_host_links",
+            queryset=programme_reads.host_rows_newest_first(),
+            to_attr="hosting",
+        ),
+        Prefetch(
+            "visits", queryset=programme_reads.visits_newest_first(), to_attr="visits_received"
+        ),
+    ]
+
+
+def complete_organisations(organisations: Iterable[Organisation]) -> None:
+    """Read the hosting and visits of organisations from `organisations_with_activity()`,
+    where they have any."""
+    prefetch_present(organisations, organisation_occasional_activity)
 
 
 def people_in_full() -> QuerySet[Person]:

@@ -32,6 +32,11 @@ class OrganisationDetailView(PreciseCacheMixin, DetailView):
     def get_queryset(self):
         return selectors.organisations_with_activity()
 
+    def get_object(self, queryset=None):
+        organisation = super().get_object(queryset)
+        selectors.complete_organisations([organisation])
+        return organisation
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         organisation = self.object

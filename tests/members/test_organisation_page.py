@@ -196,6 +196,48 @@ ORGANISATION_QUERIES = 10  # organisation, topics, memberships, hosting, visits,
 # partners are not members; tests/members/test_suggestions.py counts a profile with them)
 
 
+# Organisation, topics, memberships, people, agreement parties; and hosting or visits only
+# for an organisation that has any.
+@pytest.mark.parametrize(
+    "hosts, visited, queries", [(False, False, 5), (True, False, 6), (False, True, 6)]
+)
+def test_organisation_page_reads_hosting_and_visits_only_where_there_are_any(
+    client, django_assert_num_queries, hosts, visited, queries
+):
+    park = member(slug="park")
+    conference = ConferenceFactory(title="Division Conference 2024")
+    if hosts:
+        ConferenceHostFactory(conference=conference, organisation=park)
+    if visited:
+        SessionFactory(conference=conference, title="Lab tour").organisations_visited.add(park)
+    # Another organisation's hosting and visit are not this one's.
+    other = OrganisationFactory()
+    ConferenceHostFactory(conference=conference, organisation=other)
+    SessionFactory(conference=conference).organisations_visited.add(other)
+
+    with django_assert_num_queries(queries):
+        content = client.get(park.get_absolute_url()).content.decode()
+
+    assert ("Conferences hosted" in content) is hosts
+    assert ("Technical visits received" in content) is visited
+    assert ("Lab tour" in content) is visited
+    assert ("Division Conference 2024" in content) is (hosts or visited)
+
+
+def test_organisation_page_hides_hosting_and_visits_of_unpublished_conferences(client):
+    park = member(slug="park")
+    draft = ConferenceFactory(title="Draft Conference", is_published=False)
+    ConferenceHostFactory(conference=draft, organisation=park)
+    SessionFactory(conference=draft, title="Secret tour").organisations_visited.add(park)
+
+    content = client.get(park.get_absolute_url()).content.decode()
+
+    # Asked for (the relations hold rows) and found empty once filtered.
+    assert "Conferences hosted" not in content
+    assert "Technical visits received" not in content
+    assert "Draft Conference" not in content
+
+
 @pytest.mark.parametrize("count", [1, 5])
 def test_organisation_page_query_count_is_fixed(client, django_assert_num_queries, count):
     park = member(slug="busy-park")

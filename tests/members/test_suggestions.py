@@ -278,9 +278,10 @@ def test_partner_suggestions_query_count_is_fixed(django_assert_num_queries, cou
     assert len(suggestions) == min(count, 5)
 
 
-# The organisation, its topics, memberships, hosting, visits, people and agreement parties
-# (nothing nested to read below those), then the ranking and the shared topics' names.
-PROFILE_QUERIES_WITH_SUGGESTIONS = 9
+# The organisation, its topics, memberships, people and agreement parties (nothing nested to
+# read below those; no hosting or visits to read), then the ranking and the shared topics'
+# names.
+PROFILE_QUERIES_WITH_SUGGESTIONS = 7
 
 
 @pytest.mark.parametrize("count", [1, 8])
