@@ -7,6 +7,7 @@ Each function starts from the lower app's own QuerySet and adds the higher apps'
 """
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db.models import (
     Case,
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from agreements import selectors as agreement_reads
 from agreements.models import Agreement
+from conferences import models as conference_models
 from conferences import selectors as programme_reads
 from conferences.models import Appearance, Conference, Session
 from core.aggregates import read, register
@@ -366,11 +368,22 @@ def people_with_activity(on=None) -> QuerySet[Person]:
 def with_public_agreements(
     conferences: QuerySet[Conference], *, with_parties: bool = False
 ) -> QuerySet[Conference]:
-    """Conferences with the public agreements signed at each (`public_agreements`), first
-    signed first; with their parties for a page that names them."""
+    """Conferences from `in_full()` to be given by `complete_conferences` the public
+    agreements signed at each (`public_agreements`), first signed first, with their parties
+    for a page that names them; read only where any agreement was signed."""
+    return with_presence(conferences, partial(signed_public_agreements, with_parties=with_parties))
+
+
+def signed_public_agreements(*, with_parties: bool) -> list[Prefetch]:
     agreements = agreement_reads.public_agreements_in_signing_order()
     if with_parties:
         agreements = agreements.with_parties()
-    return conferences.prefetch_related(
-        Prefetch("agreements", agreements, to_attr="public_agreements")
-    )
+    return [Prefetch("agreements", agreements, to_attr="public_agreements")]
+
+
+def complete_conferences(conferences: Iterable[Conference], *, with_parties: bool = False) -> None:
+    """Read what conferences from `with_public_agreements(….in_full())` have besides their
+    programme (participants, outcomes, agreements), where they have any."""
+    conferences = list(conferences)
+    conference_models.complete_conferences(conferences)
+    prefetch_present(conferences, partial(signed_public_agreements, with_parties=with_parties))

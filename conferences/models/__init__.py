@@ -1,4 +1,10 @@
-from .conference import Conference, ConferenceHost, ConferenceQuerySet, conference_cover_path
+from .conference import (
+    Conference,
+    ConferenceHost,
+    ConferenceQuerySet,
+    complete_conferences,
+    conference_cover_path,
+)
 from .outcomes import Award, Decision, Quote
 from .programme import Appearance, Session, SessionQuerySet
 
@@ -12,5 +18,6 @@ __all__ = [
     "Quote",
     "Session",
     "SessionQuerySet",
+    "complete_conferences",
     "conference_cover_path",
 ]

@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.db.constraints import ConstraintErrorFields
 from core.db.prepared import PreparedRows
+from core.db.presence import prefetch_present, with_presence
 from core.db.references import as_references, unread_by_reference
 from core.db.uploads import image_upload_name
 from core.routes import fast_reverse
@@ -105,28 +107,47 @@ class ConferenceQuerySet(models.QuerySet):
 
     def in_full(self, *, sessions: SessionQuerySet | None) -> "ConferenceQuerySet":
         """One conference in full: division, hosts in order and topics (read through their
-        managers, as pages do), the organisations taking part, the programme (`sessions` says
-        what each session brings along) and the outcomes. The editions around it are read
-        when asked for (`Conference.editions`)."""
-        return self.select_related("division").prefetch_related(
+        managers, as pages do) and the programme (`sessions` says what each session brings
+        along). The organisations taking part and the outcomes, which most conferences have
+        none of (an upcoming one has no outcome yet), are read by `complete_conferences`,
+        only where there are any. The editions around it are read when asked for
+        (`Conference.editions`)."""
+        queryset = self.select_related("division").prefetch_related(
             Prefetch("host_links", ConferenceHost.objects.select_related("organisation")),
             "topics",
-            Prefetch(
-                "participating_organisations",
-                Organisation.objects.order_by("name", "pk"),
-                to_attr="participants",
-            ),
             *([Prefetch("sessions", sessions)] if sessions is not None else []),
-            Prefetch(
-                "decisions",
-                Decision.objects.select_related("host_organisation", "resulting_conference"),
-            ),
-            Prefetch(
-                "awards",
-                Award.objects.select_related("recipient_person", "recipient_organisation"),
-            ),
-            Prefetch("quotes", Quote.objects.select_related("person", "session")),
         )
+        return with_presence(queryset, conference_outcomes)
+
+
+def conference_outcomes() -> list[Prefetch]:
+    """What a conference in full shows besides its programme, where it has any: the
+    organisations taking part (`participants`), the decisions (`decision_list`), awards
+    (`award_list`) and quotes (`quote_list`)."""
+    return [
+        Prefetch(
+            "participating_organisations",
+            Organisation.objects.order_by("name", "pk"),
+            to_attr="participants",
+        ),
+        Prefetch(
+            "decisions",
+            Decision.objects.select_related("host_organisation", "resulting_conference"),
+            to_attr="decision_list",
+        ),
+        Prefetch(
+            "awards",
+            Award.objects.select_related("recipient_person", "recipient_organisation"),
+            to_attr="award_list",
+        ),
+        Prefetch("quotes", Quote.objects.select_related("person", "session"), to_attr="quote_list"),
+    ]
+
+
+def complete_conferences(conferences: Iterable["Conference"]) -> None:
+    """Read the outcomes and participants of conferences from `in_full()`, where they have
+    any."""
+    prefetch_present(conferences, conference_outcomes)
 
 
 # What a link to an edition of a series shows (`Conference.editions`).

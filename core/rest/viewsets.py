@@ -232,6 +232,11 @@ class PortalWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Porta
 
     def detail_response(self, instance, *, status: int):
         fresh = self.get_queryset().get(pk=instance.pk)
+        self.complete_detail(fresh)
         serializer_class = self.detail_serializer_class or self.serializer_class
         data = serializer_class(fresh, context=self.get_serializer_context()).data
         return Response(data, status=status)
+
+    def complete_detail(self, record) -> None:
+        """Read what the detail shape shows besides what `get_queryset()` loads (nothing
+        here; a conference's outcomes where it has any)."""

@@ -33,6 +33,11 @@ class ConferenceDetailView(PreciseCacheMixin, DetailView):
     def is_preview_allowed(self) -> bool:
         return may_preview(self.request.user, Conference)
 
+    def get_object(self, queryset=None):
+        conference = super().get_object(queryset)
+        selectors.complete_conferences([conference], with_parties=True)
+        return conference
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if self.is_preview:

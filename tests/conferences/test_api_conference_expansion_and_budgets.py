@@ -174,3 +174,46 @@ def test_detail_query_budget(api_client, django_assert_num_queries, count, query
         assert len(data["sessions"]) == count
         assert len(data["agreements"]) == count
         assert len(data["awards"]) == 2 * count
+
+
+# conference, hosts, topics, sessions, the editions around it; a token is read and its use
+# written.
+@pytest.mark.parametrize(("client", "queries"), [("api_client", 5), ("staff_api_client", 7)])
+def test_detail_of_a_conference_without_outcomes_reads_none(
+    request, django_assert_num_queries, client, queries
+):
+    # An upcoming conference: no participants, decisions, awards, quotes or agreements yet.
+    # Another conference's outcomes are not this one's.
+    busy_conference(2)
+    ConferenceFactory(slug="upcoming")
+    client = request.getfixturevalue(client)
+
+    with django_assert_num_queries(queries):
+        data = client.get(detail("upcoming")).json()
+
+    for name in ("participating_organisations", "decisions", "awards", "quotes", "agreements"):
+        assert data[name] == [], name
+
+
+def test_detail_shows_only_public_agreements_of_a_conference_with_drafts(api_client):
+    conference = ConferenceFactory(slug="drafts-only")
+    bilateral_agreement(signed_at_conference=conference, is_public=False)
+
+    data = api_client.get(detail("drafts-only")).json()
+
+    assert data["agreements"] == []
+
+
+def test_write_answer_shows_the_outcomes(staff_api_client):
+    conference = busy_conference(1)
+
+    response = staff_api_client.patch(detail("busy"), {"theme": "Open labs"}, format="json")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["theme"] == "Open labs"
+    assert len(data["decisions"]) == len(data["quotes"]) == 1
+    assert len(data["awards"]) == 2
+    assert [row["slug"] for row in data["agreements"]] == [
+        agreement.slug for agreement in conference.agreements.all()
+    ]

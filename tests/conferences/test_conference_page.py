@@ -327,6 +327,21 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries, count):
     assert html.count("<blockquote>") == count
 
 
+def test_detail_of_a_conference_without_outcomes_reads_none(client, django_assert_num_queries):
+    rich_conference(2)  # another conference's outcomes are not this one's
+    upcoming = ConferenceFactory(slug="upcoming", title="Upcoming Conference")
+    bilateral_agreement(signed_at_conference=upcoming, is_public=False)
+
+    # conference, hosts, topics, the programme (four), the editions around it; and the
+    # agreements, asked for since a draft was signed there, and found none public.
+    with django_assert_num_queries(9):
+        html = client.get(detail_url(upcoming)).content.decode()
+
+    assert "Upcoming Conference" in html
+    for section in ("participants", "decisions", "awards", "quotes", "agreements"):
+        assert f'id="{section}-heading"' not in html
+
+
 def test_detail_lists_the_organisations_taking_part(client):
     conference = ConferenceFactory()
     conference.participating_organisations.add(

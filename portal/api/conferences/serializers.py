@@ -268,9 +268,9 @@ class ConferenceDetailSerializer(ConferenceSerializer):
     sessions = ConferenceSessionSerializer(
         many=True, read_only=True, help_text=_("The programme, day by day.")
     )
-    decisions = ConferenceDecisionSerializer(many=True, read_only=True)
-    awards = ConferenceAwardSerializer(many=True, read_only=True)
-    quotes = ConferenceQuoteSerializer(many=True, read_only=True)
+    decisions = ConferenceDecisionSerializer(many=True, read_only=True, source="decision_list")
+    awards = ConferenceAwardSerializer(many=True, read_only=True, source="award_list")
+    quotes = ConferenceQuoteSerializer(many=True, read_only=True, source="quote_list")
     agreements = ReferenceField(
         "api:agreement-detail",
         source="public_agreements",

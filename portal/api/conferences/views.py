@@ -95,7 +95,12 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     def get_object(self):
         conference = super().get_object()
         dependencies.depends_on_tags(conference.series_tag)  # the previous and next editions
+        if self.action == "retrieve" and not self.wants_calendar:
+            self.complete_detail(conference)
         return conference
+
+    def complete_detail(self, record: Conference) -> None:
+        selectors.complete_conferences([record])
 
     search_fields = ["title", "theme", "city", "venue"]
     ordering_fields = ["start_date", "title", "edition", "modified"]
