@@ -76,15 +76,16 @@ register(MAP_POINTS_KEY, compressed_map_points, counts=(Organisation, Membership
 _last_read: dict[str, Any] = {"stamp": None, "bodies": {"br": b""}}
 
 
-def map_points_body(coding: str) -> bytes:
+def map_points_body(coding: str) -> tuple[bytes, str]:
     """The JSON of the points as the worker last wrote it, in `coding` ("br", "gzip" or
-    "identity"; one query)."""
+    "identity"), and its entity tag (one query). The tag names the version and the coding:
+    no need to hash a megabyte per request to make one (ConditionalGetMiddleware would)."""
     kept_map_points()
-    bodies = _last_read["bodies"]
+    bodies, (version, computed_at) = _last_read["bodies"], _last_read["stamp"]
     if coding not in bodies:
         plain = brotli.decompress(bodies["br"])
         bodies.update(identity=plain, gzip=gzip.compress(plain, mtime=0))
-    return bodies[coding]
+    return bodies[coding], f'"points-{version!r}-{computed_at.timestamp()!r}-{coding}"'
 
 
 def kept_map_points() -> tuple[bytes, bool]:

@@ -198,7 +198,9 @@ class MemberMapDataView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         coding = negotiated_coding(request)
-        response = HttpResponse(map_points_body(coding), content_type="application/json")
+        body, etag = map_points_body(coding)
+        response = HttpResponse(body, content_type="application/json")
+        response["ETag"] = etag
         if coding != "identity":
             response["Content-Encoding"] = coding
         patch_vary_headers(response, ("Accept-Encoding",))

@@ -8,13 +8,13 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from agreements.models import Agreement
-from conferences.models import Conference, Quote, Session
+from conferences.models import Conference, ConferenceHost, Quote, Session
 from core.changes import records_changed_at
 from core.models import Tombstone
 from members.models import Membership, Organisation, Person
 from ops.dataset import AS_OF, dataset_models, generate_dataset
 from ops.dataset.builder import DatasetBuilder
-from ops.dataset.rows import LARGE_PROGRAMME
+from ops.dataset.rows import LARGE_PARTICIPANTS, LARGE_PROGRAMME
 from ops.dataset.vocabulary import COUNTRIES
 from portal.models import ApiToken
 from tests.factories import OrganisationFactory
@@ -41,7 +41,8 @@ COUNTS_AT_SCALE = {
     "members.Office": 302,
     "conferences.Conference": 4,
     "conferences.Conference_topics": 12,
-    "conferences.Conference_participating_organisations": 10,
+    # The large programme's conference: every one of the 20 organisations takes part.
+    "conferences.Conference_participating_organisations": 29,
     "conferences.ConferenceHost": 4,
     "conferences.Session": 360,
     "conferences.Session_topics": 507,
@@ -164,6 +165,21 @@ def test_generated_dataset_has_one_large_programme_at_a_held_world_conference():
         2025,
         "held",
     )
+    # As a world conference reports them, at every scale.
+    hosts = {
+        row.organisation_id
+        for row in built
+        if isinstance(row, ConferenceHost) and row.conference_id == conference.pk
+    }
+    taking_part = [
+        row.organisation_id
+        for row in built
+        if isinstance(row, Conference.participating_organisations.through)
+        and row.conference_id == conference.pk
+    ]
+    assert len(taking_part) == len(set(taking_part))
+    assert not hosts & set(taking_part)
+    assert len(hosts) + len(taking_part) == LARGE_PARTICIPANTS
 
 
 def test_generated_organisations_lie_in_their_country(dataset):

@@ -24,6 +24,7 @@ from .rows import (
     AS_OF,
     CHUNK,
     FIRST_YEAR,
+    LARGE_PARTICIPANTS,
     LARGE_PROGRAMME,
     LAST_YEAR,
     OTHER_EVENTS_FROM,
@@ -172,9 +173,11 @@ class EventBuilder(Builder):
                 self.table(ConferenceHost).add(
                     conference_id=row.id, organisation_id=org_id, role=role, order=order
                 )
+            taking_part = set(host_ids)
             if status == "held":
                 for org_index in self._sample(range(len(self.orgs)), 0, 8):
-                    if self.orgs[org_index].id not in host_ids:
+                    if self.orgs[org_index].id not in taking_part:
+                        taking_part.add(self.orgs[org_index].id)
                         self.table(Conference.participating_organisations.through).add(
                             conference_id=row.id, organisation_id=self.orgs[org_index].id
                         )
@@ -185,6 +188,7 @@ class EventBuilder(Builder):
             self._sessions(held, topic_ids)
             if index == large:
                 self._more_sessions(held, topic_ids, LARGE_PROGRAMME - SESSIONS_PER_CONFERENCE)
+                self._more_participants(row.id, taking_part)
             if status == "held":
                 self.held.append(held)
             if kind != "other":
@@ -192,6 +196,20 @@ class EventBuilder(Builder):
             if row.id % (CHUNK // SESSIONS_PER_CONFERENCE) == 0:
                 yield from self._flush_conferences()
         yield from self._flush_conferences()
+
+    def _more_participants(self, conference_id: int, taking_part: set[int]) -> None:
+        """Organisations taking part in the conference of the large programme, as a world
+        conference reports them: LARGE_PARTICIPANTS of them at every scale (every
+        organisation at a scale that has fewer), whatever the draw above gave. Drawn from a generator of their own (see `_more_sessions`)."""
+        table = self.table(Conference.participating_organisations.through)
+        with self._own_random(f"large-participants-{self.seed}"):
+            candidates = self.rng.sample(range(len(self.orgs)), len(self.orgs))
+        for org_index in candidates:
+            if len(taking_part) >= LARGE_PARTICIPANTS:
+                break
+            if self.orgs[org_index].id not in taking_part:
+                taking_part.add(self.orgs[org_index].id)
+                table.add(conference_id=conference_id, organisation_id=self.orgs[org_index].id)
 
     def _more_sessions(self, held: Held, topic_ids: list[int], count: int) -> None:
         """`count` more parallel sessions, spread over the rooms of every time block after the

@@ -26,6 +26,8 @@ MIN_SCALE = 0.01
 SESSIONS_PER_CONFERENCE = 20
 # One world conference has a programme of this size: a large page to measure.
 LARGE_PROGRAMME = 300
+# Organisations taking part in that conference, hosts included.
+LARGE_PARTICIPANTS = 24
 # The world conference is held once a year; its edition is its year's distance from 1983,
 # as in the demo data (the 42nd in 2025).
 WORLD_EDITION_OFFSET = FIRST_YEAR - 1

@@ -371,6 +371,29 @@ def test_member_map_data_is_sent_in_the_best_coding_the_caller_takes(client, set
         assert answer.json()["members"] == points
 
 
+def test_member_map_data_is_tagged_by_version_and_coding(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    member(slug="first")
+    recount()
+    browser = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="br")
+    plain = client.get(MAP_DATA)
+
+    again = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=browser["ETag"])
+    other_coding = client.get(MAP_DATA, HTTP_IF_NONE_MATCH=browser["ETag"])
+    member(slug="second")
+    recount()
+    changed = client.get(MAP_DATA, HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=browser["ETag"])
+
+    assert browser["ETag"] != plain["ETag"]
+    assert (again.status_code, again.content) == (304, b"")
+    assert other_coding.status_code == 200
+    assert other_coding["ETag"] == plain["ETag"]
+    assert changed.status_code == 200
+    assert changed["ETag"] not in (browser["ETag"], plain["ETag"])
+    members = json.loads(brotli.decompress(changed.content))["members"]
+    assert [row[0] for row in members] == ["first", "second"]
+
+
 def test_member_map_data_written_before_a_change_is_kept_until_the_worker_writes(client, settings):
     member(slug="first")
     recount()
