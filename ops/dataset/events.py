@@ -200,7 +200,8 @@ class EventBuilder(Builder):
     def _more_participants(self, conference_id: int, taking_part: set[int]) -> None:
         """Organisations taking part in the conference of the large programme, as a world
         conference reports them: LARGE_PARTICIPANTS of them at every scale (every
-        organisation at a scale that has fewer), whatever the draw above gave. Drawn from a generator of their own (see `_more_sessions`)."""
+        organisation at a scale that has fewer), whatever the draw above gave. Drawn from a
+        generator of their own (see `_more_sessions`)."""
         table = self.table(Conference.participating_organisations.through)
         with self._own_random(f"large-participants-{self.seed}"):
             candidates = self.rng.sample(range(len(self.orgs)), len(self.orgs))
