@@ -35,6 +35,9 @@ def agreement_document_path(instance: models.Model, filename: str) -> str:
     )
 
 
+# The agreements amending or renewing one, oldest first (`with_chain()`).
+LATER_ONES_ORDER = (F("signed_on").asc(nulls_last=True), "pk")
+
 # What the API's agreements do not read of a party's organisation and signatory.
 REFERENCED_ONLY = (
     "organisation__logo",
@@ -94,7 +97,7 @@ class AgreementQuerySet(models.QuerySet):
                 "followed_by",
                 queryset=Agreement.objects.only(
                     "pk", "slug", "title", "status", "is_public", "follows", "relation", "signed_on"
-                ).order_by(F("signed_on").asc(nulls_last=True), "pk"),
+                ).order_by(*LATER_ONES_ORDER),
             )
         )
 

@@ -11,6 +11,7 @@ off an index that holds the order) and joins the page's rows to them: the rows s
 index entries, not rows with their joins. Still one query for the page.
 """
 
+from collections.abc import Callable
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, Paginator
@@ -64,6 +65,12 @@ class CappedPaginator(Paginator):
     # From this offset on, pages are read through a subquery of their keys (None: never).
     deferred_offset: int | None = None
 
+    def __init__(self, object_list, per_page, *args, read: Callable | None = None, **kwargs):
+        """`read`, when given, turns the queryset of a page's rows into what the page holds
+        (`values()` of some columns and joins, say): the count stays the list's own."""
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.read = read
+
     def rows(self, bottom: int, top: int):
         """The rows from bottom to top, in the list's order."""
         object_list = self.object_list
@@ -75,8 +82,10 @@ class CappedPaginator(Paginator):
             and not object_list.query.distinct
         ):
             keys = object_list.values("pk")[bottom:top]
-            return object_list.filter(pk__in=keys)
-        return object_list[bottom:top]
+            rows = object_list.filter(pk__in=keys)
+        else:
+            rows = object_list[bottom:top]
+        return rows if self.read is None else self.read(rows)
 
     @cached_property
     def count(self) -> int:

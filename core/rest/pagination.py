@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.utils.translation import gettext as _
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from core.pagination import CappedPaginator, DeepPaginator
@@ -37,6 +38,22 @@ class PagePagination(pagination.PageNumberPagination):
     @property
     def max_page_size(self) -> int:
         return settings.API_MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None, *, read=None):
+        """As DRF's, with `read`: what the page's rows are read as (`CappedPaginator`)."""
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        paginator = self.django_paginator_class(queryset, page_size, read=read)
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as error:
+            raise NotFound(
+                self.invalid_page_message.format(page_number=page_number, message=str(error))
+            ) from None
+        return list(self.page)
 
     def get_page_size(self, request):
         return positive_int(request, self.page_size_query_param, maximum=self.max_page_size) or (
