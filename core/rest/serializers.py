@@ -106,6 +106,9 @@ class CountryCodeField(CountryField):
     a wrong value is a 400 naming the field rather than a country quietly changed.
     """
 
+    # A stored code is written as it is (core/rest/rows.py).
+    writes_a_value = True
+
     def to_internal_value(self, data):
         if not isinstance(data, str) or (data and data not in self.choices):
             self.fail("invalid_choice", input=data)

@@ -14,6 +14,7 @@ from .filters import check_parameters
 from .grouping import GroupByMixin
 from .permissions import is_staff_caller, may_read_private
 from .renderers import CSVRenderer, JSONRenderer
+from .rows import ListRows
 
 
 class Answered(Exception):
@@ -125,6 +126,8 @@ class PortalViewSet(
     # Formats besides JSON: lists also come as CSV; calendars add iCalendar.
     list_renderer_classes = (CSVRenderer,)
     detail_renderer_classes = ()
+    # A class writing the plain JSON list from rows (core/rest/rows.py), or None.
+    list_rows: type[ListRows] | None = None
 
     def get_renderers(self):
         extra = self.list_renderer_classes if self.action == "list" else ()
@@ -192,7 +195,29 @@ class PortalViewSet(
             queryset = self.expansions[name].load(queryset)
         return queryset
 
+    def rows_writer(self) -> ListRows | None:
+        """The writer of this list from rows, when the answer is the plain JSON list of
+        `serializer_class`: not CSV, not counts by a field, no expansion but those it writes."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if (
+            self.list_rows is None
+            or self.action != "list"
+            or renderer is None
+            or renderer.format != "json"
+            or getattr(self, "grouping", None) is not None
+            or self.get_serializer_class() is not self.serializer_class
+            or not set(getattr(self, "expand", ())) <= self.list_rows.expansions
+        ):
+            return None
+        return self.list_rows(self)
+
     def list(self, request, *args, **kwargs):
+        rows = self.rows_writer()
+        if rows is not None:
+            # The filters and order, without the expansions' loads (the rows read their own).
+            records = super().filter_queryset(rows.queryset())
+            page = self.paginator.paginate_queryset(records, request, view=self, read=rows.read)
+            return self.get_paginated_response(rows.write(page))
         response = super().list(request, *args, **kwargs)
         if (
             getattr(request, "accepted_renderer", None)

@@ -7,8 +7,8 @@ import pytest
 
 from agreements.models import Agreement, AgreementDocument
 from agreements.services import confirm_agreement
-from portal.api.agreements import rows
 from portal.api.agreements.views import AgreementViewSet
+from tests import rows_support
 from tests.agreements.agreement_api import LIST_URL
 from tests.agreements.confirmation_support import proposed, two_parks
 from tests.factories import (
@@ -149,34 +149,7 @@ def agreements():
 
 
 def both_ways(client, monkeypatch, url: str):
-    """The answer written from rows, and the serializer's answer."""
-    written = []
-    write = rows.AgreementRows.write
-
-    def spy(self, page):
-        written.append(True)
-        return write(self, page)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(rows.AgreementRows, "write", spy)
-        from_rows = client.get(url)
-    assert written, "the list was not written from rows"
-    serialized_ones = []
-
-    with monkeypatch.context() as patch:
-        patch.setattr(AgreementViewSet, "written_from_rows", property(lambda view: False))
-        patch.setattr(
-            AgreementViewSet,
-            "get_serializer",
-            lambda view, *args, **kwargs: (
-                serialized_ones.append(True)
-                or super(AgreementViewSet, view).get_serializer(*args, **kwargs)
-            ),
-        )
-        serialized = client.get(url)
-    assert serialized_ones, "the list was not serialized"
-    assert from_rows.status_code == serialized.status_code == 200, from_rows.content
-    return from_rows, serialized
+    return rows_support.both_ways(client, monkeypatch, url, AgreementViewSet)
 
 
 @pytest.mark.parametrize("caller", ["api_client", "partner_client", "staff_api_client"])
@@ -245,6 +218,6 @@ def test_other_shapes_are_the_serializer_s(api_client, monkeypatch, agreements, 
     def refuse(self, page):
         raise AssertionError("written from rows")
 
-    monkeypatch.setattr(rows.AgreementRows, "write", refuse)
+    monkeypatch.setattr(AgreementViewSet.list_rows, "write", refuse)
     response = api_client.get(f"{LIST_URL}?{query}")
     assert response.status_code == 200

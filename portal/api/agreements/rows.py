@@ -18,7 +18,6 @@ serializer reads them, from instances loaded for those agreements only.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 
 from rest_framework import serializers
 
@@ -28,6 +27,7 @@ from conferences.models import Conference
 from core.countries import country_name
 from core.db.prepared import PreparedRows
 from core.dependencies import depends_on_record
+from core.rest.rows import ListRows, grouped
 from core.rest.serializers import absolute
 from core.routes import path_maker
 from members.models import Organisation, Person, Topic
@@ -122,12 +122,12 @@ def is_in_force(row: dict, today: datetime.date) -> bool:
     )
 
 
-class AgreementRows:
-    """Writes pages of agreements for one answer (`context` is the serializer's)."""
+class AgreementRows(ListRows):
+    """Writes pages of agreements for one answer."""
 
-    def __init__(self, context: dict):
-        self.context = context
-        self.staff = bool(context.get("staff"))
+    def __init__(self, view):
+        super().__init__(view)
+        self.staff = bool(self.context.get("staff"))
         self.date = serializers.DateField().to_representation
         self.moment = serializers.DateTimeField().to_representation
         self.api_path = path_maker("api:agreement-detail", "slug")
@@ -139,10 +139,10 @@ class AgreementRows:
         self.document_url = AgreementDocument._meta.get_field("file").storage.url
         self.kind_labels = {kind: str(kind.label) for kind in AgreementDocument.Kind}
 
-    def write(self, rows: Iterable[dict]) -> list[dict]:
-        """The agreements of `rows` (`values(*COLUMNS)`, in the list's order) as the API's list
-        shows them."""
-        rows = list(rows)
+    def read(self, page):
+        return page.values(*COLUMNS)
+
+    def write(self, rows: list[dict]) -> list[dict]:
         ids = [row["id"] for row in rows]
         if not ids:
             return []
@@ -241,7 +241,7 @@ class AgreementRows:
             "renewed_by": self._later_links(later, Agreement.Relation.RENEWS),
             "parties": [self._party(party) for party in parties],
             "topics": [
-                self._reference(
+                self.reference(
                     self.topic_path, topic["topic_id"], topic["topic__slug"], topic["topic__name"]
                 )
                 for topic in topics
@@ -263,20 +263,12 @@ class AgreementRows:
         depends_on_record(Agreement, row["id"])
         return answer
 
-    def _reference(self, path, pk, slug, name) -> dict:
-        return {
-            "id": pk,
-            "slug": slug,
-            "name": str(name),
-            "url": absolute(self.context, path(slug)),
-        }
-
     def _conference(self, row) -> dict | None:
         pk = row["signed_at_conference_id"]
         if pk is None:
             return None
         depends_on_record(Conference, pk)
-        return self._reference(
+        return self.reference(
             self.conference_path,
             pk,
             row["signed_at_conference__slug"],
@@ -287,7 +279,7 @@ class AgreementRows:
         return self.staff or (is_public and status != DRAFT)
 
     def _link(self, pk, slug, title) -> dict:
-        return self._reference(self.api_path, pk, slug, title)
+        return self.reference(self.api_path, pk, slug, title)
 
     def _earlier(self, row, relation: str) -> dict | None:
         if row["follows_id"] is None:
@@ -309,7 +301,7 @@ class AgreementRows:
     def _party(self, party) -> dict:
         signatory = party["signatory_id"]
         return {
-            "organisation": self._reference(
+            "organisation": self.reference(
                 self.organisation_path,
                 party["organisation_id"],
                 party["organisation__slug"],
@@ -317,7 +309,7 @@ class AgreementRows:
             ),
             "reference_number": party["reference_number"],
             "signatory": (
-                self._reference(
+                self.reference(
                     self.person_path, signatory, party["signatory__slug"], party["signatory__name"]
                 )
                 if signatory is not None
@@ -334,12 +326,3 @@ class AgreementRows:
             "url": absolute(self.context, self.document_url(document["file"])),
             "is_public": document["is_public"],
         }
-
-
-def grouped(rows: Iterable[dict], key: str, model) -> dict[int, list[dict]]:
-    """Rows by the value of `key`, in their order; the answer depends on each row's record."""
-    by_key = defaultdict(list)
-    for row in rows:
-        depends_on_record(model, row["id"])
-        by_key[row[key]].append(row)
-    return by_key

@@ -78,6 +78,7 @@ class AgreementViewSet(PortalWriteViewSet):
     """
 
     serializer_class = AgreementSerializer
+    list_rows = rows.AgreementRows
     detail_serializer_class = AgreementDetailSerializer
     write_serializer_class = AgreementWriteSerializer
     filterset_class = AgreementApiFilter
@@ -109,30 +110,6 @@ class AgreementViewSet(PortalWriteViewSet):
 
     def get_queryset(self):
         return visible_agreements(self.request).for_api()
-
-    def list(self, request, *args, **kwargs):
-        if not self.written_from_rows:
-            return super().list(request, *args, **kwargs)
-        # The JSON list's plain shape, written from rows (rows.py): the same answer.
-        agreements = self.filter_queryset(visible_agreements(request))
-        page = self.paginator.paginate_queryset(
-            agreements, request, view=self, read=lambda page: page.values(*rows.COLUMNS)
-        )
-        data = rows.AgreementRows(self.get_serializer_context()).write(page)
-        return self.get_paginated_response(data)
-
-    @property
-    def written_from_rows(self) -> bool:
-        """Whether the list is the JSON of `AgreementSerializer` itself: not expanded, not
-        counted by a field, not CSV."""
-        renderer = getattr(self.request, "accepted_renderer", None)
-        return (
-            renderer is not None
-            and renderer.format == "json"
-            and not self.expand
-            and self.grouping is None
-            and self.get_serializer_class() is AgreementSerializer
-        )
 
     def get_serializer_class(self):
         renderer = getattr(self.request, "accepted_renderer", None)

@@ -21,6 +21,7 @@ from members.models import Division, Topic
 from portal import selectors
 
 from .renderers import ICalendarRenderer, LinkRowsCSVRenderer
+from .rows import ConferenceRows
 from .serializers import (
     ConferenceDetailSerializer,
     ConferenceSerializer,
@@ -86,6 +87,7 @@ class ConferenceViewSet(CalendarMixin, PortalWriteViewSet):
     """
 
     serializer_class = ConferenceSerializer
+    list_rows = ConferenceRows
     detail_serializer_class = ConferenceDetailSerializer
     write_serializer_class = ConferenceWriteSerializer
     filterset_class = ConferenceApiFilter

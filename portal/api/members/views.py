@@ -10,6 +10,7 @@ from members.models import Division, Membership, Office, Organisation, Person, T
 from portal import selectors
 from portal.filters import PersonApiFilter
 
+from .rows import OrganisationRows
 from .serializers import (
     DivisionSerializer,
     MembershipSerializer,
@@ -87,6 +88,7 @@ class OrganisationViewSet(PortalWriteViewSet):
     """
 
     serializer_class = OrganisationSerializer
+    list_rows = OrganisationRows
     detail_serializer_class = OrganisationDetailSerializer
     write_serializer_class = OrganisationWriteSerializer
     filterset_class = OrganisationApiFilter

@@ -1,0 +1,118 @@
+"""Organisations as the API's list writes them (`OrganisationSerializer`), from rows
+(core/rest/rows.py): the list of /organisations/, and the hosts a conference list expands."""
+
+from core.countries import country_name
+from core.db.prepared import PreparedRows
+from core.dependencies import depends_on_record
+from core.rest.rows import ListRows, RowShape, grouped
+from core.rest.serializers import absolute
+from core.routes import path_maker
+from members.models import Division, Organisation, Topic
+
+from .serializers import OrganisationSerializer
+
+# The columns besides the shape's own: the division's reference, the logo's size, the current
+# membership (`Organisation.objects.with_membership()`).
+RELATED_COLUMNS = (
+    "division_id",
+    "division__slug",
+    "division__name",
+    "logo",
+    "logo_width",
+    "logo_height",
+    "membership_category",
+    "member_since",
+)
+
+_TOPICS = PreparedRows(
+    lambda ids: (
+        Organisation.topics.through.objects.filter(organisation_id__in=ids)
+        .order_by("topic__name", "topic_id")
+        .values("organisation_id", "topic_id", "topic__slug", "topic__name")
+    )
+)
+
+
+class OrganisationRows(ListRows):
+    """Writes organisations as `OrganisationSerializer` does, `nested` as in an expansion."""
+
+    def __init__(self, view, *, nested: bool = False) -> None:
+        super().__init__(view)
+        serializer = OrganisationSerializer(context=self.context, nested=nested)
+        membership = serializer.fields["membership"].fields
+        self.category = membership["category"].to_representation
+        self.since = membership["member_since"].to_representation
+        self.logo_url = Organisation._meta.get_field("logo").storage.url
+        self.api_path = path_maker("api:organisation-detail", "slug")
+        self.web_path = path_maker("members:organisation-detail", "slug")
+        self.division_path = path_maker("api:division-detail", "slug")
+        self.topic_path = path_maker("api:topic-detail", "slug")
+        self.topics: dict[int, list[dict]] = {}
+        self.shape = RowShape(
+            serializer,
+            {
+                "country_name": lambda row: country_name(row["country"] or ""),
+                "logo": self._logo,
+                "division": self._division,
+                "topics": lambda row: [
+                    self.reference(
+                        self.topic_path,
+                        topic["topic_id"],
+                        topic["topic__slug"],
+                        topic["topic__name"],
+                    )
+                    for topic in self.topics.get(row["id"], ())
+                ],
+                "is_member": lambda row: row["membership_category"] is not None,
+                "membership": self._membership,
+                "url": lambda row: absolute(self.context, self.api_path(row["slug"])),
+                "web_url": lambda row: absolute(self.context, self.web_path(row["slug"])),
+            },
+        )
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.shape.columns, *RELATED_COLUMNS]
+
+    def read(self, page):
+        return page.values(*self.columns)
+
+    def write(self, rows: list[dict]) -> list[dict]:
+        ids = [row["id"] for row in rows]
+        if not ids:
+            return []
+        self.topics = grouped(_TOPICS.rows(ids=ids), "organisation_id")
+        for topics in self.topics.values():
+            for topic in topics:
+                depends_on_record(Topic, topic["topic_id"])
+        answers = [self.shape.write(row) for row in rows]
+        for row in rows:
+            depends_on_record(Organisation, row["id"])
+        return answers
+
+    def _logo(self, row) -> dict | None:
+        # As core.rest.serializers.ImageField.
+        if not row["logo"]:
+            return None
+        return {
+            "url": absolute(self.context, self.logo_url(row["logo"])),
+            "width": row["logo_width"],
+            "height": row["logo_height"],
+        }
+
+    def _division(self, row) -> dict | None:
+        pk = row["division_id"]
+        if pk is None:
+            return None
+        depends_on_record(Division, pk)
+        return self.reference(self.division_path, pk, row["division__slug"], row["division__name"])
+
+    def _membership(self, row) -> dict | None:
+        # As CurrentMembershipSerializer.
+        if row["membership_category"] is None:
+            return None
+        since = row["member_since"]
+        return {
+            "category": self.category(row["membership_category"]),
+            "member_since": None if since is None else self.since(since),
+        }
