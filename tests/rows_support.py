@@ -42,3 +42,32 @@ def fields_with_a_value(results: list[dict]) -> set[str]:
         for field in results[0]
         if any(row[field] not in (None, "", [], False) for row in results)
     }
+
+
+def dependency_tags(client, monkeypatch, url: str, view_class) -> dict[str, set[str]]:
+    """The dependency tags of the answer made from rows and of the serializer's (the page
+    cache on, emptied before each)."""
+    from django.core.cache import cache
+
+    from core import dependencies
+
+    collected = []
+    stop = dependencies.stop
+
+    def collecting_stop():
+        collection = dependencies.current()
+        if collection is not None:
+            collected.append(set(collection.tags))
+        return stop()
+
+    monkeypatch.setattr(dependencies, "stop", collecting_stop)
+    tags = {}
+    for way, writer in (("rows", view_class.list_rows), ("serializer", None)):
+        cache.clear()
+        collected.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(view_class, "list_rows", writer)
+            assert client.get(url).status_code == 200
+        assert collected, "no dependencies collected"
+        tags[way] = collected[-1]
+    return tags

@@ -221,3 +221,19 @@ def test_other_shapes_are_the_serializer_s(api_client, monkeypatch, agreements, 
     monkeypatch.setattr(AgreementViewSet.list_rows, "write", refuse)
     response = api_client.get(f"{LIST_URL}?{query}")
     assert response.status_code == 200
+
+
+def test_rows_depend_on_the_records_the_serializer_loaded(
+    api_client, monkeypatch, settings, agreements
+):
+    """A cached list is dropped by a change to any record it shows: the rows name each one
+    (core/dependencies.py), as the instances the serializer read did by being loaded."""
+    settings.PAGE_CACHE_SECONDS = 300
+    tags = rows_support.dependency_tags(
+        api_client, monkeypatch, f"{LIST_URL}?page_size=100", AgreementViewSet
+    )
+    assert tags["rows"] == tags["serializer"]
+    for kind in ("agreementparty", "agreementdocument", "agreement"):
+        assert any(tag.startswith(f"dep:agreements.{kind}:") for tag in tags["rows"]), kind
+    assert any(tag.startswith("dep:members.person:") for tag in tags["rows"])
+    assert any(tag.startswith("dep:conferences.conference:") for tag in tags["rows"])

@@ -24,7 +24,7 @@ from tests.factories import (
     TopicFactory,
     organisation_with_logo,
 )
-from tests.rows_support import both_ways, fields_with_a_value
+from tests.rows_support import both_ways, dependency_tags, fields_with_a_value
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,23 @@ def test_a_shape_field_without_a_column_or_a_function_is_an_error():
     del computed["logo"]
     with pytest.raises(ImproperlyConfigured, match=r"OrganisationSerializer\.logo"):
         RowShape(serializer, {**computed, "web_url": str})
+
+
+@pytest.mark.parametrize(
+    "view, url",
+    [
+        (OrganisationViewSet, ORGANISATIONS),
+        (ConferenceViewSet, f"{CONFERENCES}?expand=hosts,division"),
+        (ConferenceViewSet, CONFERENCES),
+    ],
+)
+def test_rows_depend_on_the_records_the_serializer_loaded(
+    api_client, monkeypatch, settings, records, view, url
+):
+    """A cached list is dropped by a change to any record it shows: the rows name each one
+    (core/dependencies.py), as the instances the serializer read did by being loaded."""
+    settings.PAGE_CACHE_SECONDS = 300
+    tags = dependency_tags(api_client, monkeypatch, url, view)
+    assert tags["rows"] == tags["serializer"]
+    assert any(tag.startswith("dep:members.organisation:") for tag in tags["rows"])
+    assert any(tag.startswith("dep:members.topic:") for tag in tags["rows"])
