@@ -23,7 +23,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from rest_framework import serializers
 
+from core.db.prepared import PreparedRows
 from core.dependencies import depends_on_record
+from core.routes import path_maker
 
 from .serializers import absolute
 
@@ -117,6 +119,44 @@ class ListRows:
             "name": str(name),
             "url": absolute(self.context, path(slug)),
         }
+
+
+class ManyReferences:
+    """The records a many-to-many relation of `model` links each record of a page to (a
+    record's topics), as references in the order of their model, by record: one query,
+    compiled once per page size."""
+
+    def __init__(self, model: type[models.Model], relation: str, view_name: str) -> None:
+        field = model._meta.get_field(relation)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        self.target_model = field.related_model
+        self.view_name = view_name
+        self.source_key, self.target_key = f"{source}_id", f"{target}_id"
+        order = [
+            f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
+            for name in self.target_model._meta.ordering
+        ]
+        self.query = PreparedRows(
+            lambda ids: (
+                through.objects.filter(**{f"{self.source_key}__in": ids})
+                .order_by(*order, self.target_key)
+                .values(self.source_key, self.target_key, f"{target}__slug", f"{target}__name")
+            )
+        )
+        self.slug, self.name = f"{target}__slug", f"{target}__name"
+
+    def read(self, ids: list[int], rows: ListRows) -> dict[int, list[dict]]:
+        """The references by the key of the record linking to them, written for `rows`."""
+        path = path_maker(self.view_name, "slug")
+        by_record: dict[int, list[dict]] = {}
+        for row in self.query.rows(ids=ids):
+            pk = row[self.target_key]
+            depends_on_record(self.target_model, pk)
+            by_record.setdefault(row[self.source_key], []).append(
+                rows.reference(path, pk, row[self.slug], row[self.name])
+            )
+        return by_record
 
 
 def grouped(

@@ -17,7 +17,6 @@ serializer reads them, from instances loaded for those agreements only.
 """
 
 import datetime
-from collections import defaultdict
 
 from rest_framework import serializers
 
@@ -27,40 +26,28 @@ from conferences.models import Conference
 from core.countries import country_name
 from core.db.prepared import PreparedRows
 from core.dependencies import depends_on_record
-from core.rest.rows import ListRows, grouped
+from core.rest.rows import ListRows, ManyReferences, RowShape, grouped
 from core.rest.serializers import absolute
 from core.routes import path_maker
-from members.models import Organisation, Person, Topic
+from members.models import Organisation, Person
 
-# The columns of an agreement the list shows, and of the agreement it amends or renews.
-COLUMNS = (
-    "id",
-    "slug",
-    "title",
-    "kind",
-    "status",
-    "signed_on",
-    "signed_city",
+from .serializers import AgreementSerializer, ConfirmationsField
+
+# The columns read besides the shape's own (`RowShape.columns`): the country, the conference's
+# reference, the agreement it amends or renews, and whether parties were asked to confirm it.
+RELATED_COLUMNS = (
     "signed_country",
     "signed_at_conference_id",
     "signed_at_conference__slug",
     "signed_at_conference__title",
-    "effective_on",
-    "expires_on",
-    "terminated_on",
-    "termination_reason",
     "follows_id",
     "relation",
     "follows__slug",
     "follows__title",
     "follows__status",
     "follows__is_public",
-    "is_public",
-    "source_url",
     "proposed_by_id",
     "proposed_for_id",
-    "created",
-    "modified",
 )
 
 # The related rows of a page of agreements, each in one query compiled once per page size
@@ -92,13 +79,7 @@ _PARTIES = PreparedRows(
         )
     )
 )
-_TOPICS = PreparedRows(
-    lambda ids: (
-        Agreement.topics.through.objects.filter(agreement_id__in=ids)
-        .order_by("topic__name", "topic_id")
-        .values("agreement_id", "topic_id", "topic__slug", "topic__name")
-    )
-)
+_TOPICS = ManyReferences(Agreement, "topics", "api:topic-detail")
 _DOCUMENTS = PreparedRows(
     lambda ids: (
         AgreementDocument.objects.filter(agreement_id__in=ids)
@@ -129,46 +110,68 @@ class AgreementRows(ListRows):
         super().__init__(view)
         self.staff = bool(self.context.get("staff"))
         self.date = serializers.DateField().to_representation
-        self.moment = serializers.DateTimeField().to_representation
         self.api_path = path_maker("api:agreement-detail", "slug")
         self.web_path = path_maker("agreements:agreement-detail", "slug")
         self.conference_path = path_maker("api:conference-detail", "slug")
         self.organisation_path = path_maker("api:organisation-detail", "slug")
         self.person_path = path_maker("api:person-detail", "slug")
-        self.topic_path = path_maker("api:topic-detail", "slug")
         self.document_url = AgreementDocument._meta.get_field("file").storage.url
         self.kind_labels = {kind: str(kind.label) for kind in AgreementDocument.Kind}
+        self.today = datetime.date.today()
+        self.later: dict[int, list[dict]] = {}
+        self.parties: dict[int, list[dict]] = {}
+        self.topics: dict[int, list[dict]] = {}
+        self.documents: dict[int, list[dict]] = {}
+        self.confirmations: dict[int, list] = {}
+        self.shape = RowShape(
+            AgreementSerializer(context=self.context),
+            {
+                "signed_country": lambda row: row["signed_country"],
+                "signed_country_name": lambda row: country_name(row["signed_country"] or ""),
+                "signed_at_conference": self._conference,
+                "is_in_force": lambda row: is_in_force(row, self.today),
+                "amends": lambda row: self._earlier(row, Agreement.Relation.AMENDS),
+                "renews": lambda row: self._earlier(row, Agreement.Relation.RENEWS),
+                "amended_by": lambda row: self._later_links(
+                    self.later.get(row["id"], ()), Agreement.Relation.AMENDS
+                ),
+                "renewed_by": lambda row: self._later_links(
+                    self.later.get(row["id"], ()), Agreement.Relation.RENEWS
+                ),
+                "parties": lambda row: [
+                    self._party(party) for party in self.parties.get(row["id"], ())
+                ],
+                "topics": lambda row: self.topics.get(row["id"], []),
+                "document": self._signed_text,
+                "documents": lambda row: [
+                    self._document(document)
+                    for document in self.documents.get(row["id"], ())
+                    if self.staff or document["is_public"]
+                ],
+                "confirmations": lambda row: self.confirmations.get(row["id"], []),
+                "url": lambda row: absolute(self.context, self.api_path(row["slug"])),
+                "web_url": lambda row: absolute(self.context, self.web_path(row["slug"])),
+            },
+        )
 
     def read(self, page):
-        return page.values(*COLUMNS)
+        return page.values(*self.shape.columns, *RELATED_COLUMNS)
 
     def write(self, rows: list[dict]) -> list[dict]:
         ids = [row["id"] for row in rows]
         if not ids:
             return []
-        later = self._later(ids)
-        parties = self._parties(ids)
-        topics = self._topics(ids)
-        documents = self._documents(ids)
-        confirmations = self._confirmations(rows, parties)
-        today = datetime.date.today()
-        return [
-            self._agreement(
-                row,
-                today=today,
-                later=later.get(row["id"], ()),
-                parties=parties.get(row["id"], ()),
-                topics=topics.get(row["id"], ()),
-                documents=documents.get(row["id"], ()),
-                confirmations=confirmations.get(row["id"], []),
-            )
-            for row in rows
-        ]
+        self.later = grouped(_LATER.rows(ids=ids), "follows_id", Agreement)
+        self.parties = self._parties(ids)
+        self.topics = _TOPICS.read(ids, self)
+        self.documents = grouped(_DOCUMENTS.rows(ids=ids), "agreement_id", AgreementDocument)
+        self.confirmations = self._confirmations(rows, self.parties)
+        answers = [self.shape.write(row) for row in rows]
+        for row in rows:
+            depends_on_record(Agreement, row["id"])
+        return answers
 
     # The related rows, each in one query, by agreement.
-
-    def _later(self, ids: list[int]) -> dict[int, list[dict]]:
-        return grouped(_LATER.rows(ids=ids), "follows_id", Agreement)
 
     def _parties(self, ids: list[int]) -> dict[int, list[dict]]:
         by_agreement = grouped(_PARTIES.rows(ids=ids), "agreement_id", AgreementParty)
@@ -177,16 +180,6 @@ class AgreementRows(ListRows):
                 depends_on_record(Organisation, party["organisation_id"])
                 depends_on_record(Person, party["signatory_id"])
         return by_agreement
-
-    def _topics(self, ids: list[int]) -> dict[int, list[dict]]:
-        by_agreement = defaultdict(list)
-        for row in _TOPICS.rows(ids=ids):
-            depends_on_record(Topic, row["topic_id"])
-            by_agreement[row["agreement_id"]].append(row)
-        return by_agreement
-
-    def _documents(self, ids: list[int]) -> dict[int, list[dict]]:
-        return grouped(_DOCUMENTS.rows(ids=ids), "agreement_id", AgreementDocument)
 
     def _confirmations(self, rows: list[dict], parties: dict[int, list[dict]]) -> dict:
         """The confirmations of the agreements parties were asked to confirm, read from
@@ -201,8 +194,6 @@ class AgreementRows(ListRows):
         if not asked:
             return {}
         # The shape's own field, so that the two can never disagree.
-        from .serializers import ConfirmationsField
-
         field = ConfirmationsField()
         return {
             agreement.pk: field.to_representation(agreement)
@@ -210,58 +201,14 @@ class AgreementRows(ListRows):
             if has_confirmations(agreement)
         }
 
-    # One agreement.
+    # The fields of one agreement that are not its columns.
 
-    def _agreement(self, row, *, today, later, parties, topics, documents, confirmations):
-        context = self.context
-        date = self.date
-        shown_documents = documents if self.staff else [d for d in documents if d["is_public"]]
-        signed_text = next(
-            (d for d in documents if d["is_public"] and d["kind"] == SIGNED_TEXT), None
-        )
-        answer = {
-            "id": row["id"],
-            "slug": row["slug"],
-            "title": row["title"],
-            "kind": row["kind"],
-            "status": row["status"],
-            "signed_on": date(row["signed_on"]) if row["signed_on"] is not None else None,
-            "signed_city": row["signed_city"],
-            "signed_country": row["signed_country"],
-            "signed_country_name": country_name(row["signed_country"] or ""),
-            "signed_at_conference": self._conference(row),
-            "effective_on": date(row["effective_on"]) if row["effective_on"] else None,
-            "expires_on": date(row["expires_on"]) if row["expires_on"] else None,
-            "terminated_on": date(row["terminated_on"]) if row["terminated_on"] else None,
-            "termination_reason": row["termination_reason"],
-            "is_in_force": is_in_force(row, today),
-            "amends": self._earlier(row, Agreement.Relation.AMENDS),
-            "renews": self._earlier(row, Agreement.Relation.RENEWS),
-            "amended_by": self._later_links(later, Agreement.Relation.AMENDS),
-            "renewed_by": self._later_links(later, Agreement.Relation.RENEWS),
-            "parties": [self._party(party) for party in parties],
-            "topics": [
-                self.reference(
-                    self.topic_path, topic["topic_id"], topic["topic__slug"], topic["topic__name"]
-                )
-                for topic in topics
-            ],
-            "document": (
-                absolute(context, self.document_url(signed_text["file"])) if signed_text else None
-            ),
-            "documents": [self._document(document) for document in shown_documents],
-            "is_public": row["is_public"],
-            "source_url": row["source_url"],
-            "confirmations": confirmations,
-            "url": absolute(context, self.api_path(row["slug"])),
-            "web_url": absolute(context, self.web_path(row["slug"])),
-            "created": self.moment(row["created"]),
-            "modified": self.moment(row["modified"]),
-        }
-        if not self.staff:
-            del answer["is_public"]
-        depends_on_record(Agreement, row["id"])
-        return answer
+    def _signed_text(self, row) -> str | None:
+        """The first public signed text's address (`Agreement.public_signed_text`)."""
+        for document in self.documents.get(row["id"], ()):
+            if document["is_public"] and document["kind"] == SIGNED_TEXT:
+                return absolute(self.context, self.document_url(document["file"]))
+        return None
 
     def _conference(self, row) -> dict | None:
         pk = row["signed_at_conference_id"]

@@ -6,10 +6,10 @@ from conferences.models import Conference, ConferenceHost
 from core.countries import country_name
 from core.db.prepared import PreparedRows
 from core.dependencies import depends_on_record
-from core.rest.rows import ListRows, RowShape, grouped
+from core.rest.rows import ListRows, ManyReferences, RowShape, grouped
 from core.rest.serializers import absolute
 from core.routes import path_maker
-from members.models import Division, Organisation, Topic
+from members.models import Division, Organisation
 from portal import selectors
 from portal.api.members.rows import OrganisationRows
 from portal.api.members.serializers import DivisionSerializer
@@ -39,13 +39,7 @@ _HOSTS = PreparedRows(
         )
     )
 )
-_TOPICS = PreparedRows(
-    lambda ids: (
-        Conference.topics.through.objects.filter(conference_id__in=ids)
-        .order_by("topic__name", "topic_id")
-        .values("conference_id", "topic_id", "topic__slug", "topic__name")
-    )
-)
+_TOPICS = ManyReferences(Conference, "topics", "api:topic-detail")
 
 
 class ConferenceRows(ListRows):
@@ -61,7 +55,6 @@ class ConferenceRows(ListRows):
         self.web_path = path_maker("conferences:conference-detail", "slug")
         self.division_path = path_maker("api:division-detail", "slug")
         self.organisation_path = path_maker("api:organisation-detail", "slug")
-        self.topic_path = path_maker("api:topic-detail", "slug")
         self.hosts: dict[int, list[dict]] = {}
         self.topics: dict[int, list[dict]] = {}
         self.organisations: dict[int, dict] = {}
@@ -72,15 +65,7 @@ class ConferenceRows(ListRows):
                 "country_name": lambda row: country_name(row["country"] or ""),
                 "division": self._division,
                 "hosts": lambda row: [self._host(host) for host in self.hosts.get(row["id"], ())],
-                "topics": lambda row: [
-                    self.reference(
-                        self.topic_path,
-                        topic["topic_id"],
-                        topic["topic__slug"],
-                        topic["topic__name"],
-                    )
-                    for topic in self.topics.get(row["id"], ())
-                ],
+                "topics": lambda row: self.topics.get(row["id"], []),
                 "cover_image": self._cover,
                 "url": lambda row: absolute(self.context, self.api_path(row["slug"])),
                 "web_url": lambda row: absolute(self.context, self.web_path(row["slug"])),
@@ -98,10 +83,7 @@ class ConferenceRows(ListRows):
         if not ids:
             return []
         self.hosts = grouped(_HOSTS.rows(ids=ids), "conference_id", ConferenceHost)
-        self.topics = grouped(_TOPICS.rows(ids=ids), "conference_id")
-        for topics in self.topics.values():
-            for topic in topics:
-                depends_on_record(Topic, topic["topic_id"])
+        self.topics = _TOPICS.read(ids, self)
         if "hosts" in self.expand:
             self.organisations = self._organisations(
                 {host["organisation_id"] for hosts in self.hosts.values() for host in hosts}

@@ -2,12 +2,11 @@
 (core/rest/rows.py): the list of /organisations/, and the hosts a conference list expands."""
 
 from core.countries import country_name
-from core.db.prepared import PreparedRows
 from core.dependencies import depends_on_record
-from core.rest.rows import ListRows, RowShape, grouped
+from core.rest.rows import ListRows, ManyReferences, RowShape
 from core.rest.serializers import absolute
 from core.routes import path_maker
-from members.models import Division, Organisation, Topic
+from members.models import Division, Organisation
 
 from .serializers import OrganisationSerializer
 
@@ -24,13 +23,7 @@ RELATED_COLUMNS = (
     "member_since",
 )
 
-_TOPICS = PreparedRows(
-    lambda ids: (
-        Organisation.topics.through.objects.filter(organisation_id__in=ids)
-        .order_by("topic__name", "topic_id")
-        .values("organisation_id", "topic_id", "topic__slug", "topic__name")
-    )
-)
+_TOPICS = ManyReferences(Organisation, "topics", "api:topic-detail")
 
 
 class OrganisationRows(ListRows):
@@ -46,7 +39,6 @@ class OrganisationRows(ListRows):
         self.api_path = path_maker("api:organisation-detail", "slug")
         self.web_path = path_maker("members:organisation-detail", "slug")
         self.division_path = path_maker("api:division-detail", "slug")
-        self.topic_path = path_maker("api:topic-detail", "slug")
         self.topics: dict[int, list[dict]] = {}
         self.shape = RowShape(
             serializer,
@@ -54,15 +46,7 @@ class OrganisationRows(ListRows):
                 "country_name": lambda row: country_name(row["country"] or ""),
                 "logo": self._logo,
                 "division": self._division,
-                "topics": lambda row: [
-                    self.reference(
-                        self.topic_path,
-                        topic["topic_id"],
-                        topic["topic__slug"],
-                        topic["topic__name"],
-                    )
-                    for topic in self.topics.get(row["id"], ())
-                ],
+                "topics": lambda row: self.topics.get(row["id"], []),
                 "is_member": lambda row: row["membership_category"] is not None,
                 "membership": self._membership,
                 "url": lambda row: absolute(self.context, self.api_path(row["slug"])),
@@ -81,10 +65,7 @@ class OrganisationRows(ListRows):
         ids = [row["id"] for row in rows]
         if not ids:
             return []
-        self.topics = grouped(_TOPICS.rows(ids=ids), "organisation_id")
-        for topics in self.topics.values():
-            for topic in topics:
-                depends_on_record(Topic, topic["topic_id"])
+        self.topics = _TOPICS.read(ids, self)
         answers = [self.shape.write(row) for row in rows]
         for row in rows:
             depends_on_record(Organisation, row["id"])
