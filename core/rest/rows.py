@@ -111,6 +111,30 @@ class ListRows:
         """The page's rows, as the serializer writes their records."""
         raise NotImplementedError
 
+    def joined_reference(
+        self, row: dict, relation: str, model: type[models.Model], path, label: str = "name"
+    ) -> dict | None:
+        """The record a foreign key of the row points to, read through its join
+        (`<relation>_id`, `<relation>__slug`, `<relation>__<label>`), as `ReferenceField`
+        writes it; None when it points nowhere."""
+        pk = row[f"{relation}_id"]
+        if pk is None:
+            return None
+        depends_on_record(model, pk)
+        return self.reference(path, pk, row[f"{relation}__slug"], row[f"{relation}__{label}"])
+
+    def image(self, row: dict, field: models.ImageField) -> dict | None:
+        """The row's image as `core.rest.serializers.ImageField` writes it: its address and
+        the size stored at upload (the row holds the field's column and its size columns)."""
+        name = row[field.attname]
+        if not name:
+            return None
+        return {
+            "url": absolute(self.context, field.storage.url(name)),
+            "width": row[field.width_field],
+            "height": row[field.height_field],
+        }
+
     def reference(self, path: Callable[[object], str], pk, slug, name) -> dict:
         """A related record as `ReferenceField` writes it."""
         return {

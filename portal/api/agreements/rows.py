@@ -128,7 +128,9 @@ class AgreementRows(ListRows):
             {
                 "signed_country": lambda row: row["signed_country"],
                 "signed_country_name": lambda row: country_name(row["signed_country"] or ""),
-                "signed_at_conference": self._conference,
+                "signed_at_conference": lambda row: self.joined_reference(
+                    row, "signed_at_conference", Conference, self.conference_path, "title"
+                ),
                 "is_in_force": lambda row: is_in_force(row, self.today),
                 "amends": lambda row: self._earlier(row, Agreement.Relation.AMENDS),
                 "renews": lambda row: self._earlier(row, Agreement.Relation.RENEWS),
@@ -209,18 +211,6 @@ class AgreementRows(ListRows):
             if document["is_public"] and document["kind"] == SIGNED_TEXT:
                 return absolute(self.context, self.document_url(document["file"]))
         return None
-
-    def _conference(self, row) -> dict | None:
-        pk = row["signed_at_conference_id"]
-        if pk is None:
-            return None
-        depends_on_record(Conference, pk)
-        return self.reference(
-            self.conference_path,
-            pk,
-            row["signed_at_conference__slug"],
-            row["signed_at_conference__title"],
-        )
 
     def _shown(self, is_public: bool, status: str) -> bool:
         return self.staff or (is_public and status != DRAFT)

@@ -39,6 +39,7 @@ _HOSTS = PreparedRows(
         )
     )
 )
+COVER = Conference._meta.get_field("cover_image")
 _TOPICS = ManyReferences(Conference, "topics", "api:topic-detail")
 
 
@@ -50,7 +51,6 @@ class ConferenceRows(ListRows):
         self.expand = set(self.context.get("expand", ()))
         serializer = ConferenceSerializer(context=self.context)
         self.role = serializer.fields["hosts"].child.fields["role"].to_representation
-        self.cover_url = Conference._meta.get_field("cover_image").storage.url
         self.api_path = path_maker("api:conference-detail", "slug")
         self.web_path = path_maker("conferences:conference-detail", "slug")
         self.division_path = path_maker("api:division-detail", "slug")
@@ -66,7 +66,7 @@ class ConferenceRows(ListRows):
                 "division": self._division,
                 "hosts": lambda row: [self._host(host) for host in self.hosts.get(row["id"], ())],
                 "topics": lambda row: self.topics.get(row["id"], []),
-                "cover_image": self._cover,
+                "cover_image": lambda row: self.image(row, COVER),
                 "url": lambda row: absolute(self.context, self.api_path(row["slug"])),
                 "web_url": lambda row: absolute(self.context, self.web_path(row["slug"])),
                 "ics_url": lambda row: absolute(
@@ -124,20 +124,7 @@ class ConferenceRows(ListRows):
         return {"organisation": organisation, "role": self.role(host["role"])}
 
     def _division(self, row) -> dict | None:
-        pk = row["division_id"]
-        if pk is None:
-            return None
-        depends_on_record(Division, pk)
-        if "division" in self.expand:
-            return self.divisions[pk]
-        return self.reference(self.division_path, pk, row["division__slug"], row["division__name"])
-
-    def _cover(self, row) -> dict | None:
-        # As core.rest.serializers.ImageField.
-        if not row["cover_image"]:
-            return None
-        return {
-            "url": absolute(self.context, self.cover_url(row["cover_image"])),
-            "width": row["cover_width"],
-            "height": row["cover_height"],
-        }
+        if "division" in self.expand and row["division_id"] is not None:
+            depends_on_record(Division, row["division_id"])
+            return self.divisions[row["division_id"]]
+        return self.joined_reference(row, "division", Division, self.division_path)

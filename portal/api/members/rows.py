@@ -23,6 +23,7 @@ RELATED_COLUMNS = (
     "member_since",
 )
 
+LOGO = Organisation._meta.get_field("logo")
 _TOPICS = ManyReferences(Organisation, "topics", "api:topic-detail")
 
 
@@ -35,7 +36,6 @@ class OrganisationRows(ListRows):
         membership = serializer.fields["membership"].fields
         self.category = membership["category"].to_representation
         self.since = membership["member_since"].to_representation
-        self.logo_url = Organisation._meta.get_field("logo").storage.url
         self.api_path = path_maker("api:organisation-detail", "slug")
         self.web_path = path_maker("members:organisation-detail", "slug")
         self.division_path = path_maker("api:division-detail", "slug")
@@ -44,8 +44,10 @@ class OrganisationRows(ListRows):
             serializer,
             {
                 "country_name": lambda row: country_name(row["country"] or ""),
-                "logo": self._logo,
-                "division": self._division,
+                "logo": lambda row: self.image(row, LOGO),
+                "division": lambda row: self.joined_reference(
+                    row, "division", Division, self.division_path
+                ),
                 "topics": lambda row: self.topics.get(row["id"], []),
                 "is_member": lambda row: row["membership_category"] is not None,
                 "membership": self._membership,
@@ -70,23 +72,6 @@ class OrganisationRows(ListRows):
         for row in rows:
             depends_on_record(Organisation, row["id"])
         return answers
-
-    def _logo(self, row) -> dict | None:
-        # As core.rest.serializers.ImageField.
-        if not row["logo"]:
-            return None
-        return {
-            "url": absolute(self.context, self.logo_url(row["logo"])),
-            "width": row["logo_width"],
-            "height": row["logo_height"],
-        }
-
-    def _division(self, row) -> dict | None:
-        pk = row["division_id"]
-        if pk is None:
-            return None
-        depends_on_record(Division, pk)
-        return self.reference(self.division_path, pk, row["division__slug"], row["division__name"])
 
     def _membership(self, row) -> dict | None:
         # As CurrentMembershipSerializer.
